@@ -1,0 +1,43 @@
+package v1alpha1
+
+// value returns *p, or def when p is nil.
+func value(p *int32, def int32) int32 {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+// PollingIntervalSeconds returns spec.pollingInterval or its default.
+func (s *ScaledObjectSpec) PollingIntervalSeconds() int32 {
+	return value(s.PollingInterval, DefaultPollingInterval)
+}
+
+// CooldownPeriodSeconds returns spec.cooldownPeriod or its default.
+func (s *ScaledObjectSpec) CooldownPeriodSeconds() int32 {
+	return value(s.CooldownPeriod, DefaultCooldownPeriod)
+}
+
+// InitialCooldownPeriodSeconds returns spec.initialCooldownPeriod or 0.
+func (s *ScaledObjectSpec) InitialCooldownPeriodSeconds() int32 {
+	return value(s.InitialCooldownPeriod, 0)
+}
+
+// MinReplicas returns spec.minReplicaCount or its default.
+func (s *ScaledObjectSpec) MinReplicas() int32 {
+	return value(s.MinReplicaCount, DefaultMinReplicaCount)
+}
+
+// MaxReplicas returns spec.maxReplicaCount or its default.
+func (s *ScaledObjectSpec) MaxReplicas() int32 {
+	return value(s.MaxReplicaCount, DefaultMaxReplicaCount)
+}
+
+// HPAName returns the name of the HPA owned by the ScaledObject:
+// advanced.horizontalPodAutoscalerConfig.name, or keda-hpa-<name>.
+func (so *ScaledObject) HPAName() string {
+	if a := so.Spec.Advanced; a != nil && a.HorizontalPodAutoscalerConfig != nil && a.HorizontalPodAutoscalerConfig.Name != "" {
+		return a.HorizontalPodAutoscalerConfig.Name
+	}
+	return "keda-hpa-" + so.Name
+}
