@@ -34,9 +34,8 @@ kube: ## Build (once) the local control-plane binaries into .cache/kube/.
 	hack/kube/build.sh
 
 .PHONY: generate
-generate: ## Regenerate deepcopy code and CRDs.
-	$(TOOLS) controller-gen object:headerFile=hack/boilerplate.go.txt paths=./pkg/apis/...
-	$(TOOLS) controller-gen crd:crdVersions=v1 paths=./pkg/apis/... output:crd:artifacts:config=deploy/crds
+generate: ## Regenerate deepcopy code, CRDs, clientset, listers, informers and apply configurations.
+	hack/generate.sh
 
 .PHONY: lint
 lint: ## Run golangci-lint.

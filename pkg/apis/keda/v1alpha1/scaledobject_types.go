@@ -35,6 +35,7 @@ const (
 // idleReplicaCount) to one when any trigger is active, and lets an HPA scale
 // it from one to maxReplicaCount on the triggers' metrics.
 //
+// +genclient
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:shortName=so,categories=sluice

@@ -113,6 +113,10 @@ type TriggerStatus struct {
 	Name string `json:"name,omitempty"`
 	// Type is the trigger's type.
 	Type string `json:"type"`
+	// Target is the HPA target value of the trigger's metric, as a
+	// quantity; the activator copies it into the HPA.
+	// +optional
+	Target string `json:"target,omitempty"`
 	// Active is true when the trigger's last value is above its activation
 	// threshold.
 	Active bool `json:"active"`

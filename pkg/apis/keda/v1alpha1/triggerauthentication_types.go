@@ -8,6 +8,8 @@ import (
 // from Secrets, ConfigMaps and the scale target's environment in its own
 // namespace.
 //
+// +genclient
+// +genclient:noStatus
 // +kubebuilder:object:root=true
 // +kubebuilder:resource:shortName=ta;triggerauth,categories=sluice
 // +kubebuilder:printcolumn:name="PodIdentity",type=string,JSONPath=`.spec.podIdentity.provider`
@@ -34,6 +36,9 @@ type TriggerAuthenticationList struct {
 // the Secrets and ConfigMaps it names are read from the namespace Sluice
 // runs in, never from the ScaledObject's.
 //
+// +genclient
+// +genclient:nonNamespaced
+// +genclient:noStatus
 // +kubebuilder:object:root=true
 // +kubebuilder:resource:scope=Cluster,shortName=cta;clustertriggerauth,categories=sluice
 // +kubebuilder:printcolumn:name="PodIdentity",type=string,JSONPath=`.spec.podIdentity.provider`
