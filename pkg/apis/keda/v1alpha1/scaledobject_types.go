@@ -71,7 +71,7 @@ type ScaledObjectList struct {
 //
 // +kubebuilder:validation:XValidation:rule="!has(self.minReplicaCount) || !has(self.maxReplicaCount) || self.minReplicaCount <= self.maxReplicaCount",message="minReplicaCount must not be greater than maxReplicaCount"
 // +kubebuilder:validation:XValidation:rule="!has(self.idleReplicaCount) || self.idleReplicaCount < (has(self.minReplicaCount) ? self.minReplicaCount : 0)",message="idleReplicaCount must be less than minReplicaCount (set minReplicaCount to at least 1 when idleReplicaCount is used)"
-// +kubebuilder:validation:XValidation:rule="self.triggers.all(t, !has(t.name) || t.name == '' || self.triggers.exists_one(u, has(u.name) && u.name == t.name))",message="trigger names must be unique within a ScaledObject"
+// +kubebuilder:validation:XValidation:rule="self.triggers.all(t, !has(t.name) || t.name == ” || self.triggers.exists_one(u, has(u.name) && u.name == t.name))",message="trigger names must be unique within a ScaledObject"
 // +kubebuilder:validation:XValidation:rule="!has(self.fallback) || self.triggers.all(t, !has(t.metricType) || t.metricType == 'AverageValue')",message="fallback works only with triggers of metricType AverageValue (the default)"
 type ScaledObjectSpec struct {
 	// ScaleTargetRef names the workload to scale; it must have a /scale
