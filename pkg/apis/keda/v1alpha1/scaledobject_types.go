@@ -71,7 +71,7 @@ type ScaledObjectList struct {
 //
 // +kubebuilder:validation:XValidation:rule="!has(self.minReplicaCount) || !has(self.maxReplicaCount) || self.minReplicaCount <= self.maxReplicaCount",message="minReplicaCount must not be greater than maxReplicaCount"
 // +kubebuilder:validation:XValidation:rule="!has(self.idleReplicaCount) || self.idleReplicaCount < (has(self.minReplicaCount) ? self.minReplicaCount : 0)",message="idleReplicaCount must be less than minReplicaCount (set minReplicaCount to at least 1 when idleReplicaCount is used)"
-// +kubebuilder:validation:XValidation:rule="self.triggers.all(t, !has(t.name) || t.name == ” || self.triggers.exists_one(u, has(u.name) && u.name == t.name))",message="trigger names must be unique within a ScaledObject"
+// +kubebuilder:validation:XValidation:rule="self.triggers.all(t, !has(t.name) || size(t.name) == 0 || self.triggers.exists_one(u, has(u.name) && u.name == t.name))",message="trigger names must be unique within a ScaledObject"
 // +kubebuilder:validation:XValidation:rule="!has(self.fallback) || self.triggers.all(t, !has(t.metricType) || t.metricType == 'AverageValue')",message="fallback works only with triggers of metricType AverageValue (the default)"
 type ScaledObjectSpec struct {
 	// ScaleTargetRef names the workload to scale; it must have a /scale
@@ -135,7 +135,7 @@ type ScaledObjectSpec struct {
 // ScaleTarget refers to the workload a ScaledObject scales.
 type ScaleTarget struct {
 	// Name of the workload in the ScaledObject's namespace.
-	// +kubebuilder:validation:XValidation:rule="self != ''",message="scaleTargetRef.name must not be empty"
+	// +kubebuilder:validation:XValidation:rule="size(self) > 0",message="scaleTargetRef.name must not be empty"
 	Name string `json:"name"`
 	// APIVersion of the workload; apps/v1 when omitted.
 	// +optional
@@ -198,7 +198,7 @@ type ScalingModifiers struct {
 type ScaleTriggers struct {
 	// Type of the trigger, for example azure-queue, kafka or prometheus.
 	// +kubebuilder:validation:MaxLength=63
-	// +kubebuilder:validation:XValidation:rule="self != ''",message="trigger type must not be empty"
+	// +kubebuilder:validation:XValidation:rule="size(self) > 0",message="trigger type must not be empty"
 	Type string `json:"type"`
 	// Name of the trigger, unique within the ScaledObject; used in status
 	// and scaling formulas.
@@ -226,7 +226,7 @@ type ScaleTriggers struct {
 // AuthenticationRef names the object a trigger's credentials come from.
 type AuthenticationRef struct {
 	// Name of the TriggerAuthentication or ClusterTriggerAuthentication.
-	// +kubebuilder:validation:XValidation:rule="self != ''",message="authenticationRef.name must not be empty"
+	// +kubebuilder:validation:XValidation:rule="size(self) > 0",message="authenticationRef.name must not be empty"
 	Name string `json:"name"`
 	// Kind is TriggerAuthentication (the default) or
 	// ClusterTriggerAuthentication.

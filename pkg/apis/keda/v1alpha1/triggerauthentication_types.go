@@ -116,26 +116,26 @@ type AuthPodIdentity struct {
 // AuthSecretTargetRef reads one parameter from a key of a Secret.
 type AuthSecretTargetRef struct {
 	// Parameter is the trigger parameter to set.
-	// +kubebuilder:validation:XValidation:rule="self != ''",message="secretTargetRef.parameter must not be empty"
+	// +kubebuilder:validation:XValidation:rule="size(self) > 0",message="secretTargetRef.parameter must not be empty"
 	Parameter string `json:"parameter"`
 	// Name of the Secret.
-	// +kubebuilder:validation:XValidation:rule="self != ''",message="secretTargetRef.name must not be empty"
+	// +kubebuilder:validation:XValidation:rule="size(self) > 0",message="secretTargetRef.name must not be empty"
 	Name string `json:"name"`
 	// Key in the Secret's data.
-	// +kubebuilder:validation:XValidation:rule="self != ''",message="secretTargetRef.key must not be empty"
+	// +kubebuilder:validation:XValidation:rule="size(self) > 0",message="secretTargetRef.key must not be empty"
 	Key string `json:"key"`
 }
 
 // AuthConfigMapTargetRef reads one parameter from a key of a ConfigMap.
 type AuthConfigMapTargetRef struct {
 	// Parameter is the trigger parameter to set.
-	// +kubebuilder:validation:XValidation:rule="self != ''",message="configMapTargetRef.parameter must not be empty"
+	// +kubebuilder:validation:XValidation:rule="size(self) > 0",message="configMapTargetRef.parameter must not be empty"
 	Parameter string `json:"parameter"`
 	// Name of the ConfigMap.
-	// +kubebuilder:validation:XValidation:rule="self != ''",message="configMapTargetRef.name must not be empty"
+	// +kubebuilder:validation:XValidation:rule="size(self) > 0",message="configMapTargetRef.name must not be empty"
 	Name string `json:"name"`
 	// Key in the ConfigMap's data.
-	// +kubebuilder:validation:XValidation:rule="self != ''",message="configMapTargetRef.key must not be empty"
+	// +kubebuilder:validation:XValidation:rule="size(self) > 0",message="configMapTargetRef.key must not be empty"
 	Key string `json:"key"`
 }
 
@@ -143,10 +143,10 @@ type AuthConfigMapTargetRef struct {
 // scale target's container.
 type AuthEnvironment struct {
 	// Parameter is the trigger parameter to set.
-	// +kubebuilder:validation:XValidation:rule="self != ''",message="env.parameter must not be empty"
+	// +kubebuilder:validation:XValidation:rule="size(self) > 0",message="env.parameter must not be empty"
 	Parameter string `json:"parameter"`
 	// Name of the environment variable.
-	// +kubebuilder:validation:XValidation:rule="self != ''",message="env.name must not be empty"
+	// +kubebuilder:validation:XValidation:rule="size(self) > 0",message="env.name must not be empty"
 	Name string `json:"name"`
 	// ContainerName names the container; the ScaledObject's
 	// envSourceContainerName, or the first container, when omitted.
