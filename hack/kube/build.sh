@@ -10,7 +10,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 version=$(awk '$1 == "k8s.io/kubernetes" && $2 ~ /^v/ {print $2}' "$here/go.mod")
-key=$(cat "$here/go.mod" "$here/go.sum" | sha256sum | cut -c1-12)
+key=$(cat "$here/go.mod" "$here/go.sum" "$here/build.sh" | sha256sum | cut -c1-12)
 out="$root/.cache/kube/$version-$key"
 
 if [[ -x $out/etcd && -x $out/kube-apiserver && -x $out/kube-controller-manager ]]; then
@@ -22,9 +22,16 @@ mkdir -p "$out.tmp"
 cd "$here"
 echo "building the control plane $version into $out (first time only, a few minutes)" >&2
 export CGO_ENABLED=0
+# Stamp the Kubernetes version so that discovery reports it (module builds
+# otherwise say v0.0.0-master).
+minor=${version#v1.}; minor=${minor%%.*}
+pkg=k8s.io/component-base/version
+ldflags="-X $pkg.gitVersion=$version -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean"
 go build -trimpath -o "$out.tmp/etcd" go.etcd.io/etcd/server/v3 >&2
-go build -trimpath -o "$out.tmp/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver >&2
-go build -trimpath -o "$out.tmp/kube-controller-manager" k8s.io/kubernetes/cmd/kube-controller-manager >&2
+go build -trimpath -ldflags "$ldflags" -o "$out.tmp/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver >&2
+go build -trimpath -ldflags "$ldflags" -o "$out.tmp/kube-controller-manager" k8s.io/kubernetes/cmd/kube-controller-manager >&2
 rm -rf "$out"
 mv "$out.tmp" "$out"
+# Keep only this build: older versions are 350 MB each.
+find "$root/.cache/kube" -mindepth 1 -maxdepth 1 ! -name "$(basename "$out")" -exec rm -rf {} +
 echo "$out"

@@ -47,7 +47,7 @@ const (
 // +kubebuilder:printcolumn:name="Active",type=string,JSONPath=`.status.conditions[?(@.type=="Active")].status`
 // +kubebuilder:printcolumn:name="Fallback",type=string,JSONPath=`.status.conditions[?(@.type=="Fallback")].status`
 // +kubebuilder:printcolumn:name="Paused",type=string,JSONPath=`.status.conditions[?(@.type=="Paused")].status`
-// +kubebuilder:printcolumn:name="Triggers",type=string,JSONPath=`.spec.triggers[*].type`
+// +kubebuilder:printcolumn:name="Triggers",type=string,JSONPath=`.status.triggersTypes`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type ScaledObject struct {
 	metav1.TypeMeta   `json:",inline"`

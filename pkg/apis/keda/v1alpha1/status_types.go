@@ -70,6 +70,10 @@ type ScaledObjectStatus struct {
 	// Written by the adapter.
 	// +optional
 	Health map[string]HealthStatus `json:"health,omitempty"`
+	// TriggersTypes lists the trigger types, comma-separated, for the
+	// Triggers printer column. Written by the adapter.
+	// +optional
+	TriggersTypes string `json:"triggersTypes,omitempty"`
 	// Triggers is the state of each trigger as the adapter last saw it.
 	// Written by the adapter.
 	// +listType=map

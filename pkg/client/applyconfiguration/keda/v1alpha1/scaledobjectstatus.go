@@ -40,6 +40,9 @@ type ScaledObjectStatusApplyConfiguration struct {
 	// Health is the health of each trigger's metric, keyed by metric name.
 	// Written by the adapter.
 	Health map[string]HealthStatusApplyConfiguration `json:"health,omitempty"`
+	// TriggersTypes lists the trigger types, comma-separated, for the
+	// Triggers printer column. Written by the adapter.
+	TriggersTypes *string `json:"triggersTypes,omitempty"`
 	// Triggers is the state of each trigger as the adapter last saw it.
 	// Written by the adapter.
 	Triggers []TriggerStatusApplyConfiguration `json:"triggers,omitempty"`
@@ -132,6 +135,14 @@ func (b *ScaledObjectStatusApplyConfiguration) WithHealth(entries map[string]Hea
 	for k, v := range entries {
 		b.Health[k] = v
 	}
+	return b
+}
+
+// WithTriggersTypes sets the TriggersTypes field in the declarative configuration to the given value
+// and returns the receiver, so that objects can be built by chaining "With" function invocations.
+// If called multiple times, the TriggersTypes field is set to the value of the last call.
+func (b *ScaledObjectStatusApplyConfiguration) WithTriggersTypes(value string) *ScaledObjectStatusApplyConfiguration {
+	b.TriggersTypes = &value
 	return b
 }
 

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs Sluice's tests. Installs and starts what they need first, so that a
+# clean clone on a fresh machine goes green with nothing set up by hand.
+#
+#   hack/test.sh unit   unit tests only: no network peers, -race
+#   hack/test.sh e2e    integration and end-to-end tests against real peers
+#   hack/test.sh all    both (what `make test` and CI run)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+what=${1:-all}
+gotest() { go test -race -count=1 -timeout 30m "$@"; }
+
+unit() {
+  echo "== unit tests"
+  gotest ./...
+}
+
+peers() {
+  echo "== installing test peers"
+  go mod download
+  SLUICE_KUBE_BIN_DIR=$(hack/kube/build.sh)
+  export SLUICE_KUBE_BIN_DIR
+  echo "== integration and end-to-end tests"
+  gotest -tags integration,e2e ./...
+}
+
+case $what in
+  unit) unit ;;
+  e2e) peers ;;
+  all) unit; peers ;;
+  *) echo "usage: $0 unit|e2e|all" >&2; exit 2 ;;
+esac

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Fails when generated code or CRDs are stale, go.mod is untidy, or gofmt,
+# go vet or golangci-lint complain. `make verify` runs it; so does CI.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+fail=0
+step() { echo "== $*"; }
+
+step "generated code and CRDs are current"
+hack/generate.sh
+if ! git diff --exit-code --stat -- pkg/apis pkg/client deploy/crds || [[ -n $(git status --porcelain -- pkg/client deploy/crds) ]]; then
+  echo "generated files are stale: run 'make generate' and commit the result" >&2
+  fail=1
+fi
+
+step "go.mod files are tidy"
+for mod in . hack/tools hack/kube; do
+  (cd "$mod" && go mod tidy -diff) || { echo "$mod/go.mod is not tidy: run 'go mod tidy' there" >&2; fail=1; }
+done
+
+step "gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go'))
+if [[ -n $unformatted ]]; then
+  echo "gofmt would change:" >&2; echo "$unformatted" >&2; fail=1
+fi
+
+step "go vet"
+go vet ./... || fail=1
+go vet -tags integration,e2e ./... || fail=1
+
+step "golangci-lint"
+go tool -modfile=hack/tools/go.mod golangci-lint run --build-tags integration,e2e ./... || fail=1
+
+exit $fail
