@@ -1,0 +1,29 @@
+// Package builtin assembles the registry of every trigger type Sluice ships,
+// so that the adapter builds it with one call.
+package builtin
+
+import (
+	"fmt"
+
+	"github.com/sluice-dev/sluice/pkg/scalers"
+	"github.com/sluice-dev/sluice/pkg/scalers/metricsapi"
+)
+
+// NewRegistry returns a registry holding every built-in trigger type. Each
+// call returns a fresh registry with its own shared resources (such as the
+// metrics-api HTTP client cache); an error means two types share a name.
+func NewRegistry() (*scalers.Registry, error) {
+	r := scalers.NewRegistry()
+	types := []struct {
+		name string
+		c    scalers.Constructor
+	}{
+		{metricsapi.Type, metricsapi.New(metricsapi.NewClientCache(metricsapi.DefaultCacheSize))},
+	}
+	for _, t := range types {
+		if err := r.Register(t.name, t.c); err != nil {
+			return nil, fmt.Errorf("builtin registry: %w", err)
+		}
+	}
+	return r, nil
+}

@@ -1,0 +1,27 @@
+package builtin
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/sluice-dev/sluice/pkg/scalers"
+)
+
+func TestNewRegistry(t *testing.T) {
+	r, err := NewRegistry()
+	if err != nil {
+		t.Fatalf("NewRegistry() error = %v", err)
+	}
+	if !slices.Contains(r.Types(), "metrics-api") {
+		t.Fatalf("Types() = %v, want metrics-api", r.Types())
+	}
+	tr, err := r.Build(scalers.Config{Type: "metrics-api", Metadata: map[string]string{
+		"url": "http://127.0.0.1:1/m", "valueLocation": "a.b", "targetValue": "3",
+	}})
+	if err != nil {
+		t.Fatalf("Build() error = %v", err)
+	}
+	if got := scalers.MetricName(0, tr.MetricName); got != "s0-metric-api-a-b" {
+		t.Errorf("metric name = %q, want s0-metric-api-a-b", got)
+	}
+}

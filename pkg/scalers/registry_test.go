@@ -1,0 +1,89 @@
+package scalers
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestRegistry(t *testing.T) {
+	okCtor := func(cfg Config) (*Trigger, error) { return &Trigger{Key: cfg.Type}, nil }
+	failCtor := func(cfg Config) (*Trigger, error) { return nil, errors.New("boom") }
+	nilCtor := func(cfg Config) (*Trigger, error) { return nil, nil }
+
+	r := NewRegistry()
+	for _, name := range []string{"zeta", "alpha", "fail", "nil"} {
+		c := okCtor
+		switch name {
+		case "fail":
+			c = failCtor
+		case "nil":
+			c = nilCtor
+		}
+		if err := r.Register(name, c); err != nil {
+			t.Fatalf("Register(%q) error = %v", name, err)
+		}
+	}
+	if got, want := r.Types(), []string{"alpha", "fail", "nil", "zeta"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("Types() = %v, want %v", got, want)
+	}
+
+	registerTests := []struct {
+		name    string
+		typ     string
+		ctor    Constructor
+		wantErr string
+	}{
+		{"duplicate", "alpha", okCtor, `"alpha": already registered`},
+		{"empty", "", okCtor, "empty name"},
+		{"blank", "  ", okCtor, "empty name"},
+		{"nil constructor", "beta", nil, "nil constructor"},
+	}
+	for _, tt := range registerTests {
+		t.Run("register "+tt.name, func(t *testing.T) {
+			err := r.Register(tt.typ, tt.ctor)
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("Register() error = %v, want %q", err, tt.wantErr)
+			}
+		})
+	}
+
+	buildTests := []struct {
+		name    string
+		typ     string
+		wantKey string
+		wantErr string
+	}{
+		{"known", "zeta", "zeta", ""},
+		{"unknown", "kafka", "", `trigger 1 (kafka): unknown trigger type "kafka" (known types: alpha, fail, nil, zeta)`},
+		{"constructor error", "fail", "", "boom"},
+		{"nil trigger", "nil", "", "constructor returned no trigger"},
+	}
+	for _, tt := range buildTests {
+		t.Run("build "+tt.name, func(t *testing.T) {
+			got, err := r.Build(Config{Index: 1, Type: tt.typ})
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("Build() error = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || got.Key != tt.wantKey {
+				t.Fatalf("Build() = %+v, %v; want key %q", got, err, tt.wantKey)
+			}
+		})
+	}
+}
+
+func TestHashSecret(t *testing.T) {
+	if HashSecret("ab", "c") == HashSecret("a", "bc") {
+		t.Error("HashSecret does not separate parts")
+	}
+	if a, b := HashSecret("x"), HashSecret("x"); a != b {
+		t.Error("HashSecret is not deterministic")
+	}
+	if h := HashSecret("hunter2"); strings.Contains(h, "hunter2") || len(h) != 64 {
+		t.Errorf("HashSecret = %q", h)
+	}
+}
