@@ -1,0 +1,26 @@
+// Package poll is the poll engine and value store of the external-metrics
+// adapter.
+//
+// An Engine holds one entry per ScaledObject (Set, Delete). Each trigger's
+// source is polled every pollingInterval of its object; triggers whose
+// scalers.Trigger.Key are equal share one poller, which polls at the shortest
+// interval among the objects using it. The first poll of every source is
+// delayed by a random jitter in [0, interval) so that a restart does not poll
+// everything at once. Run owns every goroutine.
+//
+// Readers (State) get an immutable per-object snapshot without allocating;
+// snapshots are rebuilt when a poll of one of the object's sources completes
+// or when the object is reconfigured. Changes reports an object's key when
+// the state a status writer cares about changes, and only then.
+//
+// A trigger's value is fresh while its last poll succeeded and is younger
+// than Options.StaleAfterIntervals of its object's intervals; the provider
+// serves only fresh values, the object's fallback, or an error.
+//
+// Metrics (names and labels are a contract): sluice_scaler_metrics_value,
+// sluice_scaler_active (0/1), sluice_scaler_errors_total and
+// sluice_scaler_poll_duration_seconds, labelled namespace, scaledObject,
+// trigger (the trigger type) and metric (the full metric name), deleted with
+// their trigger; sluice_poll_sources (distinct sources after
+// de-duplication) and sluice_scaledobjects.
+package poll
