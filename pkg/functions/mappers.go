@@ -1,0 +1,167 @@
+package functions
+
+import (
+	"fmt"
+	"strings"
+)
+
+// triggerMapper turns one trigger binding type into a ScaledObject trigger
+// type and its metadata, copying only parameters that type understands.
+type triggerMapper struct {
+	kedaType string
+	metadata func(r *bindingReader) (map[string]string, error)
+}
+
+// mappers maps lower-cased binding types to their ScaledObject triggers.
+// Metadata names follow KEDA's documentation for each trigger type.
+func mappers() map[string]triggerMapper {
+	return map[string]triggerMapper{
+		"queuetrigger":      {kedaType: "azure-queue", metadata: queueMetadata},
+		"blobtrigger":       {kedaType: "azure-blob", metadata: blobMetadata},
+		"kafkatrigger":      {kedaType: "kafka", metadata: kafkaMetadata},
+		"rabbitmqtrigger":   {kedaType: "rabbitmq", metadata: rabbitMQMetadata},
+		"servicebustrigger": {kedaType: "azure-servicebus", metadata: serviceBusMetadata},
+		"eventhubtrigger":   {kedaType: "azure-eventhub", metadata: eventHubMetadata},
+	}
+}
+
+// queueMetadata maps queueTrigger to azure-queue.
+func queueMetadata(r *bindingReader) (map[string]string, error) {
+	queue, err := r.required("queueName")
+	if err != nil {
+		return nil, err
+	}
+	conn, err := r.connection("connection", "AzureWebJobsStorage")
+	if err != nil {
+		return nil, err
+	}
+	return map[string]string{"queueName": queue, "connectionFromEnv": conn}, nil
+}
+
+// blobMetadata maps blobTrigger to azure-blob; path is
+// "container/prefix/{name}", the prefix being everything up to the first
+// binding expression.
+func blobMetadata(r *bindingReader) (map[string]string, error) {
+	path, err := r.required("path")
+	if err != nil {
+		return nil, err
+	}
+	container, rest, _ := strings.Cut(path, "/")
+	if container == "" || strings.ContainsAny(container, "{}") {
+		return nil, fmt.Errorf("%s: must start with a container name, got %q", r.location("path"), path)
+	}
+	conn, err := r.connection("connection", "AzureWebJobsStorage")
+	if err != nil {
+		return nil, err
+	}
+	md := map[string]string{"blobContainerName": container, "connectionFromEnv": conn}
+	if i := strings.IndexByte(rest, '{'); i >= 0 {
+		rest = rest[:i]
+	}
+	if rest != "" {
+		md["blobPrefix"] = rest
+	}
+	return md, nil
+}
+
+// kafkaMetadata maps kafkaTrigger to kafka. brokerList may name a setting.
+func kafkaMetadata(r *bindingReader) (map[string]string, error) {
+	brokers, err := r.required("brokerList")
+	if err != nil {
+		return nil, err
+	}
+	topic, err := r.required("topic")
+	if err != nil {
+		return nil, err
+	}
+	group, err := r.required("consumerGroup")
+	if err != nil {
+		return nil, err
+	}
+	return map[string]string{
+		"bootstrapServers": r.settingOrValue(brokers),
+		"topic":            topic,
+		"consumerGroup":    group,
+	}, nil
+}
+
+// rabbitMQMetadata maps rabbitMQTrigger to rabbitmq.
+func rabbitMQMetadata(r *bindingReader) (map[string]string, error) {
+	queue, err := r.required("queueName")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := r.required("connectionStringSetting"); err != nil {
+		return nil, err
+	}
+	host, err := r.connection("connectionStringSetting", "")
+	if err != nil {
+		return nil, err
+	}
+	return map[string]string{"queueName": queue, "hostFromEnv": host}, nil
+}
+
+// serviceBusMetadata maps serviceBusTrigger to azure-servicebus: a queue,
+// or a topic and subscription.
+func serviceBusMetadata(r *bindingReader) (map[string]string, error) {
+	queue, hasQueue, err := r.optional("queueName")
+	if err != nil {
+		return nil, err
+	}
+	topic, hasTopic, err := r.optional("topicName")
+	if err != nil {
+		return nil, err
+	}
+	md := map[string]string{}
+	switch {
+	case hasQueue && hasTopic:
+		return nil, fmt.Errorf("%s: set queueName or topicName, not both", r.location("queueName"))
+	case hasQueue:
+		md["queueName"] = queue
+	case hasTopic:
+		sub, err := r.required("subscriptionName")
+		if err != nil {
+			return nil, err
+		}
+		md["topicName"], md["subscriptionName"] = topic, sub
+	default:
+		return nil, fmt.Errorf("%s: required (or topicName and subscriptionName)", r.location("queueName"))
+	}
+	conn, err := r.connection("connection", "AzureWebJobsServiceBus")
+	if err != nil {
+		return nil, err
+	}
+	md["connectionFromEnv"] = conn
+	return md, nil
+}
+
+// eventHubMetadata maps eventHubTrigger to azure-eventhub; checkpoints are
+// the Functions host's, in AzureWebJobsStorage.
+func eventHubMetadata(r *bindingReader) (map[string]string, error) {
+	if _, err := r.required("connection"); err != nil {
+		return nil, err
+	}
+	conn, err := r.connection("connection", "")
+	if err != nil {
+		return nil, err
+	}
+	md := map[string]string{
+		"connectionFromEnv":        conn,
+		"storageConnectionFromEnv": "AzureWebJobsStorage",
+	}
+	hub, ok, err := r.optional("eventHubName")
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		md["eventHubName"] = hub
+	}
+	group, ok, err := r.optional("consumerGroup")
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		md["consumerGroup"] = group
+	}
+	return md, nil
+}
