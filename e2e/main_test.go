@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"testing"
 	"time"
 
@@ -18,6 +19,9 @@ import (
 // cluster is the control plane every test in the package shares; each test
 // works in namespaces of its own.
 var cluster *testenv.ControlPlane
+
+// binDir holds Sluice's programs, built with -race for the run.
+var binDir string
 
 func TestMain(m *testing.M) {
 	os.Exit(run(m))
@@ -37,5 +41,18 @@ func run(m *testing.M) int {
 		return 1
 	}
 	cluster = cp
+	dir, err := os.MkdirTemp("", "sluice-e2e-bin-")
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "create bin dir: %v\n", err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	build := exec.CommandContext(ctx, "go", "build", "-race", "-o", dir+"/", "../cmd/...")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintf(os.Stderr, "build programs: %v\n", err)
+		return 1
+	}
+	binDir = dir
 	return m.Run()
 }

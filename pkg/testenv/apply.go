@@ -81,7 +81,7 @@ func (cp *ControlPlane) RegisterAPIService(ctx context.Context, s APIService) er
 	if s.Namespace == "" {
 		s.Namespace = metav1.NamespaceDefault
 	}
-	svcName := "apiservice-" + itoa(s.Port)
+	svcName := apiServiceName(s.Port)
 	svc := &corev1.Service{
 		ObjectMeta: metav1.ObjectMeta{Name: svcName, Namespace: s.Namespace},
 		Spec: corev1.ServiceSpec{
@@ -116,6 +116,18 @@ func (cp *ControlPlane) RegisterAPIService(ctx context.Context, s APIService) er
 	}
 	return nil
 }
+
+// APIServiceHost is the name kube-apiserver verifies in the certificate of
+// a server that RegisterAPIService registered on port in namespace ("" for
+// default).
+func APIServiceHost(port int, namespace string) string {
+	if namespace == "" {
+		namespace = metav1.NamespaceDefault
+	}
+	return apiServiceName(port) + "." + namespace + ".svc"
+}
+
+func apiServiceName(port int) string { return "apiservice-" + itoa(port) }
 
 // WaitAPIServiceAvailable waits until the APIService `<version>.<group>`
 // reports Available=True.

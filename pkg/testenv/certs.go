@@ -131,15 +131,17 @@ type ServingCert struct {
 }
 
 // NewServingCert writes a fresh CA-signed serving certificate for localhost,
-// 127.0.0.1 and ::1 into dir.
-func NewServingCert(dir string) (*ServingCert, error) {
+// 127.0.0.1, ::1 and the extra DNS names into dir. An aggregated API server
+// registered with RegisterAPIService needs APIServiceHost among them: the
+// aggregator verifies the Service's name.
+func NewServingCert(dir string, dnsNames ...string) (*ServingCert, error) {
 	ca, err := newCA("sluice-test-serving-ca")
 	if err != nil {
 		return nil, err
 	}
 	kp, err := issue(certSpec{
 		commonName: "localhost",
-		dnsNames:   []string{"localhost"},
+		dnsNames:   append([]string{"localhost"}, dnsNames...),
 		ips:        []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
 		usages:     []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 	}, ca)

@@ -26,7 +26,7 @@ func (cp *ControlPlane) startEtcd(ctx context.Context, binDir string, timeout ti
 	}
 	client := "http://127.0.0.1:" + itoa(ports[0])
 	peer := "http://127.0.0.1:" + itoa(ports[1])
-	p, err := startProcess(cp.Dir, "etcd", filepath.Join(binDir, "etcd"),
+	p, err := StartProcess(cp.Dir, "etcd", filepath.Join(binDir, "etcd"),
 		"--name=default",
 		"--data-dir="+filepath.Join(cp.Dir, "etcd"),
 		"--listen-client-urls="+client, "--advertise-client-urls="+client,
@@ -72,7 +72,7 @@ func (cp *ControlPlane) startAPIServer(ctx context.Context, binDir, etcdURL stri
 		"--proxy-client-cert-file=" + pki.proxyClientCert,
 		"--proxy-client-key-file=" + pki.proxyClient,
 	}
-	p, err := startProcess(cp.Dir, "kube-apiserver", filepath.Join(binDir, "kube-apiserver"), append(args, opts.ExtraAPIServerArgs...)...)
+	p, err := StartProcess(cp.Dir, "kube-apiserver", filepath.Join(binDir, "kube-apiserver"), append(args, opts.ExtraAPIServerArgs...)...)
 	if err != nil {
 		return err
 	}
@@ -102,7 +102,7 @@ func (cp *ControlPlane) startAPIServer(ctx context.Context, binDir, etcdURL stri
 // service-account controller has created the default ServiceAccount, which
 // shows its controllers run.
 func (cp *ControlPlane) startControllerManager(ctx context.Context, binDir string, pki *pki, opts Options) error {
-	p, err := startProcess(cp.Dir, "kube-controller-manager", filepath.Join(binDir, "kube-controller-manager"),
+	p, err := StartProcess(cp.Dir, "kube-controller-manager", filepath.Join(binDir, "kube-controller-manager"),
 		"--kubeconfig="+cp.Kubeconfig,
 		"--authentication-kubeconfig="+cp.Kubeconfig,
 		"--authorization-kubeconfig="+cp.Kubeconfig,

@@ -61,7 +61,7 @@ type ControlPlane struct {
 	Host string
 
 	ownDir bool
-	procs  []*process
+	procs  []*Process
 }
 
 // Start builds (once) and starts a control plane. On error nothing is left
@@ -121,7 +121,7 @@ func (o *Options) setDefaults() {
 // safe to call more than once.
 func (cp *ControlPlane) Stop() {
 	for i := len(cp.procs) - 1; i >= 0; i-- {
-		cp.procs[i].stop(5 * time.Second)
+		cp.procs[i].Stop(5 * time.Second)
 	}
 	cp.procs = nil
 	if cp.ownDir {
@@ -133,7 +133,7 @@ func (cp *ControlPlane) Stop() {
 func (cp *ControlPlane) PIDs() []int {
 	pids := make([]int, 0, len(cp.procs))
 	for _, p := range cp.procs {
-		pids = append(pids, p.pid())
+		pids = append(pids, p.PID())
 	}
 	return pids
 }
@@ -176,7 +176,7 @@ func freePorts(n int) ([]int, error) {
 
 // waitFor calls check every 100ms until it returns nil, p exits, or timeout
 // passes; the error then includes p's log tail.
-func waitFor(ctx context.Context, p *process, timeout time.Duration, what string, check func(context.Context) error) error {
+func waitFor(ctx context.Context, p *Process, timeout time.Duration, what string, check func(context.Context) error) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	var last error
@@ -187,7 +187,7 @@ func waitFor(ctx context.Context, p *process, timeout time.Duration, what string
 		if last == nil {
 			return nil
 		}
-		if p.exited() {
+		if p.Exited() {
 			return p.failure(fmt.Errorf("%s: process exited", what))
 		}
 		select {

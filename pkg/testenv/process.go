@@ -11,10 +11,11 @@ import (
 	"time"
 )
 
-// process is one child program of the control plane. Its output goes to
-// <dir>/<name>.log. It runs in its own process group and is killed when the
-// process that started it dies, so a crashed test leaves nothing behind.
-type process struct {
+// Process is a child program started for a test: a control-plane component
+// or one of Sluice's programs. Its output goes to <dir>/<name>.log. It runs
+// in its own process group and is killed when the process that started it
+// dies, so a crashed test leaves nothing behind.
+type Process struct {
 	name    string
 	cmd     *exec.Cmd
 	logPath string
@@ -22,8 +23,8 @@ type process struct {
 	err     error
 }
 
-// startProcess starts bin with args, logging to dir/<name>.log.
-func startProcess(dir, name, bin string, args ...string) (*process, error) {
+// StartProcess starts bin with args, logging to dir/<name>.log.
+func StartProcess(dir, name, bin string, args ...string) (*Process, error) {
 	logPath := filepath.Join(dir, name+".log")
 	logFile, err := os.Create(logPath)
 	if err != nil {
@@ -38,7 +39,7 @@ func startProcess(dir, name, bin string, args ...string) (*process, error) {
 		_ = logFile.Close()
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
-	p := &process{name: name, cmd: cmd, logPath: logPath, done: make(chan struct{})}
+	p := &Process{name: name, cmd: cmd, logPath: logPath, done: make(chan struct{})}
 	go func() {
 		p.err = cmd.Wait()
 		_ = logFile.Close()
@@ -47,8 +48,8 @@ func startProcess(dir, name, bin string, args ...string) (*process, error) {
 	return p, nil
 }
 
-// exited reports whether the process has ended.
-func (p *process) exited() bool {
+// Exited reports whether the process has ended.
+func (p *Process) Exited() bool {
 	select {
 	case <-p.done:
 		return true
@@ -57,9 +58,10 @@ func (p *process) exited() bool {
 	}
 }
 
-// stop asks the process group to end, and kills it after grace.
-func (p *process) stop(grace time.Duration) {
-	if p.exited() {
+// Stop asks the process group to end with SIGTERM, kills it after grace,
+// and waits for it.
+func (p *Process) Stop(grace time.Duration) {
+	if p.Exited() {
 		return
 	}
 	pgid := p.cmd.Process.Pid
@@ -72,11 +74,11 @@ func (p *process) stop(grace time.Duration) {
 	}
 }
 
-// pid returns the process id.
-func (p *process) pid() int { return p.cmd.Process.Pid }
+// PID returns the process id.
+func (p *Process) PID() int { return p.cmd.Process.Pid }
 
-// logTail returns the last lines of the process's log, for error messages.
-func (p *process) logTail() string {
+// LogTail returns the last lines of the process's log, for error messages.
+func (p *Process) LogTail() string {
 	b, err := os.ReadFile(p.logPath)
 	if err != nil {
 		return ""
@@ -91,14 +93,23 @@ func (p *process) logTail() string {
 	return string(b)
 }
 
+// Kill sends SIGKILL to the process group and waits for it: a crash, as
+// opposed to Stop's shutdown.
+func (p *Process) Kill() {
+	if !p.Exited() {
+		_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+		<-p.done
+	}
+}
+
 // failure wraps err with the process's exit state and log tail.
-func (p *process) failure(err error) error {
+func (p *Process) failure(err error) error {
 	state := "running"
-	if p.exited() {
+	if p.Exited() {
 		state = "exited"
 		if p.err != nil {
 			state = p.err.Error()
 		}
 	}
-	return errors.Join(err, fmt.Errorf("%s (%s), log %s:\n%s", p.name, state, p.logPath, p.logTail()))
+	return errors.Join(err, fmt.Errorf("%s (%s), log %s:\n%s", p.name, state, p.logPath, p.LogTail()))
 }

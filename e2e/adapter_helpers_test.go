@@ -1,0 +1,184 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/metrics/pkg/apis/external_metrics/v1beta1"
+	externalmetrics "k8s.io/metrics/pkg/client/external_metrics"
+
+	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
+	"github.com/sluice-dev/sluice/pkg/client/clientset/versioned"
+	"github.com/sluice-dev/sluice/pkg/testenv"
+)
+
+// adapter is a sluice-adapter process registered as the cluster's
+// external-metrics API.
+type adapter struct {
+	*testenv.Process
+	port, metricsPort int
+}
+
+// startAdapter runs sluice-adapter against the shared control plane with a
+// serving certificate that kube-apiserver verifies, registers it and waits
+// until the APIService is available. It stops in t.Cleanup.
+func startAdapter(t *testing.T, extraArgs ...string) *adapter {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	port, err := testenv.FreePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := testenv.NewServingCert(dir, testenv.APIServiceHost(port, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	metricsPort, err := testenv.FreePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := append([]string{
+		"--kubeconfig=" + cluster.Kubeconfig,
+		"--authentication-kubeconfig=" + cluster.Kubeconfig,
+		"--authorization-kubeconfig=" + cluster.Kubeconfig,
+		"--bind-address=127.0.0.1",
+		"--secure-port=" + strconv.Itoa(port),
+		"--tls-cert-file=" + cert.CertFile,
+		"--tls-private-key-file=" + cert.KeyFile,
+		"--metrics-bind-address=127.0.0.1:" + strconv.Itoa(metricsPort),
+		"--namespace=default",
+		"--log-level=debug",
+	}, extraArgs...)
+	p, err := testenv.StartProcess(dir, "sluice-adapter", filepath.Join(binDir, "sluice-adapter"), args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &adapter{Process: p, port: port, metricsPort: metricsPort}
+	t.Cleanup(func() {
+		p.Stop(10 * time.Second)
+		if t.Failed() {
+			t.Logf("sluice-adapter log:\n%s", p.LogTail())
+		}
+	})
+	// The adapter serves before it is registered, so that every request the
+	// aggregator proxies after registration reaches this process.
+	eventually(t, time.Minute, "adapter /readyz", func() error {
+		if p.Exited() {
+			t.Fatalf("sluice-adapter exited:\n%s", p.LogTail())
+		}
+		resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/readyz", metricsPort))
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("readyz: %s", resp.Status)
+		}
+		return nil
+	})
+	err = cluster.RegisterAPIService(ctx, testenv.APIService{
+		Group: "external.metrics.k8s.io", Version: "v1beta1", Port: port, CABundle: cert.CABundle,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cluster.WaitAPIServiceAvailable(ctx, "external.metrics.k8s.io", "v1beta1", time.Minute); err != nil {
+		t.Fatalf("%v\nadapter log:\n%s", err, p.LogTail())
+	}
+	rc := cluster.Client.Discovery().RESTClient()
+	eventually(t, time.Minute, "external metrics API served through kube-apiserver", func() error {
+		return rc.Get().AbsPath("/apis/external.metrics.k8s.io/v1beta1").Do(ctx).Error()
+	})
+	return a
+}
+
+// valueServer is a metrics-api endpoint on 127.0.0.1 serving {"value": v}.
+type valueServer struct {
+	*httptest.Server
+	milli atomic.Int64
+	hits  atomic.Int64
+}
+
+func newValueServer(t *testing.T, v float64) *valueServer {
+	t.Helper()
+	s := &valueServer{}
+	s.set(v)
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		s.hits.Add(1)
+		fmt.Fprintf(w, `{"value": %g}`, float64(s.milli.Load())/1000)
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+func (s *valueServer) set(v float64) { s.milli.Store(int64(v * 1000)) }
+
+// kedaClient returns a typed client for keda.sh objects.
+func kedaClient(t *testing.T) versioned.Interface {
+	t.Helper()
+	c, err := versioned.NewForConfig(cluster.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// metricsAPIObject returns a ScaledObject with one metrics-api trigger
+// reading url, polled every second.
+func metricsAPIObject(ns, name, url string, mutate ...func(*v1alpha1.ScaledObject)) *v1alpha1.ScaledObject {
+	one := int32(1)
+	so := &v1alpha1.ScaledObject{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns},
+		Spec: v1alpha1.ScaledObjectSpec{
+			ScaleTargetRef:  &v1alpha1.ScaleTarget{Name: name},
+			PollingInterval: &one,
+			Triggers: []v1alpha1.ScaleTriggers{{
+				Type:     "metrics-api",
+				Metadata: map[string]string{"url": url, "valueLocation": "value", "targetValue": "5"},
+			}},
+		},
+	}
+	for _, m := range mutate {
+		m(so)
+	}
+	return so
+}
+
+// externalMetric reads a metric through kube-apiserver, as the HPA does.
+func externalMetric(ctx context.Context, t *testing.T, ns, metric, object string) (*v1beta1.ExternalMetricValueList, error) {
+	t.Helper()
+	c, err := externalmetrics.NewForConfig(cluster.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sel := labels.SelectorFromSet(labels.Set{v1alpha1.LabelScaledObjectName: object})
+	return c.NamespacedMetrics(ns).List(metric, sel)
+}
+
+// eventually calls check every 100ms until it returns nil or timeout passes.
+func eventually(t *testing.T, timeout time.Duration, what string, check func() error) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		err := check()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within %v: %v", what, timeout, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}

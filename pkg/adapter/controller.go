@@ -1,0 +1,184 @@
+package adapter
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"go.uber.org/zap"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/client-go/tools/cache"
+	"k8s.io/client-go/tools/record"
+	"k8s.io/client-go/util/workqueue"
+
+	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
+	"github.com/sluice-dev/sluice/pkg/poll"
+	"github.com/sluice-dev/sluice/pkg/scalers"
+)
+
+// invalidRetry is how soon an object with triggers that could not be built
+// is tried again: a missing Secret may appear any moment.
+const invalidRetry = 30 * time.Second
+
+// controller keeps the poll engine in step with the ScaledObjects: each
+// add, change or delete reconfigures that object's pollers only.
+type controller struct {
+	w        *watches
+	res      *resolver
+	engine   *poll.Engine
+	pub      *publisher
+	recorder record.EventRecorder
+	log      *zap.Logger
+	queue    workqueue.TypedRateLimitingInterface[string]
+
+	mu      sync.Mutex
+	known   map[poll.Key]bool
+	lastErr map[poll.Key]string
+}
+
+func newController(w *watches, res *resolver, engine *poll.Engine, pub *publisher, recorder record.EventRecorder, log *zap.Logger) *controller {
+	return &controller{
+		w: w, res: res, engine: engine, pub: pub, recorder: recorder, log: log.Named("controller"),
+		queue: workqueue.NewTypedRateLimitingQueueWithConfig(workqueue.DefaultTypedControllerRateLimiter[string](),
+			workqueue.TypedRateLimitingQueueConfig[string]{Name: "scaledobjects"}),
+		known:   map[poll.Key]bool{},
+		lastErr: map[poll.Key]string{},
+	}
+}
+
+// enqueue schedules a reconcile of the ScaledObject key (namespace/name).
+func (c *controller) enqueue(key string) { c.queue.Add(key) }
+
+// authChanged schedules every ScaledObject that may use the named
+// authentication: those of its namespace, or all for a cluster one.
+func (c *controller) authChanged(namespace, kind, name string) {
+	objs, err := c.w.scaledObjectsIn(namespace)
+	if err != nil {
+		return
+	}
+	for _, so := range objs {
+		for _, t := range so.Spec.Triggers {
+			if ref := t.AuthenticationRef; ref != nil && ref.Name == name && kindOf(ref) == kind {
+				c.queue.Add(so.Namespace + "/" + so.Name)
+				break
+			}
+		}
+	}
+}
+
+func kindOf(ref *v1alpha1.AuthenticationRef) string {
+	if ref.Kind == "" {
+		return scalers.KindTriggerAuthentication
+	}
+	return ref.Kind
+}
+
+// keys returns the objects the engine knows.
+func (c *controller) keys() []poll.Key {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make([]poll.Key, 0, len(c.known))
+	for k := range c.known {
+		out = append(out, k)
+	}
+	return out
+}
+
+// run reconciles with workers goroutines until ctx is done.
+func (c *controller) run(ctx context.Context, workers int) {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer c.queue.ShutDown()
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c.next(ctx) {
+			}
+		}()
+	}
+	<-ctx.Done()
+}
+
+func (c *controller) next(ctx context.Context) bool {
+	key, quit := c.queue.Get()
+	if quit {
+		return false
+	}
+	defer c.queue.Done(key)
+	c.sync(ctx, key)
+	c.queue.Forget(key)
+	return true
+}
+
+// sync reconfigures the pollers of one ScaledObject.
+func (c *controller) sync(ctx context.Context, key string) {
+	ns, name, err := cache.SplitMetaNamespaceKey(key)
+	if err != nil {
+		return
+	}
+	pk := poll.Key{Namespace: ns, Name: name}
+	so, err := c.w.scaledObject(ns, name)
+	if apierrors.IsNotFound(err) || (err == nil && so.DeletionTimestamp != nil) {
+		c.engine.Delete(pk)
+		c.pub.forget(pk)
+		c.mu.Lock()
+		delete(c.known, pk)
+		delete(c.lastErr, pk)
+		c.mu.Unlock()
+		return
+	}
+	if err != nil {
+		return
+	}
+	res := c.res.resolve(ctx, so)
+	if len(res.spec.Triggers) == 0 {
+		c.engine.Delete(pk)
+	} else if err := c.engine.Set(pk, res.spec); err != nil {
+		res.invalid = append(res.invalid, invalidTrigger{index: 0, typ: so.Spec.Triggers[0].Type, message: err.Error()})
+	}
+	c.mu.Lock()
+	c.known[pk] = true
+	msg := invalidMessage(res.invalid)
+	changed := msg != c.lastErr[pk]
+	c.lastErr[pk] = msg
+	c.mu.Unlock()
+	if changed && msg != "" {
+		c.recorder.Event(so, corev1.EventTypeWarning, ReasonInvalidTrigger, msg)
+		c.log.Info("invalid trigger", zap.Stringer("scaledObject", pk), zap.String("reason", msg))
+	}
+	c.pub.setInvalid(pk, res.invalid)
+	if len(res.invalid) > 0 {
+		c.queue.AddAfter(key, invalidRetry)
+	}
+}
+
+func invalidMessage(invalid []invalidTrigger) string {
+	switch len(invalid) {
+	case 0:
+		return ""
+	case 1:
+		return invalid[0].message
+	default:
+		return fmt.Sprintf("%s (and %d more invalid triggers)", invalid[0].message, len(invalid)-1)
+	}
+}
+
+// ready reports whether every known trigger has been polled once, with
+// success or not.
+func (c *controller) ready() error {
+	for _, k := range c.keys() {
+		st, ok := c.engine.State(k)
+		if !ok {
+			continue
+		}
+		for _, t := range st.Triggers {
+			if !t.Polled {
+				return fmt.Errorf("trigger %s of %s not polled yet", t.MetricName, k)
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,146 @@
+package adapter
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	cliflag "k8s.io/component-base/cli/flag"
+	cmoptions "sigs.k8s.io/custom-metrics-apiserver/pkg/cmd/options"
+
+	"github.com/sluice-dev/sluice/pkg/logging"
+	"github.com/sluice-dev/sluice/pkg/poll"
+	"github.com/sluice-dev/sluice/pkg/provider"
+)
+
+// Options configure the adapter. Start from NewOptions, bind Flags, then
+// Validate before Run.
+type Options struct {
+	// Server holds the standard aggregated-apiserver options: secure
+	// serving, delegated authentication and authorization, audit, features.
+	Server *cmoptions.CustomMetricsAdapterServerOptions
+
+	// Kubeconfig is the kubeconfig used to watch ScaledObjects and write
+	// their status; in-cluster config when empty.
+	Kubeconfig string
+	// KubeAPIQPS and KubeAPIBurst bound the client's request rate.
+	KubeAPIQPS   float32
+	KubeAPIBurst int
+	// WatchNamespaces limits the ScaledObjects watched; all when empty.
+	WatchNamespaces []string
+	// Namespace is the adapter's own namespace: ClusterTriggerAuthentications
+	// read Secrets and ConfigMaps from it, and the leader-election Lease
+	// lives in it.
+	Namespace string
+	// Workers is the number of ScaledObjects reconciled at once.
+	Workers int
+	// ResyncPeriod re-reads every ScaledObject, and so the Secrets its
+	// triggers reference, this often.
+	ResyncPeriod time.Duration
+
+	// MetricsBindAddress serves /metrics, /healthz, /readyz and /livez over
+	// plain HTTP.
+	MetricsBindAddress string
+
+	// Poll and Provider configure the poll engine and the metrics API.
+	Poll     poll.Options
+	Provider provider.Options
+
+	// LeaderElect makes one replica the status writer; every replica polls
+	// and serves metrics.
+	LeaderElect bool
+	// LeaderElectionID names the Lease.
+	LeaderElectionID string
+
+	// LogFormat is json or console; LogLevel debug, info, warn or error.
+	LogFormat, LogLevel string
+}
+
+// NewOptions returns the defaults.
+func NewOptions() *Options {
+	server := cmoptions.NewCustomMetricsAdapterServerOptions()
+	server.SecureServing.BindPort = 6443
+	ns := os.Getenv("POD_NAMESPACE")
+	if ns == "" {
+		ns = "sluice-system"
+	}
+	return &Options{
+		Server:             server,
+		KubeAPIQPS:         50,
+		KubeAPIBurst:       100,
+		Namespace:          ns,
+		Workers:            8,
+		ResyncPeriod:       10 * time.Minute,
+		MetricsBindAddress: ":8080",
+		Poll:               poll.NewOptions(),
+		Provider:           provider.NewOptions(),
+		LeaderElect:        true,
+		LeaderElectionID:   "sluice-adapter",
+		LogFormat:          logging.FormatJSON,
+		LogLevel:           "info",
+	}
+}
+
+// Flags returns the options' flags in named sets, for help output.
+func (o *Options) Flags() cliflag.NamedFlagSets {
+	var fss cliflag.NamedFlagSets
+	o.Server.SecureServing.AddFlags(fss.FlagSet("secure serving"))
+	o.Server.Authentication.AddFlags(fss.FlagSet("authentication"))
+	o.Server.Authorization.AddFlags(fss.FlagSet("authorization"))
+	o.Server.Audit.AddFlags(fss.FlagSet("audit"))
+	o.Server.Features.AddFlags(fss.FlagSet("features"))
+
+	fs := fss.FlagSet("kubernetes")
+	fs.StringVar(&o.Kubeconfig, "kubeconfig", o.Kubeconfig, "kubeconfig for watching ScaledObjects and writing their status; in-cluster config when empty")
+	fs.Float32Var(&o.KubeAPIQPS, "kube-api-qps", o.KubeAPIQPS, "queries per second to kube-apiserver")
+	fs.IntVar(&o.KubeAPIBurst, "kube-api-burst", o.KubeAPIBurst, "burst of queries to kube-apiserver")
+	fs.StringSliceVar(&o.WatchNamespaces, "watch-namespace", o.WatchNamespaces, "namespace whose ScaledObjects to serve (repeatable); all namespaces when not given")
+	fs.StringVar(&o.Namespace, "namespace", o.Namespace, "the adapter's own namespace, where ClusterTriggerAuthentication secrets and the leader-election Lease live ($POD_NAMESPACE by default)")
+	fs.IntVar(&o.Workers, "workers", o.Workers, "ScaledObjects reconciled at once")
+	fs.DurationVar(&o.ResyncPeriod, "resync-period", o.ResyncPeriod, "how often every ScaledObject and the secrets it references are read again")
+	fs.BoolVar(&o.LeaderElect, "leader-elect", o.LeaderElect, "elect one replica to write ScaledObject status")
+	fs.StringVar(&o.LeaderElectionID, "leader-election-id", o.LeaderElectionID, "name of the leader-election Lease")
+
+	fs = fss.FlagSet("polling")
+	fs.IntVar(&o.Poll.MaxConcurrentPolls, "max-concurrent-polls", o.Poll.MaxConcurrentPolls, "polls of event sources running at once")
+	fs.DurationVar(&o.Poll.PollTimeout, "poll-timeout", o.Poll.PollTimeout, "time limit of one poll of an event source")
+	fs.IntVar(&o.Poll.StaleAfterIntervals, "stale-after-intervals", o.Poll.StaleAfterIntervals, "polling intervals without a successful poll after which a value is no longer served")
+	fs.DurationVar(&o.Provider.FirstPollWait, "first-poll-wait", o.Provider.FirstPollWait, "how long a metrics request waits for a trigger's first poll")
+
+	fs = fss.FlagSet("observability")
+	fs.StringVar(&o.MetricsBindAddress, "metrics-bind-address", o.MetricsBindAddress, "address serving /metrics, /healthz, /readyz and /livez over plain HTTP")
+	fs.StringVar(&o.LogFormat, "log-format", o.LogFormat, "log format: json or console")
+	fs.StringVar(&o.LogLevel, "log-level", o.LogLevel, "log level: debug, info, warn or error")
+	return fss
+}
+
+// Validate reports every invalid option at once, each naming its flag.
+func (o *Options) Validate() []error {
+	errs := o.Server.Validate()
+	check := func(ok bool, flag, want string) {
+		if !ok {
+			errs = append(errs, fmt.Errorf("--%s: %s", flag, want))
+		}
+	}
+	check(o.KubeAPIQPS > 0, "kube-api-qps", "must be greater than 0")
+	check(o.KubeAPIBurst > 0, "kube-api-burst", "must be greater than 0")
+	check(o.Namespace != "", "namespace", "must not be empty")
+	check(o.Workers > 0, "workers", "must be greater than 0")
+	check(o.ResyncPeriod >= time.Minute, "resync-period", "must be at least 1m")
+	check(o.MetricsBindAddress != "", "metrics-bind-address", "must not be empty")
+	check(o.Poll.MaxConcurrentPolls > 0, "max-concurrent-polls", "must be greater than 0")
+	check(o.Poll.PollTimeout > 0, "poll-timeout", "must be greater than 0")
+	check(o.Poll.StaleAfterIntervals > 0, "stale-after-intervals", "must be greater than 0")
+	check(o.Provider.FirstPollWait >= 0, "first-poll-wait", "must not be negative")
+	check(o.LeaderElectionID != "", "leader-election-id", "must not be empty")
+	check(logging.ValidFormat(o.LogFormat), "log-format", "must be json or console")
+	check(logging.ValidLevel(o.LogLevel), "log-level", "must be debug, info, warn or error")
+	for _, ns := range o.WatchNamespaces {
+		check(ns != "", "watch-namespace", "must not be empty")
+	}
+	return errs
+}
+
+// ValidateErr joins Validate's errors, or returns nil.
+func (o *Options) ValidateErr() error { return errors.Join(o.Validate()...) }

@@ -1,0 +1,176 @@
+package adapter
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"go.uber.org/zap"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/util/workqueue"
+	"k8s.io/utils/clock"
+
+	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
+	"github.com/sluice-dev/sluice/pkg/client/clientset/versioned"
+	kedaac "github.com/sluice-dev/sluice/pkg/client/applyconfiguration/keda/v1alpha1"
+	"github.com/sluice-dev/sluice/pkg/poll"
+)
+
+// FieldManager is the server-side apply field manager of the adapter's
+// status writes.
+const FieldManager = "sluice-adapter"
+
+// publisher writes the adapter's part of ScaledObject status, only when it
+// changed, from the elected replica.
+type publisher struct {
+	client versioned.Interface
+	w      *watches
+	engine *poll.Engine
+	clock  clock.Clock
+	log    *zap.Logger
+	queue  workqueue.TypedRateLimitingInterface[poll.Key]
+
+	mu      sync.Mutex
+	invalid map[poll.Key][]invalidTrigger
+}
+
+func newPublisher(client versioned.Interface, w *watches, engine *poll.Engine, clk clock.Clock, log *zap.Logger) *publisher {
+	return &publisher{
+		client: client, w: w, engine: engine, clock: clk, log: log.Named("status"),
+		queue: workqueue.NewTypedRateLimitingQueueWithConfig(workqueue.DefaultTypedControllerRateLimiter[poll.Key](),
+			workqueue.TypedRateLimitingQueueConfig[poll.Key]{Name: "status"}),
+		invalid: map[poll.Key][]invalidTrigger{},
+	}
+}
+
+// setInvalid records the triggers of key that could not be built and
+// schedules a status check.
+func (p *publisher) setInvalid(key poll.Key, invalid []invalidTrigger) {
+	p.mu.Lock()
+	if len(invalid) == 0 {
+		delete(p.invalid, key)
+	} else {
+		p.invalid[key] = invalid
+	}
+	p.mu.Unlock()
+	p.queue.Add(key)
+}
+
+// forget drops what is known about a deleted object.
+func (p *publisher) forget(key poll.Key) {
+	p.mu.Lock()
+	delete(p.invalid, key)
+	p.mu.Unlock()
+}
+
+// run feeds the engine's change notifications into the queue and writes
+// status with workers goroutines until ctx is done. Only the elected
+// replica calls it.
+func (p *publisher) run(ctx context.Context, workers int, known func() []poll.Key) {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer p.queue.ShutDown()
+	for _, k := range known() {
+		p.queue.Add(k)
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case k := <-p.engine.Changes():
+				p.queue.Add(k)
+			}
+		}
+	}()
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for p.next(ctx) {
+			}
+		}()
+	}
+	<-ctx.Done()
+}
+
+func (p *publisher) next(ctx context.Context) bool {
+	key, quit := p.queue.Get()
+	if quit {
+		return false
+	}
+	defer p.queue.Done(key)
+	if err := p.sync(ctx, key); err != nil {
+		p.log.Info("status write failed; retrying", zap.Stringer("scaledObject", key), zap.Error(err))
+		p.queue.AddRateLimited(key)
+		return true
+	}
+	p.queue.Forget(key)
+	return true
+}
+
+// sync writes the status of key when it differs from the stored one.
+func (p *publisher) sync(ctx context.Context, key poll.Key) error {
+	so, err := p.w.scaledObject(key.Namespace, key.Name)
+	if apierrors.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if so.DeletionTimestamp != nil {
+		return nil
+	}
+	var state *poll.ObjectState
+	if s, ok := p.engine.State(key); ok {
+		state = &s
+	}
+	p.mu.Lock()
+	invalid := p.invalid[key]
+	p.mu.Unlock()
+	want := desiredStatus(so, state, invalid, p.clock.Now())
+	if want.equal(ownedStatus(&so.Status)) {
+		return nil
+	}
+	_, err = p.client.KedaV1alpha1().ScaledObjects(key.Namespace).ApplyStatus(ctx, applyConfig(so, want), metav1.ApplyOptions{FieldManager: FieldManager, Force: true})
+	if apierrors.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("apply status of %s: %w", key, err)
+	}
+	p.log.Debug("status written", zap.Stringer("scaledObject", key))
+	return nil
+}
+
+// applyConfig turns the adapter's status into a server-side apply
+// configuration holding only the fields the adapter owns.
+func applyConfig(so *v1alpha1.ScaledObject, s adapterStatus) *kedaac.ScaledObjectApplyConfiguration {
+	st := kedaac.ScaledObjectStatus().WithTriggersTypes(s.TriggersTypes)
+	for _, c := range s.Conditions {
+		cc := kedaac.Condition().WithType(c.Type).WithStatus(c.Status).WithReason(c.Reason).WithMessage(c.Message)
+		if c.LastTransitionTime != nil {
+			cc.WithLastTransitionTime(*c.LastTransitionTime)
+		}
+		st.WithConditions(cc)
+	}
+	for _, t := range s.Triggers {
+		st.WithTriggers(kedaac.TriggerStatus().WithMetricName(t.MetricName).WithIndex(t.Index).WithName(t.Name).
+			WithType(t.Type).WithTarget(t.Target).WithActive(t.Active).WithHealthy(t.Healthy).
+			WithNumberOfFailures(t.NumberOfFailures).WithLastError(t.LastError).WithWarning(t.Warning))
+	}
+	if len(s.Health) > 0 {
+		h := make(map[string]kedaac.HealthStatusApplyConfiguration, len(s.Health))
+		for k, v := range s.Health {
+			h[k] = *kedaac.HealthStatus().WithNumberOfFailures(*v.NumberOfFailures).WithStatus(v.Status)
+		}
+		st.WithHealth(h)
+	}
+	if s.LastActiveTime != nil {
+		st.WithLastActiveTime(*s.LastActiveTime)
+	}
+	return kedaac.ScaledObject(so.Name, so.Namespace).WithStatus(st)
+}

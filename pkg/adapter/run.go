@@ -1,0 +1,202 @@
+// Package adapter is sluice-adapter: the external-metrics API server that
+// polls every trigger of every ScaledObject and serves the values to the
+// HPAs, and publishes each object's activity to its status.
+//
+// Wiring: informers on ScaledObjects and (Cluster)TriggerAuthentications
+// feed a controller that resolves each object's triggers (authentication,
+// environment, the trigger registry) into the poll engine; the engine's
+// store backs the metrics provider served by custom-metrics-apiserver; a
+// publisher on the elected replica writes status when it changes.
+package adapter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/spf13/pflag"
+	"go.uber.org/zap"
+	"golang.org/x/sync/errgroup"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/discovery/cached/memory"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/kubernetes"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	typedcorev1 "k8s.io/client-go/kubernetes/typed/core/v1"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/restmapper"
+	"k8s.io/client-go/tools/cache"
+	"k8s.io/client-go/tools/clientcmd"
+	"k8s.io/client-go/tools/record"
+	"k8s.io/utils/clock"
+	basecmd "sigs.k8s.io/custom-metrics-apiserver/pkg/cmd"
+
+	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
+	"github.com/sluice-dev/sluice/pkg/client/clientset/versioned"
+	"github.com/sluice-dev/sluice/pkg/poll"
+	"github.com/sluice-dev/sluice/pkg/provider"
+	"github.com/sluice-dev/sluice/pkg/scalers/builtin"
+)
+
+// Run serves until ctx is done or a component fails. o must have been
+// validated.
+func Run(ctx context.Context, o *Options, log *zap.Logger) error {
+	cfg, err := clientConfig(o)
+	if err != nil {
+		return err
+	}
+	kube, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return fmt.Errorf("build kubernetes client: %w", err)
+	}
+	keda, err := versioned.NewForConfig(cfg)
+	if err != nil {
+		return fmt.Errorf("build keda client: %w", err)
+	}
+	dyn, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		return fmt.Errorf("build dynamic client: %w", err)
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	engine, err := poll.New(o.Poll, log, reg)
+	if err != nil {
+		return err
+	}
+	prov, err := provider.New(engine, o.Provider)
+	if err != nil {
+		return err
+	}
+	registry, err := builtin.NewRegistry()
+	if err != nil {
+		return err
+	}
+	recorder, stopEvents, err := eventRecorder(kube)
+	if err != nil {
+		return err
+	}
+	defer stopEvents()
+
+	var ctrl *controller
+	w, err := newWatches(keda, o.WatchNamespaces, o.ResyncPeriod,
+		func(key string) { ctrl.enqueue(key) },
+		func(ns, kind, name string) { ctrl.authChanged(ns, kind, name) })
+	if err != nil {
+		return fmt.Errorf("set up informers: %w", err)
+	}
+	res := &resolver{
+		kube: kube, dyn: dyn, w: w, registry: registry, ownNamespace: o.Namespace, log: log.Named("triggers"),
+		mapper: restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(kube.Discovery())),
+	}
+	pub := newPublisher(keda, w, engine, clock.RealClock{}, log)
+	ctrl = newController(w, res, engine, pub, recorder, log)
+
+	server, err := apiServer(o, prov)
+	if err != nil {
+		return err
+	}
+
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return engine.Run(ctx) })
+	g.Go(func() error {
+		w.start(ctx)
+		defer w.shutdown()
+		if !cache.WaitForCacheSync(ctx.Done(), w.synced...) {
+			return nil // stopping
+		}
+		ctrl.run(ctx, o.Workers)
+		return nil
+	})
+	g.Go(func() error {
+		return runElected(ctx, o, kube, log, func(ctx context.Context) { pub.run(ctx, o.Workers, ctrl.keys) })
+	})
+	g.Go(func() error { return serveHealth(ctx, o.MetricsBindAddress, reg, readiness(w, ctrl), log) })
+	g.Go(func() error {
+		if err := server.Run(ctx); err != nil {
+			return fmt.Errorf("serve external metrics: %w", err)
+		}
+		return nil
+	})
+	log.Info("adapter started", zap.String("metricsAddress", o.MetricsBindAddress), zap.Int("securePort", o.Server.SecureServing.BindPort))
+	return g.Wait()
+}
+
+// clientConfig loads the kubeconfig, or the in-cluster config.
+func clientConfig(o *Options) (*rest.Config, error) {
+	var cfg *rest.Config
+	var err error
+	if o.Kubeconfig != "" {
+		cfg, err = clientcmd.BuildConfigFromFlags("", o.Kubeconfig)
+	} else {
+		cfg, err = rest.InClusterConfig()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load kubeconfig: %w", err)
+	}
+	cfg.QPS, cfg.Burst = o.KubeAPIQPS, o.KubeAPIBurst
+	cfg.UserAgent = "sluice-adapter"
+	return cfg, nil
+}
+
+// apiServer builds the external-metrics API server over prov.
+func apiServer(o *Options, prov *provider.Provider) (*basecmd.AdapterBase, error) {
+	b := &basecmd.AdapterBase{
+		Name:                              "sluice-adapter",
+		FlagSet:                           pflag.NewFlagSet("sluice-adapter", pflag.ContinueOnError),
+		CustomMetricsAdapterServerOptions: o.Server,
+	}
+	b.InstallFlags() // only initialises the base; our own flag set is parsed already
+	b.RemoteKubeConfigFile = o.Kubeconfig
+	b.ClientQPS, b.ClientBurst = o.KubeAPIQPS, o.KubeAPIBurst
+	b.WithExternalMetrics(prov)
+	if _, err := b.Server(); err != nil {
+		return nil, fmt.Errorf("build external metrics server: %w", err)
+	}
+	return b, nil
+}
+
+// eventRecorder returns a recorder of Events on ScaledObjects.
+func eventRecorder(kube kubernetes.Interface) (record.EventRecorder, func(), error) {
+	scheme := runtime.NewScheme()
+	if err := clientgoscheme.AddToScheme(scheme); err != nil {
+		return nil, nil, err
+	}
+	if err := v1alpha1.AddToScheme(scheme); err != nil {
+		return nil, nil, err
+	}
+	b := record.NewBroadcaster()
+	b.StartRecordingToSink(&typedcorev1.EventSinkImpl{Interface: kube.CoreV1().Events("")})
+	return b.NewRecorder(scheme, corev1.EventSource{Component: "sluice-adapter"}), b.Shutdown, nil
+}
+
+// readiness is ready when the informers synced, every ScaledObject was
+// reconciled once, and every trigger was polled once or failed.
+func readiness(w *watches, c *controller) func() error {
+	return func() error {
+		if !w.hasSynced() {
+			return errors.New("informers not synced")
+		}
+		all, err := w.scaledObjectsIn("")
+		if err != nil {
+			return err
+		}
+		if n := len(c.keys()); n < len(all) {
+			return fmt.Errorf("%d of %d ScaledObjects reconciled", n, len(all))
+		}
+		return c.ready()
+	}
+}
+
+// hostname names this replica in leader election.
+func hostname() string {
+	h, err := os.Hostname()
+	if err != nil {
+		return fmt.Sprintf("sluice-adapter-%d", time.Now().UnixNano())
+	}
+	return h
+}

@@ -1,0 +1,152 @@
+package adapter
+
+import (
+	"context"
+	"time"
+
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/client-go/tools/cache"
+
+	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
+	"github.com/sluice-dev/sluice/pkg/client/clientset/versioned"
+	"github.com/sluice-dev/sluice/pkg/client/informers/externalversions"
+	listers "github.com/sluice-dev/sluice/pkg/client/listers/keda/v1alpha1"
+)
+
+// watches holds the informers of the objects the adapter reads: the
+// ScaledObjects and TriggerAuthentications of the watched namespaces (one
+// factory per namespace, or one for all), and the cluster-scoped
+// ClusterTriggerAuthentications.
+type watches struct {
+	factories []externalversions.SharedInformerFactory
+	scaled    map[string]listers.ScaledObjectLister // "" when every namespace is watched
+	auths     map[string]listers.TriggerAuthenticationLister
+	cluster   listers.ClusterTriggerAuthenticationLister
+	synced    []cache.InformerSynced
+}
+
+// newWatches sets up the informers and calls onObject with the key of every
+// ScaledObject that is added, changed, deleted, or whose authentication
+// changed.
+func newWatches(client versioned.Interface, namespaces []string, resync time.Duration, onObject func(key string), onAuth func(namespace, kind, name string)) (*watches, error) {
+	w := &watches{scaled: map[string]listers.ScaledObjectLister{}, auths: map[string]listers.TriggerAuthenticationLister{}}
+	if len(namespaces) == 0 {
+		namespaces = []string{""}
+	}
+	soHandler := cache.ResourceEventHandlerFuncs{
+		AddFunc:    func(obj any) { enqueueKey(obj, onObject) },
+		UpdateFunc: func(_, obj any) { enqueueKey(obj, onObject) },
+		DeleteFunc: func(obj any) { enqueueKey(obj, onObject) },
+	}
+	authHandler := func(kind string) cache.ResourceEventHandlerFuncs {
+		notify := func(obj any) {
+			if tomb, ok := obj.(cache.DeletedFinalStateUnknown); ok {
+				obj = tomb.Obj
+			}
+			switch a := obj.(type) {
+			case *v1alpha1.TriggerAuthentication:
+				onAuth(a.Namespace, kind, a.Name)
+			case *v1alpha1.ClusterTriggerAuthentication:
+				onAuth("", kind, a.Name)
+			}
+		}
+		return cache.ResourceEventHandlerFuncs{AddFunc: notify, UpdateFunc: func(_, obj any) { notify(obj) }, DeleteFunc: notify}
+	}
+	for _, ns := range namespaces {
+		f := externalversions.NewSharedInformerFactoryWithOptions(client, resync, externalversions.WithNamespace(ns))
+		so := f.Keda().V1alpha1().ScaledObjects()
+		if _, err := so.Informer().AddEventHandler(soHandler); err != nil {
+			return nil, err
+		}
+		ta := f.Keda().V1alpha1().TriggerAuthentications()
+		if _, err := ta.Informer().AddEventHandler(authHandler("TriggerAuthentication")); err != nil {
+			return nil, err
+		}
+		w.scaled[ns], w.auths[ns] = so.Lister(), ta.Lister()
+		w.synced = append(w.synced, so.Informer().HasSynced, ta.Informer().HasSynced)
+		w.factories = append(w.factories, f)
+	}
+	cf := externalversions.NewSharedInformerFactory(client, resync)
+	cta := cf.Keda().V1alpha1().ClusterTriggerAuthentications()
+	if _, err := cta.Informer().AddEventHandler(authHandler("ClusterTriggerAuthentication")); err != nil {
+		return nil, err
+	}
+	w.cluster = cta.Lister()
+	w.synced = append(w.synced, cta.Informer().HasSynced)
+	w.factories = append(w.factories, cf)
+	return w, nil
+}
+
+// start starts every informer; they stop when ctx is done and shutdown
+// waits for them.
+func (w *watches) start(ctx context.Context) {
+	for _, f := range w.factories {
+		f.Start(ctx.Done())
+	}
+}
+
+// shutdown waits for the informers' goroutines after ctx is done.
+func (w *watches) shutdown() {
+	for _, f := range w.factories {
+		f.Shutdown()
+	}
+}
+
+// hasSynced reports whether every informer has synced.
+func (w *watches) hasSynced() bool {
+	for _, s := range w.synced {
+		if !s() {
+			return false
+		}
+	}
+	return true
+}
+
+// scaledObject returns the ScaledObject namespace/name from the cache.
+func (w *watches) scaledObject(namespace, name string) (*v1alpha1.ScaledObject, error) {
+	l, ok := w.scaled[namespace]
+	if !ok {
+		l = w.scaled[""]
+	}
+	return l.ScaledObjects(namespace).Get(name)
+}
+
+// scaledObjectsIn lists the cached ScaledObjects of namespace, or of every
+// watched namespace when namespace is "".
+func (w *watches) scaledObjectsIn(namespace string) ([]*v1alpha1.ScaledObject, error) {
+	var out []*v1alpha1.ScaledObject
+	for ns, l := range w.scaled {
+		if namespace != "" && ns != "" && ns != namespace {
+			continue
+		}
+		var items []*v1alpha1.ScaledObject
+		var err error
+		if namespace == "" {
+			items, err = l.List(labels.Everything())
+		} else {
+			items, err = l.ScaledObjects(namespace).List(labels.Everything())
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, items...)
+	}
+	return out, nil
+}
+
+// triggerAuthentication returns the TriggerAuthentication namespace/name.
+func (w *watches) triggerAuthentication(namespace, name string) (*v1alpha1.TriggerAuthentication, error) {
+	l, ok := w.auths[namespace]
+	if !ok {
+		l = w.auths[""]
+	}
+	return l.TriggerAuthentications(namespace).Get(name)
+}
+
+// enqueueKey calls add with the namespace/name key of obj.
+func enqueueKey(obj any, add func(string)) {
+	key, err := cache.DeletionHandlingMetaNamespaceKeyFunc(obj)
+	if err == nil {
+		add(key)
+	}
+}
