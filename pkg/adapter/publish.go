@@ -12,8 +12,8 @@ import (
 	"k8s.io/utils/clock"
 
 	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
-	"github.com/sluice-dev/sluice/pkg/client/clientset/versioned"
 	kedaac "github.com/sluice-dev/sluice/pkg/client/applyconfiguration/keda/v1alpha1"
+	"github.com/sluice-dev/sluice/pkg/client/clientset/versioned"
 	"github.com/sluice-dev/sluice/pkg/poll"
 )
 
