@@ -27,7 +27,7 @@ func (e *Engine) rebuildLocked(o *object, now time.Time) bool {
 			Warning:             tr.Warning,
 			Polled:              s.polled,
 			Value:               s.value,
-			Active:              s.succeeded && s.value > tr.ActivationTarget,
+			Active:              s.succeeded && s.activity > tr.ActivationTarget,
 			LastSuccess:         s.lastSuccess,
 			ConsecutiveFailures: s.failures,
 			LastError:           s.lastErr,

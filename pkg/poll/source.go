@@ -30,6 +30,7 @@ type source struct {
 	polled       bool
 	succeeded    bool
 	value        float64
+	activity     float64 // what activity is judged on; value unless the poller is a scalers.ActivitySource
 	firstAttempt time.Time
 	lastSuccess  time.Time
 	failures     int
@@ -107,7 +108,7 @@ func (e *Engine) pollOnce(ctx context.Context, s *source) {
 	}
 	pctx, cancel := context.WithTimeout(ctx, e.opts.PollTimeout)
 	begin := e.clock.Now()
-	v, err := s.poller.Poll(pctx)
+	v, a, err := poll(pctx, s.poller)
 	took := e.clock.Since(begin)
 	timedOut := errors.Is(pctx.Err(), context.DeadlineExceeded)
 	cancel()
@@ -118,12 +119,22 @@ func (e *Engine) pollOnce(ctx context.Context, s *source) {
 	if err != nil && timedOut {
 		err = fmt.Errorf("poll timed out after %s: %w", e.opts.PollTimeout, err)
 	}
-	e.record(s, v, err, took)
+	e.record(s, v, a, err, took)
+}
+
+// poll calls the poller once and returns the value to serve and the value
+// activity is judged on.
+func poll(ctx context.Context, p scalers.Source) (value, activity float64, err error) {
+	if as, ok := p.(scalers.ActivitySource); ok {
+		return as.PollActivity(ctx)
+	}
+	v, err := p.Poll(ctx)
+	return v, v, err
 }
 
 // record stores a poll outcome, rebuilds the snapshots of every object
 // using s and reports those whose derived state changed.
-func (e *Engine) record(s *source, v float64, err error, took time.Duration) {
+func (e *Engine) record(s *source, v, activity float64, err error, took time.Duration) {
 	e.mu.Lock()
 	if e.sources[s.key] != s {
 		e.mu.Unlock()
@@ -136,7 +147,7 @@ func (e *Engine) record(s *source, v float64, err error, took time.Duration) {
 	}
 	wasFailing := s.failures > 0
 	if err == nil {
-		s.succeeded, s.value, s.lastSuccess, s.failures, s.lastErr = true, v, now, 0, ""
+		s.succeeded, s.value, s.activity, s.lastSuccess, s.failures, s.lastErr = true, v, activity, now, 0, ""
 	} else {
 		s.failures++
 		s.lastErr = err.Error()
@@ -147,7 +158,7 @@ func (e *Engine) record(s *source, v float64, err error, took time.Duration) {
 		}
 		for _, t := range o.trigs {
 			if t.src == s {
-				t.m.observe(v, err, v > t.spec.Trigger.ActivationTarget, took)
+				t.m.observe(v, err, activity > t.spec.Trigger.ActivationTarget, took)
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package poll
 
 import (
+	"context"
 	"errors"
 	"testing"
 	"time"
@@ -233,4 +234,41 @@ func countSeries(t *testing.T, h *harness, name string) int {
 	n, err := testutil.GatherAndCount(h.reg, name)
 	must(t, err)
 	return n
+}
+
+// activitySource serves one value and is judged active on another, as
+// Kafka's lag with excludePersistentLag is.
+type activitySource struct {
+	fakeSource
+	activity float64
+}
+
+func (a *activitySource) PollActivity(ctx context.Context) (float64, float64, error) {
+	v, err := a.Poll(ctx)
+	return v, a.activity, err
+}
+
+func TestActivitySourceJudgedOnActivity(t *testing.T) {
+	tests := []struct {
+		name       string
+		value      float64
+		activity   float64
+		wantActive bool
+	}{
+		{"served 0, active on persistent lag", 0, 5, true},
+		{"served lag, no activity", 8, 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := start(t, nil)
+			src := &activitySource{fakeSource: fakeSource{value: tt.value}, activity: tt.activity}
+			k := Key{"ns", "kafka"}
+			must(t, h.e.Set(k, spec(10*time.Second, trigger("k", src, 0, 1))))
+			eventually(t, "first poll", func() bool { return mustState(t, h.e, k).Triggers[0].Polled })
+			ts := mustState(t, h.e, k).Triggers[0]
+			if ts.Value != tt.value || ts.Active != tt.wantActive {
+				t.Errorf("value %v active %v, want %v %v", ts.Value, ts.Active, tt.value, tt.wantActive)
+			}
+		})
+	}
 }

@@ -81,8 +81,8 @@ type TriggerState struct {
 	// Value is the last successfully polled value, as the source returned
 	// it (possibly NaN, infinite or negative). Zero before any success.
 	Value float64
-	// Active is Value > ActivationTarget for the last successful value;
-	// false before any success. Whether it is current is told by Healthy.
+	// Active is Value > ActivationTarget for the last successful poll (the
+	// activity value of a scalers.ActivitySource); false before any success. Whether it is current is told by Healthy.
 	Active bool
 	// LastSuccess is the time of the last successful poll; zero before any.
 	LastSuccess time.Time

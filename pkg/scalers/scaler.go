@@ -21,6 +21,18 @@ type Source interface {
 	Poll(ctx context.Context) (float64, error)
 }
 
+// ActivitySource is a Source whose activity is judged on another value than
+// the one it serves. Kafka, for one, serves the lag capped per partition
+// and without persistent lag, but is active on the full lag. The poll engine
+// calls PollActivity instead of Poll when a source implements it, and
+// compares activity, not value, with the trigger's ActivationTarget.
+type ActivitySource interface {
+	Source
+	// PollActivity returns the value to serve and the value activity is
+	// judged on, with Poll's contract.
+	PollActivity(ctx context.Context) (value, activity float64, err error)
+}
+
 // Trigger is a decoded trigger: the source to poll and how its value is
 // judged. A constructor returns one per ScaledObject trigger.
 type Trigger struct {
