@@ -6,7 +6,9 @@ import (
 	"fmt"
 
 	"github.com/sluice-dev/sluice/pkg/scalers"
+	"github.com/sluice-dev/sluice/pkg/scalers/kafka"
 	"github.com/sluice-dev/sluice/pkg/scalers/metricsapi"
+	"github.com/sluice-dev/sluice/pkg/scalers/prometheus"
 )
 
 // NewRegistry returns a registry holding every built-in trigger type. Each
@@ -19,6 +21,8 @@ func NewRegistry() (*scalers.Registry, error) {
 		c    scalers.Constructor
 	}{
 		{metricsapi.Type, metricsapi.New(metricsapi.NewClientCache(metricsapi.DefaultCacheSize))},
+		{kafka.Type, kafka.New(kafka.NewClientCache(kafka.DefaultCacheSize))},
+		{prometheus.Type, prometheus.New(prometheus.NewClientCache(prometheus.DefaultCacheSize))},
 	}
 	for _, t := range types {
 		if err := r.Register(t.name, t.c); err != nil {

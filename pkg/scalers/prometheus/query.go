@@ -1,0 +1,92 @@
+package prometheus
+
+import (
+	"encoding/base64"
+	"maps"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+)
+
+// query is one instant query as it is sent: where, what, and with which
+// headers and parameters.
+type query struct {
+	server        *url.URL    // serverAddress
+	promQL        string      // the PromQL expression
+	header        http.Header // customHeaders and cortexOrgID
+	params        url.Values  // queryParameters and namespace
+	secretHeaders http.Header // credentials: Authorization, custom auth
+	secrets       []string    // redacted from any response quoted in errors
+}
+
+// setSecretHeader sets a credential header and remembers its value for
+// redaction.
+func (q *query) setSecretHeader(name, value string) {
+	if q.secretHeaders == nil {
+		q.secretHeaders = http.Header{}
+	}
+	q.secretHeaders.Set(name, value)
+	q.secrets = append(q.secrets, value)
+	if v, ok := strings.CutPrefix(value, "Basic "); ok {
+		q.secrets = append(q.secrets, v)
+	} else if v, ok := strings.CutPrefix(value, "Bearer "); ok {
+		q.secrets = append(q.secrets, v)
+	}
+}
+
+// endpoint returns the URL of the instant query API with the query's
+// parameters and the given extra ones.
+func (q *query) endpoint(extra url.Values) string {
+	u := *q.server
+	u.Path = strings.TrimSuffix(u.Path, "/") + "/api/v1/query"
+	u.RawPath = ""
+	v := url.Values{}
+	for k, vals := range q.params {
+		v[k] = slices.Clone(vals)
+	}
+	for k, vals := range extra {
+		v[k] = vals
+	}
+	u.RawQuery = v.Encode()
+	return u.String()
+}
+
+// headers returns every header the request carries.
+func (q *query) headers() http.Header {
+	h := q.header.Clone()
+	for k, vals := range q.secretHeaders {
+		h[k] = vals
+	}
+	h.Set("Accept", "application/json")
+	return h
+}
+
+// headerString renders h in a stable order, for keys.
+func headerString(h http.Header) string {
+	var b strings.Builder
+	for _, k := range slices.Sorted(maps.Keys(h)) {
+		b.WriteString(k)
+		b.WriteByte('=')
+		b.WriteString(strings.Join(h[k], ","))
+		b.WriteByte(';')
+	}
+	return b.String()
+}
+
+func basicAuth(user, pass string) string {
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+pass))
+}
+
+// validHeaderName reports whether name is an RFC 9110 token.
+func validHeaderName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for _, r := range name {
+		if r >= 0x80 || r <= ' ' || strings.ContainsRune("\"(),/:;<=>?@[\\]{}\x7f", r) {
+			return false
+		}
+	}
+	return true
+}
