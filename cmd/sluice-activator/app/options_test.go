@@ -1,0 +1,66 @@
+package app
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/spf13/pflag"
+)
+
+func parse(t *testing.T, args ...string) *Options {
+	t.Helper()
+	o := NewOptions()
+	fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
+	for _, named := range o.Flags() {
+		fs.AddFlagSet(named)
+	}
+	if err := fs.Parse(args); err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
+func TestDefaultsAreValid(t *testing.T) {
+	o := parse(t)
+	if errs := o.Validate(); len(errs) != 0 {
+		t.Fatalf("defaults invalid: %v", errs)
+	}
+	if !o.LeaderElect || o.Workers != 8 || o.KubeAPIQPS != 100 || o.KubeAPIBurst != 200 || o.MetricsBindAddress != ":8081" {
+		t.Errorf("defaults = %+v", o)
+	}
+}
+
+func TestFlags(t *testing.T) {
+	o := parse(t, "--watch-namespace=a", "--watch-namespace=b", "--leader-elect=false", "--workers=3", "--log-format=console")
+	if strings.Join(o.WatchNamespaces, ",") != "a,b" || o.LeaderElect || o.Workers != 3 || o.LogFormat != "console" {
+		t.Errorf("parsed = %+v", o)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	tests := []struct {
+		name     string
+		args     []string
+		wantFlag []string
+	}{
+		{"workers", []string{"--workers=0"}, []string{"--workers"}},
+		{"qps and burst", []string{"--kube-api-qps=0", "--kube-api-burst=0"}, []string{"--kube-api-qps", "--kube-api-burst"}},
+		{"logging", []string{"--log-format=xml", "--log-level=loud"}, []string{"--log-format", "--log-level"}},
+		{"lease", []string{"--leader-elect-lease-name=", "--leader-elect-renew-deadline=20s"}, []string{"--leader-elect-lease-name", "--leader-elect-renew-deadline"}},
+		{"lease ignored without election", []string{"--leader-elect=false", "--leader-elect-lease-name="}, nil},
+		{"empty namespace", []string{"--watch-namespace="}, []string{"--watch-namespace"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			errs := parse(t, tt.args...).Validate()
+			if len(errs) != len(tt.wantFlag) {
+				t.Fatalf("errors = %v, want one per %v", errs, tt.wantFlag)
+			}
+			for i, err := range errs {
+				if !strings.HasPrefix(err.Error(), tt.wantFlag[i]+":") {
+					t.Errorf("error %q does not name %s", err, tt.wantFlag[i])
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,184 @@
+package activator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"go.uber.org/zap"
+	autoscalinginformers "k8s.io/client-go/informers/autoscaling/v2"
+	"k8s.io/client-go/kubernetes"
+	autoscalinglisters "k8s.io/client-go/listers/autoscaling/v2"
+	"k8s.io/client-go/scale"
+	"k8s.io/client-go/tools/cache"
+	"k8s.io/client-go/tools/record"
+	"k8s.io/client-go/util/workqueue"
+	"k8s.io/utils/clock"
+
+	"github.com/sluice-dev/sluice/pkg/client/clientset/versioned"
+	kedainformers "github.com/sluice-dev/sluice/pkg/client/informers/externalversions/keda/v1alpha1"
+	kedalisters "github.com/sluice-dev/sluice/pkg/client/listers/keda/v1alpha1"
+)
+
+// Source is one pair of informers the controller watches: ScaledObjects
+// and HPAs of one namespace, or of all namespaces when Namespace is empty.
+type Source struct {
+	// Namespace the informers are limited to; empty means all.
+	Namespace string
+	// ScaledObjects is the ScaledObject informer of Namespace.
+	ScaledObjects kedainformers.ScaledObjectInformer
+	// HPAs is the HorizontalPodAutoscaler informer of Namespace.
+	HPAs autoscalinginformers.HorizontalPodAutoscalerInformer
+}
+
+// Config is what a Controller needs. Every field is required except Clock
+// and Stats.
+type Config struct {
+	// Kube writes HPAs.
+	Kube kubernetes.Interface
+	// Sluice writes ScaledObject status and finalizers.
+	Sluice versioned.Interface
+	// Scales reads and writes targets' /scale.
+	Scales scale.ScalesGetter
+	// Resolver maps scaleTargetRefs to resources.
+	Resolver TargetResolver
+	// Metrics is asked for every external metric before a scale-down.
+	Metrics MetricsChecker
+	// Sources are the watched informers; one with an empty Namespace
+	// covers all namespaces.
+	Sources []Source
+	// Recorder receives the Events about ScaledObjects.
+	Recorder record.EventRecorder
+	// Logger is named "activator" by New.
+	Logger *zap.Logger
+	// Clock defaults to the real clock.
+	Clock clock.PassiveClock
+	// Stats defaults to metrics that are not registered anywhere.
+	Stats *Stats
+}
+
+// listers is one Source's caches.
+type listers struct {
+	scaledObjects kedalisters.ScaledObjectLister
+	hpas          autoscalinglisters.HorizontalPodAutoscalerLister
+}
+
+// Controller reconciles ScaledObjects into HPAs and 0 ⇄ 1 scaling. Build it
+// with New, start the informers, then call Run.
+type Controller struct {
+	cfg     Config
+	log     *zap.Logger
+	clock   clock.PassiveClock
+	stats   *Stats
+	queue   workqueue.TypedRateLimitingInterface[string]
+	sources map[string]listers
+	synced  []cache.InformerSynced
+}
+
+// New returns a Controller with event handlers registered on every
+// source's informers. It does not start the informers.
+func New(cfg Config) (*Controller, error) {
+	if len(cfg.Sources) == 0 {
+		return nil, errors.New("no informer sources")
+	}
+	c := &Controller{
+		cfg:     cfg,
+		log:     cfg.Logger.Named("activator"),
+		clock:   cfg.Clock,
+		stats:   cfg.Stats,
+		sources: make(map[string]listers, len(cfg.Sources)),
+		queue: workqueue.NewTypedRateLimitingQueueWithConfig(
+			workqueue.DefaultTypedControllerRateLimiter[string](),
+			workqueue.TypedRateLimitingQueueConfig[string]{Name: "scaledobjects"}),
+	}
+	if c.clock == nil {
+		c.clock = clock.RealClock{}
+	}
+	if c.stats == nil {
+		c.stats = NewStats(nil)
+	}
+	for _, s := range cfg.Sources {
+		c.sources[s.Namespace] = listers{scaledObjects: s.ScaledObjects.Lister(), hpas: s.HPAs.Lister()}
+		soReg, err := s.ScaledObjects.Informer().AddEventHandler(c.scaledObjectHandler())
+		if err != nil {
+			return nil, fmt.Errorf("add scaledobject handler: %w", err)
+		}
+		hpaReg, err := s.HPAs.Informer().AddEventHandler(c.hpaHandler())
+		if err != nil {
+			return nil, fmt.Errorf("add hpa handler: %w", err)
+		}
+		c.synced = append(c.synced, soReg.HasSynced, hpaReg.HasSynced)
+	}
+	return c, nil
+}
+
+// HasSynced reports whether every informer has delivered its initial list
+// to the controller; it backs /readyz.
+func (c *Controller) HasSynced() bool {
+	for _, s := range c.synced {
+		if !s() {
+			return false
+		}
+	}
+	return true
+}
+
+// Run waits for the caches, then runs workers until ctx is done, and
+// returns after every worker has stopped. Stopping is not an error, even
+// before the caches synced, so Run returns nil when ctx ends.
+func (c *Controller) Run(ctx context.Context, workers int) error {
+	defer c.queue.ShutDown()
+	if !cache.WaitForCacheSync(ctx.Done(), c.synced...) {
+		c.log.Info("stopped before the caches synced")
+		return nil
+	}
+	c.log.Info("workers starting", zap.Int("workers", workers))
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for c.processNext(ctx) {
+			}
+		})
+	}
+	<-ctx.Done()
+	c.queue.ShutDown()
+	wg.Wait()
+	c.log.Info("workers stopped")
+	return nil
+}
+
+// processNext handles one key; it returns false when the queue shut down.
+func (c *Controller) processNext(ctx context.Context) bool {
+	key, quit := c.queue.Get()
+	if quit {
+		return false
+	}
+	defer c.queue.Done(key)
+	start := c.clock.Now()
+	after, err := c.sync(ctx, key)
+	c.stats.observeReconcile(err, c.clock.Since(start))
+	if err != nil {
+		c.log.Error("reconcile failed", zap.String("scaledObject", key), zap.Error(err))
+		c.queue.AddRateLimited(key)
+		return true
+	}
+	c.queue.Forget(key)
+	if after > 0 {
+		c.queue.AddAfter(key, after)
+	}
+	return true
+}
+
+// lookup returns the caches that hold namespace ns.
+func (c *Controller) lookup(ns string) (listers, bool) {
+	if l, ok := c.sources[""]; ok {
+		return l, true
+	}
+	l, ok := c.sources[ns]
+	return l, ok
+}
+
+// requeueFloor keeps retries for "unknown" states from spinning.
+const requeueFloor = time.Second

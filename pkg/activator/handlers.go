@@ -1,0 +1,131 @@
+package activator
+
+import (
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
+	"k8s.io/apimachinery/pkg/api/equality"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/tools/cache"
+
+	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
+)
+
+// scaledObjectHandler enqueues the object itself and, because duplicate
+// detection depends on the others, every other ScaledObject in the
+// namespace that names the same target.
+func (c *Controller) scaledObjectHandler() cache.ResourceEventHandler {
+	enqueue := func(obj any) {
+		if d, ok := obj.(cache.DeletedFinalStateUnknown); ok {
+			obj = d.Obj
+		}
+		so, ok := obj.(*v1alpha1.ScaledObject)
+		if !ok {
+			return
+		}
+		c.enqueue(so.Namespace, so.Name)
+		c.enqueueTargeting(so.Namespace, so.Name, func(other *v1alpha1.ScaledObject) bool {
+			return sameTarget(other.Spec.ScaleTargetRef, so.Spec.ScaleTargetRef)
+		})
+	}
+	return cache.ResourceEventHandlerFuncs{
+		AddFunc: enqueue,
+		UpdateFunc: func(oldObj, newObj any) {
+			enqueue(oldObj) // the old target's other claimants may be free now
+			enqueue(newObj)
+		},
+		DeleteFunc: enqueue,
+	}
+}
+
+// hpaHandler enqueues the ScaledObject controlling an HPA, so that edits by
+// others are put back; for HPAs it does not control, every ScaledObject in
+// the namespace that targets the same workload, so that conflicts appear
+// and clear.
+func (c *Controller) hpaHandler() cache.ResourceEventHandler {
+	enqueue := func(obj any) {
+		if d, ok := obj.(cache.DeletedFinalStateUnknown); ok {
+			obj = d.Obj
+		}
+		hpa, ok := obj.(*autoscalingv2.HorizontalPodAutoscaler)
+		if !ok {
+			return
+		}
+		if ref := ownerScaledObject(hpa); ref != "" {
+			c.enqueue(hpa.Namespace, ref)
+			return
+		}
+		target := hpa.Spec.ScaleTargetRef
+		gv, _ := schema.ParseGroupVersion(target.APIVersion)
+		c.enqueueTargeting(hpa.Namespace, "", func(so *v1alpha1.ScaledObject) bool {
+			if so.HPAName() == hpa.Name {
+				return true
+			}
+			ref := so.Spec.ScaleTargetRef
+			if ref == nil || ref.Name != target.Name {
+				return false
+			}
+			gvk, err := targetGVK(ref.APIVersion, ref.Kind)
+			return err == nil && gvk.Group == gv.Group && gvk.Kind == target.Kind
+		})
+	}
+	return cache.ResourceEventHandlerFuncs{
+		AddFunc: enqueue,
+		UpdateFunc: func(oldObj, newObj any) {
+			o, okOld := oldObj.(*autoscalingv2.HorizontalPodAutoscaler)
+			n, okNew := newObj.(*autoscalingv2.HorizontalPodAutoscaler)
+			if okOld && okNew && !hpaChanged(o, n) {
+				return
+			}
+			enqueue(newObj)
+		},
+		DeleteFunc: enqueue,
+	}
+}
+
+// hpaChanged reports whether an HPA update matters to the activator: its
+// spec, labels or owners changed (someone edited it), or its replica
+// counts moved (the target may have reached the floor). The HPA controller
+// rewrites status conditions every sync period; those alone are ignored so
+// that a thousand HPAs do not cause a thousand /scale reads every 15s.
+func hpaChanged(o, n *autoscalingv2.HorizontalPodAutoscaler) bool {
+	return o.Generation != n.Generation ||
+		!equality.Semantic.DeepEqual(o.Spec, n.Spec) ||
+		!equality.Semantic.DeepEqual(o.Labels, n.Labels) ||
+		!equality.Semantic.DeepEqual(o.OwnerReferences, n.OwnerReferences) ||
+		o.Status.CurrentReplicas != n.Status.CurrentReplicas ||
+		o.Status.DesiredReplicas != n.Status.DesiredReplicas
+}
+
+// ownerScaledObject returns the name of the ScaledObject that controls hpa,
+// or "".
+func ownerScaledObject(hpa *autoscalingv2.HorizontalPodAutoscaler) string {
+	for _, ref := range hpa.OwnerReferences {
+		if ref.Controller != nil && *ref.Controller && ref.Kind == "ScaledObject" && ref.APIVersion == v1alpha1.SchemeGroupVersion.String() {
+			return ref.Name
+		}
+	}
+	return ""
+}
+
+// enqueue adds namespace/name to the queue.
+func (c *Controller) enqueue(namespace, name string) {
+	c.queue.Add(namespace + "/" + name)
+}
+
+// enqueueTargeting adds every ScaledObject of the namespace, except skip,
+// for which match is true.
+func (c *Controller) enqueueTargeting(namespace, skip string, match func(*v1alpha1.ScaledObject) bool) {
+	l, ok := c.lookup(namespace)
+	if !ok {
+		return
+	}
+	all, err := l.scaledObjects.ScaledObjects(namespace).List(labels.Everything())
+	if err != nil {
+		return
+	}
+	for _, so := range all {
+		if so.Name != skip && match(so) {
+			c.enqueue(so.Namespace, so.Name)
+		}
+	}
+}

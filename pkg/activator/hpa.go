@@ -1,0 +1,116 @@
+package activator
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
+	"k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	autoscalingv2ac "k8s.io/client-go/applyconfigurations/autoscaling/v2"
+	metav1ac "k8s.io/client-go/applyconfigurations/meta/v1"
+
+	"go.uber.org/zap"
+
+	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
+)
+
+// desiredHPA is the complete HPA the object should own.
+func desiredHPA(so *v1alpha1.ScaledObject, tgt *target, ms metricSet) (*autoscalingv2ac.HorizontalPodAutoscalerApplyConfiguration, error) {
+	labels := maps.Clone(so.Labels)
+	if labels == nil {
+		labels = map[string]string{}
+	}
+	labels[LabelManagedBy] = ManagedByValue
+	ref := metav1.NewControllerRef(so, v1alpha1.SchemeGroupVersion.WithKind("ScaledObject"))
+	spec := autoscalingv2ac.HorizontalPodAutoscalerSpec().
+		WithScaleTargetRef(autoscalingv2ac.CrossVersionObjectReference().
+			WithAPIVersion(tgt.gvk.GroupVersion().String()).
+			WithKind(tgt.gvk.Kind).
+			WithName(tgt.name)).
+		WithMinReplicas(max(so.Spec.MinReplicas(), 1)).
+		WithMaxReplicas(so.Spec.MaxReplicas()).
+		WithMetrics(ms.specs...)
+	if a := so.Spec.Advanced; a != nil && a.HorizontalPodAutoscalerConfig != nil && a.HorizontalPodAutoscalerConfig.Behavior != nil {
+		b, err := behaviorConfig(a.HorizontalPodAutoscalerConfig.Behavior)
+		if err != nil {
+			return nil, err
+		}
+		spec.WithBehavior(b)
+	}
+	return autoscalingv2ac.HorizontalPodAutoscaler(so.HPAName(), so.Namespace).
+		WithLabels(labels).
+		WithOwnerReferences(metav1ac.OwnerReference().
+			WithAPIVersion(ref.APIVersion).WithKind(ref.Kind).WithName(ref.Name).WithUID(ref.UID).
+			WithController(*ref.Controller).WithBlockOwnerDeletion(*ref.BlockOwnerDeletion)).
+		WithSpec(spec), nil
+}
+
+// behaviorConfig converts the typed behavior to its apply configuration;
+// both share one JSON shape.
+func behaviorConfig(b *autoscalingv2.HorizontalPodAutoscalerBehavior) (*autoscalingv2ac.HorizontalPodAutoscalerBehaviorApplyConfiguration, error) {
+	raw, err := json.Marshal(b)
+	if err != nil {
+		return nil, fmt.Errorf("encode hpa behavior: %w", err)
+	}
+	out := &autoscalingv2ac.HorizontalPodAutoscalerBehaviorApplyConfiguration{}
+	if err := json.Unmarshal(raw, out); err != nil {
+		return nil, fmt.Errorf("decode hpa behavior: %w", err)
+	}
+	return out, nil
+}
+
+// applyHPA applies the desired HPA unless the fields this field manager
+// owns on the cached HPA already equal it. An edit by anyone else moves
+// field ownership away from the activator, so the extracted configuration
+// differs and the HPA is put back.
+func (c *Controller) applyHPA(ctx context.Context, l listers, so *v1alpha1.ScaledObject, tgt *target, ms metricSet) error {
+	desired, err := desiredHPA(so, tgt, ms)
+	if err != nil {
+		return err
+	}
+	if err := c.deleteOwnedHPAs(ctx, l, so, so.HPAName()); err != nil {
+		return err
+	}
+	current, err := l.hpas.HorizontalPodAutoscalers(so.Namespace).Get(so.HPAName())
+	if err == nil && metav1.IsControlledBy(current, so) {
+		owned, err := autoscalingv2ac.ExtractHorizontalPodAutoscaler(current, FieldManager)
+		if err == nil && equality.Semantic.DeepEqual(owned, desired) {
+			return nil
+		}
+	}
+	_, err = c.cfg.Kube.AutoscalingV2().HorizontalPodAutoscalers(so.Namespace).Apply(ctx, desired,
+		metav1.ApplyOptions{FieldManager: FieldManager, Force: true})
+	if err != nil {
+		return fmt.Errorf("apply hpa: %w", err)
+	}
+	c.log.Debug("hpa applied", zap.String("namespace", so.Namespace), zap.String("hpa", so.HPAName()))
+	return nil
+}
+
+// deleteOwnedHPAs deletes every HPA the object controls except the one
+// named keep: all of them while paused, and the old one after
+// advanced.horizontalPodAutoscalerConfig.name changed, so that two HPAs
+// never scale one target. The UID precondition keeps a same-named HPA
+// created meanwhile by someone else.
+func (c *Controller) deleteOwnedHPAs(ctx context.Context, l listers, so *v1alpha1.ScaledObject, keep string) error {
+	all, err := l.hpas.HorizontalPodAutoscalers(so.Namespace).List(labels.Everything())
+	if err != nil {
+		return fmt.Errorf("list hpas: %w", err)
+	}
+	for _, hpa := range all {
+		if hpa.Name == keep || !metav1.IsControlledBy(hpa, so) {
+			continue
+		}
+		err := c.cfg.Kube.AutoscalingV2().HorizontalPodAutoscalers(so.Namespace).Delete(ctx, hpa.Name,
+			metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &hpa.UID}})
+		if err != nil && !apierrors.IsNotFound(err) {
+			return fmt.Errorf("delete hpa: %w", err)
+		}
+	}
+	return nil
+}

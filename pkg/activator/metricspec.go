@@ -1,0 +1,154 @@
+package activator
+
+import (
+	"fmt"
+	"strconv"
+
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	autoscalingv2ac "k8s.io/client-go/applyconfigurations/autoscaling/v2"
+	metav1ac "k8s.io/client-go/applyconfigurations/meta/v1"
+
+	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
+)
+
+// metricSet is the HPA's metrics and the names the status lists.
+type metricSet struct {
+	specs    []*autoscalingv2ac.MetricSpecApplyConfiguration
+	external []string
+	resource []string
+}
+
+// isResourceTrigger reports whether the activator decodes the trigger
+// itself (the adapter skips these).
+func isResourceTrigger(t string) bool { return t == "cpu" || t == "memory" }
+
+// desiredMetrics builds one HPA metric per trigger: an External metric from
+// the adapter's status.triggers entry, or a (Container)Resource metric for
+// cpu and memory. It returns a WaitingForAdapter user error until the
+// adapter has reported every external trigger.
+func desiredMetrics(so *v1alpha1.ScaledObject) (metricSet, error) {
+	var ms metricSet
+	byIndex := make(map[int32]*v1alpha1.TriggerStatus, len(so.Status.Triggers))
+	for i := range so.Status.Triggers {
+		byIndex[so.Status.Triggers[i].Index] = &so.Status.Triggers[i]
+	}
+	for i, t := range so.Spec.Triggers {
+		if isResourceTrigger(t.Type) {
+			spec, err := resourceMetric(i, &t)
+			if err != nil {
+				return metricSet{}, err
+			}
+			ms.specs = append(ms.specs, spec)
+			ms.resource = append(ms.resource, t.Type)
+			continue
+		}
+		ts := byIndex[int32(i)]
+		if ts == nil || ts.MetricName == "" || ts.Target == "" {
+			return metricSet{}, &userError{ReasonWaitingForAdapter, fmt.Sprintf(
+				"the adapter has not reported trigger %d (%s) yet; check that sluice-adapter is running", i, t.Type)}
+		}
+		spec, err := externalMetric(so.Name, i, &t, ts)
+		if err != nil {
+			return metricSet{}, err
+		}
+		ms.specs = append(ms.specs, spec)
+		ms.external = append(ms.external, ts.MetricName)
+	}
+	if _, canIdle := idleReplicas(&so.Spec); canIdle && len(ms.external) == 0 {
+		return metricSet{}, &userError{ReasonInvalidTrigger,
+			"cpu and memory triggers alone cannot scale to zero; set minReplicaCount to at least 1, or add an event trigger"}
+	}
+	return ms, nil
+}
+
+// externalMetric is the External metric of trigger i.
+func externalMetric(soName string, i int, t *v1alpha1.ScaleTriggers, ts *v1alpha1.TriggerStatus) (*autoscalingv2ac.MetricSpecApplyConfiguration, error) {
+	q, err := resource.ParseQuantity(ts.Target)
+	if err != nil {
+		return nil, &userError{ReasonInvalidTrigger, fmt.Sprintf("trigger %d: target %q reported by the adapter is not a quantity", i, ts.Target)}
+	}
+	target := autoscalingv2ac.MetricTarget()
+	switch t.MetricType {
+	case "", autoscalingv2.AverageValueMetricType:
+		target.WithType(autoscalingv2.AverageValueMetricType).WithAverageValue(q)
+	case autoscalingv2.ValueMetricType:
+		target.WithType(autoscalingv2.ValueMetricType).WithValue(q)
+	default:
+		return nil, &userError{ReasonInvalidTrigger, fmt.Sprintf("trigger %d: metricType %s is only valid for cpu and memory; use AverageValue or Value", i, t.MetricType)}
+	}
+	return autoscalingv2ac.MetricSpec().
+		WithType(autoscalingv2.ExternalMetricSourceType).
+		WithExternal(autoscalingv2ac.ExternalMetricSource().
+			WithMetric(autoscalingv2ac.MetricIdentifier().
+				WithName(ts.MetricName).
+				WithSelector(metav1ac.LabelSelector().WithMatchLabels(map[string]string{v1alpha1.LabelScaledObjectName: soName}))).
+			WithTarget(target)), nil
+}
+
+// resourceMetric decodes a cpu or memory trigger: metadata value, optional
+// containerName, metricType Utilization (default) or AverageValue (the
+// deprecated metadata type is honoured when metricType is empty).
+func resourceMetric(i int, t *v1alpha1.ScaleTriggers) (*autoscalingv2ac.MetricSpecApplyConfiguration, error) {
+	invalid := func(format string, args ...any) error {
+		return &userError{ReasonInvalidTrigger, fmt.Sprintf("trigger %d (%s): ", i, t.Type) + fmt.Sprintf(format, args...)}
+	}
+	mt := t.MetricType
+	if mt == "" {
+		mt = autoscalingv2.MetricTargetType(t.Metadata["type"])
+	}
+	if mt == "" {
+		mt = autoscalingv2.UtilizationMetricType
+	}
+	v, ok := t.Metadata["value"]
+	if !ok || v == "" {
+		return nil, invalid("metadata value is required")
+	}
+	target := autoscalingv2ac.MetricTarget().WithType(mt)
+	switch mt {
+	case autoscalingv2.UtilizationMetricType:
+		n, err := strconv.ParseInt(v, 10, 32)
+		if err != nil || n <= 0 {
+			return nil, invalid("value %q must be a positive integer percentage for Utilization", v)
+		}
+		target.WithAverageUtilization(int32(n))
+	case autoscalingv2.AverageValueMetricType:
+		q, err := resource.ParseQuantity(v)
+		if err != nil {
+			return nil, invalid("value %q is not a quantity", v)
+		}
+		target.WithAverageValue(q)
+	default:
+		return nil, invalid("metricType must be Utilization or AverageValue, got %s", mt)
+	}
+	name := corev1.ResourceName(t.Type)
+	if c := t.Metadata["containerName"]; c != "" {
+		return autoscalingv2ac.MetricSpec().
+			WithType(autoscalingv2.ContainerResourceMetricSourceType).
+			WithContainerResource(autoscalingv2ac.ContainerResourceMetricSource().
+				WithName(name).WithContainer(c).WithTarget(target)), nil
+	}
+	return autoscalingv2ac.MetricSpec().
+		WithType(autoscalingv2.ResourceMetricSourceType).
+		WithResource(autoscalingv2ac.ResourceMetricSource().WithName(name).WithTarget(target)), nil
+}
+
+// failingTriggers names the first unhealthy trigger in status.triggers, or
+// returns "".
+func failingTriggers(so *v1alpha1.ScaledObject) string {
+	for _, ts := range so.Status.Triggers {
+		if !ts.Healthy {
+			return triggerLabel(&ts)
+		}
+	}
+	return ""
+}
+
+// triggerLabel is how events and messages name a trigger.
+func triggerLabel(ts *v1alpha1.TriggerStatus) string {
+	if ts.Name != "" {
+		return fmt.Sprintf("%s (%s)", ts.Name, ts.Type)
+	}
+	return fmt.Sprintf("%s (%s)", ts.MetricName, ts.Type)
+}

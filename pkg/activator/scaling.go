@@ -1,0 +1,126 @@
+package activator
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"go.uber.org/zap"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+
+	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
+)
+
+// scaleZeroOne moves the target between idle (0 or idleReplicaCount) and
+// the HPA floor, and returns when to look again for a pending cooldown.
+func (c *Controller) scaleZeroOne(ctx context.Context, so *v1alpha1.ScaledObject, tgt *target, ms metricSet, out *outcome) (time.Duration, error) {
+	floor := max(so.Spec.MinReplicas(), 1)
+	idle, canIdle := idleReplicas(&so.Spec)
+	current := tgt.replicas()
+	active := so.Status.Condition(v1alpha1.ConditionActive)
+
+	if active != nil && active.Status == metav1.ConditionTrue {
+		if current == 0 || (so.Spec.IdleReplicaCount != nil && current == idle) {
+			return 0, c.activate(ctx, so, tgt, floor, out)
+		}
+		return 0, nil
+	}
+	if !canIdle && current == 0 {
+		// Without scale to zero the HPA floor holds; the HPA itself is
+		// disabled at 0, so bring the target up to the floor.
+		return 0, c.activate(ctx, so, tgt, floor, out)
+	}
+	if !canIdle || current != floor || current == idle {
+		return 0, nil // from n > floor the HPA's behaviour scales down first
+	}
+	if active == nil || active.Status != metav1.ConditionFalse {
+		return 0, nil // unknown is not inactive
+	}
+	if failingTriggers(so) != "" && !conditionTrue(so, v1alpha1.ConditionFallback) {
+		return 0, nil
+	}
+	if wait := cooldownLeft(so, active, c.clock.Now()); wait > 0 {
+		return wait, nil
+	}
+	if err := c.adapterAnswers(ctx, so, ms); err != nil {
+		c.log.Info("scale down postponed", zap.String("namespace", so.Namespace),
+			zap.String("scaledObject", so.Name), zap.Error(err))
+		return max(time.Duration(so.Spec.PollingIntervalSeconds())*time.Second, requeueFloor), nil
+	}
+	if err := c.scaleTo(ctx, so, tgt, idle, out); err != nil {
+		return 0, err
+	}
+	c.stats.observeScale("down")
+	c.cfg.Recorder.Eventf(so, corev1.EventTypeNormal, ReasonDeactivated,
+		"Scaled %s %s from %d to %d: no trigger active for the cooldown period", tgt.gvk.Kind, tgt.name, current, idle)
+	return 0, nil
+}
+
+// activate scales the target to floor and records which trigger caused it.
+func (c *Controller) activate(ctx context.Context, so *v1alpha1.ScaledObject, tgt *target, floor int32, out *outcome) error {
+	from := tgt.replicas()
+	if err := c.scaleTo(ctx, so, tgt, floor, out); err != nil {
+		return err
+	}
+	c.stats.observeScale("up")
+	var names []string
+	for i := range so.Status.Triggers {
+		if so.Status.Triggers[i].Active {
+			names = append(names, triggerLabel(&so.Status.Triggers[i]))
+		}
+	}
+	why := "minReplicaCount is at least 1"
+	if len(names) > 0 {
+		why = "active trigger " + strings.Join(names, ", ")
+	} else if conditionTrue(so, v1alpha1.ConditionActive) {
+		why = "the ScaledObject is active"
+	}
+	c.cfg.Recorder.Eventf(so, corev1.EventTypeNormal, ReasonActivated,
+		"Scaled %s %s from %d to %d: %s", tgt.gvk.Kind, tgt.name, from, floor, why)
+	return nil
+}
+
+// idleReplicas returns the replica count while inactive and whether the
+// object may go there at all.
+func idleReplicas(spec *v1alpha1.ScaledObjectSpec) (int32, bool) {
+	if spec.IdleReplicaCount != nil {
+		return *spec.IdleReplicaCount, true
+	}
+	return 0, spec.MinReplicas() == 0
+}
+
+// cooldownLeft is how long until the target may go idle: cooldownPeriod
+// after Active turned False, or, for an object never active,
+// initialCooldownPeriod after creation.
+func cooldownLeft(so *v1alpha1.ScaledObject, active *v1alpha1.Condition, now time.Time) time.Duration {
+	var deadline time.Time
+	switch {
+	case so.Status.LastActiveTime == nil:
+		deadline = so.CreationTimestamp.Add(time.Duration(so.Spec.InitialCooldownPeriodSeconds()) * time.Second)
+	case active.LastTransitionTime != nil:
+		deadline = active.LastTransitionTime.Add(time.Duration(so.Spec.CooldownPeriodSeconds()) * time.Second)
+	default:
+		deadline = so.Status.LastActiveTime.Add(time.Duration(so.Spec.CooldownPeriodSeconds()) * time.Second)
+	}
+	return deadline.Sub(now)
+}
+
+// adapterAnswers reads every external metric of the object through the
+// metrics API; the first failure is returned.
+func (c *Controller) adapterAnswers(ctx context.Context, so *v1alpha1.ScaledObject, ms metricSet) error {
+	sel := labels.SelectorFromSet(labels.Set{v1alpha1.LabelScaledObjectName: so.Name})
+	for _, name := range ms.external {
+		if err := c.cfg.Metrics.CheckExternalMetric(ctx, so.Namespace, name, sel); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// conditionTrue reports whether the condition of type t is True.
+func conditionTrue(so *v1alpha1.ScaledObject, t v1alpha1.ConditionType) bool {
+	cond := so.Status.Condition(t)
+	return cond != nil && cond.Status == metav1.ConditionTrue
+}
