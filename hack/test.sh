@@ -19,8 +19,12 @@ unit() {
 peers() {
   echo "== installing test peers"
   go mod download
+  # The control plane (etcd, kube-apiserver, kube-controller-manager) from
+  # Go modules, Prometheus from Debian, Azurite from npm.
   SLUICE_KUBE_BIN_DIR=$(hack/kube/build.sh)
-  export SLUICE_KUBE_BIN_DIR
+  SLUICE_PROMETHEUS_BIN=$(hack/peers/prometheus.sh)
+  SLUICE_AZURITE_BIN=$(hack/peers/azurite.sh)
+  export SLUICE_KUBE_BIN_DIR SLUICE_PROMETHEUS_BIN SLUICE_AZURITE_BIN
   echo "== integration and end-to-end tests"
   gotest -tags integration,e2e ./...
 }

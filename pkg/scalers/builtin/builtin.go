@@ -6,6 +6,8 @@ import (
 	"fmt"
 
 	"github.com/sluice-dev/sluice/pkg/scalers"
+	"github.com/sluice-dev/sluice/pkg/scalers/azureblob"
+	"github.com/sluice-dev/sluice/pkg/scalers/azurequeue"
 	"github.com/sluice-dev/sluice/pkg/scalers/kafka"
 	"github.com/sluice-dev/sluice/pkg/scalers/metricsapi"
 	"github.com/sluice-dev/sluice/pkg/scalers/prometheus"
@@ -21,6 +23,8 @@ func NewRegistry() (*scalers.Registry, error) {
 		c    scalers.Constructor
 	}{
 		{metricsapi.Type, metricsapi.New(metricsapi.NewClientCache(metricsapi.DefaultCacheSize))},
+		{azurequeue.Type, azurequeue.New(azurequeue.NewClientCache(0))},
+		{azureblob.Type, azureblob.New(azureblob.NewClientCache(0))},
 		{kafka.Type, kafka.New(kafka.NewClientCache(kafka.DefaultCacheSize))},
 		{prometheus.Type, prometheus.New(prometheus.NewClientCache(prometheus.DefaultCacheSize))},
 	}

@@ -12,8 +12,9 @@ func TestNewRegistry(t *testing.T) {
 	if err != nil {
 		t.Fatalf("NewRegistry() error = %v", err)
 	}
-	if !slices.Contains(r.Types(), "metrics-api") {
-		t.Fatalf("Types() = %v, want metrics-api", r.Types())
+	want := []string{"azure-blob", "azure-queue", "kafka", "metrics-api", "prometheus"}
+	if !slices.Equal(r.Types(), want) {
+		t.Fatalf("Types() = %v, want %v", r.Types(), want)
 	}
 	tr, err := r.Build(scalers.Config{Type: "metrics-api", Metadata: map[string]string{
 		"url": "http://127.0.0.1:1/m", "valueLocation": "a.b", "targetValue": "3",

@@ -1,0 +1,143 @@
+// Package azureblob is the azure-blob trigger: it counts the blobs in an
+// Azure Storage container, as KEDA's trigger of that name does.
+//
+// Parameters (trigger metadata unless noted; see docs/triggers/azure-blob.md):
+//
+//   - blobContainerName (required): the container.
+//   - blobCount (default 5, > 0): the target per replica.
+//   - activationBlobCount (default 0): active while the count is above it.
+//   - blobPrefix: count only blobs under this prefix. Unless recursive is
+//     set, the delimiter is appended when the prefix does not end with it
+//     (KEDA appends it even then, so "input/" became "input//").
+//   - blobDelimiter (default "/"): the virtual directory separator.
+//   - recursive (default false): false counts only the blobs directly under
+//     the prefix (a hierarchy listing with the delimiter; virtual
+//     directories are not counted); true counts every blob under it.
+//   - globPattern: count only blobs whose full name matches the pattern
+//     (see compileGlob; KEDA's syntax), over a flat listing of the prefix.
+//   - connection, accountName, cloud, endpointSuffix: as for azure-queue.
+//
+// Every page of the listing is read, so containers of any size count
+// right. The metric name suffix is "azure-blob-<blobContainerName>".
+package azureblob
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/sluice-dev/sluice/pkg/scalers"
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/azstorage"
+)
+
+// Type is the trigger type name.
+const Type = "azure-blob"
+
+// params are the trigger's parameters, decoded by scalers.Decode.
+type params struct {
+	Container      string `param:"blobContainerName,required,from=metadata"`
+	BlobCount      int64  `param:"blobCount,default=5,from=metadata"`
+	Activation     int64  `param:"activationBlobCount,default=0,from=metadata"`
+	Prefix         string `param:"blobPrefix,from=metadata"`
+	Delimiter      string `param:"blobDelimiter,default=/,from=metadata"`
+	Recursive      bool   `param:"recursive,default=false,from=metadata"`
+	Glob           string `param:"globPattern,from=metadata"`
+	Connection     string `param:"connection,from=auth|env"`
+	AccountName    string `param:"accountName,from=metadata|env"`
+	Cloud          string `param:"cloud,default=AzurePublicCloud,from=metadata"`
+	EndpointSuffix string `param:"endpointSuffix,from=metadata"`
+}
+
+// New returns the azure-blob constructor. Triggers reaching the same
+// endpoint with the same credential share one SDK client from cache; a nil
+// cache gets a private one of azstorage.DefaultCacheSize.
+func New(cache *ClientCache) scalers.Constructor {
+	if cache == nil {
+		cache = NewClientCache(0)
+	}
+	return func(cfg scalers.Config) (*scalers.Trigger, error) {
+		return build(cfg, cache)
+	}
+}
+
+func build(cfg scalers.Config, cache *ClientCache) (*scalers.Trigger, error) {
+	var p params
+	if err := scalers.Decode(cfg, &p); err != nil {
+		return nil, err
+	}
+	l, err := validate(cfg, &p)
+	if err != nil {
+		return nil, err
+	}
+	t, err := azstorage.Resolve(cfg, azstorage.Blob, azstorage.Params{
+		Connection: p.Connection, AccountName: p.AccountName, Cloud: p.Cloud, EndpointSuffix: p.EndpointSuffix,
+	})
+	if err != nil {
+		return nil, err
+	}
+	var c containerAPI = identityContainer{}
+	if !t.Identity() {
+		if c, err = cache.container(t, p.Container); err != nil {
+			return nil, scalers.ParamErrorf(cfg, "connection", "%v", err)
+		}
+	}
+	return &scalers.Trigger{
+		Key:              key(t, &p, l),
+		Source:           &source{container: c, listing: l},
+		MetricName:       "azure-blob-" + p.Container,
+		Target:           float64(p.BlobCount),
+		ActivationTarget: float64(p.Activation),
+		Warning:          strings.Join(t.Warnings, "; "),
+	}, nil
+}
+
+// listing is what one poll lists and counts.
+type listing struct {
+	prefix    string
+	delimiter string         // "" for a flat listing
+	glob      *regexp.Regexp // nil counts every blob listed
+}
+
+// validate checks what Decode cannot and returns the listing.
+func validate(cfg scalers.Config, p *params) (listing, error) {
+	if err := azstorage.CheckName("container", p.Container, true); err != nil {
+		return listing{}, scalers.ParamErrorf(cfg, "blobContainerName", "%v", err)
+	}
+	if p.BlobCount <= 0 {
+		return listing{}, scalers.ParamErrorf(cfg, "blobCount", "want a number greater than 0, got %d", p.BlobCount)
+	}
+	if p.Activation < 0 {
+		return listing{}, scalers.ParamErrorf(cfg, "activationBlobCount", "want a number of at least 0, got %d", p.Activation)
+	}
+	if len(p.Prefix) > 1024 {
+		return listing{}, scalers.ParamErrorf(cfg, "blobPrefix", "want at most 1024 characters, got %d", len(p.Prefix))
+	}
+	l := listing{prefix: p.Prefix}
+	if !p.Recursive && p.Prefix != "" && !strings.HasSuffix(p.Prefix, p.Delimiter) {
+		l.prefix += p.Delimiter
+	}
+	if len(p.Glob) > 1024 {
+		return listing{}, scalers.ParamErrorf(cfg, "globPattern", "want at most 1024 characters, got %d", len(p.Glob))
+	}
+	if p.Glob != "" {
+		re, err := compileGlob(p.Glob)
+		if err != nil {
+			return listing{}, scalers.ParamErrorf(cfg, "globPattern", "%v", err)
+		}
+		l.glob = re
+		return l, nil
+	}
+	if !p.Recursive {
+		l.delimiter = p.Delimiter
+	}
+	return l, nil
+}
+
+// key identifies the source: type, endpoint, container, listing and a hash
+// of the credentials.
+func key(t *azstorage.Target, p *params, l listing) string {
+	return strings.Join([]string{
+		Type, t.Endpoint, p.Container, "prefix=" + strconv.Quote(l.prefix),
+		"delimiter=" + strconv.Quote(l.delimiter), "glob=" + strconv.Quote(p.Glob), t.CredentialHash(),
+	}, " ")
+}

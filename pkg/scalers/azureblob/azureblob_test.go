@@ -1,0 +1,186 @@
+package azureblob
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/sluice-dev/sluice/pkg/scalers"
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/azstorage"
+)
+
+const (
+	testKey  = "c2VjcmV0LWtleS1mb3ItdGVzdHMtb25seQ=="
+	testConn = "AccountName=acct;AccountKey=" + testKey
+)
+
+func newTrigger(t *testing.T, cache *ClientCache, meta, auth map[string]string) (*scalers.Trigger, error) {
+	t.Helper()
+	if auth == nil {
+		auth = map[string]string{"connection": testConn}
+	}
+	return New(cache)(scalers.Config{Index: 3, Type: Type, Metadata: meta, AuthParams: auth})
+}
+
+func TestDecode(t *testing.T) {
+	tests := []struct {
+		name      string
+		meta      map[string]string
+		auth      map[string]string
+		wantParam string
+		wantErr   string
+	}{
+		{"container missing", map[string]string{}, nil, "blobContainerName", "required but not set"},
+		{"container invalid", map[string]string{"blobContainerName": "My_Files"}, nil, "blobContainerName", "want a container name"},
+		{"blobCount not a number", map[string]string{"blobContainerName": "c-1", "blobCount": "x"}, nil, "blobCount", `got "x"`},
+		{"blobCount zero", map[string]string{"blobContainerName": "c-1", "blobCount": "0"}, nil, "blobCount", "greater than 0"},
+		{"activation negative", map[string]string{"blobContainerName": "c-1", "activationBlobCount": "-2"}, nil, "activationBlobCount", "at least 0"},
+		{"recursive not a bool", map[string]string{"blobContainerName": "c-1", "recursive": "sometimes"}, nil, "recursive", `got "sometimes"`},
+		{"prefix too long", map[string]string{"blobContainerName": "c-1", "blobPrefix": strings.Repeat("p", 1025)}, nil, "blobPrefix", "at most 1024"},
+		{"glob unclosed class", map[string]string{"blobContainerName": "c-1", "globPattern": "a[bc"}, nil, "globPattern", "unclosed ["},
+		{"glob unclosed brace", map[string]string{"blobContainerName": "c-1", "globPattern": "{a,b"}, nil, "globPattern", "unclosed {"},
+		{"no connection", map[string]string{"blobContainerName": "c-1"}, map[string]string{}, "connection", "required but not set"},
+		{"connection invalid", map[string]string{"blobContainerName": "c-1"}, map[string]string{"connection": "AccountKey=" + testKey}, "connection", "AccountKey without AccountName"},
+		{"cloud unknown", map[string]string{"blobContainerName": "c-1", "accountName": "acct", "cloud": "Moon"}, map[string]string{}, "cloud", "want one of"},
+		{"private without suffix", map[string]string{"blobContainerName": "c-1", "accountName": "acct", "cloud": "Private"}, map[string]string{}, "endpointSuffix", "required"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := newTrigger(t, nil, tt.meta, tt.auth)
+			var pe *scalers.ParamError
+			if !errors.As(err, &pe) || pe.Param != tt.wantParam || pe.Trigger != "trigger 3 (azure-blob)" || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("err = %v, want a ParamError for %s saying %q", err, tt.wantParam, tt.wantErr)
+			}
+			if strings.Contains(err.Error(), testKey) {
+				t.Fatalf("error shows the key: %v", err)
+			}
+		})
+	}
+}
+
+func TestListing(t *testing.T) {
+	tests := []struct {
+		name                  string
+		meta                  map[string]string
+		wantPrefix, wantDelim string
+		wantGlob              bool
+	}{
+		{"defaults", map[string]string{}, "", "/", false},
+		{"prefix gets the delimiter", map[string]string{"blobPrefix": "in"}, "in/", "/", false},
+		{"prefix with the delimiter kept", map[string]string{"blobPrefix": "in/"}, "in/", "/", false},
+		{"other delimiter", map[string]string{"blobPrefix": "in", "blobDelimiter": "-"}, "in-", "-", false},
+		{"recursive is flat, prefix as written", map[string]string{"blobPrefix": "in", "recursive": "true"}, "in", "", false},
+		{"glob is flat", map[string]string{"blobPrefix": "in", "globPattern": "*.csv"}, "in/", "", true},
+		{"glob recursive", map[string]string{"blobPrefix": "in", "globPattern": "*.csv", "recursive": "true"}, "in", "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.meta["blobContainerName"] = "files"
+			tr, err := newTrigger(t, nil, tt.meta, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			l := tr.Source.(*source).listing
+			if l.prefix != tt.wantPrefix || l.delimiter != tt.wantDelim || (l.glob != nil) != tt.wantGlob {
+				t.Fatalf("listing %+v, want prefix %q delimiter %q glob %v", l, tt.wantPrefix, tt.wantDelim, tt.wantGlob)
+			}
+		})
+	}
+}
+
+func TestTrigger(t *testing.T) {
+	tr, err := newTrigger(t, nil, map[string]string{"blobContainerName": "files", "blobCount": "20", "activationBlobCount": "4"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.MetricName != "azure-blob-files" || tr.Target != 20 || tr.ActivationTarget != 4 || tr.Warning != "" {
+		t.Fatalf("trigger %+v", tr)
+	}
+	if !strings.HasPrefix(tr.Key, `azure-blob https://acct.blob.core.windows.net files prefix="" delimiter="/" glob="" `) || strings.Contains(tr.Key, testKey) {
+		t.Fatalf("key %q", tr.Key)
+	}
+	keyOf := func(meta map[string]string) string {
+		meta["blobContainerName"] = "files"
+		tr, err := newTrigger(t, nil, meta, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tr.Key
+	}
+	keys := map[string]bool{}
+	for _, m := range []map[string]string{{}, {"blobPrefix": "a"}, {"recursive": "true"}, {"globPattern": "*"}, {"blobDelimiter": "-"}} {
+		keys[keyOf(m)] = true
+	}
+	if len(keys) != 5 {
+		t.Fatalf("listings share keys: %v", keys)
+	}
+	if keyOf(map[string]string{"blobPrefix": "a"}) != keyOf(map[string]string{"blobPrefix": "a/"}) {
+		t.Fatal(`"a" and "a/" list the same blobs but differ in key`)
+	}
+	cache := NewClientCache(4)
+	for _, c := range []string{"c-1", "c-2"} {
+		if _, err := newTrigger(t, cache, map[string]string{"blobContainerName": c}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if cache.Len() != 1 {
+		t.Fatalf("cache holds %d clients, want 1", cache.Len())
+	}
+}
+
+// fakeContainer is a containerAPI over fixed pages.
+type fakeContainer struct {
+	pages [][]string
+	err   error
+	got   struct{ prefix, delimiter string }
+}
+
+func (f *fakeContainer) EachPage(_ context.Context, prefix, delimiter string, fn func([]string)) error {
+	f.got.prefix, f.got.delimiter = prefix, delimiter
+	for _, p := range f.pages {
+		fn(p)
+	}
+	return f.err
+}
+
+func TestPoll(t *testing.T) {
+	pages := [][]string{{"a.csv", "b.txt"}, {"d/c.csv"}, {}, {"e.CSV"}}
+	glob, err := compileGlob("*.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		l    listing
+		want float64
+	}{
+		{"every page counted", listing{prefix: "p/", delimiter: "/"}, 4},
+		{"glob over pages", listing{glob: glob}, 2},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := &fakeContainer{pages: pages}
+			got, err := (&source{container: f, listing: tt.l}).Poll(context.Background())
+			if err != nil || got != tt.want || f.got.prefix != tt.l.prefix || f.got.delimiter != tt.l.delimiter {
+				t.Fatalf("got %v, %v (listed %+v), want %v", got, err, f.got, tt.want)
+			}
+		})
+	}
+	boom := errors.New("boom")
+	if _, err := (&source{container: &fakeContainer{pages: pages, err: boom}}).Poll(context.Background()); !errors.Is(err, boom) {
+		t.Fatalf("err = %v, want boom", err)
+	}
+}
+
+func TestIdentity(t *testing.T) {
+	tr, err := newTrigger(t, nil, map[string]string{"blobContainerName": "files", "accountName": "acct", "cloud": "Private", "endpointSuffix": "blob.airgap.example"}, map[string]string{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(tr.Key, "azure-blob https://acct.blob.airgap.example files") {
+		t.Fatalf("key %q", tr.Key)
+	}
+	if _, err := tr.Source.Poll(context.Background()); !errors.Is(err, azstorage.ErrIdentityUnsupported) {
+		t.Fatalf("poll: %v, want ErrIdentityUnsupported", err)
+	}
+}

@@ -1,0 +1,106 @@
+package azureblob
+
+import (
+	"context"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/container"
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/service"
+
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/azstorage"
+)
+
+// This file is the only one that touches the azblob SDK.
+
+// containerAPI is the part of one blob container the trigger reads. Errors
+// must be sanitized (azstorage.Sanitize).
+type containerAPI interface {
+	// EachPage lists the blobs whose names start with prefix, flat when
+	// delimiter is empty and else one level deep with it, calling fn with
+	// each page's blob names (virtual directories excluded).
+	EachPage(ctx context.Context, prefix, delimiter string, fn func(names []string)) error
+}
+
+// ClientCache shares azblob service clients between triggers that reach
+// the same endpoint with the same credential. It is safe for concurrent
+// use.
+type ClientCache struct {
+	c *azstorage.Cache[*service.Client]
+}
+
+// NewClientCache returns a cache of at most size clients, or
+// azstorage.DefaultCacheSize when size is not positive.
+func NewClientCache(size int) *ClientCache {
+	return &ClientCache{c: azstorage.NewCache[*service.Client](size)}
+}
+
+// Len returns the number of cached clients.
+func (c *ClientCache) Len() int { return c.c.Len() }
+
+// container returns the container name at t, over a cached service client.
+func (c *ClientCache) container(t *azstorage.Target, name string) (containerAPI, error) {
+	svc, err := c.c.Get(t.Endpoint+" "+t.CredentialHash(), func() (*service.Client, error) {
+		opts := &service.ClientOptions{ClientOptions: azstorage.ClientOptions()}
+		if t.Conn.AccountKey != "" {
+			cred, err := service.NewSharedKeyCredential(t.Conn.AccountName, t.Conn.AccountKey)
+			if err != nil {
+				return nil, t.Sanitize("shared key", err)
+			}
+			sc, err := service.NewClientWithSharedKeyCredential(t.Endpoint, cred, opts)
+			return sc, t.Sanitize("blob client", err)
+		}
+		sc, err := service.NewClientWithNoCredential(t.Endpoint+"/?"+t.Conn.SAS, opts)
+		return sc, t.Sanitize("blob client", err)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &sdkContainer{client: svc.NewContainerClient(name), target: t}, nil
+}
+
+// sdkContainer is containerAPI over azblob.
+type sdkContainer struct {
+	client *container.Client
+	target *azstorage.Target
+}
+
+func (c *sdkContainer) EachPage(ctx context.Context, prefix, delimiter string, fn func([]string)) error {
+	var pre *string
+	if prefix != "" {
+		pre = &prefix
+	}
+	if delimiter == "" {
+		pager := c.client.NewListBlobsFlatPager(&container.ListBlobsFlatOptions{Prefix: pre})
+		for pager.More() {
+			resp, err := pager.NextPage(ctx)
+			if err != nil {
+				return c.target.Sanitize("list blobs", err)
+			}
+			if resp.Segment != nil {
+				fn(names(resp.Segment.BlobItems))
+			}
+		}
+		return nil
+	}
+	pager := c.client.NewListBlobsHierarchyPager(delimiter, &container.ListBlobsHierarchyOptions{Prefix: pre})
+	for pager.More() {
+		resp, err := pager.NextPage(ctx)
+		if err != nil {
+			return c.target.Sanitize("list blobs", err)
+		}
+		if resp.Segment != nil {
+			fn(names(resp.Segment.BlobItems))
+		}
+	}
+	return nil
+}
+
+// names returns the items' names.
+func names(items []*container.BlobItem) []string {
+	out := make([]string, 0, len(items))
+	for _, it := range items {
+		if it != nil && it.Name != nil {
+			out = append(out, *it.Name)
+		}
+	}
+	return out
+}
