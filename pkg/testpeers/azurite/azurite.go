@@ -1,0 +1,266 @@
+// Package azurite starts a real Azurite, the Azure Storage emulator (npm
+// package "azurite"), on free loopback ports for tests.
+//
+// The binaries are found through, in order: the environment variable
+// SLUICE_AZURITE_BIN (the directory holding azurite-queue and azurite-blob,
+// or one of those files), the PATH, and <repo>/.cache/npm/node_modules/.bin
+// where hack/peers/azurite.sh installs them.
+package azurite
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// BinEnv is the environment variable naming Azurite's bin directory.
+const BinEnv = "SLUICE_AZURITE_BIN"
+
+// The development account every Azurite accepts.
+const (
+	AccountName = "devstoreaccount1"
+	AccountKey  = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+)
+
+// ErrNotFound is returned by Start when no Azurite binary is found.
+var ErrNotFound = errors.New("azurite not found: run hack/peers/azurite.sh and export " + BinEnv)
+
+// Options configure Start. The zero value starts the queue and blob
+// services on free ports with a temporary data directory.
+type Options struct {
+	// Dir holds the logs and, unless InMemory, the data (--location); a
+	// temporary directory, removed by Stop, when empty.
+	Dir string
+	// NoQueue and NoBlob leave a service out.
+	NoQueue, NoBlob bool
+	// QueuePort and BlobPort fix a port; 0 picks a free one.
+	QueuePort, BlobPort int
+	// InMemory keeps data in memory (--inMemoryPersistence): faster for
+	// tests that write much.
+	InMemory bool
+	// StartTimeout bounds the wait for the services to listen; 30s when 0.
+	StartTimeout time.Duration
+}
+
+// Azurite is a running emulator.
+type Azurite struct {
+	// QueuePort and BlobPort are the ports on 127.0.0.1; 0 for a service
+	// not started.
+	QueuePort, BlobPort int
+	// Dir is the data directory.
+	Dir string
+
+	procs  []*process
+	tmpDir bool
+}
+
+// Start starts Azurite and waits until every service listens. It fails
+// with ErrNotFound when no binary is found; when ctx ends first it stops
+// what it started and returns ctx's error.
+func Start(ctx context.Context, opts Options) (*Azurite, error) {
+	bin, err := FindBinDir()
+	if err != nil {
+		return nil, err
+	}
+	a := &Azurite{Dir: opts.Dir}
+	if a.Dir == "" {
+		if a.Dir, err = os.MkdirTemp("", "azurite-"); err != nil {
+			return nil, fmt.Errorf("create data dir: %w", err)
+		}
+		a.tmpDir = true
+	}
+	timeout := opts.StartTimeout
+	if timeout == 0 {
+		timeout = 30 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	services := []struct {
+		skip bool
+		name string
+		port *int
+		want int
+	}{
+		{opts.NoQueue, "queue", &a.QueuePort, opts.QueuePort},
+		{opts.NoBlob, "blob", &a.BlobPort, opts.BlobPort},
+	}
+	for _, s := range services {
+		if s.skip {
+			continue
+		}
+		port, err := a.startService(ctx, bin, s.name, s.want, opts.InMemory)
+		if err != nil {
+			a.Stop()
+			return nil, err
+		}
+		*s.port = port
+	}
+	return a, nil
+}
+
+// startService starts azurite-<name> and waits for it to listen. A port
+// picked free may be taken before Azurite binds it; then it tries again.
+func (a *Azurite) startService(ctx context.Context, bin, name string, want int, inMemory bool) (int, error) {
+	var lastErr error
+	for attempt := 0; attempt < 3; attempt++ {
+		port := want
+		if port == 0 {
+			var err error
+			if port, err = freePort(); err != nil {
+				return 0, err
+			}
+		}
+		args := []string{"--" + name + "Host", "127.0.0.1", "--" + name + "Port", strconv.Itoa(port),
+			"--silent", "--skipApiVersionCheck", "--loose", "--disableTelemetry"}
+		if inMemory {
+			args = append(args, "--inMemoryPersistence") // Azurite refuses it with --location.
+		} else {
+			args = append(args, "--location", a.Dir)
+		}
+		p, err := startProcess(a.Dir, name, filepath.Join(bin, "azurite-"+name), args...)
+		if err != nil {
+			return 0, err
+		}
+		a.procs = append(a.procs, p)
+		if lastErr = waitListening(ctx, p, port); lastErr == nil {
+			return port, nil
+		}
+		if ctx.Err() != nil || want != 0 || !strings.Contains(lastErr.Error(), "EADDRINUSE") {
+			return 0, lastErr
+		}
+	}
+	return 0, lastErr
+}
+
+// Stop ends every Azurite process and removes a temporary data directory.
+// It is safe to call more than once.
+func (a *Azurite) Stop() {
+	for _, p := range a.procs {
+		p.stop(5 * time.Second)
+	}
+	a.procs = nil
+	if a.tmpDir {
+		_ = os.RemoveAll(a.Dir)
+		a.tmpDir = false
+	}
+}
+
+// QueueEndpoint returns the queue service URL, path-style with the account.
+func (a *Azurite) QueueEndpoint() string {
+	return "http://127.0.0.1:" + strconv.Itoa(a.QueuePort) + "/" + AccountName
+}
+
+// BlobEndpoint returns the blob service URL, path-style with the account.
+func (a *Azurite) BlobEndpoint() string {
+	return "http://127.0.0.1:" + strconv.Itoa(a.BlobPort) + "/" + AccountName
+}
+
+// ConnectionString returns a connection string for the development
+// account with the endpoints of the services started.
+func (a *Azurite) ConnectionString() string {
+	return a.ConnectionStringWithKey(AccountKey)
+}
+
+// ConnectionStringWithKey is ConnectionString with another account key,
+// for testing rejected credentials.
+func (a *Azurite) ConnectionStringWithKey(key string) string {
+	s := "DefaultEndpointsProtocol=http;AccountName=" + AccountName + ";AccountKey=" + key + ";"
+	if a.BlobPort != 0 {
+		s += "BlobEndpoint=" + a.BlobEndpoint() + ";"
+	}
+	if a.QueuePort != 0 {
+		s += "QueueEndpoint=" + a.QueueEndpoint() + ";"
+	}
+	return s
+}
+
+// FindBinDir returns the directory holding azurite-queue and azurite-blob
+// (see the package documentation for the search order), or ErrNotFound.
+func FindBinDir() (string, error) {
+	if v := os.Getenv(BinEnv); v != "" {
+		if fi, err := os.Stat(v); err == nil && !fi.IsDir() {
+			v = filepath.Dir(v)
+		}
+		if hasBins(v) {
+			return v, nil
+		}
+		return "", fmt.Errorf("%s=%s holds no azurite-queue and azurite-blob: %w", BinEnv, v, ErrNotFound)
+	}
+	if p, err := exec.LookPath("azurite-queue"); err == nil && hasBins(filepath.Dir(p)) {
+		return filepath.Dir(p), nil
+	}
+	if root, ok := repoRoot(); ok {
+		dir := filepath.Join(root, ".cache", "npm", "node_modules", ".bin")
+		if hasBins(dir) {
+			return dir, nil
+		}
+	}
+	return "", ErrNotFound
+}
+
+func hasBins(dir string) bool {
+	for _, name := range []string{"azurite-queue", "azurite-blob"} {
+		fi, err := os.Stat(filepath.Join(dir, name))
+		if err != nil || fi.IsDir() || fi.Mode()&0o111 == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// repoRoot walks up from the working directory to the one holding go.mod.
+func repoRoot() (string, bool) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", false
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, true
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", false
+		}
+		dir = parent
+	}
+}
+
+// freePort returns a port on 127.0.0.1 that was free a moment ago.
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, fmt.Errorf("pick a free port: %w", err)
+	}
+	defer func() { _ = l.Close() }()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// waitListening waits until 127.0.0.1:port accepts connections, p exits
+// or ctx ends.
+func waitListening(ctx context.Context, p *process, port int) error {
+	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+	var d net.Dialer
+	for {
+		c, err := d.DialContext(ctx, "tcp", addr)
+		if err == nil {
+			_ = c.Close()
+			return nil
+		}
+		select {
+		case <-p.done:
+			return p.failure(errors.New("exited before listening"))
+		case <-ctx.Done():
+			p.stop(time.Second)
+			return p.failure(fmt.Errorf("wait for %s: %w", addr, ctx.Err()))
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}

@@ -1,0 +1,22 @@
+package azurite
+
+import (
+	"context"
+	"testing"
+)
+
+// New starts Azurite for a test and stops it in t.Cleanup. It fails the
+// test when Azurite is not installed (run hack/peers/azurite.sh) or
+// cannot start: a missing peer must not pass as a skipped test.
+func New(t testing.TB, opts Options) *Azurite {
+	t.Helper()
+	if opts.Dir == "" {
+		opts.Dir = t.TempDir()
+	}
+	a, err := Start(context.Background(), opts)
+	if err != nil {
+		t.Fatalf("start azurite: %v", err)
+	}
+	t.Cleanup(a.Stop)
+	return a
+}
