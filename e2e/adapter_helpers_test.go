@@ -104,11 +104,13 @@ func startAdapter(t *testing.T, extraArgs ...string) *adapter {
 	return a
 }
 
-// valueServer is a metrics-api endpoint on 127.0.0.1 serving {"value": v}.
+// valueServer is a metrics-api endpoint on 127.0.0.1 serving {"value": v},
+// or failing with 500 while fail is set.
 type valueServer struct {
 	*httptest.Server
 	milli atomic.Int64
 	hits  atomic.Int64
+	fail  atomic.Bool
 }
 
 func newValueServer(t *testing.T, v float64) *valueServer {
@@ -117,6 +119,10 @@ func newValueServer(t *testing.T, v float64) *valueServer {
 	s.set(v)
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		s.hits.Add(1)
+		if s.fail.Load() {
+			http.Error(w, "source broken", http.StatusInternalServerError)
+			return
+		}
 		fmt.Fprintf(w, `{"value": %g}`, float64(s.milli.Load())/1000)
 	}))
 	t.Cleanup(s.Close)

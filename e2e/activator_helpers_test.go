@@ -1,0 +1,120 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+
+	"github.com/sluice-dev/sluice/pkg/testenv"
+)
+
+// startActivator runs sluice-activator against the shared control plane,
+// watching ns, and stops it in t.Cleanup.
+func startActivator(t *testing.T, ns string) *testenv.Process {
+	t.Helper()
+	port, err := testenv.FreePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	p, err := testenv.StartProcess(dir, "sluice-activator", filepath.Join(binDir, "sluice-activator"),
+		"--kubeconfig="+cluster.Kubeconfig,
+		"--watch-namespace="+ns,
+		"--leader-elect=false",
+		"--metrics-bind-address=127.0.0.1:"+strconv.Itoa(port),
+		"--log-level=debug",
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		p.Stop(10 * time.Second)
+		if t.Failed() {
+			t.Logf("sluice-activator log:\n%s", p.LogTail())
+		}
+	})
+	eventually(t, time.Minute, "activator /readyz", func() error {
+		if p.Exited() {
+			t.Fatalf("sluice-activator exited:\n%s", p.LogTail())
+		}
+		resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/readyz", port))
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("readyz: %s", resp.Status)
+		}
+		return nil
+	})
+	return p
+}
+
+// createDeployment creates a Deployment with the given replicas. No kubelet
+// runs, so its pods stay Pending; replicas and /scale behave as usual.
+func createDeployment(t *testing.T, ns, name string, replicas int32) {
+	t.Helper()
+	labels := map[string]string{"app": name}
+	_, err := cluster.Client.AppsV1().Deployments(ns).Create(context.Background(), &appsv1.Deployment{
+		ObjectMeta: metav1.ObjectMeta{Name: name},
+		Spec: appsv1.DeploymentSpec{
+			Replicas: ptr.To(replicas),
+			Selector: &metav1.LabelSelector{MatchLabels: labels},
+			Template: podTemplate(labels),
+		},
+	}, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func podTemplate(labels map[string]string) corev1.PodTemplateSpec {
+	return corev1.PodTemplateSpec{
+		ObjectMeta: metav1.ObjectMeta{Labels: labels},
+		Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "worker", Image: "example.invalid/worker"}}},
+	}
+}
+
+// deploymentReplicas returns spec.replicas of a Deployment.
+func deploymentReplicas(t *testing.T, ns, name string) int32 {
+	t.Helper()
+	d, err := cluster.Client.AppsV1().Deployments(ns).Get(context.Background(), name, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ptr.Deref(d.Spec.Replicas, 1)
+}
+
+// waitReplicas waits until read returns want.
+func waitReplicas(t *testing.T, timeout time.Duration, what string, want int32, read func() int32) {
+	t.Helper()
+	eventually(t, timeout, what, func() error {
+		if got := read(); got != want {
+			return fmt.Errorf("replicas = %d, want %d", got, want)
+		}
+		return nil
+	})
+}
+
+// holdReplicas fails unless read keeps returning want for the whole of d.
+func holdReplicas(t *testing.T, d time.Duration, what string, want int32, read func() int32) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for time.Now().Before(deadline) {
+		if got := read(); got != want {
+			t.Fatalf("%s: replicas = %d, want them held at %d", what, got, want)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+}

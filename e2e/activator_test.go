@@ -1,0 +1,206 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"testing"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/utils/ptr"
+
+	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
+)
+
+// phase bounds every wait of these tests; the HPA controller syncs every
+// second and stabilises downscales over five.
+const phase = 90 * time.Second
+
+// scalingObject is a ScaledObject for a Deployment of the same name: one
+// metrics-api trigger (target 5 per replica), 0..10 replicas, a five-second
+// cooldown.
+func scalingObject(ns, name, url string, mutate ...func(*v1alpha1.ScaledObject)) *v1alpha1.ScaledObject {
+	return metricsAPIObject(ns, name, url, append([]func(*v1alpha1.ScaledObject){func(so *v1alpha1.ScaledObject) {
+		so.Spec.CooldownPeriod = ptr.To[int32](5)
+		so.Spec.MinReplicaCount = ptr.To[int32](0)
+		so.Spec.MaxReplicaCount = ptr.To[int32](10)
+	}}, mutate...)...)
+}
+
+// TestActivatorScalesZeroToNAndBack follows the whole story with the real
+// HPA controller: 0 → 1 on activity, 1 → n by the HPA, n → 1 by the HPA,
+// 1 → 0 after the cooldown.
+func TestActivatorScalesZeroToNAndBack(t *testing.T) {
+	ns := namespace(t)
+	ctx := context.Background()
+	startAdapter(t, "--watch-namespace="+ns)
+	startActivator(t, ns)
+	src := newValueServer(t, 0)
+	createDeployment(t, ns, "worker", 0)
+	replicas := func() int32 { return deploymentReplicas(t, ns, "worker") }
+	keda := kedaClient(t)
+	if _, err := keda.KedaV1alpha1().ScaledObjects(ns).Create(ctx, scalingObject(ns, "worker", src.URL), metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, phase, "the HPA exists", func() error {
+		_, err := cluster.Client.AutoscalingV2().HorizontalPodAutoscalers(ns).Get(ctx, "keda-hpa-worker", metav1.GetOptions{})
+		return err
+	})
+	holdReplicas(t, 3*time.Second, "idle at 0", 0, replicas)
+
+	src.set(3)
+	waitReplicas(t, phase, "activated to 1", 1, replicas)
+	src.set(42)
+	waitReplicas(t, phase, "the HPA scales to ceil(42/5)", 9, replicas)
+	src.set(0)
+	waitReplicas(t, phase, "the HPA scales back to 1", 1, replicas)
+	waitReplicas(t, phase, "deactivated to 0 after the cooldown", 0, replicas)
+
+	so, err := keda.KedaV1alpha1().ScaledObjects(ns).Get(ctx, "worker", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := so.Status.Condition(v1alpha1.ConditionReady); c == nil || c.Status != metav1.ConditionTrue {
+		t.Errorf("Ready = %+v, want True", c)
+	}
+	if so.Status.HPAName != "keda-hpa-worker" || len(so.Status.ExternalMetricNames) != 1 {
+		t.Errorf("hpaName %q, externalMetricNames %v", so.Status.HPAName, so.Status.ExternalMetricNames)
+	}
+	if c := so.Status.Condition(v1alpha1.ConditionActive); c == nil {
+		t.Errorf("the activator's status write removed the adapter's Active condition")
+	}
+}
+
+// TestActivatorHoldsWhenSourceFails: a failing source is unknown, not
+// inactive, so the target stays at 1 well past the cooldown.
+func TestActivatorHoldsWhenSourceFails(t *testing.T) {
+	ns := namespace(t)
+	ctx := context.Background()
+	startAdapter(t, "--watch-namespace="+ns)
+	startActivator(t, ns)
+	src := newValueServer(t, 3)
+	createDeployment(t, ns, "worker", 0)
+	replicas := func() int32 { return deploymentReplicas(t, ns, "worker") }
+	if _, err := kedaClient(t).KedaV1alpha1().ScaledObjects(ns).Create(ctx, scalingObject(ns, "worker", src.URL), metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	waitReplicas(t, phase, "activated to 1", 1, replicas)
+	src.fail.Store(true)
+	holdReplicas(t, 15*time.Second, "source failing, cooldown 5s", 1, replicas)
+}
+
+// TestActivatorHoldsWhenAdapterDies: the adapter is killed right after the
+// object went inactive; with nobody to confirm the metrics, the target
+// stays at 1.
+func TestActivatorHoldsWhenAdapterDies(t *testing.T) {
+	ns := namespace(t)
+	ctx := context.Background()
+	a := startAdapter(t, "--watch-namespace="+ns)
+	startActivator(t, ns)
+	src := newValueServer(t, 3)
+	createDeployment(t, ns, "worker", 0)
+	replicas := func() int32 { return deploymentReplicas(t, ns, "worker") }
+	keda := kedaClient(t)
+	if _, err := keda.KedaV1alpha1().ScaledObjects(ns).Create(ctx, scalingObject(ns, "worker", src.URL, func(so *v1alpha1.ScaledObject) {
+		so.Spec.CooldownPeriod = ptr.To[int32](8)
+	}), metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	waitReplicas(t, phase, "activated to 1", 1, replicas)
+	src.set(0)
+	eventually(t, phase, "Active=False", func() error {
+		so, err := keda.KedaV1alpha1().ScaledObjects(ns).Get(ctx, "worker", metav1.GetOptions{})
+		if err != nil {
+			return err
+		}
+		if c := so.Status.Condition(v1alpha1.ConditionActive); c == nil || c.Status != metav1.ConditionFalse {
+			return fmt.Errorf("Active = %+v", c)
+		}
+		return nil
+	})
+	a.Kill()
+	holdReplicas(t, 20*time.Second, "adapter dead, cooldown 8s", 1, replicas)
+}
+
+// TestActivatorPause covers both pause annotations and resuming.
+func TestActivatorPause(t *testing.T) {
+	ns := namespace(t)
+	ctx := context.Background()
+	startAdapter(t, "--watch-namespace="+ns)
+	startActivator(t, ns)
+	src := newValueServer(t, 3)
+	createDeployment(t, ns, "worker", 0)
+	replicas := func() int32 { return deploymentReplicas(t, ns, "worker") }
+	keda := kedaClient(t).KedaV1alpha1().ScaledObjects(ns)
+	if _, err := keda.Create(ctx, scalingObject(ns, "worker", src.URL), metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	waitReplicas(t, phase, "activated to 1", 1, replicas)
+	hpas := cluster.Client.AutoscalingV2().HorizontalPodAutoscalers(ns)
+	annotate := func(key string, value *string) {
+		t.Helper()
+		patch, _ := json.Marshal(map[string]any{"metadata": map[string]any{"annotations": map[string]any{key: value}}})
+		if _, err := keda.Patch(ctx, "worker", types.MergePatchType, patch, metav1.PatchOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	annotate(v1alpha1.AnnotationPaused, ptr.To("true"))
+	eventually(t, phase, "the HPA is removed while paused", func() error {
+		if _, err := hpas.Get(ctx, "keda-hpa-worker", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+			return fmt.Errorf("HPA still there (err %v)", err)
+		}
+		return nil
+	})
+	src.set(42)
+	holdReplicas(t, 5*time.Second, "paused", 1, replicas)
+
+	annotate(v1alpha1.AnnotationPaused, nil)
+	waitReplicas(t, phase, "resumed: the HPA scales to 9", 9, replicas)
+
+	annotate(v1alpha1.AnnotationPausedReplicas, ptr.To("3"))
+	waitReplicas(t, phase, "paused-replicas sets 3", 3, replicas)
+	holdReplicas(t, 5*time.Second, "paused-replicas holds 3", 3, replicas)
+	so, err := keda.Get(ctx, "worker", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := so.Status.Condition(v1alpha1.ConditionPaused); c == nil || c.Status != metav1.ConditionTrue || ptr.Deref(so.Status.PausedReplicaCount, -1) != 3 {
+		t.Errorf("Paused = %+v, pausedReplicaCount %v", c, so.Status.PausedReplicaCount)
+	}
+}
+
+// TestActivatorRestoresOriginalReplicas deletes a ScaledObject with
+// restoreToOriginalReplicaCount: the target goes back to the count it had.
+func TestActivatorRestoresOriginalReplicas(t *testing.T) {
+	ns := namespace(t)
+	ctx := context.Background()
+	startAdapter(t, "--watch-namespace="+ns)
+	startActivator(t, ns)
+	src := newValueServer(t, 0)
+	createDeployment(t, ns, "worker", 2)
+	replicas := func() int32 { return deploymentReplicas(t, ns, "worker") }
+	keda := kedaClient(t).KedaV1alpha1().ScaledObjects(ns)
+	so := scalingObject(ns, "worker", src.URL, func(so *v1alpha1.ScaledObject) {
+		so.Spec.Advanced = &v1alpha1.AdvancedConfig{RestoreToOriginalReplicaCount: true}
+	})
+	if _, err := keda.Create(ctx, so, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	waitReplicas(t, phase, "inactive: scaled down to 0", 0, replicas)
+	if err := keda.Delete(ctx, "worker", metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	waitReplicas(t, phase, "restored to the original 2", 2, replicas)
+	eventually(t, phase, "the ScaledObject is gone", func() error {
+		if _, err := keda.Get(ctx, "worker", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+			return fmt.Errorf("still there (err %v)", err)
+		}
+		return nil
+	})
+}
