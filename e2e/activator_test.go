@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/utils/ptr"
@@ -152,10 +151,7 @@ func TestActivatorPause(t *testing.T) {
 
 	annotate(v1alpha1.AnnotationPaused, ptr.To("true"))
 	eventually(t, phase, "the HPA is removed while paused", func() error {
-		if _, err := hpas.Get(ctx, "keda-hpa-worker", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
-			return fmt.Errorf("HPA still there (err %v)", err)
-		}
-		return nil
+		return gone(hpas.Get(ctx, "keda-hpa-worker", metav1.GetOptions{}))
 	})
 	src.set(42)
 	holdReplicas(t, 5*time.Second, "paused", 1, replicas)
@@ -198,9 +194,6 @@ func TestActivatorRestoresOriginalReplicas(t *testing.T) {
 	}
 	waitReplicas(t, phase, "restored to the original 2", 2, replicas)
 	eventually(t, phase, "the ScaledObject is gone", func() error {
-		if _, err := keda.Get(ctx, "worker", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
-			return fmt.Errorf("still there (err %v)", err)
-		}
-		return nil
+		return gone(keda.Get(ctx, "worker", metav1.GetOptions{}))
 	})
 }

@@ -91,11 +91,7 @@ func TestAdapterServesMetricsThroughKubeAPIServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	eventually(t, 10*time.Second, "404 after delete", func() error {
-		_, err := externalMetric(ctx, t, ns, metric, "web")
-		if !apierrors.IsNotFound(err) {
-			return fmt.Errorf("error = %v, want 404", err)
-		}
-		return nil
+		return gone(externalMetric(ctx, t, ns, metric, "web"))
 	})
 }
 

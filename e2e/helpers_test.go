@@ -4,12 +4,15 @@ package e2e
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"os"
 	"strings"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -70,4 +73,17 @@ func readObject(t *testing.T, path string) *unstructured.Unstructured {
 // newGet returns a GET request for url.
 func newGet(ctx context.Context, url string) (*http.Request, error) {
 	return http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+}
+
+// gone returns nil when err is a 404, and an error saying what was found
+// otherwise; it takes a Get's results.
+func gone[T any](_ T, err error) error {
+	switch {
+	case apierrors.IsNotFound(err):
+		return nil
+	case err != nil:
+		return fmt.Errorf("want 404: %w", err)
+	default:
+		return errors.New("still there, want 404")
+	}
 }

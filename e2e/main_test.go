@@ -46,7 +46,7 @@ func run(m *testing.M) int {
 		fmt.Fprintf(os.Stderr, "create bin dir: %v\n", err)
 		return 1
 	}
-	defer os.RemoveAll(dir)
+	defer func() { _ = os.RemoveAll(dir) }()
 	build := exec.CommandContext(ctx, "go", "build", "-race", "-o", dir+"/", "../cmd/...")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
