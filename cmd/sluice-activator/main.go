@@ -15,6 +15,7 @@ import (
 
 	"github.com/sluice-dev/sluice/cmd/sluice-activator/app"
 	"github.com/sluice-dev/sluice/pkg/logging"
+	"github.com/sluice-dev/sluice/pkg/version"
 )
 
 func main() {
@@ -31,6 +32,7 @@ func run(args []string) int {
 	for _, set := range named {
 		fs.AddFlagSet(set)
 	}
+	showVersion := fs.Bool("version", false, "Print the version and exit.")
 	fs.Usage = func() {
 		fmt.Fprintln(os.Stderr, "Usage: sluice-activator [flags]")
 		for _, set := range named {
@@ -42,6 +44,10 @@ func run(args []string) int {
 			return 0
 		}
 		return 2 // pflag already printed the error and the usage
+	}
+	if *showVersion {
+		fmt.Println("sluice-activator", version.String())
+		return 0
 	}
 	if errs := opts.Validate(); len(errs) > 0 {
 		fmt.Fprintln(os.Stderr, errors.Join(errs...))

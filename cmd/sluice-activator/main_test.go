@@ -9,6 +9,7 @@ func TestRunRejectsBadFlags(t *testing.T) {
 		want int
 	}{
 		{"help", []string{"--help"}, 0},
+		{"version", []string{"--version"}, 0},
 		{"unknown flag", []string{"--nope"}, 2},
 		{"invalid value", []string{"--workers=0"}, 2},
 		{"unreachable cluster", []string{"--kubeconfig=/nonexistent", "--metrics-bind-address=127.0.0.1:0"}, 1},

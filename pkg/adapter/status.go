@@ -9,11 +9,11 @@ import (
 	"time"
 
 	"k8s.io/apimachinery/pkg/api/equality"
-	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
 	"github.com/sluice-dev/sluice/pkg/poll"
+	"github.com/sluice-dev/sluice/pkg/provider"
 	"github.com/sluice-dev/sluice/pkg/scalers"
 )
 
@@ -205,13 +205,9 @@ func triggerTypes(so *v1alpha1.ScaledObject) string {
 	return strings.Join(types, ",")
 }
 
-// formatQuantity renders a target value as a quantity with milli
-// precision, the form the HPA takes.
+// formatQuantity renders a target value as the quantity the HPA takes.
 func formatQuantity(v float64) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
-		v = 0
-	}
-	q := resource.NewMilliQuantity(int64(math.Round(min(v, math.MaxInt64/1000)*1000)), resource.DecimalSI)
+	q := provider.Quantity(v)
 	return q.String()
 }
 

@@ -28,7 +28,7 @@ func newList(metric string, v float64, ts time.Time) *external_metrics.ExternalM
 	r.item[0] = external_metrics.ExternalMetricValue{
 		MetricName: metric,
 		Timestamp:  metav1.Time{Time: ts},
-		Value:      quantity(v),
+		Value:      Quantity(v),
 	}
 	r.list.Items = r.item[:]
 	return &r.list
@@ -37,9 +37,10 @@ func newList(metric string, v float64, ts time.Time) *external_metrics.ExternalM
 // maxMilli is the first float64 that does not fit an int64 (2^63).
 const maxMilli = float64(math.MaxInt64)
 
-// quantity converts v to a quantity with milli precision: NaN, ±Inf and
-// negative values become 0, values too large for int64 millis saturate.
-func quantity(v float64) resource.Quantity {
+// Quantity converts v to a quantity with milli precision, the form the
+// metrics API serves and the HPA targets: NaN, ±Inf and negative values
+// become 0, values too large for int64 millis saturate.
+func Quantity(v float64) resource.Quantity {
 	if math.IsNaN(v) || math.IsInf(v, 0) || v <= 0 {
 		return *resource.NewMilliQuantity(0, resource.DecimalSI)
 	}
