@@ -14,6 +14,8 @@ gotest() { go test -race -count=1 -timeout 30m "$@"; }
 unit() {
   echo "== unit tests"
   gotest ./...
+  # The Dockerfile check is its own module (BuildKit's parser).
+  (cd hack/dockerfile && gotest ./...)
 }
 
 peers() {

@@ -15,7 +15,7 @@ if ! git diff --exit-code --stat -- pkg/apis pkg/client deploy/crds || [[ -n $(g
 fi
 
 step "go.mod files are tidy"
-for mod in . hack/tools hack/kube; do
+for mod in . hack/tools hack/kube hack/dockerfile; do
   (cd "$mod" && go mod tidy -diff) || { echo "$mod/go.mod is not tidy: run 'go mod tidy' there" >&2; fail=1; }
 done
 
