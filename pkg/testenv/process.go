@@ -74,6 +74,9 @@ func (p *Process) Stop(grace time.Duration) {
 	}
 }
 
+// LogPath returns the path of the process's log file.
+func (p *Process) LogPath() string { return p.logPath }
+
 // PID returns the process id.
 func (p *Process) PID() int { return p.cmd.Process.Pid }
 
