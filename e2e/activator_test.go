@@ -60,19 +60,22 @@ func TestActivatorScalesZeroToNAndBack(t *testing.T) {
 	waitReplicas(t, phase, "the HPA scales back to 1", 1, replicas)
 	waitReplicas(t, phase, "deactivated to 0 after the cooldown", 0, replicas)
 
-	so, err := keda.KedaV1alpha1().ScaledObjects(ns).Get(ctx, "worker", metav1.GetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if c := so.Status.Condition(v1alpha1.ConditionReady); c == nil || c.Status != metav1.ConditionTrue {
-		t.Errorf("Ready = %+v, want True", c)
-	}
-	if so.Status.HPAName != "keda-hpa-worker" || len(so.Status.ExternalMetricNames) != 1 {
-		t.Errorf("hpaName %q, externalMetricNames %v", so.Status.HPAName, so.Status.ExternalMetricNames)
-	}
-	if c := so.Status.Condition(v1alpha1.ConditionActive); c == nil {
-		t.Errorf("the activator's status write removed the adapter's Active condition")
-	}
+	eventually(t, phase, "status from both writers", func() error {
+		so, err := keda.KedaV1alpha1().ScaledObjects(ns).Get(ctx, "worker", metav1.GetOptions{})
+		if err != nil {
+			return err
+		}
+		if c := so.Status.Condition(v1alpha1.ConditionReady); c == nil || c.Status != metav1.ConditionTrue {
+			return fmt.Errorf("Ready = %+v, want True", c)
+		}
+		if so.Status.HPAName != "keda-hpa-worker" || len(so.Status.ExternalMetricNames) != 1 {
+			return fmt.Errorf("hpaName %q, externalMetricNames %v", so.Status.HPAName, so.Status.ExternalMetricNames)
+		}
+		if c := so.Status.Condition(v1alpha1.ConditionActive); c == nil || c.Status != metav1.ConditionFalse {
+			return fmt.Errorf("Active = %+v: the activator's writes must leave the adapter's condition", c)
+		}
+		return nil
+	})
 }
 
 // TestActivatorHoldsWhenSourceFails: a failing source is unknown, not

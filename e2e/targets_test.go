@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -126,14 +127,17 @@ func TestActivatorScalesCustomResource(t *testing.T) {
 	}
 	src.set(3)
 	waitReplicas(t, phase, "activated to 1 through /scale", 1, replicas)
-	got, err := keda.Get(ctx, "gadget", metav1.GetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if gvkr := got.Status.ScaleTargetGVKR; gvkr == nil || gvkr.Resource != "widgets" || gvkr.Group != "example.com" {
-		t.Errorf("scaleTargetGVKR = %+v", gvkr)
-	}
-	if c := got.Status.Condition(v1alpha1.ConditionReady); c == nil || c.Status != metav1.ConditionTrue {
-		t.Errorf("Ready = %+v", c)
-	}
+	eventually(t, phase, "Ready with the resolved target in status", func() error {
+		got, err := keda.Get(ctx, "gadget", metav1.GetOptions{})
+		if err != nil {
+			return err
+		}
+		if gvkr := got.Status.ScaleTargetGVKR; gvkr == nil || gvkr.Resource != "widgets" || gvkr.Group != "example.com" {
+			return fmt.Errorf("scaleTargetGVKR = %+v", gvkr)
+		}
+		if c := got.Status.Condition(v1alpha1.ConditionReady); c == nil || c.Status != metav1.ConditionTrue {
+			return fmt.Errorf("Ready = %+v", c)
+		}
+		return nil
+	})
 }

@@ -71,12 +71,14 @@ func desiredStatus(so *v1alpha1.ScaledObject, state *poll.ObjectState, invalid [
 		ts := v1alpha1.TriggerStatus{
 			MetricName: t.MetricName, Index: int32(t.Index), Name: t.Name, Type: t.Type,
 			Target:  formatQuantity(t.Target),
-			Active:  t.Polled && t.Healthy && t.Active,
-			Healthy: t.Polled && t.Healthy, NumberOfFailures: int32(min(t.ConsecutiveFailures, math.MaxInt32)),
+			Active: t.Polled && t.Healthy && t.Active,
+			// Healthy is false only while polls fail: a trigger not polled
+			// yet is unknown (Active says so), not failing.
+			Healthy: !t.Polled || t.Healthy, NumberOfFailures: int32(min(t.ConsecutiveFailures, math.MaxInt32)),
 			LastError: t.LastError, Warning: t.Warning,
 		}
 		out.Triggers = append(out.Triggers, ts)
-		out.Health[t.MetricName] = health(ts.NumberOfFailures, ts.Healthy || !t.Polled)
+		out.Health[t.MetricName] = health(ts.NumberOfFailures, ts.Healthy)
 	}
 	for _, inv := range invalid {
 		metric := scalers.MetricName(inv.index, inv.typ)

@@ -98,6 +98,17 @@ func TestDesiredStatus(t *testing.T) {
 	}
 }
 
+func TestUnpolledTriggerIsNotFailing(t *testing.T) {
+	state := &poll.ObjectState{Triggers: []poll.TriggerState{{Index: 0, MetricName: "s0-metric-api-value"}}}
+	got := desiredStatus(object(), state, nil, now)
+	if tr := got.Triggers[0]; !tr.Healthy || tr.Active {
+		t.Errorf("unpolled trigger = %+v, want healthy and inactive", tr)
+	}
+	if c := findCondition(got.Conditions, v1alpha1.ConditionActive); c.Status != metav1.ConditionUnknown || c.Reason != ReasonWaitingForPoll {
+		t.Errorf("Active = %+v, want Unknown/%s", c, ReasonWaitingForPoll)
+	}
+}
+
 // TestDesiredStatusIsStable: computing the status again later, from the
 // status just written, changes nothing, so there is no write per poll.
 func TestDesiredStatusIsStable(t *testing.T) {
