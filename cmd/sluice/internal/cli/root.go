@@ -27,11 +27,10 @@ func NewRootCommand(s Streams) *cobra.Command {
 	kube := &kubeFlags{}
 	root := &cobra.Command{
 		Use:           "sluice",
-		Short:         "Deploy Azure Functions apps that scale on events with Sluice",
+		Short:         "Install Sluice and deploy Azure Functions apps that scale on events with it",
 		Version:       version.String(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		// install, remove and status are added here as they are built.
 	}
 	root.SetIn(s.In)
 	root.SetOut(s.Out)
@@ -39,6 +38,9 @@ func NewRootCommand(s Streams) *cobra.Command {
 	root.SetVersionTemplate("sluice {{.Version}}\n")
 	kube.addFlags(root.PersistentFlags())
 	root.AddCommand(
+		newInstallCommand(s, kube),
+		newRemoveCommand(s, kube),
+		newStatusCommand(s, kube),
 		newDeployCommand(s, kube),
 		newDeleteCommand(s, kube),
 		newInitCommand(s),
