@@ -44,3 +44,12 @@ lint: ## Run golangci-lint.
 .PHONY: verify
 verify: ## Fail when generated code is stale, go.mod is untidy, or gofmt, vet or lint complain.
 	hack/verify.sh
+
+.PHONY: demo
+demo: build ## Run the demo: a local cluster, Azurite and Sluice scale a queue worker 0 → 1 → n → 1 → 0 (KEEP=1 leaves it running).
+	@azurite="$$(hack/peers/azurite.sh)" && kube="$$(hack/kube/build.sh)" && \
+	SLUICE_AZURITE_BIN="$$azurite" SLUICE_KUBE_BIN_DIR="$$kube" $(GO) run ./hack/demo $(if $(KEEP),--keep)
+
+.PHONY: demo-stop
+demo-stop: ## Stop what `make demo KEEP=1` left running.
+	$(GO) run ./hack/demo --stop

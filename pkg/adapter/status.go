@@ -70,7 +70,7 @@ func desiredStatus(so *v1alpha1.ScaledObject, state *poll.ObjectState, invalid [
 		t := &triggers[i]
 		ts := v1alpha1.TriggerStatus{
 			MetricName: t.MetricName, Index: int32(t.Index), Name: t.Name, Type: t.Type,
-			Target:  formatQuantity(t.Target),
+			Target: formatQuantity(t.Target),
 			Active: t.Polled && t.Healthy && t.Active,
 			// Healthy is false only while polls fail: a trigger not polled
 			// yet is unknown (Active says so), not failing.
