@@ -35,6 +35,7 @@ import (
 	"strings"
 
 	"github.com/sluice-dev/sluice/pkg/scalers"
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/httpclient"
 )
 
 // Type is the trigger type name.
@@ -92,7 +93,7 @@ func build(cfg scalers.Config, cache *ClientCache) (*scalers.Trigger, error) {
 	if err != nil {
 		return nil, err
 	}
-	client := cache.Client(tlsKey, func() *http.Client { return newClient(tc) })
+	client := cache.Client(tlsKey, func() *http.Client { return httpclient.New(tc) })
 	src := newSource(client, u, &p, sel)
 	return &scalers.Trigger{
 		Key:              key(u, &p),

@@ -33,6 +33,7 @@ import (
 	"time"
 
 	"github.com/sluice-dev/sluice/pkg/scalers"
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/httpclient"
 )
 
 // Type is the trigger type name.
@@ -90,7 +91,7 @@ func build(cfg scalers.Config, cache *ClientCache) (*scalers.Trigger, error) {
 		return nil, err
 	}
 	tlsKey := scalers.HashSecret(strconv.FormatBool(p.UnsafeSSL), p.CA, tlsCred(&p, p.Cert), tlsCred(&p, p.Key))
-	client := cache.client(tlsKey, func() *http.Client { return newClient(tc) })
+	client := cache.Client(tlsKey, func() *http.Client { return httpclient.New(tc) })
 	return &scalers.Trigger{
 		Key:              key(q, &p),
 		Source:           newSource(&httpQuerier{client: client}, q, time.Duration(p.TimeoutMillis)*time.Millisecond, p.IgnoreNullValues),

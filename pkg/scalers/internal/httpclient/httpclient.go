@@ -1,0 +1,129 @@
+// Package httpclient holds what the HTTP-based trigger types (metrics-api,
+// prometheus) share: a bounded cache of HTTP clients keyed by TLS material,
+// the TLS configuration built from trigger parameters, and the transport.
+package httpclient
+
+import (
+	"container/list"
+	"crypto/tls"
+	"crypto/x509"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/sluice-dev/sluice/pkg/scalers"
+)
+
+// DefaultCacheSize is the number of clients a Cache keeps when NewCache is
+// given no positive size.
+const DefaultCacheSize = 64
+
+// Cache shares HTTP clients, and so connection pools, between triggers whose
+// TLS material (unsafeSsl, CA bundle, client certificate and key) is the
+// same. Header credentials are set per request and do not split the cache.
+// It holds at most its size; the least recently used client is evicted and
+// its idle connections closed. Triggers keep the client they were built
+// with, so eviction never breaks one. It is safe for concurrent use.
+type Cache struct {
+	mu      sync.Mutex
+	size    int
+	order   *list.List // of *entry, most recently used first
+	entries map[string]*list.Element
+}
+
+type entry struct {
+	key    string
+	client *http.Client
+}
+
+// NewCache returns a cache holding at most size clients, or
+// DefaultCacheSize when size is not positive.
+func NewCache(size int) *Cache {
+	if size <= 0 {
+		size = DefaultCacheSize
+	}
+	return &Cache{size: size, order: list.New(), entries: make(map[string]*list.Element)}
+}
+
+// Client returns the client cached under key, or else caches and returns
+// the one newClient builds. key must be a hash of the TLS material, never
+// the material itself.
+func (c *Cache) Client(key string, newClient func() *http.Client) *http.Client {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.entries[key]; ok {
+		c.order.MoveToFront(e)
+		return e.Value.(*entry).client
+	}
+	client := newClient()
+	c.entries[key] = c.order.PushFront(&entry{key: key, client: client})
+	for c.order.Len() > c.size {
+		oldest := c.order.Remove(c.order.Back()).(*entry)
+		delete(c.entries, oldest.key)
+		oldest.client.CloseIdleConnections()
+	}
+	return client
+}
+
+// Len returns the number of cached clients.
+func (c *Cache) Len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.order.Len()
+}
+
+// TLS is the TLS material of a trigger, from its parameters.
+type TLS struct {
+	// UnsafeSSL skips verifying the server's certificate: the user's
+	// explicit choice (unsafeSsl).
+	UnsafeSSL bool
+	// CA is a PEM bundle added to the system roots; empty for none.
+	CA string
+	// ClientCert says whether Cert and Key are a client certificate to
+	// present (authMode tls).
+	ClientCert bool
+	// Cert and Key are the PEM client certificate and key.
+	Cert, Key string
+}
+
+// Config builds the TLS configuration. Errors name the parameter (ca,
+// cert) of cfg's trigger, never its content.
+func (m TLS) Config(cfg scalers.Config) (*tls.Config, error) {
+	tc := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: m.UnsafeSSL} //nolint:gosec // unsafeSsl is the user's explicit choice
+	if m.CA != "" {
+		pool, err := x509.SystemCertPool()
+		if err != nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM([]byte(m.CA)) {
+			return nil, scalers.ParamErrorf(cfg, "ca", "no PEM certificate found")
+		}
+		tc.RootCAs = pool
+	}
+	if m.ClientCert {
+		cert, err := tls.X509KeyPair([]byte(m.Cert), []byte(m.Key))
+		if err != nil {
+			// crypto/tls errors describe the problem, never the key.
+			return nil, scalers.ParamErrorf(cfg, "cert", "with key: %v", err)
+		}
+		tc.Certificates = []tls.Certificate{cert}
+	}
+	return tc, nil
+}
+
+// New returns a client over a fresh transport using tc.
+func New(tc *tls.Config) *http.Client {
+	t := &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		TLSClientConfig:       tc,
+		TLSHandshakeTimeout:   10 * time.Second,
+		MaxIdleConns:          32,
+		MaxIdleConnsPerHost:   4,
+		IdleConnTimeout:       90 * time.Second,
+		ExpectContinueTimeout: time.Second,
+		ForceAttemptHTTP2:     true,
+	}
+	return &http.Client{Transport: t}
+}
