@@ -188,11 +188,11 @@ func waitFor(ctx context.Context, p *Process, timeout time.Duration, what string
 			return nil
 		}
 		if p.Exited() {
-			return p.failure(fmt.Errorf("%s: process exited", what))
+			return p.Failure(fmt.Errorf("%s: process exited", what))
 		}
 		select {
 		case <-ctx.Done():
-			return p.failure(fmt.Errorf("%s: %w (last error: %w)", what, ctx.Err(), last))
+			return p.Failure(fmt.Errorf("%s: %w (last error: %w)", what, ctx.Err(), last))
 		case <-time.After(100 * time.Millisecond):
 		}
 	}

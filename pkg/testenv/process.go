@@ -74,6 +74,9 @@ func (p *Process) Stop(grace time.Duration) {
 	}
 }
 
+// Done is closed when the process has ended.
+func (p *Process) Done() <-chan struct{} { return p.done }
+
 // LogPath returns the path of the process's log file.
 func (p *Process) LogPath() string { return p.logPath }
 
@@ -105,8 +108,9 @@ func (p *Process) Kill() {
 	}
 }
 
-// failure wraps err with the process's exit state and log tail.
-func (p *Process) failure(err error) error {
+// Failure joins err with the process's exit state and the end of its log,
+// for a start-up error that a person can act on.
+func (p *Process) Failure(err error) error {
 	state := "running"
 	if p.Exited() {
 		state = "exited"

@@ -18,6 +18,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sluice-dev/sluice/pkg/testenv"
 )
 
 // BinEnv is the environment variable naming Azurite's bin directory.
@@ -57,7 +59,7 @@ type Azurite struct {
 	// Dir is the data directory.
 	Dir string
 
-	procs  []*process
+	procs  []*testenv.Process
 	tmpDir bool
 }
 
@@ -124,7 +126,7 @@ func (a *Azurite) startService(ctx context.Context, bin, name string, want int, 
 		} else {
 			args = append(args, "--location", a.Dir)
 		}
-		p, err := startProcess(a.Dir, name, filepath.Join(bin, "azurite-"+name), args...)
+		p, err := testenv.StartProcess(a.Dir, name, filepath.Join(bin, "azurite-"+name), args...)
 		if err != nil {
 			return 0, err
 		}
@@ -143,7 +145,7 @@ func (a *Azurite) startService(ctx context.Context, bin, name string, want int, 
 // It is safe to call more than once.
 func (a *Azurite) Stop() {
 	for _, p := range a.procs {
-		p.stop(5 * time.Second)
+		p.Stop(5 * time.Second)
 	}
 	a.procs = nil
 	if a.tmpDir {
@@ -245,7 +247,7 @@ func freePort() (int, error) {
 
 // waitListening waits until 127.0.0.1:port accepts connections, p exits
 // or ctx ends.
-func waitListening(ctx context.Context, p *process, port int) error {
+func waitListening(ctx context.Context, p *testenv.Process, port int) error {
 	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 	var d net.Dialer
 	for {
@@ -255,11 +257,11 @@ func waitListening(ctx context.Context, p *process, port int) error {
 			return nil
 		}
 		select {
-		case <-p.done:
-			return p.failure(errors.New("exited before listening"))
+		case <-p.Done():
+			return p.Failure(errors.New("exited before listening"))
 		case <-ctx.Done():
-			p.stop(time.Second)
-			return p.failure(fmt.Errorf("wait for %s: %w", addr, ctx.Err()))
+			p.Stop(time.Second)
+			return p.Failure(fmt.Errorf("wait for %s: %w", addr, ctx.Err()))
 		case <-time.After(50 * time.Millisecond):
 		}
 	}

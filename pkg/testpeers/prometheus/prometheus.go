@@ -19,6 +19,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"time"
+
+	"github.com/sluice-dev/sluice/pkg/testenv"
 )
 
 // BinEnv is the environment variable naming the prometheus binary.
@@ -38,7 +40,7 @@ type Server struct {
 	// server records.
 	Exporter *Exporter
 
-	proc     *process
+	proc     *testenv.Process
 	target   *httptest.Server
 	dir      string
 	ownsDir  bool
@@ -102,7 +104,7 @@ func (s *Server) start(ctx context.Context, bin string) error {
 			return err
 		}
 		addr := "127.0.0.1:" + strconv.Itoa(port)
-		s.proc, err = startProcess(s.dir, "prometheus", bin,
+		s.proc, err = testenv.StartProcess(s.dir, "prometheus", bin,
 			"--config.file="+cfgPath,
 			"--storage.tsdb.path="+filepath.Join(s.dir, "data"),
 			"--web.listen-address="+addr,
@@ -116,11 +118,11 @@ func (s *Server) start(ctx context.Context, bin string) error {
 			return nil
 		}
 		if ctx.Err() != nil {
-			s.proc.stop(5 * time.Second)
+			s.proc.Stop(5 * time.Second)
 			return ctx.Err()
 		}
-		s.proc.stop(5 * time.Second)
-		lastErr = s.proc.failure(lastErr)
+		s.proc.Stop(5 * time.Second)
+		lastErr = s.proc.Failure(lastErr)
 	}
 	return lastErr
 }
@@ -133,7 +135,7 @@ func (s *Server) Stop() {
 	}
 	s.stopOnce = true
 	if s.proc != nil {
-		s.proc.stop(10 * time.Second)
+		s.proc.Stop(10 * time.Second)
 	}
 	if s.target != nil {
 		s.target.Close()
@@ -175,7 +177,7 @@ func (s *Server) waitReady(ctx context.Context) error {
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		if s.proc.exited() {
+		if s.proc.Exited() {
 			return errors.New("prometheus exited")
 		}
 		ready, err := s.ready(ctx)
