@@ -160,3 +160,21 @@ func TestDeployNoDocker(t *testing.T) {
 		t.Error("docker ran with --no-docker")
 	}
 }
+
+// TestDeployNoDockerWithImageName accepts the pair func kubernetes deploy
+// users write: nothing is built, the image is used as given.
+func TestDeployNoDockerWithImageName(t *testing.T) {
+	isolate(t)
+	api := &fakeAPIServer{}
+	srv := httptest.NewServer(api)
+	defer srv.Close()
+	t.Setenv("KUBECONFIG", writeKubeconfig(t, srv.URL))
+	log := standInDocker(t, "0")
+	r := run(t, "deploy", queueProject(t), "--name", "app", "--image-name", "example.invalid/app:1", "--no-docker")
+	if r.err != nil || len(api.requests) != 5 {
+		t.Fatalf("err %v requests %q", r.err, api.requests)
+	}
+	if _, err := os.Stat(log); !os.IsNotExist(err) {
+		t.Error("docker ran with --no-docker")
+	}
+}

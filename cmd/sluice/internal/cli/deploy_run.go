@@ -81,15 +81,13 @@ func runDeploy(ctx context.Context, s Streams, kube *kubeFlags, o *deployOptions
 }
 
 // image returns the image to run: --image-name as given, or
-// --registry/NAME:latest.
+// --registry/NAME:latest. --no-docker goes with either, as with func
+// kubernetes deploy: with --image-name nothing is built anyway.
 func (o *deployOptions) image() (string, error) {
 	switch {
 	case o.imageName != "" && o.registry != "":
 		return "", errors.New("--image-name and --registry: give one, not both")
 	case o.imageName != "":
-		if o.noDocker {
-			return "", errors.New("--no-docker: only with --registry (--image-name never builds)")
-		}
 		return o.imageName, nil
 	case o.registry != "":
 		return o.registry + "/" + o.name + ":latest", nil
