@@ -27,3 +27,4 @@ tool informer-gen --go-header-file "$header" \
   --versioned-clientset-package "$mod/pkg/client/clientset/versioned" \
   --listers-package "$mod/pkg/client/listers" \
   --output-dir pkg/client/informers --output-pkg "$mod/pkg/client/informers" "$apis"
+rm -f deploy/charts/sluice/crds/*.yaml && cp deploy/crds/*.yaml deploy/charts/sluice/crds/

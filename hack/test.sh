@@ -14,8 +14,10 @@ gotest() { go test -race -count=1 -timeout 30m "$@"; }
 unit() {
   echo "== unit tests"
   gotest ./...
-  # The Dockerfile check is its own module (BuildKit's parser).
+  # The Dockerfile and Helm checks are modules of their own (BuildKit's
+  # parser, Helm's library).
   (cd hack/dockerfile && gotest ./...)
+  (cd hack/helm && gotest ./...)
 }
 
 peers() {
@@ -29,6 +31,7 @@ peers() {
   export SLUICE_KUBE_BIN_DIR SLUICE_PROMETHEUS_BIN SLUICE_AZURITE_BIN
   echo "== integration and end-to-end tests"
   gotest -tags integration,e2e ./...
+  (cd hack/helm && gotest -tags integration ./...)
 }
 
 case $what in

@@ -9,13 +9,14 @@ step() { echo "== $*"; }
 
 step "generated code and CRDs are current"
 hack/generate.sh
-if ! git diff --exit-code --stat -- pkg/apis pkg/client deploy/crds || [[ -n $(git status --porcelain -- pkg/client deploy/crds) ]]; then
+generated=(pkg/apis pkg/client deploy/crds deploy/charts/sluice/crds)
+if ! git diff --exit-code --stat -- "${generated[@]}" || [[ -n $(git status --porcelain -- "${generated[@]}") ]]; then
   echo "generated files are stale: run 'make generate' and commit the result" >&2
   fail=1
 fi
 
 step "go.mod files are tidy"
-for mod in . hack/tools hack/kube hack/dockerfile; do
+for mod in . hack/tools hack/kube hack/dockerfile hack/helm; do
   (cd "$mod" && go mod tidy -diff) || { echo "$mod/go.mod is not tidy: run 'go mod tidy' there" >&2; fail=1; }
 done
 
@@ -28,6 +29,9 @@ fi
 step "go vet"
 go vet ./... || fail=1
 go vet -tags integration,e2e ./... || fail=1
+for mod in hack/dockerfile hack/helm; do
+  (cd "$mod" && go vet -tags integration ./...) || fail=1
+done
 
 step "golangci-lint"
 go tool -modfile=hack/tools/go.mod golangci-lint run --build-tags integration,e2e ./... || fail=1

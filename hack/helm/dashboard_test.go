@@ -1,0 +1,148 @@
+package helm
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+)
+
+// dashboardPath is the Grafana dashboard, relative to this package.
+func dashboardPath() string {
+	return filepath.Join("..", "..", "deploy", "grafana", "sluice-dashboard.json")
+}
+
+// dashboard is the part of a Grafana dashboard the test reads.
+type dashboard struct {
+	SchemaVersion int     `json:"schemaVersion"`
+	Panels        []panel `json:"panels"`
+	Templating    struct {
+		List []struct {
+			Name  string          `json:"name"`
+			Type  string          `json:"type"`
+			Query json.RawMessage `json:"query"`
+		} `json:"list"`
+	} `json:"templating"`
+}
+
+// panel is a dashboard panel; rows nest their panels.
+type panel struct {
+	ID      int     `json:"id"`
+	Type    string  `json:"type"`
+	Title   string  `json:"title"`
+	Panels  []panel `json:"panels"`
+	Targets []struct {
+		Expr string `json:"expr"`
+	} `json:"targets"`
+}
+
+// TestDashboardNamesExportedMetrics parses the dashboard and checks that
+// every query names only series the programs export, that every panel
+// with queries names at least one, and that the metrics it must show are
+// all on it.
+func TestDashboardNamesExportedMetrics(t *testing.T) {
+	raw, err := os.ReadFile(dashboardPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d dashboard
+	if err := json.Unmarshal(raw, &d); err != nil {
+		t.Fatalf("parse %s: %v", dashboardPath(), err)
+	}
+	if d.SchemaVersion < 36 {
+		t.Errorf("schemaVersion %d: too old for a datasource variable in panels", d.SchemaVersion)
+	}
+	exported := exportedSeries(t)
+	used := map[string]bool{}
+	check := func(where, expr string) {
+		names := metricNames(expr)
+		if len(names) == 0 {
+			t.Errorf("%s: query %q names no Sluice or apiserver metric", where, expr)
+		}
+		for _, n := range names {
+			used[n] = true
+			if !exported[n] {
+				t.Errorf("%s: query %q names %s, which no program exports", where, expr, n)
+			}
+		}
+	}
+	ids := map[int]string{}
+	for _, p := range flatten(d.Panels) {
+		if other, dup := ids[p.ID]; dup {
+			t.Errorf("panels %q and %q share id %d", other, p.Title, p.ID)
+		}
+		ids[p.ID] = p.Title
+		if p.Type != "row" && len(p.Targets) == 0 {
+			t.Errorf("panel %q has no queries", p.Title)
+		}
+		for _, tg := range p.Targets {
+			check("panel "+p.Title, tg.Expr)
+		}
+	}
+	checkVariables(t, d, check)
+	for _, m := range requiredSeries() {
+		if !used[m] {
+			t.Errorf("no panel shows %s", m)
+		}
+	}
+}
+
+// checkVariables checks the datasource, namespace and scaledObject
+// variables exist and passes each query variable's query to check.
+func checkVariables(t *testing.T, d dashboard, check func(where, expr string)) {
+	t.Helper()
+	vars := map[string]string{}
+	for _, v := range d.Templating.List {
+		vars[v.Name] = v.Type
+		if v.Type != "query" {
+			continue
+		}
+		var q struct {
+			Query string `json:"query"`
+		}
+		if err := json.Unmarshal(v.Query, &q); err != nil {
+			t.Errorf("variable %s: query: %v", v.Name, err)
+			continue
+		}
+		check("variable "+v.Name, q.Query)
+	}
+	for name, typ := range map[string]string{"datasource": "datasource", "namespace": "query", "scaledObject": "query"} {
+		if vars[name] != typ {
+			t.Errorf("variable %s: type %q, want %q", name, vars[name], typ)
+		}
+	}
+}
+
+// requiredSeries are the series the dashboard must show.
+func requiredSeries() []string {
+	return []string{
+		"sluice_scaler_metrics_value",
+		"sluice_scaler_active",
+		"sluice_scaler_errors_total",
+		"sluice_scaler_poll_duration_seconds_bucket",
+		"sluice_poll_sources",
+		"sluice_scaledobjects",
+		"apiserver_request_total",
+		"apiserver_request_duration_seconds_bucket",
+		"sluice_activator_reconciles_total",
+		"sluice_activator_scale_operations_total",
+	}
+}
+
+// flatten returns panels and the panels of their rows.
+func flatten(panels []panel) []panel {
+	var out []panel
+	for _, p := range panels {
+		out = append(out, p)
+		out = append(out, flatten(p.Panels)...)
+	}
+	return out
+}
+
+// metricNames returns the Sluice and apiserver metric names in a PromQL
+// expression: identifiers starting with sluice_ or apiserver_.
+func metricNames(expr string) []string {
+	re := regexp.MustCompile(`\b(?:sluice|apiserver)_[A-Za-z0-9_]*`)
+	return re.FindAllString(expr, -1)
+}
