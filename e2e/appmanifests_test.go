@@ -1,0 +1,81 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/yaml"
+	"k8s.io/client-go/discovery/cached/memory"
+	"k8s.io/client-go/restmapper"
+	"k8s.io/utils/ptr"
+)
+
+// TestDeployManifestsAreAccepted applies every manifest set `sluice deploy`
+// makes for the fixture projects (the golden files of pkg/appmanifests) to
+// the real kube-apiserver with strict field validation.
+func TestDeployManifestsAreAccepted(t *testing.T) {
+	goldens, err := filepath.Glob("../pkg/appmanifests/testdata/golden/*.golden")
+	if err != nil || len(goldens) == 0 {
+		t.Fatalf("no golden files (%v)", err)
+	}
+	mapper := restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(cluster.Client.Discovery()))
+	dyn := dynamicClient(t)
+	ctx := context.Background()
+	applied := 0
+	for _, path := range goldens {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.HasPrefix(raw, []byte("# error")) {
+			continue // a project deploy rejects; nothing to apply
+		}
+		t.Run(strings.TrimSuffix(filepath.Base(path), ".golden"), func(t *testing.T) {
+			ns := namespace(t)
+			dec := yaml.NewYAMLOrJSONDecoder(bytes.NewReader(raw), 4096)
+			for {
+				var obj unstructured.Unstructured
+				err := dec.Decode(&obj.Object)
+				if errors.Is(err, io.EOF) {
+					break
+				}
+				if err != nil {
+					t.Fatalf("decode: %v", err)
+				}
+				if len(obj.Object) == 0 {
+					continue
+				}
+				gvk := obj.GroupVersionKind()
+				m, err := mapper.RESTMapping(gvk.GroupKind(), gvk.Version)
+				if err != nil {
+					t.Fatalf("%s: %v", gvk, err)
+				}
+				obj.SetNamespace(ns)
+				body, err := obj.MarshalJSON()
+				if err != nil {
+					t.Fatal(err)
+				}
+				_, err = dyn.Resource(m.Resource).Namespace(ns).Patch(ctx, obj.GetName(), types.ApplyPatchType, body,
+					metav1.PatchOptions{FieldManager: "sluice", Force: ptr.To(true), FieldValidation: "Strict"})
+				if err != nil {
+					t.Errorf("apply %s %s: %v", gvk.Kind, obj.GetName(), err)
+				}
+				applied++
+			}
+		})
+	}
+	if applied == 0 {
+		t.Fatal("no object applied")
+	}
+}
