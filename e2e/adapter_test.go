@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -24,7 +25,7 @@ import (
 func TestAdapterServesMetricsThroughKubeAPIServer(t *testing.T) {
 	ns := namespace(t)
 	ctx := context.Background()
-	startAdapter(t)
+	a := startAdapter(t)
 	src := newValueServer(t, 42)
 	keda := kedaClient(t)
 	const metric = "s0-metric-api-value"
@@ -78,6 +79,32 @@ func TestAdapterServesMetricsThroughKubeAPIServer(t *testing.T) {
 			}
 			return nil
 		})
+	})
+
+	t.Run("own metrics", func(t *testing.T) {
+		resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/metrics", a.metricsPort))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("/metrics: %s\n%s", resp.Status, body)
+		}
+		for _, want := range []string{
+			"sluice_poll_sources 1",
+			`sluice_scaler_metrics_value{metric="s0-metric-api-value",namespace="` + ns + `",scaledObject="web",trigger="metrics-api"}`,
+			"sluice_scaler_poll_duration_seconds_bucket",
+			"apiserver_request_total",
+			"go_goroutines",
+		} {
+			if !strings.Contains(string(body), want) {
+				t.Errorf("/metrics lacks %s", want)
+			}
+		}
 	})
 
 	t.Run("unknown metric is 404", func(t *testing.T) {

@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/spf13/pflag"
 	"go.uber.org/zap"
 	"golang.org/x/sync/errgroup"
@@ -62,8 +61,9 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 	if err != nil {
 		return fmt.Errorf("build dynamic client: %w", err)
 	}
+	// The Go and process collectors come with the apiserver library's
+	// registry, which /metrics serves beside this one.
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	engine, err := poll.New(o.Poll, log, reg)
 	if err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"github.com/sluice-dev/sluice/pkg/client/clientset/versioned"
 	"github.com/sluice-dev/sluice/pkg/client/informers/externalversions"
 	listers "github.com/sluice-dev/sluice/pkg/client/listers/keda/v1alpha1"
+	"github.com/sluice-dev/sluice/pkg/kubeutil"
 )
 
 // watches holds the informers of the objects the adapter reads: the
@@ -53,7 +54,8 @@ func newWatches(client versioned.Interface, namespaces []string, resync time.Dur
 		return cache.ResourceEventHandlerFuncs{AddFunc: notify, UpdateFunc: func(_, obj any) { notify(obj) }, DeleteFunc: notify}
 	}
 	for _, ns := range namespaces {
-		f := externalversions.NewSharedInformerFactoryWithOptions(client, resync, externalversions.WithNamespace(ns))
+		f := externalversions.NewSharedInformerFactoryWithOptions(client, resync,
+			externalversions.WithNamespace(ns), externalversions.WithTransform(kubeutil.StripManagedFields))
 		so := f.Keda().V1alpha1().ScaledObjects()
 		if _, err := so.Informer().AddEventHandler(soHandler); err != nil {
 			return nil, err
@@ -66,7 +68,7 @@ func newWatches(client versioned.Interface, namespaces []string, resync time.Dur
 		w.synced = append(w.synced, so.Informer().HasSynced, ta.Informer().HasSynced)
 		w.factories = append(w.factories, f)
 	}
-	cf := externalversions.NewSharedInformerFactory(client, resync)
+	cf := externalversions.NewSharedInformerFactoryWithOptions(client, resync, externalversions.WithTransform(kubeutil.StripManagedFields))
 	cta := cf.Keda().V1alpha1().ClusterTriggerAuthentications()
 	if _, err := cta.Informer().AddEventHandler(authHandler("ClusterTriggerAuthentication")); err != nil {
 		return nil, err

@@ -31,6 +31,7 @@ import (
 	"github.com/sluice-dev/sluice/pkg/client/clientset/versioned"
 	sluicescheme "github.com/sluice-dev/sluice/pkg/client/clientset/versioned/scheme"
 	sluiceinformers "github.com/sluice-dev/sluice/pkg/client/informers/externalversions"
+	"github.com/sluice-dev/sluice/pkg/kubeutil"
 )
 
 // metricsTimeout bounds one external metrics read before a scale-down.
@@ -123,7 +124,11 @@ func newSources(o *Options, kube kubernetes.Interface, sluice versioned.Interfac
 	var starters []starter
 	for _, ns := range namespaces {
 		kf := informers.NewSharedInformerFactoryWithOptions(kube, o.ResyncPeriod, informers.WithNamespace(ns))
-		sf := sluiceinformers.NewSharedInformerFactoryWithOptions(sluice, o.ResyncPeriod, sluiceinformers.WithNamespace(ns))
+		// ScaledObjects' managed fields are never read; HPAs' are (the
+		// activator extracts what it applied), so only the former are
+		// stripped.
+		sf := sluiceinformers.NewSharedInformerFactoryWithOptions(sluice, o.ResyncPeriod,
+			sluiceinformers.WithNamespace(ns), sluiceinformers.WithTransform(kubeutil.StripManagedFields))
 		sources = append(sources, activator.Source{
 			Namespace:     ns,
 			ScaledObjects: sf.Keda().V1alpha1().ScaledObjects(),

@@ -1,0 +1,24 @@
+package kubeutil
+
+import (
+	"testing"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/tools/cache"
+
+	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
+)
+
+func TestStripManagedFields(t *testing.T) {
+	so := &v1alpha1.ScaledObject{ObjectMeta: metav1.ObjectMeta{
+		Name: "so", ManagedFields: []metav1.ManagedFieldsEntry{{Manager: "sluice-adapter"}},
+	}}
+	got, err := StripManagedFields(so)
+	if err != nil || got.(*v1alpha1.ScaledObject).ManagedFields != nil || got.(*v1alpha1.ScaledObject).Name != "so" {
+		t.Errorf("StripManagedFields = %+v, %v", got, err)
+	}
+	tomb := cache.DeletedFinalStateUnknown{Key: "ns/so", Obj: so}
+	if got, err := StripManagedFields(tomb); err != nil || got != any(tomb) {
+		t.Errorf("tombstone = %+v, %v; want it unchanged", got, err)
+	}
+}
