@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/spf13/pflag"
@@ -18,6 +19,13 @@ import (
 )
 
 func main() {
+	// The adapter holds one large, long-lived cache (every ScaledObject and
+	// every source's state). Collecting at 50% heap growth instead of Go's
+	// default 100% keeps resident memory close to the live heap for a
+	// little CPU. GOGC in the environment still wins.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(50)
+	}
 	if err := run(os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "sluice-adapter:", err)
 		os.Exit(1)

@@ -19,7 +19,7 @@ type Engine struct {
 	clock   clock.Clock
 	log     *zap.Logger
 	metrics *metrics
-	sem     chan struct{}
+	jobs    chan pollJob // to the MaxConcurrentPolls workers Run starts
 	notes   *notifier
 	names   atomic.Pointer[[]string] // nil when metricRefs changed
 	wg      sync.WaitGroup
@@ -67,7 +67,7 @@ func New(opts Options, log *zap.Logger, reg prometheus.Registerer) (*Engine, err
 		clock:      opts.Clock,
 		log:        log.Named("poll"),
 		metrics:    m,
-		sem:        make(chan struct{}, opts.MaxConcurrentPolls),
+		jobs:       make(chan pollJob),
 		notes:      newNotifier(),
 		objects:    make(map[Key]*object),
 		sources:    make(map[string]*source),
@@ -85,6 +85,10 @@ func (e *Engine) Run(ctx context.Context) error {
 		return errors.New("poll engine already running")
 	}
 	e.runCtx = ctx
+	e.wg.Add(e.opts.MaxConcurrentPolls)
+	for range e.opts.MaxConcurrentPolls {
+		go e.work(ctx)
+	}
 	for _, s := range e.sources {
 		e.startLocked(s)
 	}

@@ -98,28 +98,67 @@ func (e *Engine) runSource(ctx context.Context, s *source) {
 	}
 }
 
-// pollOnce polls s once within a concurrency slot and the poll timeout and
-// records the outcome unless ctx was cancelled meanwhile.
+// pollOnce hands one poll of s to the worker pool and records the outcome
+// unless ctx was cancelled meanwhile. The source's own goroutine only waits:
+// the deep stack of an SDK or HTTP call grows on one of the pool's few
+// workers, not on each of possibly thousands of sources.
 func (e *Engine) pollOnce(ctx context.Context, s *source) {
+	j := pollJob{ctx: ctx, poller: s.poller, result: make(chan pollResult, 1)}
 	select {
-	case e.sem <- struct{}{}:
+	case e.jobs <- j:
 	case <-ctx.Done():
 		return
 	}
-	pctx, cancel := context.WithTimeout(ctx, e.opts.PollTimeout)
+	select {
+	case r := <-j.result:
+		if ctx.Err() == nil {
+			e.record(s, r.value, r.activity, r.err, r.took)
+		}
+	case <-ctx.Done():
+		// The worker finishes under the cancelled ctx; the buffered result
+		// is dropped.
+	}
+}
+
+// pollJob is one poll for the worker pool.
+type pollJob struct {
+	ctx    context.Context // the source's: cancelled when it stops
+	poller scalers.Source
+	result chan pollResult // buffered: a worker never blocks on it
+}
+
+// pollResult is the outcome of one poll.
+type pollResult struct {
+	value, activity float64
+	err             error
+	took            time.Duration
+}
+
+// work runs polls until ctx is done; Run starts MaxConcurrentPolls of them,
+// which bounds how many polls run at once.
+func (e *Engine) work(ctx context.Context) {
+	defer e.wg.Done()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case j := <-e.jobs:
+			j.result <- e.execute(j)
+		}
+	}
+}
+
+// execute polls once within the poll timeout.
+func (e *Engine) execute(j pollJob) pollResult {
+	pctx, cancel := context.WithTimeout(j.ctx, e.opts.PollTimeout)
+	defer cancel()
 	begin := e.clock.Now()
-	v, a, err := poll(pctx, s.poller)
-	took := e.clock.Since(begin)
-	timedOut := errors.Is(pctx.Err(), context.DeadlineExceeded)
-	cancel()
-	<-e.sem
-	if ctx.Err() != nil {
-		return
+	v, a, err := poll(pctx, j.poller)
+	r := pollResult{value: v, activity: a, err: err, took: e.clock.Since(begin)}
+	if err != nil && errors.Is(pctx.Err(), context.DeadlineExceeded) && j.ctx.Err() == nil {
+		r.err = fmt.Errorf("poll timed out after %s: %w", e.opts.PollTimeout, err)
 	}
-	if err != nil && timedOut {
-		err = fmt.Errorf("poll timed out after %s: %w", e.opts.PollTimeout, err)
-	}
-	e.record(s, v, a, err, took)
+	return r
 }
 
 // poll calls the poller once and returns the value to serve and the value
