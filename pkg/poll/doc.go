@@ -6,7 +6,9 @@
 // scalers.Trigger.Key are equal share one poller, which polls at the shortest
 // interval among the objects using it. The first poll of every source is
 // delayed by a random jitter in [0, interval) so that a restart does not poll
-// everything at once. Run owns every goroutine.
+// everything at once. Run owns every goroutine: one scheduler, which keeps
+// the sources in a heap by next poll time behind a single timer, and a fixed
+// pool of workers that run the polls; there is no goroutine per source.
 //
 // Readers (State) get an immutable per-object snapshot without allocating;
 // snapshots are rebuilt when a poll of one of the object's sources completes

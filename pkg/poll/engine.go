@@ -19,7 +19,7 @@ type Engine struct {
 	clock   clock.Clock
 	log     *zap.Logger
 	metrics *metrics
-	jobs    chan pollJob // to the MaxConcurrentPolls workers Run starts
+	jobs    chan pollJob // from the scheduler to the MaxConcurrentPolls workers Run starts
 	notes   *notifier
 	names   atomic.Pointer[[]string] // nil when metricRefs changed
 	wg      sync.WaitGroup
@@ -28,6 +28,7 @@ type Engine struct {
 	objects    map[Key]*object
 	sources    map[string]*source
 	metricRefs map[string]int
+	sched      scheduler
 	runCtx     context.Context // nil until Run
 	stopped    bool
 }
@@ -72,11 +73,13 @@ func New(opts Options, log *zap.Logger, reg prometheus.Registerer) (*Engine, err
 		objects:    make(map[Key]*object),
 		sources:    make(map[string]*source),
 		metricRefs: make(map[string]int),
+		sched:      newScheduler(),
 	}, nil
 }
 
-// Run starts the pollers of every object set so far and of every object set
-// later, and blocks until ctx is done and every goroutine it started has
+// Run schedules the polls of every object set so far and of every object
+// set later on one scheduler goroutine and a pool of MaxConcurrentPolls
+// workers, and blocks until ctx is done and every goroutine it started has
 // exited. It returns nil after a clean stop and an error when called twice.
 func (e *Engine) Run(ctx context.Context) error {
 	e.mu.Lock()
@@ -92,7 +95,8 @@ func (e *Engine) Run(ctx context.Context) error {
 	for _, s := range e.sources {
 		e.startLocked(s)
 	}
-	e.wg.Add(1)
+	e.wg.Add(2)
+	go e.schedule(ctx)
 	go func() {
 		defer e.wg.Done()
 		e.notes.run(ctx)
@@ -139,15 +143,4 @@ func (e *Engine) MetricNames() []string {
 	e.names.Store(&names)
 	e.mu.RUnlock()
 	return names
-}
-
-// startLocked starts s's poller when the engine is running. e.mu is held.
-func (e *Engine) startLocked(s *source) {
-	if e.runCtx == nil || e.stopped || s.cancel != nil || e.runCtx.Err() != nil {
-		return
-	}
-	ctx, cancel := context.WithCancel(e.runCtx)
-	s.cancel = cancel
-	e.wg.Add(1)
-	go e.runSource(ctx, s)
 }

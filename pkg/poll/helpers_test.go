@@ -3,8 +3,6 @@ package poll
 import (
 	"context"
 	"errors"
-	"runtime"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -130,37 +128,21 @@ func calls(n int64, f *fakeSource) func() bool {
 	return func() bool { return f.calls.Load() == n }
 }
 
-// pollers counts goroutines running a source poller.
-func pollers() int {
-	all, _ := pollerStates()
-	return all
+// pollers counts the sources the scheduler holds, waiting or polling.
+func (h *harness) pollers() int {
+	n, _ := h.e.schedState()
+	return n
 }
 
-// pollerStates counts goroutines running a source poller, and those of them
-// parked in the poller's own select, that is, with their timer armed.
-func pollerStates() (all, parked int) {
-	buf := make([]byte, 1<<20)
-	buf = buf[:runtime.Stack(buf, true)]
-	for _, g := range strings.Split(string(buf), "\n\n") {
-		header, rest, _ := strings.Cut(g, "\n")
-		if !strings.Contains(g, "poll.(*Engine).runSource(") {
-			continue
-		}
-		all++
-		if strings.Contains(header, "[select") && strings.HasPrefix(rest, "github.com/sluice-dev/sluice/pkg/poll.(*Engine).runSource(") {
-			parked++
-		}
-	}
-	return all, parked
-}
-
-// step advances the fake clock once every poller has armed its timer, so
-// that no poller computes a timer from a time the step already passed.
+// step advances the fake clock once the scheduler is parked: no poll is in
+// flight or waiting for a worker, and its timer is armed for the earliest
+// next poll, so that no schedule is computed from a time the step already
+// passed.
 func (h *harness) step(t *testing.T, d time.Duration) {
 	t.Helper()
-	eventually(t, "pollers parked", func() bool {
-		all, parked := pollerStates()
-		return all == parked
+	eventually(t, "scheduler parked", func() bool {
+		_, parked := h.e.schedState()
+		return parked
 	})
 	h.clock.Step(d)
 }

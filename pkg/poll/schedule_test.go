@@ -110,7 +110,7 @@ func TestReconfigureKeepsUnchangedPollers(t *testing.T) {
 	h.step(t, 5*time.Second)
 	must(t, h.e.Set(k, spec(10*time.Second, trigger("kept", kept, 0, 0), trigger("added", added, 1, 0))))
 	eventually(t, "new source polled", calls(1, added))
-	eventually(t, "dropped poller gone", func() bool { return pollers() == 2 })
+	eventually(t, "dropped poller gone", func() bool { return h.pollers() == 2 })
 	settle()
 	if n := kept.calls.Load(); n != 1 {
 		t.Fatalf("unchanged trigger polled %d times on reconfigure, want no extra poll", n)
@@ -129,15 +129,29 @@ func TestReconfigureKeepsUnchangedPollers(t *testing.T) {
 func TestDeleteLeavesNoGoroutines(t *testing.T) {
 	baseline := runtime.NumGoroutine()
 	h := start(t, nil)
+	parked := func() bool { _, p := h.e.schedState(); return p }
+	eventually(t, "engine idle", parked)
+	idle := runtime.NumGoroutine() // scheduler, workers, notifier
 	srcs := []*fakeSource{{value: 1}, {value: 2}, {value: 3}}
 	for i, s := range srcs {
 		must(t, h.e.Set(Key{"ns", string(rune('a' + i))}, spec(time.Second, trigger(string(rune('a'+i)), s, 0, 0))))
 	}
-	eventually(t, "pollers running", func() bool { return pollers() == 3 })
+	eventually(t, "pollers running", func() bool { return h.pollers() == 3 })
+	for _, s := range srcs {
+		eventually(t, "first poll", calls(1, s))
+	}
+	eventually(t, "engine idle", parked)
+	if n := runtime.NumGoroutine(); n > idle {
+		t.Errorf("%d goroutines with 3 sources, want at most the %d of an idle engine", n, idle)
+	}
 	for i := range srcs {
 		h.e.Delete(Key{"ns", string(rune('a' + i))})
 	}
-	eventually(t, "pollers stopped", func() bool { return pollers() == 0 })
+	eventually(t, "pollers stopped", func() bool { return h.pollers() == 0 })
+	eventually(t, "engine idle", parked)
+	if n := runtime.NumGoroutine(); n > idle {
+		t.Errorf("%d goroutines after delete, want at most the %d of an idle engine", n, idle)
+	}
 	if _, ok := h.e.State(Key{"ns", "a"}); ok {
 		t.Error("state of a deleted object still readable")
 	}

@@ -86,17 +86,15 @@ func (e *Engine) unsubscribeLocked(o *object, t *trig, keep map[labelSet]bool) {
 	}
 	e.addName(t.spec.MetricName, -1)
 	if len(s.subs) == 0 {
-		if s.cancel != nil {
-			s.cancel()
-		}
+		e.stopLocked(s)
 		delete(e.sources, s.key)
 		return
 	}
 	e.retuneLocked(s)
 }
 
-// retuneLocked sets s's interval to the shortest among its objects and tells
-// a running poller when it changed.
+// retuneLocked sets s's interval to the shortest among its objects and
+// moves its next poll when it changed.
 func (e *Engine) retuneLocked(s *source) {
 	var iv time.Duration
 	for o := range s.subs {
@@ -105,10 +103,7 @@ func (e *Engine) retuneLocked(s *source) {
 		}
 	}
 	if iv > 0 && s.interval.Swap(int64(iv)) != int64(iv) {
-		select {
-		case s.reconf <- struct{}{}:
-		default:
-		}
+		e.rescheduleLocked(s)
 	}
 }
 

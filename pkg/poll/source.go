@@ -21,12 +21,16 @@ type source struct {
 	typ       string
 	poller    scalers.Source
 	interval  atomic.Int64  // nanoseconds; shortest among subscribers
-	reconf    chan struct{} // signalled when interval changes
 	firstPoll chan struct{} // closed after the first poll
 
 	// guarded by Engine.mu
 	subs         map[*object]int
-	cancel       func()
+	started      bool      // scheduled by startLocked
+	index        int       // in the scheduler's heap, -1 when not waiting
+	start        time.Time // when scheduling began
+	next         time.Time // next scheduled poll while waiting
+	last         time.Time // scheduled time of the last dispatched poll
+	cancel       func()    // cancels the poll in flight, nil when none
 	polled       bool
 	succeeded    bool
 	value        float64
@@ -42,7 +46,7 @@ func newSource(ts TriggerSpec) *source {
 		key:       ts.Trigger.Key,
 		typ:       ts.Type,
 		poller:    ts.Trigger.Source,
-		reconf:    make(chan struct{}, 1),
+		index:     -1,
 		firstPoll: make(chan struct{}),
 		subs:      make(map[*object]int),
 	}
@@ -57,74 +61,11 @@ func (s *source) period() time.Duration {
 	return time.Duration(v1alpha1.DefaultPollingInterval) * time.Second
 }
 
-// runSource polls s on a fixed grid: a jittered first poll, then every
-// interval after the previous scheduled poll; slots missed while a poll ran
-// are skipped. An interval change moves the next poll without polling.
-func (e *Engine) runSource(ctx context.Context, s *source) {
-	defer e.wg.Done()
-	start := e.clock.Now()
-	iv := s.period()
-	next := start.Add(clampJitter(e.opts.Jitter(iv), iv))
-	var last time.Time // scheduled time of the last poll
-	timer := e.clock.NewTimer(next.Sub(start))
-	defer timer.Stop()
-	for {
-		now := e.clock.Now()
-		if !next.After(now) {
-			e.pollOnce(ctx, s)
-			if ctx.Err() != nil {
-				return
-			}
-			last, iv = next, s.period()
-			next = last.Add(iv)
-			for now = e.clock.Now(); !next.After(now); {
-				next = next.Add(iv)
-			}
-			continue
-		}
-		resetTimer(timer, next.Sub(now))
-		select {
-		case <-ctx.Done():
-			return
-		case <-timer.C():
-		case <-s.reconf:
-			iv = s.period()
-			if last.IsZero() {
-				next = minTime(next, start.Add(iv))
-			} else {
-				next = last.Add(iv)
-			}
-		}
-	}
-}
-
-// pollOnce hands one poll of s to the worker pool and records the outcome
-// unless ctx was cancelled meanwhile. The source's own goroutine only waits:
-// the deep stack of an SDK or HTTP call grows on one of the pool's few
-// workers, not on each of possibly thousands of sources.
-func (e *Engine) pollOnce(ctx context.Context, s *source) {
-	j := pollJob{ctx: ctx, poller: s.poller, result: make(chan pollResult, 1)}
-	select {
-	case e.jobs <- j:
-	case <-ctx.Done():
-		return
-	}
-	select {
-	case r := <-j.result:
-		if ctx.Err() == nil {
-			e.record(s, r.value, r.activity, r.err, r.took)
-		}
-	case <-ctx.Done():
-		// The worker finishes under the cancelled ctx; the buffered result
-		// is dropped.
-	}
-}
-
 // pollJob is one poll for the worker pool.
 type pollJob struct {
-	ctx    context.Context // the source's: cancelled when it stops
+	ctx    context.Context // cancelled when the source stops
+	src    *source
 	poller scalers.Source
-	result chan pollResult // buffered: a worker never blocks on it
 }
 
 // pollResult is the outcome of one poll.
@@ -135,7 +76,8 @@ type pollResult struct {
 }
 
 // work runs polls until ctx is done; Run starts MaxConcurrentPolls of them,
-// which bounds how many polls run at once.
+// which bounds how many polls run at once. The deep stack of an SDK or HTTP
+// call grows on one of these few workers, never on a goroutine per source.
 func (e *Engine) work(ctx context.Context) {
 	defer e.wg.Done()
 	for {
@@ -143,7 +85,11 @@ func (e *Engine) work(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case j := <-e.jobs:
-			j.result <- e.execute(j)
+			var r pollResult
+			if j.ctx.Err() == nil {
+				r = e.execute(j)
+			}
+			e.finish(j, r)
 		}
 	}
 }
