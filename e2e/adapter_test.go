@@ -25,7 +25,7 @@ import (
 func TestAdapterServesMetricsThroughKubeAPIServer(t *testing.T) {
 	ns := namespace(t)
 	ctx := context.Background()
-	a := startAdapter(t)
+	a := startAdapter(t, "--watch-namespace="+ns) // other tests' objects may linger in terminating namespaces
 	src := newValueServer(t, 42)
 	keda := kedaClient(t)
 	const metric = "s0-metric-api-value"
@@ -102,7 +102,9 @@ func TestAdapterServesMetricsThroughKubeAPIServer(t *testing.T) {
 			"go_goroutines",
 		} {
 			if !strings.Contains(string(body), want) {
-				t.Errorf("/metrics lacks %s", want)
+				name, _, _ := strings.Cut(want, "{")
+				name, _, _ = strings.Cut(name, " ")
+				t.Errorf("/metrics lacks %s; its %s lines:\n%s", want, name, grepLines(string(body), name))
 			}
 		}
 	})
@@ -192,4 +194,15 @@ func TestAdapterRefusesUnauthenticatedRequests(t *testing.T) {
 	if resp.StatusCode != http.StatusUnauthorized && resp.StatusCode != http.StatusForbidden {
 		t.Errorf("status = %s, want 401 or 403", resp.Status)
 	}
+}
+
+// grepLines returns the lines of s that start with prefix.
+func grepLines(s, prefix string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.HasPrefix(l, prefix) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }
