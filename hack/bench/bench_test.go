@@ -1,0 +1,85 @@
+//go:build e2e
+
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// TestQuick runs every scenario in -quick mode against a local control
+// plane and checks that the report is complete and sane. It asserts nothing
+// about speed: the machine running it may be busy. It builds Sluice's
+// programs for itself, so a stale bin/ cannot hide a broken benchmark.
+func TestQuick(t *testing.T) {
+	binDir := buildPrograms(t)
+	tests := []struct {
+		scenario string
+		positive []string // rows that must be present with a value > 0
+		zero     []string // rows that must be present with the value 0
+	}{
+		{
+			scenario: "metrics",
+			positive: []string{"adapter RSS, steady state", "external metric requests/s", "external metric p99", "floor GET namespace requests/s", "floor GET namespace p99"},
+			zero:     []string{"external metric errors", "floor GET namespace errors"},
+		},
+		{scenario: "memory", positive: []string{"adapter RSS, steady state", "adapter peak RSS (VmHWM)"}},
+		{scenario: "activation", positive: []string{"activation latency count", "activation latency p50", "activation latency max"}},
+		{scenario: "reconcile", positive: []string{"until all HPAs exist", "HPAs per second"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.scenario, func(t *testing.T) {
+			o, err := parseOptions([]string{"-scenario", tt.scenario, "-quick", "-timeout", "3m", "-bin-dir", binDir})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := measure(context.Background(), o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out bytes.Buffer
+			if err := r.writeTable(&out); err != nil {
+				t.Fatal(err)
+			}
+			t.Log(out.String())
+			values := map[string]float64{}
+			for _, x := range r.Rows {
+				values[x.Name] = x.Value
+			}
+			check := func(names []string, ok func(float64) bool, want string) {
+				for _, name := range names {
+					v, found := values[name]
+					switch {
+					case !found:
+						t.Errorf("report lacks %q", name)
+					case !ok(v):
+						t.Errorf("%s = %v, want %s", name, v, want)
+					}
+				}
+			}
+			check(tt.positive, func(v float64) bool { return v > 0 }, "> 0")
+			check(tt.zero, func(v float64) bool { return v == 0 }, "0")
+		})
+	}
+}
+
+// buildPrograms builds ./cmd/... of the repository into a temporary
+// directory and returns it.
+func buildPrograms(t *testing.T) string {
+	t.Helper()
+	root, err := findRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	build := exec.CommandContext(t.Context(), "go", "build", "-o", dir+string(filepath.Separator), "./cmd/...")
+	build.Dir, build.Stdout, build.Stderr = root, os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		t.Fatalf("build programs: %v", err)
+	}
+	return dir
+}
