@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/testpki"
 )
 
 // authServer answers 200 with a JSON value when check accepts the request, or
@@ -81,13 +83,13 @@ func TestPollAuthModes(t *testing.T) {
 }
 
 func TestPollTLS(t *testing.T) {
-	pki := newTestPKI(t)
+	pki := testpki.New(t)
 	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = fmt.Fprint(w, `{"v":"1.5k"}`) })
 	srv := httptest.NewTLSServer(handler)
 	defer srv.Close()
 	mtls := httptest.NewUnstartedServer(handler)
 	pool := x509.NewCertPool()
-	pool.AddCert(pki.caCert)
+	pool.AddCert(pki.CACert)
 	mtls.TLS = &tls.Config{ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: pool}
 	mtls.StartTLS()
 	defer mtls.Close()
@@ -101,9 +103,9 @@ func TestPollTLS(t *testing.T) {
 	}{
 		{"untrusted", srv.URL, nil, nil, "certificate"},
 		{"unsafeSsl", srv.URL, []string{"unsafeSsl", "true"}, nil, ""},
-		{"custom ca", srv.URL, nil, map[string]string{"ca": serverCA(srv)}, ""},
-		{"client cert", mtls.URL, []string{"authMode", "tls"}, map[string]string{"ca": serverCA(mtls), "cert": pki.clientCert, "key": pki.clientKey}, ""},
-		{"client cert missing", mtls.URL, nil, map[string]string{"ca": serverCA(mtls)}, "get metrics"},
+		{"custom ca", srv.URL, nil, map[string]string{"ca": testpki.ServerCA(srv)}, ""},
+		{"client cert", mtls.URL, []string{"authMode", "tls"}, map[string]string{"ca": testpki.ServerCA(mtls), "cert": pki.ClientCert, "key": pki.ClientKey}, ""},
+		{"client cert missing", mtls.URL, nil, map[string]string{"ca": testpki.ServerCA(mtls)}, "get metrics"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sluice-dev/sluice/pkg/scalers"
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/testpki"
 )
 
 const oneSample = `{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"42"]}]}}`
@@ -138,13 +139,13 @@ func TestPollTimeout(t *testing.T) {
 }
 
 func TestPollTLS(t *testing.T) {
-	pki := newTestPKI(t)
+	pki := testpki.New(t)
 	handler := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = fmt.Fprint(w, oneSample) })
 	srv := httptest.NewTLSServer(handler)
 	defer srv.Close()
 	mtls := httptest.NewUnstartedServer(handler)
 	pool := x509.NewCertPool()
-	pool.AddCert(pki.caCert)
+	pool.AddCert(pki.CACert)
 	mtls.TLS = &tls.Config{ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: pool}
 	mtls.StartTLS()
 	defer mtls.Close()
@@ -157,9 +158,9 @@ func TestPollTLS(t *testing.T) {
 	}{
 		{"untrusted", srv.URL, nil, nil, "certificate"},
 		{"unsafeSsl", srv.URL, []string{"unsafeSsl", "true"}, nil, ""},
-		{"custom ca", srv.URL, nil, map[string]string{"ca": serverCA(srv)}, ""},
-		{"client cert", mtls.URL, []string{"authModes", "tls"}, map[string]string{"ca": serverCA(mtls), "cert": pki.clientCert, "key": pki.clientKey}, ""},
-		{"client cert missing", mtls.URL, nil, map[string]string{"ca": serverCA(mtls)}, "query prometheus"},
+		{"custom ca", srv.URL, nil, map[string]string{"ca": testpki.ServerCA(srv)}, ""},
+		{"client cert", mtls.URL, []string{"authModes", "tls"}, map[string]string{"ca": testpki.ServerCA(mtls), "cert": pki.ClientCert, "key": pki.ClientKey}, ""},
+		{"client cert missing", mtls.URL, nil, map[string]string{"ca": testpki.ServerCA(mtls)}, "query prometheus"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

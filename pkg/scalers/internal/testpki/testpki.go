@@ -1,4 +1,7 @@
-package prometheus
+// Package testpki makes certificates for the tests of the HTTP-based
+// trigger types: a CA with a client certificate, and the PEM of a TLS test
+// server's certificate. Only tests import it.
+package testpki
 
 import (
 	"crypto/ecdsa"
@@ -13,14 +16,15 @@ import (
 	"time"
 )
 
-// testPKI is a CA and a client certificate it signed, in PEM.
-type testPKI struct {
-	caCert     *x509.Certificate
-	clientCert string
-	clientKey  string
+// PKI is a CA and a client certificate it signed, in PEM.
+type PKI struct {
+	CACert     *x509.Certificate
+	ClientCert string
+	ClientKey  string
 }
 
-func newTestPKI(t *testing.T) *testPKI {
+// New returns a fresh CA and client certificate, valid for an hour.
+func New(t testing.TB) *PKI {
 	t.Helper()
 	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -56,14 +60,14 @@ func newTestPKI(t *testing.T) *testPKI {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &testPKI{
-		caCert:     caCert,
-		clientCert: string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})),
-		clientKey:  string(pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER})),
+	return &PKI{
+		CACert:     caCert,
+		ClientCert: string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})),
+		ClientKey:  string(pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER})),
 	}
 }
 
-// serverCA returns the PEM of a TLS test server's certificate.
-func serverCA(srv *httptest.Server) string {
+// ServerCA returns the PEM of a TLS test server's certificate.
+func ServerCA(srv *httptest.Server) string {
 	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}))
 }
