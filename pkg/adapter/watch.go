@@ -35,8 +35,12 @@ func newWatches(client versioned.Interface, namespaces []string, resync time.Dur
 		namespaces = []string{""}
 	}
 	soHandler := cache.ResourceEventHandlerFuncs{
-		AddFunc:    func(obj any) { enqueueKey(obj, onObject) },
-		UpdateFunc: func(_, obj any) { enqueueKey(obj, onObject) },
+		AddFunc: func(obj any) { enqueueKey(obj, onObject) },
+		UpdateFunc: func(oldObj, newObj any) {
+			if needsResolve(oldObj, newObj) {
+				enqueueKey(newObj, onObject)
+			}
+		},
 		DeleteFunc: func(obj any) { enqueueKey(obj, onObject) },
 	}
 	authHandler := func(kind string) cache.ResourceEventHandlerFuncs {
@@ -151,4 +155,21 @@ func enqueueKey(obj any, add func(string)) {
 	if err == nil {
 		add(key)
 	}
+}
+
+// needsResolve reports whether an update of a ScaledObject calls for
+// resolving its triggers again: its spec changed, it is being deleted, or
+// the update is a periodic resync (same resourceVersion), which re-reads
+// the Secrets its triggers use. Status writes, the adapter's own and the
+// activator's, change none of these and are skipped: they would otherwise
+// re-read every referenced Secret after each write.
+func needsResolve(oldObj, newObj any) bool {
+	o, ok := oldObj.(*v1alpha1.ScaledObject)
+	n, ok2 := newObj.(*v1alpha1.ScaledObject)
+	if !ok || !ok2 {
+		return true
+	}
+	return o.ResourceVersion == n.ResourceVersion ||
+		o.Generation != n.Generation ||
+		!o.DeletionTimestamp.Equal(n.DeletionTimestamp)
 }
