@@ -81,6 +81,25 @@ func TestAdapterServesMetricsThroughKubeAPIServer(t *testing.T) {
 		})
 	})
 
+	t.Run("no status write per poll", func(t *testing.T) {
+		before, err := keda.KedaV1alpha1().ScaledObjects(ns).Get(ctx, "web", metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hits := src.hits.Load()
+		time.Sleep(4 * time.Second) // four polling intervals with an unchanged outcome
+		after, err := keda.KedaV1alpha1().ScaledObjects(ns).Get(ctx, "web", metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if polls := src.hits.Load() - hits; polls < 2 {
+			t.Fatalf("only %d polls in 4s; the check proves nothing", polls)
+		}
+		if before.ResourceVersion != after.ResourceVersion {
+			t.Errorf("the ScaledObject was written while nothing changed (resourceVersion %s -> %s)", before.ResourceVersion, after.ResourceVersion)
+		}
+	})
+
 	t.Run("own metrics", func(t *testing.T) {
 		resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/metrics", a.metricsPort))
 		if err != nil {
