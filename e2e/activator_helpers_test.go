@@ -16,6 +16,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 
+	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
+	kedav1alpha1 "github.com/sluice-dev/sluice/pkg/client/clientset/versioned/typed/keda/v1alpha1"
 	"github.com/sluice-dev/sluice/pkg/testenv"
 )
 
@@ -117,4 +119,39 @@ func holdReplicas(t *testing.T, d time.Duration, what string, want int32, read f
 		}
 		time.Sleep(250 * time.Millisecond)
 	}
+}
+
+// worker is the fixture of the activator tests: a Deployment "worker" in a
+// namespace of its own, scaled by a ScaledObject "worker" (scalingObject)
+// on a metrics-api trigger reading src, with an adapter and an activator
+// watching that namespace.
+type worker struct {
+	t       *testing.T
+	ns      string
+	src     *valueServer
+	adapter *adapter
+	objects kedav1alpha1.ScaledObjectInterface
+}
+
+// newWorker starts the fixture with the source at value and the Deployment
+// at replicas, and creates the ScaledObject with mutate applied.
+func newWorker(t *testing.T, value float64, replicas int32, mutate ...func(*v1alpha1.ScaledObject)) *worker {
+	t.Helper()
+	ns := namespace(t)
+	w := &worker{t: t, ns: ns, adapter: startAdapter(t, "--watch-namespace="+ns), src: newValueServer(t, value)}
+	startActivator(t, ns)
+	createDeployment(t, ns, "worker", replicas)
+	w.objects = kedaClient(t).KedaV1alpha1().ScaledObjects(ns)
+	if _, err := w.objects.Create(context.Background(), scalingObject(ns, "worker", w.src.URL, mutate...), metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// replicas returns the Deployment's spec.replicas.
+func (w *worker) replicas() int32 { return deploymentReplicas(w.t, w.ns, "worker") }
+
+// object returns the ScaledObject as stored.
+func (w *worker) object() (*v1alpha1.ScaledObject, error) {
+	return w.objects.Get(context.Background(), "worker", metav1.GetOptions{})
 }

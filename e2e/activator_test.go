@@ -35,19 +35,11 @@ func scalingObject(ns, name, url string, mutate ...func(*v1alpha1.ScaledObject))
 // HPA controller: 0 → 1 on activity, 1 → n by the HPA, n → 1 by the HPA,
 // 1 → 0 after the cooldown.
 func TestActivatorScalesZeroToNAndBack(t *testing.T) {
-	ns := namespace(t)
 	ctx := context.Background()
-	startAdapter(t, "--watch-namespace="+ns)
-	startActivator(t, ns)
-	src := newValueServer(t, 0)
-	createDeployment(t, ns, "worker", 0)
-	replicas := func() int32 { return deploymentReplicas(t, ns, "worker") }
-	keda := kedaClient(t)
-	if _, err := keda.KedaV1alpha1().ScaledObjects(ns).Create(ctx, scalingObject(ns, "worker", src.URL), metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	w := newWorker(t, 0, 0)
+	src, replicas := w.src, w.replicas
 	eventually(t, phase, "the HPA exists", func() error {
-		_, err := cluster.Client.AutoscalingV2().HorizontalPodAutoscalers(ns).Get(ctx, "keda-hpa-worker", metav1.GetOptions{})
+		_, err := cluster.Client.AutoscalingV2().HorizontalPodAutoscalers(w.ns).Get(ctx, "keda-hpa-worker", metav1.GetOptions{})
 		return err
 	})
 	holdReplicas(t, 3*time.Second, "idle at 0", 0, replicas)
@@ -61,7 +53,7 @@ func TestActivatorScalesZeroToNAndBack(t *testing.T) {
 	waitReplicas(t, phase, "deactivated to 0 after the cooldown", 0, replicas)
 
 	eventually(t, phase, "status from both writers", func() error {
-		so, err := keda.KedaV1alpha1().ScaledObjects(ns).Get(ctx, "worker", metav1.GetOptions{})
+		so, err := w.object()
 		if err != nil {
 			return err
 		}
@@ -81,42 +73,23 @@ func TestActivatorScalesZeroToNAndBack(t *testing.T) {
 // TestActivatorHoldsWhenSourceFails: a failing source is unknown, not
 // inactive, so the target stays at 1 well past the cooldown.
 func TestActivatorHoldsWhenSourceFails(t *testing.T) {
-	ns := namespace(t)
-	ctx := context.Background()
-	startAdapter(t, "--watch-namespace="+ns)
-	startActivator(t, ns)
-	src := newValueServer(t, 3)
-	createDeployment(t, ns, "worker", 0)
-	replicas := func() int32 { return deploymentReplicas(t, ns, "worker") }
-	if _, err := kedaClient(t).KedaV1alpha1().ScaledObjects(ns).Create(ctx, scalingObject(ns, "worker", src.URL), metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	waitReplicas(t, phase, "activated to 1", 1, replicas)
-	src.fail.Store(true)
-	holdReplicas(t, 15*time.Second, "source failing, cooldown 5s", 1, replicas)
+	w := newWorker(t, 3, 0)
+	waitReplicas(t, phase, "activated to 1", 1, w.replicas)
+	w.src.fail.Store(true)
+	holdReplicas(t, 15*time.Second, "source failing, cooldown 5s", 1, w.replicas)
 }
 
 // TestActivatorHoldsWhenAdapterDies: the adapter is killed right after the
 // object went inactive; with nobody to confirm the metrics, the target
 // stays at 1.
 func TestActivatorHoldsWhenAdapterDies(t *testing.T) {
-	ns := namespace(t)
-	ctx := context.Background()
-	a := startAdapter(t, "--watch-namespace="+ns)
-	startActivator(t, ns)
-	src := newValueServer(t, 3)
-	createDeployment(t, ns, "worker", 0)
-	replicas := func() int32 { return deploymentReplicas(t, ns, "worker") }
-	keda := kedaClient(t)
-	if _, err := keda.KedaV1alpha1().ScaledObjects(ns).Create(ctx, scalingObject(ns, "worker", src.URL, func(so *v1alpha1.ScaledObject) {
+	w := newWorker(t, 3, 0, func(so *v1alpha1.ScaledObject) {
 		so.Spec.CooldownPeriod = ptr.To[int32](8)
-	}), metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	waitReplicas(t, phase, "activated to 1", 1, replicas)
-	src.set(0)
+	})
+	waitReplicas(t, phase, "activated to 1", 1, w.replicas)
+	w.src.set(0)
 	eventually(t, phase, "Active=False", func() error {
-		so, err := keda.KedaV1alpha1().ScaledObjects(ns).Get(ctx, "worker", metav1.GetOptions{})
+		so, err := w.object()
 		if err != nil {
 			return err
 		}
@@ -125,25 +98,17 @@ func TestActivatorHoldsWhenAdapterDies(t *testing.T) {
 		}
 		return nil
 	})
-	a.Kill()
-	holdReplicas(t, 20*time.Second, "adapter dead, cooldown 8s", 1, replicas)
+	w.adapter.Kill()
+	holdReplicas(t, 20*time.Second, "adapter dead, cooldown 8s", 1, w.replicas)
 }
 
 // TestActivatorPause covers both pause annotations and resuming.
 func TestActivatorPause(t *testing.T) {
-	ns := namespace(t)
 	ctx := context.Background()
-	startAdapter(t, "--watch-namespace="+ns)
-	startActivator(t, ns)
-	src := newValueServer(t, 3)
-	createDeployment(t, ns, "worker", 0)
-	replicas := func() int32 { return deploymentReplicas(t, ns, "worker") }
-	keda := kedaClient(t).KedaV1alpha1().ScaledObjects(ns)
-	if _, err := keda.Create(ctx, scalingObject(ns, "worker", src.URL), metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	w := newWorker(t, 3, 0)
+	src, replicas, keda := w.src, w.replicas, w.objects
 	waitReplicas(t, phase, "activated to 1", 1, replicas)
-	hpas := cluster.Client.AutoscalingV2().HorizontalPodAutoscalers(ns)
+	hpas := cluster.Client.AutoscalingV2().HorizontalPodAutoscalers(w.ns)
 	annotate := func(key string, value *string) {
 		t.Helper()
 		patch, _ := json.Marshal(map[string]any{"metadata": map[string]any{"annotations": map[string]any{key: value}}})
@@ -177,20 +142,11 @@ func TestActivatorPause(t *testing.T) {
 // TestActivatorRestoresOriginalReplicas deletes a ScaledObject with
 // restoreToOriginalReplicaCount: the target goes back to the count it had.
 func TestActivatorRestoresOriginalReplicas(t *testing.T) {
-	ns := namespace(t)
 	ctx := context.Background()
-	startAdapter(t, "--watch-namespace="+ns)
-	startActivator(t, ns)
-	src := newValueServer(t, 0)
-	createDeployment(t, ns, "worker", 2)
-	replicas := func() int32 { return deploymentReplicas(t, ns, "worker") }
-	keda := kedaClient(t).KedaV1alpha1().ScaledObjects(ns)
-	so := scalingObject(ns, "worker", src.URL, func(so *v1alpha1.ScaledObject) {
+	w := newWorker(t, 0, 2, func(so *v1alpha1.ScaledObject) {
 		so.Spec.Advanced = &v1alpha1.AdvancedConfig{RestoreToOriginalReplicaCount: true}
 	})
-	if _, err := keda.Create(ctx, so, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	replicas, keda := w.replicas, w.objects
 	waitReplicas(t, phase, "inactive: scaled down to 0", 0, replicas)
 	if err := keda.Delete(ctx, "worker", metav1.DeleteOptions{}); err != nil {
 		t.Fatal(err)
