@@ -63,17 +63,20 @@ func startActivator(t *testing.T, ns string) *testenv.Process {
 	return p
 }
 
-// createDeployment creates a Deployment with the given replicas. No kubelet
-// runs, so its pods stay Pending; replicas and /scale behave as usual.
-func createDeployment(t *testing.T, ns, name string, replicas int32) {
+// createDeployment creates a Deployment with the given replicas and
+// environment for its container. No kubelet runs, so its pods stay
+// Pending; replicas and /scale behave as usual.
+func createDeployment(t *testing.T, ns, name string, replicas int32, env ...corev1.EnvVar) {
 	t.Helper()
 	labels := map[string]string{"app": name}
+	tmpl := podTemplate(labels)
+	tmpl.Spec.Containers[0].Env = env
 	_, err := cluster.Client.AppsV1().Deployments(ns).Create(context.Background(), &appsv1.Deployment{
 		ObjectMeta: metav1.ObjectMeta{Name: name},
 		Spec: appsv1.DeploymentSpec{
 			Replicas: ptr.To(replicas),
 			Selector: &metav1.LabelSelector{MatchLabels: labels},
-			Template: podTemplate(labels),
+			Template: tmpl,
 		},
 	}, metav1.CreateOptions{})
 	if err != nil {

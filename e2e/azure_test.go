@@ -50,17 +50,9 @@ func TestAzureQueueThroughTheAdapter(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	createDeployment(t, ns, "worker", 0)
-	d, err := cluster.Client.AppsV1().Deployments(ns).Get(ctx, "worker", metav1.GetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	d.Spec.Template.Spec.Containers[0].Env = []corev1.EnvVar{{Name: "STORAGE", ValueFrom: &corev1.EnvVarSource{
+	createDeployment(t, ns, "worker", 0, corev1.EnvVar{Name: "STORAGE", ValueFrom: &corev1.EnvVarSource{
 		SecretKeyRef: &corev1.SecretKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: "storage"}, Key: "connection"},
-	}}}
-	if _, err := cluster.Client.AppsV1().Deployments(ns).Update(ctx, d, metav1.UpdateOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	}})
 	keda := kedaClient(t).KedaV1alpha1()
 	auth := &v1alpha1.TriggerAuthentication{
 		ObjectMeta: metav1.ObjectMeta{Name: "wrong-key"},
