@@ -4,9 +4,11 @@
 // An Engine holds one entry per ScaledObject (Set, Delete). Each trigger's
 // source is polled every pollingInterval of its object; triggers whose
 // scalers.Trigger.Key are equal share one poller, which polls at the shortest
-// interval among the objects using it. The first poll of every source is
-// delayed by a random jitter in [0, interval) so that a restart does not poll
-// everything at once. Run owns every goroutine: one scheduler, which keeps
+// interval among the objects using it. A new source is polled at once, so a
+// new or changed object has its first value within one poll's time; a burst
+// of new sources drains through the worker pool, and the polls after the
+// first are offset by a random phase in [0, interval) so that sources
+// started together do not poll in step. Run owns every goroutine: one scheduler, which keeps
 // the sources in a heap by next poll time behind a single timer, and a fixed
 // pool of workers that run the polls; there is no goroutine per source.
 //

@@ -31,9 +31,9 @@ type Options struct {
 	// Clock schedules polls and stamps results. Tests inject a fake clock.
 	// The per-poll timeout always runs on real time.
 	Clock clock.Clock
-	// Jitter returns a duration in [0, max) used to delay the first poll of
-	// each source, so that sources do not all poll at start-up. Tests
-	// inject a deterministic function.
+	// Jitter returns a duration in [0, max) that offsets the polls of each
+	// source after its first (which is immediate), so that sources started
+	// together do not poll in step. Tests inject a deterministic function.
 	Jitter func(max time.Duration) time.Duration
 }
 

@@ -6,18 +6,23 @@ import (
 	"time"
 )
 
-func TestFirstPollJitterBounds(t *testing.T) {
+// TestFirstPollAtOnceThenPhase checks that a new source is polled at once
+// whatever the jitter, and that the jitter only sets the phase of the polls
+// after the first: the second poll comes at the first grid slot (start +
+// phase + k·interval) at least half an interval after the start.
+func TestFirstPollAtOnceThenPhase(t *testing.T) {
 	const iv = 10 * time.Second
 	tests := []struct {
 		name   string
 		jitter time.Duration
-		want   time.Duration // delay of the first poll
+		second time.Duration // delay of the second poll after the first
 	}{
-		{"zero", 0, 0},
-		{"middle", 4 * time.Second, 4 * time.Second},
-		{"just below interval", iv - time.Nanosecond, iv - time.Nanosecond},
+		{"zero", 0, iv},
+		{"middle", 6 * time.Second, 6 * time.Second},
+		{"half", iv / 2, iv / 2},
+		{"early phase skips to the next slot", 2 * time.Second, 12 * time.Second},
 		{"too large is clamped", iv + time.Second, iv - time.Nanosecond},
-		{"negative is clamped", -time.Second, 0},
+		{"negative is clamped", -time.Second, iv},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -29,16 +34,16 @@ func TestFirstPollJitterBounds(t *testing.T) {
 			if err := h.e.Set(Key{"ns", "a"}, spec(iv, trigger("k", src, 0, 0))); err != nil {
 				t.Fatal(err)
 			}
-			if tt.want > 0 {
-				eventually(t, "timer armed", h.clock.HasWaiters)
-				h.step(t, tt.want-time.Nanosecond)
-				settle()
-				if n := src.calls.Load(); n != 0 {
-					t.Fatalf("polled %d times before the jittered delay", n)
-				}
-				h.step(t, time.Nanosecond)
-			}
+			// No clock step: the first poll must not wait for one.
 			eventually(t, "first poll", calls(1, src))
+			h.step(t, tt.second-time.Nanosecond)
+			// The fake clock fires a due timer inside Step and forgets it:
+			// a waiter left means the second poll is still ahead.
+			if !h.clock.HasWaiters() || src.calls.Load() != 1 {
+				t.Fatalf("second poll due before its slot at %v (polls: %d)", tt.second, src.calls.Load())
+			}
+			h.step(t, time.Nanosecond)
+			eventually(t, "second poll", calls(2, src))
 			if gotMax != iv {
 				t.Errorf("jitter max = %v, want the interval %v", gotMax, iv)
 			}

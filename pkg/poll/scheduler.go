@@ -58,8 +58,15 @@ func (e *Engine) wakeLocked() {
 	}
 }
 
-// startLocked schedules the jittered first poll of s when the engine is
-// running and s is not scheduled yet. e.mu is held.
+// startLocked schedules the first poll of s at once when the engine is
+// running and s is not scheduled yet, and draws the phase of its later
+// polls. e.mu is held.
+//
+// A new or changed trigger gets its first value without waiting: the worker
+// pool bounds how many first polls run together, so a burst (start-up,
+// thousands of objects applied at once) drains at MaxConcurrentPolls at a
+// time. The jitter only spreads the polls after the first over the interval,
+// so that sources started together do not stay in step.
 func (e *Engine) startLocked(s *source) {
 	if e.runCtx == nil || e.stopped || s.started || e.runCtx.Err() != nil {
 		return
@@ -67,7 +74,8 @@ func (e *Engine) startLocked(s *source) {
 	s.started = true
 	s.start = e.clock.Now()
 	iv := s.period()
-	s.next = s.start.Add(clampJitter(e.opts.Jitter(iv), iv))
+	s.phase = clampJitter(e.opts.Jitter(iv), iv)
+	s.next = s.start
 	heap.Push(&e.sched.due, s)
 	e.wakeLocked()
 }
@@ -87,7 +95,8 @@ func (e *Engine) stopLocked(s *source) {
 
 // rescheduleLocked moves the next poll of a waiting s after its interval
 // changed, without polling: before the first poll to at most one interval
-// after the start, afterwards to one interval after the last scheduled poll.
+// after the start (the first poll is due at once, so it stays), afterwards
+// to one interval after the last scheduled poll.
 // A poll in flight picks the new interval up when it finishes. e.mu is held.
 func (e *Engine) rescheduleLocked(s *source) {
 	if s.index < 0 {
@@ -148,7 +157,9 @@ func (e *Engine) schedule(ctx context.Context) {
 // finish records the outcome of j unless its source was stopped or the
 // engine is stopping, and schedules the source's next poll on its grid:
 // one interval after the previous scheduled poll, skipping slots missed
-// while the poll ran.
+// while the poll ran. After the first poll the grid is the start plus the
+// source's phase, and the second poll comes at least half an interval
+// after the first.
 func (e *Engine) finish(j pollJob, r pollResult) {
 	if j.ctx.Err() == nil {
 		e.record(j.src, r.value, r.activity, r.err, r.took)
@@ -165,6 +176,12 @@ func (e *Engine) finish(j pollJob, r pollResult) {
 	s.cancel = nil
 	iv := s.period()
 	s.next = s.last.Add(iv)
+	if s.last.Equal(s.start) {
+		s.next = s.start.Add(s.phase)
+		for s.next.Sub(s.start) < iv/2 {
+			s.next = s.next.Add(iv)
+		}
+	}
 	for now := e.clock.Now(); !s.next.After(now); {
 		s.next = s.next.Add(iv)
 	}

@@ -25,12 +25,13 @@ type source struct {
 
 	// guarded by Engine.mu
 	subs         map[*object]int
-	started      bool      // scheduled by startLocked
-	index        int       // in the scheduler's heap, -1 when not waiting
-	start        time.Time // when scheduling began
-	next         time.Time // next scheduled poll while waiting
-	last         time.Time // scheduled time of the last dispatched poll
-	cancel       func()    // cancels the poll in flight, nil when none
+	started      bool          // scheduled by startLocked
+	index        int           // in the scheduler's heap, -1 when not waiting
+	start        time.Time     // when scheduling began; the first poll is due then
+	phase        time.Duration // offset in [0, interval) of the polls after the first
+	next         time.Time     // next scheduled poll while waiting
+	last         time.Time     // scheduled time of the last dispatched poll
+	cancel       func()        // cancels the poll in flight, nil when none
 	polled       bool
 	succeeded    bool
 	value        float64
