@@ -83,7 +83,7 @@ func build(cfg scalers.Config, cache *ClientCache) (*scalers.Trigger, error) {
 	}
 	warnings = append(warnings, more...)
 	credHash := scalers.HashSecret(conn.KeyName, conn.Key, conn.SAS)
-	client, err := cache.get(conn.Host+" "+credHash, conn)
+	client, err := cache.get(strings.ToLower(conn.Host)+" "+credHash, conn)
 	if err != nil {
 		return nil, scalers.ParamErrorf(cfg, "connection", "%v", err)
 	}
