@@ -95,7 +95,7 @@ func parseConnection(s string) (*connection, error) {
 	}
 	switch {
 	case c.Host == "":
-		return nil, errors.New("Endpoint is not set (want Endpoint=sb://<namespace>.servicebus.windows.net/)")
+		return nil, errors.New("key Endpoint is not set (want Endpoint=sb://<namespace>.servicebus.windows.net/)")
 	case c.SAS != "" && (c.Key != "" || c.KeyName != ""):
 		return nil, errors.New("both SharedAccessSignature and SharedAccessKey(Name) are set; give one")
 	case c.SAS == "" && (c.Key == "" || c.KeyName == ""):
@@ -110,10 +110,10 @@ func parseConnection(s string) (*connection, error) {
 func endpointHost(v string) (string, error) {
 	u, err := url.Parse(v)
 	if err != nil || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" || strings.Trim(u.Path, "/") != "" {
-		return "", errors.New("Endpoint must be sb://<host>[:port]/ without path, query or user info")
+		return "", errors.New("key Endpoint must be sb://<host>[:port]/ without path, query or user info")
 	}
 	if !strings.EqualFold(u.Scheme, "sb") {
-		return "", errors.New("Endpoint must use the sb:// scheme")
+		return "", errors.New("key Endpoint must use the sb:// scheme")
 	}
 	return u.Host, nil
 }
