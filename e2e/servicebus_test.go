@@ -55,7 +55,7 @@ func TestServiceBusFunctionsApp(t *testing.T) {
 	}
 	applyManifests(t, ns, res.out)
 
-	startAdapter(t, "--watch-namespace="+ns)
+	a := startAdapter(t, "--watch-namespace="+ns)
 	startActivator(t, ns)
 	replicas := func() int32 { return deploymentReplicas(t, ns, "shop-bus") }
 	eventually(t, phase, "the HPA exists", func() error {
@@ -105,6 +105,14 @@ func TestServiceBusFunctionsApp(t *testing.T) {
 	}
 	if c := so.Status.Condition(v1alpha1.ConditionActive); c == nil || c.Status != metav1.ConditionFalse {
 		t.Errorf("Active = %+v, want False", c)
+	}
+	a.Stop(10 * time.Second)
+	logs, err := os.ReadFile(a.LogPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(logs), peer.Key()) || strings.Contains(string(logs), "SharedAccessSignature sr=") {
+		t.Error("the adapter's log holds the key or a signature")
 	}
 }
 
