@@ -74,6 +74,17 @@ func TestPollThroughTheSDK(t *testing.T) {
 	if got, err := poll(t, tr); err != nil || got != 42 {
 		t.Fatalf("after the count changed: %v, %v", got, err)
 	}
+
+	// The development emulator form: the SDK's admin client still speaks
+	// HTTPS to the endpoint; the trigger carries a warning.
+	emu := "Endpoint=sb://" + p.Addr() + ";SharedAccessKeyName=" + sbpeer.KeyName + ";SharedAccessKey=" + p.Key() + ";UseDevelopmentEmulator=true"
+	tr = peerTrigger(t, p, emu, map[string]string{"queueName": "orders"})
+	if !strings.Contains(tr.Warning, "local Service Bus") {
+		t.Errorf("warning %q", tr.Warning)
+	}
+	if got, err := poll(t, tr); err != nil || got != 42 {
+		t.Fatalf("emulator connection string: %v, %v", got, err)
+	}
 }
 
 // TestPollFailuresThroughTheSDK checks that a missing entity, a wrong key and a namespace
