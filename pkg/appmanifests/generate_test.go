@@ -39,6 +39,7 @@ func TestGolden(t *testing.T) {
 		{name: "dotnet-isolated", project: "dotnet-isolated", opts: Options{
 			Name: "shop", Namespace: "shop", Image: "registry.example/shop:3", ServiceType: "LoadBalancer",
 		}},
+		{name: "dotnet-servicebus", project: "dotnet-servicebus", opts: Options{Name: "shop-bus", Namespace: "shop", Image: "registry.example/shop-bus:1"}},
 		{name: "timer", project: "timer", opts: Options{Name: "jobs", Namespace: "default", Image: "jobs:1"}},
 		{name: "broken", project: "broken", opts: Options{Name: "broken", Namespace: "default", Image: "broken:1"}},
 		{name: "python-v2", project: "python-v2", opts: Options{Name: "v2", Namespace: "default", Image: "v2:1"}},

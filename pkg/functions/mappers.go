@@ -2,6 +2,8 @@ package functions
 
 import (
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 )
 
@@ -102,7 +104,12 @@ func rabbitMQMetadata(r *bindingReader) (map[string]string, error) {
 }
 
 // serviceBusMetadata maps serviceBusTrigger to azure-servicebus: a queue,
-// or a topic and subscription.
+// or a topic and subscription. The per-replica messageCount is host.json's
+// "target executions per instance" as Azure documents it for target-based
+// scaling of Service Bus functions: extensions.serviceBus.maxConcurrentCalls
+// (maxConcurrentSessions with isSessionsEnabled, maxMessageBatchSize with
+// cardinality "many"), or the Functions v2 forms under messageHandlerOptions,
+// sessionHandlerOptions and batchOptions. Without it KEDA's default applies.
 func serviceBusMetadata(r *bindingReader) (map[string]string, error) {
 	queue, hasQueue, err := r.optional("queueName")
 	if err != nil {
@@ -132,6 +139,38 @@ func serviceBusMetadata(r *bindingReader) (map[string]string, error) {
 		return nil, err
 	}
 	md["connectionFromEnv"] = conn
+
+	sessions, _ := r.binding.Fields["isSessionsEnabled"].(bool)
+	batch, _ := r.binding.Fields["cardinality"].(string)
+	paths := [][]string{{"maxConcurrentCalls"}, {"messageHandlerOptions", "maxConcurrentCalls"}}
+	switch {
+	case strings.EqualFold(batch, "many"):
+		paths = [][]string{{"maxMessageBatchSize"}, {"batchOptions", "maxMessageCount"}}
+	case sessions:
+		paths = [][]string{{"maxConcurrentSessions"}, {"sessionHandlerOptions", "maxConcurrentSessions"}}
+	}
+	for _, path := range paths {
+		var v any = r.host
+		for _, key := range append([]string{"extensions", "serviceBus"}, path...) {
+			m, _ := v.(map[string]any)
+			v = nil
+			for k, child := range m { // the host reads its configuration case-insensitively
+				if strings.EqualFold(k, key) {
+					v = child
+				}
+			}
+		}
+		if v == nil {
+			continue
+		}
+		where := HostFile + ": extensions.serviceBus." + strings.Join(path, ".")
+		n, ok := v.(float64)
+		if !ok || n < 1 || n != math.Trunc(n) || n > math.MaxInt32 {
+			return nil, fmt.Errorf("%s: must be a whole number of at least 1, got %v", where, v)
+		}
+		md["messageCount"] = strconv.FormatInt(int64(n), 10)
+		break
+	}
 	return md, nil
 }
 

@@ -137,3 +137,57 @@ func TestMappedTriggerTypes(t *testing.T) {
 		t.Errorf("MappedTriggerTypes() = %v", got)
 	}
 }
+
+func TestPlanServiceBusMessageCountFromHost(t *testing.T) {
+	values := map[string]string{"AzureWebJobsServiceBus": "x"}
+	host := func(sb string) map[string]any {
+		h, err := ParseHost([]byte(`{"version":"2.0","extensions":{"serviceBus":` + sb + `}}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	tests := []struct {
+		name    string
+		binding string
+		host    map[string]any
+		want    string // messageCount; "" for none
+		wantErr string
+	}{
+		{"no host settings", `"queueName":"q"`, nil, "", ""},
+		{"v5 maxConcurrentCalls", `"queueName":"q"`, host(`{"maxConcurrentCalls":32,"maxConcurrentSessions":4}`), "32", ""},
+		{"keys in any case", `"queueName":"q"`, map[string]any{"Extensions": map[string]any{"ServiceBus": map[string]any{"MaxConcurrentCalls": 3.0}}}, "3", ""},
+		{"v2 messageHandlerOptions", `"topicName":"t","subscriptionName":"s"`, host(`{"messageHandlerOptions":{"maxConcurrentCalls":8}}`), "8", ""},
+		{"v5 wins over v2", `"queueName":"q"`, host(`{"maxConcurrentCalls":2,"messageHandlerOptions":{"maxConcurrentCalls":8}}`), "2", ""},
+		{"sessions v5", `"queueName":"q","isSessionsEnabled":true`, host(`{"maxConcurrentCalls":32,"maxConcurrentSessions":4}`), "4", ""},
+		{"sessions v2", `"queueName":"q","isSessionsEnabled":true`, host(`{"sessionHandlerOptions":{"maxConcurrentSessions":20}}`), "20", ""},
+		{"sessions ignore maxConcurrentCalls", `"queueName":"q","isSessionsEnabled":true`, host(`{"maxConcurrentCalls":32}`), "", ""},
+		{"batch v5", `"queueName":"q","cardinality":"many"`, host(`{"maxConcurrentCalls":32,"maxMessageBatchSize":100}`), "100", ""},
+		{"batch v2", `"queueName":"q","cardinality":"Many"`, host(`{"batchOptions":{"maxMessageCount":50}}`), "50", ""},
+		{"zero", `"queueName":"q"`, host(`{"maxConcurrentCalls":0}`), "", "extensions.serviceBus.maxConcurrentCalls: must be a whole number of at least 1"},
+		{"fraction", `"queueName":"q"`, host(`{"maxConcurrentCalls":1.5}`), "", "got 1.5"},
+		{"string", `"queueName":"q"`, host(`{"maxConcurrentCalls":"16"}`), "", "host.json"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fn, err := ParseFunctionJSON("Fn", "Fn/function.json", []byte(`{"bindings":[{"name":"m","direction":"in","type":"serviceBusTrigger",`+tt.binding+`}]}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			plan, err := (&Project{Functions: []Function{fn}, Host: tt.host, Settings: Settings{Values: values}}).Plan()
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, ok := plan.Scaled[0].Trigger.Metadata["messageCount"]
+			if got != tt.want || ok != (tt.want != "") {
+				t.Errorf("messageCount = %q (set %v), want %q", got, ok, tt.want)
+			}
+		})
+	}
+}

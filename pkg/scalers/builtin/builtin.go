@@ -8,6 +8,7 @@ import (
 	"github.com/sluice-dev/sluice/pkg/scalers"
 	"github.com/sluice-dev/sluice/pkg/scalers/azureblob"
 	"github.com/sluice-dev/sluice/pkg/scalers/azurequeue"
+	"github.com/sluice-dev/sluice/pkg/scalers/azureservicebus"
 	"github.com/sluice-dev/sluice/pkg/scalers/kafka"
 	"github.com/sluice-dev/sluice/pkg/scalers/metricsapi"
 	"github.com/sluice-dev/sluice/pkg/scalers/prometheus"
@@ -25,6 +26,7 @@ func NewRegistry() (*scalers.Registry, error) {
 		{metricsapi.Type, metricsapi.New(metricsapi.NewClientCache(metricsapi.DefaultCacheSize))},
 		{azurequeue.Type, azurequeue.New(azurequeue.NewClientCache(0))},
 		{azureblob.Type, azureblob.New(azureblob.NewClientCache(0))},
+		{azureservicebus.Type, azureservicebus.New(azureservicebus.NewClientCache(nil))},
 		{kafka.Type, kafka.New(kafka.NewClientCache(kafka.DefaultCacheSize))},
 		{prometheus.Type, prometheus.New(prometheus.NewClientCache(prometheus.DefaultCacheSize))},
 	}
