@@ -123,7 +123,7 @@ container.on('message', (ctx) => {
 container.on('error', () => {});
 container.on('disconnected', () => {});
 
-const server = container.listen({port: 0, host: '127.0.0.1'});
+const server = container.listen({port: 0, host: '127.0.0.1', tcp_no_delay: true});
 server.on('listening', () => reply({listening: server.address().port}));
 server.on('error', (e) => { process.stderr.write(String(e) + '\n'); process.exit(1); });
 
