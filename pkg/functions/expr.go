@@ -12,6 +12,7 @@ type bindingReader struct {
 	fn       Function
 	binding  Binding
 	settings Settings
+	host     map[string]any // host.json, for mappers that follow its settings
 	warnings []Warning
 }
 

@@ -74,7 +74,7 @@ func (p *Project) Plan() (*Plan, error) {
 			})
 			continue
 		}
-		r := &bindingReader{fn: fn, binding: b, settings: p.Settings}
+		r := &bindingReader{fn: fn, binding: b, settings: p.Settings, host: p.Host}
 		md, err := m.metadata(r)
 		if err != nil {
 			return nil, err
