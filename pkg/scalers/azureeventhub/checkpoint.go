@@ -42,10 +42,11 @@ type layout struct {
 	// metadata holds sequencenumber (and offset). The first prefix that
 	// holds a partition's blob wins.
 	prefixes []string
-	// jsonBlob names the partition's JSON checkpoint blob, consulted for
-	// partitions no prefix holds; empty when kind is jsonNone.
-	jsonBlob func(id string) string
-	kind     jsonKind
+	// jsonPrefix followed by the partition ID names the partition's JSON
+	// checkpoint blob, consulted for partitions no prefix holds, when kind
+	// is not jsonNone.
+	jsonPrefix string
+	kind       jsonKind
 }
 
 // newLayout returns the layout of strategy for the consumer group cg of
@@ -68,20 +69,20 @@ func newLayout(strategy, container, fqdn, hub, cg string) layout {
 	switch {
 	case strategy == StrategyAzureFunction || (strategy == "" && container == ""):
 		return layout{
-			container: FunctionsContainer,
-			prefixes:  dedup(checkpointPrefix(lower(fqdn), lower(hub), lower(cg)), checkpointPrefix(fqdn, hub, lower(cg))),
-			jsonBlob:  func(id string) string { return fqdn + "/" + hub + "/" + cg + "/" + id },
-			kind:      jsonFunctions,
+			container:  FunctionsContainer,
+			prefixes:   dedup(checkpointPrefix(lower(fqdn), lower(hub), lower(cg)), checkpointPrefix(fqdn, hub, lower(cg))),
+			jsonPrefix: fqdn + "/" + hub + "/" + cg + "/",
+			kind:       jsonFunctions,
 		}
 	case strategy == StrategyBlobMetadata:
 		return layout{container: container, prefixes: dedup(
 			checkpointPrefix(fqdn, hub, lower(cg)), checkpointPrefix(fqdn, hub, cg), checkpointPrefix(lower(fqdn), lower(hub), lower(cg)))}
 	case strategy == StrategyGoSdk:
-		return layout{container: container, jsonBlob: func(id string) string { return id }, kind: jsonGoSdk}
+		return layout{container: container, kind: jsonGoSdk}
 	case strategy == StrategyDapr:
-		return layout{container: container, jsonBlob: func(id string) string { return "dapr-" + hub + "-" + cg + "-" + id }, kind: jsonGoSdk}
+		return layout{container: container, jsonPrefix: "dapr-" + hub + "-" + cg + "-", kind: jsonGoSdk}
 	default:
-		return layout{container: container, jsonBlob: func(id string) string { return cg + "/" + id }, kind: jsonDefault}
+		return layout{container: container, jsonPrefix: cg + "/", kind: jsonDefault}
 	}
 }
 

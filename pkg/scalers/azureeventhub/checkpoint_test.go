@@ -30,8 +30,8 @@ func TestLayout(t *testing.T) {
 			if l.container != tt.wantContainer || !slices.Equal(l.prefixes, tt.wantPrefixes) || l.kind != tt.wantKind {
 				t.Fatalf("layout = %+v", l)
 			}
-			if tt.wantJSON != "" && l.jsonBlob("3") != tt.wantJSON {
-				t.Fatalf("json blob = %q, want %q", l.jsonBlob("3"), tt.wantJSON)
+			if tt.wantJSON != "" && l.jsonPrefix+"3" != tt.wantJSON {
+				t.Fatalf("json blob = %q, want %q", l.jsonPrefix+"3", tt.wantJSON)
 			}
 		})
 	}

@@ -85,15 +85,22 @@ func (s *source) PollActivity(ctx context.Context) (value, activity float64, err
 
 // checkpoints returns the checkpoint of each partition that has one.
 func (s *source) checkpoints(ctx context.Context, ids []string) (map[string]checkpoint, error) {
-	cps := make(map[string]checkpoint, len(ids))
+	cps, found, err := s.readCheckpoints(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	s.containerMissing(!found)
+	return cps, nil
+}
+
+// readCheckpoints reads the checkpoints; found is false when the container
+// does not exist.
+func (s *source) readCheckpoints(ctx context.Context, ids []string) (cps map[string]checkpoint, found bool, err error) {
+	cps = make(map[string]checkpoint, len(ids))
 	for _, prefix := range s.layout.prefixes {
 		blobs, found, err := s.store.ListMetadata(ctx, s.layout.container, prefix)
-		if err != nil {
-			return nil, err
-		}
-		if !found {
-			s.containerMissing(true)
-			return cps, nil
+		if err != nil || !found {
+			return cps, found, err
 		}
 		for name, md := range blobs {
 			id := strings.TrimPrefix(name, prefix)
@@ -102,20 +109,17 @@ func (s *source) checkpoints(ctx context.Context, ids []string) (map[string]chec
 			}
 			cp, err := decodeMetadata(md)
 			if err != nil {
-				return nil, fmt.Errorf("checkpoint %s/%s: %w", s.layout.container, name, err)
+				return nil, true, fmt.Errorf("checkpoint %s/%s: %w", s.layout.container, name, err)
 			}
 			cps[id] = cp
 		}
 	}
 	if s.layout.kind == jsonNone {
-		s.containerMissing(false)
-		return cps, nil
+		return cps, true, nil
 	}
-	missing := make([]string, 0, len(ids))
-	for _, id := range ids {
-		if _, ok := cps[id]; !ok {
-			missing = append(missing, id)
-		}
+	missing, found, err := s.jsonCandidates(ctx, ids, cps)
+	if err != nil || !found {
+		return cps, found, err
 	}
 	got := make([]checkpoint, len(missing))
 	var noContainer atomic.Bool
@@ -123,7 +127,7 @@ func (s *source) checkpoints(ctx context.Context, ids []string) (map[string]chec
 	g.SetLimit(parallelReads)
 	for i, id := range missing {
 		g.Go(func() error {
-			name := s.layout.jsonBlob(id)
+			name := s.layout.jsonPrefix + id
 			body, err := s.store.Download(gctx, s.layout.container, name)
 			switch {
 			case errors.Is(err, errContainerNotFound):
@@ -143,15 +147,42 @@ func (s *source) checkpoints(ctx context.Context, ids []string) (map[string]chec
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return nil, err
+		return nil, true, err
 	}
 	for i, id := range missing {
 		if got[i].Found {
 			cps[id] = got[i]
 		}
 	}
-	s.containerMissing(noContainer.Load())
-	return cps, nil
+	return cps, !noContainer.Load(), nil
+}
+
+// jsonCandidates returns the partitions whose JSON checkpoint blob is worth
+// downloading: those without a checkpoint yet and, when the layout's JSON
+// blobs share a prefix, only those whose blob a listing of it shows, so
+// that partitions without a checkpoint cost no request each. found is
+// false when the container does not exist.
+func (s *source) jsonCandidates(ctx context.Context, ids []string, cps map[string]checkpoint) ([]string, bool, error) {
+	missing := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if _, ok := cps[id]; !ok {
+			missing = append(missing, id)
+		}
+	}
+	if s.layout.jsonPrefix == "" || len(missing) <= 1 {
+		return missing, true, nil
+	}
+	blobs, found, err := s.store.ListMetadata(ctx, s.layout.container, s.layout.jsonPrefix)
+	if err != nil || !found {
+		return nil, found, err
+	}
+	present := missing[:0]
+	for _, id := range missing {
+		if _, ok := blobs[s.layout.jsonPrefix+id]; ok {
+			present = append(present, id)
+		}
+	}
+	return present, true, nil
 }
 
 // containerMissing logs when the checkpoint container goes missing: every
