@@ -29,6 +29,7 @@ peers() {
   SLUICE_PROMETHEUS_BIN=$(hack/peers/prometheus.sh)
   SLUICE_AZURITE_BIN=$(hack/peers/azurite.sh)
   export SLUICE_KUBE_BIN_DIR SLUICE_PROMETHEUS_BIN SLUICE_AZURITE_BIN
+  export SLUICE_EVENTHUBS_NODE_PATH; SLUICE_EVENTHUBS_NODE_PATH=$(hack/peers/eventhubs.sh) # rhea for the Event Hubs peer
   echo "== integration and end-to-end tests"
   gotest -tags integration,e2e ./...
   (cd hack/helm && gotest -tags integration ./...)

@@ -40,6 +40,9 @@ func TestGolden(t *testing.T) {
 			Name: "shop", Namespace: "shop", Image: "registry.example/shop:3", ServiceType: "LoadBalancer",
 		}},
 		{name: "dotnet-servicebus", project: "dotnet-servicebus", opts: Options{Name: "shop-bus", Namespace: "shop", Image: "registry.example/shop-bus:1"}},
+		{name: "node-eventhub", project: "node-eventhub", opts: Options{
+			Name: "telemetry", Namespace: "iot", Image: "registry.example/telemetry:1", MaxReplicas: ptr(8),
+		}},
 		{name: "timer", project: "timer", opts: Options{Name: "jobs", Namespace: "default", Image: "jobs:1"}},
 		{name: "broken", project: "broken", opts: Options{Name: "broken", Namespace: "default", Image: "broken:1"}},
 		{name: "python-v2", project: "python-v2", opts: Options{Name: "v2", Namespace: "default", Image: "v2:1"}},

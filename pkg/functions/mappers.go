@@ -174,8 +174,10 @@ func serviceBusMetadata(r *bindingReader) (map[string]string, error) {
 	return md, nil
 }
 
-// eventHubMetadata maps eventHubTrigger to azure-eventhub; checkpoints are
-// the Functions host's, in AzureWebJobsStorage.
+// eventHubMetadata maps eventHubTrigger to azure-eventhub. Checkpoints are
+// the Functions host's, in AzureWebJobsStorage, in the layout of the Event
+// Hubs extension the project uses (see eventHubExtension); the per-replica
+// target is the one Azure documents for target-based scaling.
 func eventHubMetadata(r *bindingReader) (map[string]string, error) {
 	if _, err := r.required("connection"); err != nil {
 		return nil, err
@@ -201,6 +203,18 @@ func eventHubMetadata(r *bindingReader) (map[string]string, error) {
 	}
 	if ok {
 		md["consumerGroup"] = group
+	}
+	ext := eventHubExtension(r.host)
+	md["checkpointStrategy"] = ext.strategy
+	if ext.container != "" {
+		md["blobContainer"] = ext.container
+	}
+	target, err := ext.target(r.host)
+	if err != nil {
+		return nil, err
+	}
+	if target != "" {
+		md["unprocessedEventThreshold"] = target
 	}
 	return md, nil
 }

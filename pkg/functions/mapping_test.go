@@ -50,7 +50,8 @@ func TestPlanMapping(t *testing.T) {
 		{"servicebus topic", `"type":"serviceBusTrigger","topicName":"t","subscriptionName":"s","connection":"Conn"`, "azure-servicebus",
 			map[string]string{"topicName": "t", "subscriptionName": "s", "connectionFromEnv": "Conn"}},
 		{"eventhub", `"type":"eventHubTrigger","connection":"Conn","eventHubName":"h","consumerGroup":"$Default","cardinality":"many"`, "azure-eventhub",
-			map[string]string{"connectionFromEnv": "Conn", "eventHubName": "h", "consumerGroup": "$Default", "storageConnectionFromEnv": "AzureWebJobsStorage"}},
+			map[string]string{"connectionFromEnv": "Conn", "eventHubName": "h", "consumerGroup": "$Default", "storageConnectionFromEnv": "AzureWebJobsStorage",
+				"checkpointStrategy": "azureFunction"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

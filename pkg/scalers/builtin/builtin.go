@@ -7,6 +7,7 @@ import (
 
 	"github.com/sluice-dev/sluice/pkg/scalers"
 	"github.com/sluice-dev/sluice/pkg/scalers/azureblob"
+	"github.com/sluice-dev/sluice/pkg/scalers/azureeventhub"
 	"github.com/sluice-dev/sluice/pkg/scalers/azurequeue"
 	"github.com/sluice-dev/sluice/pkg/scalers/azureservicebus"
 	"github.com/sluice-dev/sluice/pkg/scalers/kafka"
@@ -29,6 +30,7 @@ func NewRegistry() (*scalers.Registry, error) {
 		{azureservicebus.Type, azureservicebus.New(azureservicebus.NewClientCache(nil))},
 		{kafka.Type, kafka.New(kafka.NewClientCache(kafka.DefaultCacheSize))},
 		{prometheus.Type, prometheus.New(prometheus.NewClientCache(prometheus.DefaultCacheSize))},
+		{azureeventhub.Type, azureeventhub.New(azureeventhub.NewHubCache(0, 0), azureeventhub.NewStoreCache(0))},
 	}
 	for _, t := range types {
 		if err := r.Register(t.name, t.c); err != nil {
