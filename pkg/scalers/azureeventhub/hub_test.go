@@ -17,6 +17,7 @@ func TestHubCacheClosesIdleClients(t *testing.T) {
 	}
 	use := func(hub string) {
 		t.Helper()
+		now = now.Add(time.Second) // distinct use times: LRU order is defined
 		if err := c.use(context.Background(), conn(hub), func(hubAPI) error { return nil }); err != nil {
 			t.Fatal(err)
 		}
