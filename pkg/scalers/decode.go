@@ -33,7 +33,10 @@ import (
 //     Secrets are declared from=auth|env so that plain metadata cannot set
 //     them.
 //
-// An empty value counts as not set. Field kinds: string, bool (as
+// Every value is trimmed of leading and trailing white space first, whatever
+// its source (KEDA does the same, so a Secret written with a trailing
+// newline works); a value that is empty after trimming counts as not set.
+// The name a `<name>FromEnv` gives is trimmed too. Field kinds: string, bool (as
 // strconv.ParseBool), int, int32, int64, float64 (finite), time.Duration (a
 // non-negative number of seconds, as KEDA) and []string (a comma list,
 // elements trimmed, empty ones dropped). Fields without a param tag are left
@@ -136,7 +139,7 @@ func (p *paramSpec) lookup(cfg Config) (string, source, bool, error) {
 			v = cfg.AuthParams[p.name]
 		case fromEnv:
 			key := p.name + "FromEnv"
-			name := cfg.Metadata[key]
+			name := strings.TrimSpace(cfg.Metadata[key])
 			if name == "" {
 				continue
 			}
@@ -146,7 +149,7 @@ func (p *paramSpec) lookup(cfg Config) (string, source, bool, error) {
 			}
 			v = val
 		}
-		if v != "" {
+		if v = strings.TrimSpace(v); v != "" {
 			return v, s, true, nil
 		}
 	}

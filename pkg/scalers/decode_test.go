@@ -71,6 +71,30 @@ func TestDecode(t *testing.T) {
 			want: testParams{Queue: "q", Target: 5, Mode: "none", Password: "auth-pw", Interval: 30 * time.Second},
 		},
 		{
+			// KEDA trims every value, wherever it comes from: a Secret
+			// made with echo ends in a newline.
+			name: "white space trimmed from every source",
+			cfg: Config{
+				Metadata:   map[string]string{"queueName": " q\t", "authMode": "basic\n", "passwordFromEnv": " PW ", "count": " 3 "},
+				Env:        map[string]string{"PW": "s3cret\n"},
+				AuthParams: map[string]string{"targetValue": "2\r\n"},
+			},
+			want: testParams{Queue: "q", Target: 2, Mode: "basic", Password: "s3cret", Count: 3, Interval: 30 * time.Second},
+		},
+		{
+			name: "blank metadata falls through to auth",
+			cfg: Config{
+				Metadata:   map[string]string{"queueName": "  "},
+				AuthParams: map[string]string{"queueName": "\nfrom-auth\n"},
+			},
+			want: testParams{Queue: "from-auth", Target: 5, Mode: "none", Interval: 30 * time.Second},
+		},
+		{
+			name:    "blank required is missing",
+			cfg:     Config{Type: "t", Metadata: map[string]string{"queueName": " \n "}},
+			wantErr: `parameter "queueName": required but not set`,
+		},
+		{
 			name:    "missing required",
 			cfg:     Config{Index: 2, Type: "metrics-api", Name: "orders"},
 			wantErr: `trigger 2 "orders" (metrics-api): parameter "queueName": required but not set (looked in metadata, queueNameFromEnv, TriggerAuthentication)`,
