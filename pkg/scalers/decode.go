@@ -16,7 +16,7 @@ import (
 //	Target    float64       `param:"targetValue,default=5"`
 //	Mode      string        `param:"authMode,default=none,enum=none|basic|bearer"`
 //	Password  string        `param:"password,from=auth|env"`
-//	Interval  time.Duration `param:"interval,default=30"`
+//	Timeout   time.Duration `param:"timeout,default=3s"`
 //
 // The tag is the parameter's name followed by comma-separated options:
 //
@@ -37,10 +37,15 @@ import (
 // its source (KEDA does the same, so a Secret written with a trailing
 // newline works); a value that is empty after trimming counts as not set.
 // The name a `<name>FromEnv` gives is trimmed too. Field kinds: string, bool (as
-// strconv.ParseBool), int, int32, int64, float64 (finite), time.Duration (a
-// non-negative number of seconds, as KEDA) and []string (a comma list,
+// strconv.ParseBool), int, int32, int64, float64 (finite), time.Duration (as
+// KEDA: a Go duration such as "30s", or a whole number of milliseconds; not
+// negative) and []string (a comma list,
 // elements trimmed, empty ones dropped). Fields without a param tag are left
 // alone.
+//
+// When the trigger is built through Registry.Build, the declared names are
+// recorded, and metadata keys that no declaration reads become a status
+// warning (Trigger.Warning): nothing a user writes is dropped silently.
 //
 // Errors name the trigger (see TriggerLabel), the parameter and what was
 // expected. A value that came from auth or env is never shown: those are
@@ -54,6 +59,7 @@ func Decode(cfg Config, out any) error {
 		return fmt.Errorf("decode %s: want a non-nil pointer to a struct, got %T", TriggerLabel(cfg), out)
 	}
 	st := rv.Elem()
+	specs := make([]*paramSpec, st.NumField())
 	for i := range st.NumField() {
 		f := st.Type().Field(i)
 		tag, ok := f.Tag.Lookup("param")
@@ -63,6 +69,13 @@ func Decode(cfg Config, out any) error {
 		spec, err := parseParamTag(tag, f)
 		if err != nil {
 			return fmt.Errorf("decode %s: field %s: %w", TriggerLabel(cfg), f.Name, err)
+		}
+		specs[i] = spec
+	}
+	cfg.known.add(slices.DeleteFunc(slices.Clone(specs), func(p *paramSpec) bool { return p == nil }))
+	for i, spec := range specs {
+		if spec == nil {
+			continue
 		}
 		if err := spec.decode(cfg, st.Field(i)); err != nil {
 			return err

@@ -17,7 +17,7 @@ type testParams struct {
 	Big      int64         `param:"big"`
 	N        int           `param:"n"`
 	Flag     bool          `param:"flag"`
-	Interval time.Duration `param:"interval,default=30"`
+	Interval time.Duration `param:"interval,default=30s"`
 	Topics   []string      `param:"topics,enum=a|b|c"`
 	Ignored  string
 }
@@ -39,7 +39,7 @@ func TestDecode(t *testing.T) {
 			name: "every kind",
 			cfg: Config{Metadata: map[string]string{
 				"queueName": "q", "targetValue": "2.5", "authMode": "basic", "count": "-3",
-				"big": "9000000000", "n": "7", "flag": "true", "interval": "1.5", "topics": " a, ,c ,",
+				"big": "9000000000", "n": "7", "flag": "true", "interval": "1500", "topics": " a, ,c ,",
 			}},
 			want: testParams{Queue: "q", Target: 2.5, Mode: "basic", Count: -3, Big: 9000000000,
 				N: 7, Flag: true, Interval: 1500 * time.Millisecond, Topics: []string{"a", "c"}},
@@ -145,7 +145,17 @@ func TestDecode(t *testing.T) {
 		{
 			name:    "negative duration",
 			cfg:     Config{Type: "t", Metadata: map[string]string{"queueName": "q", "interval": "-1"}},
-			wantErr: `parameter "interval": want a non-negative number of seconds, got "-1"`,
+			wantErr: `parameter "interval": want a duration that is not negative, got "-1"`,
+		},
+		{
+			name: "Go duration",
+			cfg:  Config{Metadata: map[string]string{"queueName": "q", "interval": "1m30s"}},
+			want: testParams{Queue: "q", Target: 5, Mode: "none", Interval: 90 * time.Second},
+		},
+		{
+			name:    "fractional milliseconds",
+			cfg:     Config{Type: "t", Metadata: map[string]string{"queueName": "q", "interval": "1.5"}},
+			wantErr: `parameter "interval": want a duration such as "30s" or a whole number of milliseconds, got "1.5"`,
 		},
 		{
 			name:    "bad bool",
