@@ -41,7 +41,8 @@ import (
 // KEDA: a Go duration such as "30s", or a whole number of milliseconds; not
 // negative) and []string (a comma list,
 // elements trimmed, empty ones dropped). Fields without a param tag are left
-// alone.
+// alone, except embedded structs, whose fields are decoded as if they were
+// the outer struct's (so that parameter groups can be shared).
 //
 // When the trigger is built through Registry.Build, the declared names are
 // recorded, and metadata keys that no declaration reads become a status
@@ -58,30 +59,54 @@ func Decode(cfg Config, out any) error {
 	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Struct {
 		return fmt.Errorf("decode %s: want a non-nil pointer to a struct, got %T", TriggerLabel(cfg), out)
 	}
-	st := rv.Elem()
-	specs := make([]*paramSpec, st.NumField())
-	for i := range st.NumField() {
-		f := st.Type().Field(i)
-		tag, ok := f.Tag.Lookup("param")
-		if !ok {
-			continue
-		}
-		spec, err := parseParamTag(tag, f)
-		if err != nil {
-			return fmt.Errorf("decode %s: field %s: %w", TriggerLabel(cfg), f.Name, err)
-		}
-		specs[i] = spec
+	fields, err := paramFields(rv.Elem(), nil)
+	if err != nil {
+		return fmt.Errorf("decode %s: %w", TriggerLabel(cfg), err)
 	}
-	cfg.known.add(slices.DeleteFunc(slices.Clone(specs), func(p *paramSpec) bool { return p == nil }))
-	for i, spec := range specs {
-		if spec == nil {
-			continue
-		}
-		if err := spec.decode(cfg, st.Field(i)); err != nil {
+	specs := make([]*paramSpec, len(fields))
+	for i, f := range fields {
+		specs[i] = f.spec
+	}
+	cfg.known.add(specs)
+	for _, f := range fields {
+		if err := f.spec.decode(cfg, f.value); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// paramField is one tagged field and its parsed tag.
+type paramField struct {
+	spec  *paramSpec
+	value reflect.Value
+}
+
+// paramFields returns the tagged fields of the struct st, descending into
+// embedded structs without a tag, appended to out.
+func paramFields(st reflect.Value, out []paramField) ([]paramField, error) {
+	for i := range st.NumField() {
+		f := st.Type().Field(i)
+		tag, ok := f.Tag.Lookup("param")
+		if !ok {
+			if f.Anonymous && f.Type.Kind() == reflect.Struct {
+				var err error
+				if out, err = paramFields(st.Field(i), out); err != nil {
+					return nil, err
+				}
+			}
+			continue
+		}
+		spec, err := parseParamTag(tag, f)
+		if err != nil {
+			return nil, fmt.Errorf("field %s: %w", f.Name, err)
+		}
+		if !st.Field(i).CanSet() {
+			return nil, fmt.Errorf("field %s: cannot be set", f.Name)
+		}
+		out = append(out, paramField{spec: spec, value: st.Field(i)})
+	}
+	return out, nil
 }
 
 // source is where a parameter's value may come from.

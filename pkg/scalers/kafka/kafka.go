@@ -19,7 +19,16 @@
 //     since the previous poll counts 0 toward the value (not toward
 //     activity).
 //   - partitionLimitation: partition ids and ranges to watch, e.g.
-//     "1,2,10-12"; only with topic (ignored with a warning otherwise).
+//     "1,2,10-12"; only with topic (ignored with a warning otherwise). A
+//     poll fails when it matches none of the topic's partitions (KEDA's
+//     "expected at least one active partition").
+//   - ensureEvenDistributionOfPartitions: serve the smallest factor of the
+//     partition count whose replicas cover the lag (needs topic).
+//   - fullMetadata (default true) and version: accepted and checked as
+//     KEDA does; they have no effect (kafka-go asks only for the topics it
+//     needs and negotiates protocol versions).
+//   - KEDA's parameters for sasl oauthbearer, gssapi and AWS MSK IAM are
+//     errors: those modes are not supported.
 //   - tls (enable|disable) and sasl (none, plaintext, scram_sha256,
 //     scram_sha512), from TriggerAuthentication or metadata; ca, cert, key,
 //     keyPassword, username and password only from TriggerAuthentication
@@ -61,6 +70,40 @@ type params struct {
 	Cert                   string   `param:"cert,from=auth|env"`
 	Key                    string   `param:"key,from=auth|env"`
 	KeyPassword            string   `param:"keyPassword,from=auth|env"`
+	EnsureEven             bool     `param:"ensureEvenDistributionOfPartitions,default=false"`
+	FullMetadata           bool     `param:"fullMetadata,default=true"`
+	Version                string   `param:"version,from=metadata"`
+	unsupported
+}
+
+// unsupported are KEDA's parameters of the SASL modes Sluice does not
+// implement (oauthbearer, gssapi): declared so that setting one is a clear
+// error rather than an unknown key.
+type unsupported struct {
+	SASLTokenProvider   string `param:"saslTokenProvider,from=metadata|auth"`
+	Scopes              string `param:"scopes,from=auth"`
+	OAuthTokenEndpoint  string `param:"oauthTokenEndpointUri,from=auth"`
+	OAuthExtensions     string `param:"oauthExtensions,from=auth"`
+	Keytab              string `param:"keytab,from=auth"`
+	Realm               string `param:"realm,from=auth"`
+	KerberosConfig      string `param:"kerberosConfig,from=auth"`
+	KerberosServiceName string `param:"kerberosServiceName,from=auth"`
+	KerberosDisableFAST string `param:"kerberosDisableFAST,from=auth"`
+	AWSRegion           string `param:"awsRegion,from=metadata"`
+}
+
+// check returns an error naming the first parameter set.
+func (u *unsupported) check(cfg scalers.Config) error {
+	for _, f := range [...]struct{ name, v string }{
+		{"saslTokenProvider", u.SASLTokenProvider}, {"scopes", u.Scopes}, {"oauthTokenEndpointUri", u.OAuthTokenEndpoint},
+		{"oauthExtensions", u.OAuthExtensions}, {"keytab", u.Keytab}, {"realm", u.Realm}, {"kerberosConfig", u.KerberosConfig},
+		{"kerberosServiceName", u.KerberosServiceName}, {"kerberosDisableFAST", u.KerberosDisableFAST}, {"awsRegion", u.AWSRegion},
+	} {
+		if f.v != "" {
+			return scalers.ParamErrorf(cfg, f.name, "belongs to sasl oauthbearer, gssapi or AWS MSK IAM, which sluice does not support")
+		}
+	}
+	return nil
 }
 
 // New returns the kafka constructor. Triggers on the same cluster with the
@@ -105,6 +148,7 @@ func build(cfg scalers.Config, cache *ClientCache) (*scalers.Trigger, error) {
 		allowIdle:         p.AllowIdleConsumers,
 		limitToLag:        p.LimitToPartitionsLag,
 		excludePersistent: p.ExcludePersistentLag,
+		evenDistribution:  p.EnsureEven,
 	}
 	name := "kafka-" + p.Topic
 	if p.Topic == "" {
@@ -138,6 +182,21 @@ func validate(cfg scalers.Config, p *params) ([]int, string, error) {
 	if p.LimitToPartitionsLag && p.Topic == "" {
 		return nil, "", scalers.ParamErrorf(cfg, "limitToPartitionsWithLag", "needs topic to be set")
 	}
+	if p.EnsureEven && p.LimitToPartitionsLag {
+		return nil, "", scalers.ParamErrorf(cfg, "ensureEvenDistributionOfPartitions", "cannot be true together with limitToPartitionsWithLag")
+	}
+	if p.EnsureEven && p.Topic == "" {
+		return nil, "", scalers.ParamErrorf(cfg, "ensureEvenDistributionOfPartitions", "needs topic to be set")
+	}
+	if !p.FullMetadata && p.Topic == "" {
+		return nil, "", scalers.ParamErrorf(cfg, "fullMetadata", "false needs topic to be set")
+	}
+	if p.Version != "" && !validVersion(p.Version) {
+		return nil, "", scalers.ParamErrorf(cfg, "version", "want a Kafka version such as 2.8.0 or 1.0.0, got %q", p.Version)
+	}
+	if err := p.unsupported.check(cfg); err != nil {
+		return nil, "", err
+	}
 	switch p.SASL {
 	case "gssapi", "oauthbearer":
 		return nil, "", scalers.ParamErrorf(cfg, "sasl", "mode %q is not supported by sluice (supported: none, plaintext, scram_sha256, scram_sha512)", p.SASL)
@@ -165,6 +224,23 @@ func validate(cfg scalers.Config, p *params) ([]int, string, error) {
 		limit = nil
 	}
 	return limit, strings.Join(warnings, "; "), nil
+}
+
+// validVersion reports whether v looks like a Kafka version as KEDA's
+// client (sarama) parses it: two to four dot-separated numbers, such as
+// 2.8.0 or 0.10.2.1. kafka-go negotiates protocol versions with the broker,
+// so the value is checked but does not change what is sent.
+func validVersion(v string) bool {
+	parts := strings.Split(v, ".")
+	if len(parts) < 2 || len(parts) > 4 {
+		return false
+	}
+	for _, p := range parts {
+		if _, err := strconv.ParseUint(p, 10, 16); err != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // credentialHash hashes everything secret or connection-shaping that is not
@@ -197,6 +273,7 @@ func key(p *params, limit []int) string {
 		"excludePersistentLag=" + strconv.FormatBool(p.ExcludePersistentLag),
 		"scaleToZeroOnInvalidOffset=" + strconv.FormatBool(p.ScaleToZeroOnInvalid),
 		"limitToPartitionsWithLag=" + strconv.FormatBool(p.LimitToPartitionsLag),
+		"ensureEvenDistributionOfPartitions=" + strconv.FormatBool(p.EnsureEven),
 		credentialHash(p),
 	}, " ")
 }
