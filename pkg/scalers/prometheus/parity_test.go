@@ -96,10 +96,15 @@ func TestParityAuthOnTheWire(t *testing.T) {
 		{"apiKey header", []string{"authModes", "apiKey"}, map[string]string{"apiKey": "k1"},
 			func(r *http.Request) bool { return r.Header.Get("X-API-KEY") == "k1" }},
 		{"apiKey query", []string{"authModes", "apiKey", "method", "query", "keyParamName", "key"}, map[string]string{"apiKey": "k2"},
-			func(r *http.Request) bool { return r.URL.Query().Get("key") == "k2" && r.URL.Query().Get("query") == "sum(up)" }},
+			func(r *http.Request) bool {
+				return r.URL.Query().Get("key") == "k2" && r.URL.Query().Get("query") == "sum(up)"
+			}},
 		{"basic and custom", []string{"authModes", "basic,custom"},
 			map[string]string{"username": "u", "password": "p", "customAuthHeader": "X-Org", "customAuthValue": "o"},
-			func(r *http.Request) bool { u, p, ok := r.BasicAuth(); return ok && u == "u" && p == "p" && r.Header.Get("X-Org") == "o" }},
+			func(r *http.Request) bool {
+				u, p, ok := r.BasicAuth()
+				return ok && u == "u" && p == "p" && r.Header.Get("X-Org") == "o"
+			}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
