@@ -47,7 +47,7 @@ type params struct {
 	QueueLength      int64  `param:"queueLength,default=5,from=metadata"`
 	ActivationLength int64  `param:"activationQueueLength,default=0,from=metadata"`
 	Strategy         string `param:"queueLengthStrategy,default=all,enum=all|visibleonly,from=metadata"`
-	Connection       string `param:"connection,from=auth|env"`
+	Connection       string `param:"connection,from=auth|metadata|env"`
 	AccountName      string `param:"accountName,from=metadata|env"`
 	Cloud            string `param:"cloud,default=AzurePublicCloud,from=metadata"`
 	EndpointSuffix   string `param:"endpointSuffix,from=metadata"`
