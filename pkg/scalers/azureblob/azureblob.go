@@ -16,7 +16,9 @@
 //   - globPattern: count only blobs whose full name matches the pattern
 //     (see compileGlob: KEDA's library and rules), over a flat listing of
 //     the prefix.
-//   - connection, accountName, cloud, endpointSuffix: as for azure-queue.
+//   - connection, accountName, cloud, endpointSuffix: as for azure-queue,
+//     except that connection is looked up in KEDA's order for this trigger:
+//     TriggerAuthentication, connectionFromEnv, then inline metadata.
 //
 // Every page of the listing is read, so containers of any size count
 // right. The metric name suffix is "azure-blob-<blobContainerName>".
