@@ -61,9 +61,9 @@ type params struct {
 	ScaleToZeroOnInvalid   bool     `param:"scaleToZeroOnInvalidOffset,default=false"`
 	LimitToPartitionsLag   bool     `param:"limitToPartitionsWithLag,default=false"`
 	PartitionLimitation    string   `param:"partitionLimitation,from=metadata"`
-	TLS                    string   `param:"tls,default=disable,enum=enable|disable,from=auth|metadata"`
+	TLS                    string   `param:"tls,default=disable,enum=enable|disable,from=metadata|auth"`
 	UnsafeSSL              bool     `param:"unsafeSsl,default=false"`
-	SASL                   string   `param:"sasl,default=none,enum=none|plaintext|scram_sha256|scram_sha512|gssapi|oauthbearer,from=auth|metadata"`
+	SASL                   string   `param:"sasl,default=none,enum=none|plaintext|scram_sha256|scram_sha512|gssapi|oauthbearer,from=metadata|auth"`
 	Username               string   `param:"username,from=auth|env"`
 	Password               string   `param:"password,from=auth|env"`
 	CA                     string   `param:"ca,from=auth|env"`
