@@ -147,7 +147,7 @@ func key(u *url.URL, p *params, a *httpclient.Auth) string {
 		userinfo = u.User.String()
 	}
 	creds := scalers.HashSecret(append([]string{userinfo, p.CA, p.Cert, p.Key, p.ClientID, p.OAuthTokenURI,
-		strings.Join(a.Query["api_key"], ","), headerString(a.Header), a.Query.Encode()}, a.Secrets...)...)
+		headerString(a.Header), a.Query.Encode()}, a.Secrets...)...)
 	return strings.Join([]string{
 		Type, strconv.Quote(u.Redacted()), strconv.Quote(p.ValueLocation), p.Format, strings.Join(a.Modes, ","),
 		"timeout=" + p.Timeout.String(), "unsafeSsl=" + strconv.FormatBool(p.UnsafeSSL), creds,

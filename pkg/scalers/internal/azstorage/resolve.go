@@ -9,8 +9,9 @@ import (
 )
 
 // Params are the connection parameters shared by the storage triggers, as
-// each trigger decodes them: Connection from TriggerAuthentication or
-// connectionFromEnv only, the rest from metadata.
+// each trigger decodes them: Connection from TriggerAuthentication, inline
+// metadata or connectionFromEnv in the trigger's KEDA order, the rest from
+// metadata.
 type Params struct {
 	Connection     string
 	AccountName    string
