@@ -3,7 +3,7 @@ package scalers
 import (
 	"testing"
 
-	"k8s.io/apimachinery/pkg/api/validation/path"
+	"k8s.io/apimachinery/pkg/api/validate/content"
 )
 
 func TestMetricName(t *testing.T) {
@@ -27,7 +27,7 @@ func TestMetricName(t *testing.T) {
 			if got != tt.want {
 				t.Errorf("MetricName(%d, %q) = %q, want %q", tt.index, tt.suffix, got, tt.want)
 			}
-			if msgs := path.IsValidPathSegmentName(got); len(msgs) != 0 {
+			if msgs := content.IsPathSegmentName(got); len(msgs) != 0 {
 				t.Errorf("MetricName(%d, %q) = %q is not a valid metric name: %v", tt.index, tt.suffix, got, msgs)
 			}
 		})
@@ -36,7 +36,7 @@ func TestMetricName(t *testing.T) {
 
 // FuzzMetricName checks that every name is one the external metrics API
 // accepts: kube-apiserver validates an HPA's external metric name, and
-// client-go the resource of a request, with IsValidPathSegmentName.
+// client-go the resource of a request, with content.IsPathSegmentName.
 func FuzzMetricName(f *testing.F) {
 	f.Add(0, "kafka-Orders_EU")
 	f.Add(3, "..")
@@ -46,7 +46,7 @@ func FuzzMetricName(f *testing.F) {
 			index = -index
 		}
 		got := MetricName(index, suffix)
-		if msgs := path.IsValidPathSegmentName(got); len(msgs) != 0 {
+		if msgs := content.IsPathSegmentName(got); len(msgs) != 0 {
 			t.Fatalf("MetricName(%d, %q) = %q: %v", index, suffix, got, msgs)
 		}
 	})

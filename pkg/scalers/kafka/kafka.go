@@ -164,7 +164,7 @@ func validate(cfg scalers.Config, p *params) ([]int, string, error) {
 	if p.Version != "" && !validVersion(p.Version) {
 		return nil, "", scalers.ParamErrorf(cfg, "version", "want a Kafka version such as 2.8.0 or 1.0.0, got %q", p.Version)
 	}
-	if err := p.unsupported.check(cfg); err != nil {
+	if err := p.check(cfg); err != nil {
 		return nil, "", err
 	}
 	switch p.SASL {

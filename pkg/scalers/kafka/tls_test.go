@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"errors"
 	"math/big"
 	"net"
 	"strings"
@@ -130,7 +131,7 @@ func TestDecryptPKCS8WrongPassword(t *testing.T) {
 		t.Fatal(err)
 	}
 	keyPEM := pem.EncodeToMemory(&pem.Block{Type: "ENCRYPTED PRIVATE KEY", Bytes: der})
-	if _, err := decryptKey(keyPEM, "wrong-hunter2"); err != errBadKeyPassword {
+	if _, err := decryptKey(keyPEM, "wrong-hunter2"); !errors.Is(err, errBadKeyPassword) {
 		t.Fatalf("decryptKey(wrong password) error = %v, want errBadKeyPassword", err)
 	}
 	out, err := decryptKey(keyPEM, "right")
