@@ -53,6 +53,8 @@ func TestParityConfig(t *testing.T) {
 		{"apiKey in metadata", "accepted (order triggerMetadata;authParams)", []string{"authModes", "apiKey", "apiKey", "k"}, nil, "", "apiKey is written in plain metadata"},
 		{"trailing newline in a Secret", "trimmed", []string{"authModes", "basic\n"}, map[string]string{"username": "u\n", "password": "p\n"}, "", ""},
 		{"unknown key", "ignored (logged when KEDA_CHECK_UNEXPECTED_SCALERS_PARAMS)", []string{"valueLocaton", "x"}, nil, "", `"valueLocaton" is not a parameter`},
+		{"prometheus format, != matcher", "parsed, but compared as = (KEDA's selector ignores the match type); refused here (Differences)",
+			[]string{"format", "prometheus", "valueLocation", `jobs{queue!="a"}`}, nil, `parameter "valueLocation"`, ""},
 		{"targetValue missing", "error (#trigger-specification)", []string{"targetValue", ""}, nil, `parameter "targetValue": required`, ""},
 	}
 	r := scalers.NewRegistry()
