@@ -36,13 +36,14 @@ import (
 // Every value is trimmed of leading and trailing white space first, whatever
 // its source (KEDA does the same, so a Secret written with a trailing
 // newline works); a value that is empty after trimming counts as not set.
-// The name a `<name>FromEnv` gives is trimmed too. Field kinds: string, bool (as
-// strconv.ParseBool), int, int32, int64, float64 (finite), time.Duration (as
-// KEDA: a Go duration such as "30s", or a whole number of milliseconds; not
-// negative) and []string (a comma list,
-// elements trimmed, empty ones dropped). Fields without a param tag are left
-// alone, except embedded structs, whose fields are decoded as if they were
-// the outer struct's (so that parameter groups can be shared).
+// The name a `<name>FromEnv` gives is trimmed too.
+//
+// Field kinds: string, bool (as strconv.ParseBool), int, int32, int64,
+// float64 (finite), time.Duration (as KEDA: a Go duration such as "30s", or
+// a whole number of milliseconds; not negative) and []string (a comma
+// list, elements trimmed, empty ones dropped). Fields without a param tag
+// are left alone, except embedded structs, whose fields are decoded as if
+// they were the outer struct's (so that parameter groups can be shared).
 //
 // When the trigger is built through Registry.Build, the declared names are
 // recorded, and metadata keys that no declaration reads become a status
