@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Decode fills the struct that out points to from the trigger's parameters.
@@ -252,6 +253,13 @@ func parseParamTag(tag string, field reflect.StructField) (*paramSpec, error) {
 	}
 	if err := checkKind(field.Type, p.enum != nil); err != nil {
 		return nil, err
+	}
+	if p.hasDefault && field.Type == durationType {
+		// Defaults were seconds before durations followed KEDA; a bare
+		// number would now silently mean milliseconds.
+		if _, err := time.ParseDuration(p.def); err != nil {
+			return nil, fmt.Errorf("default %q: write a duration default with its unit, such as 30s", p.def)
+		}
 	}
 	if p.hasDefault {
 		if err := setValue(reflect.New(field.Type).Elem(), p.def, p.enum); err != nil {

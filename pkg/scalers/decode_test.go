@@ -223,6 +223,9 @@ func TestDecodeBadDeclarations(t *testing.T) {
 		{"bad default", &struct {
 			A int `param:"a,default=x"`
 		}{}, `default "x"`},
+		{"duration default without unit", &struct {
+			A time.Duration `param:"a,default=30"`
+		}{}, "with its unit"},
 		{"empty name", &struct {
 			A int `param:",required"`
 		}{}, "without a name"},
