@@ -70,28 +70,11 @@ func (a *Auth) Has(mode string) bool { return slices.Contains(a.Modes, mode) }
 // authentication. Errors are *scalers.ParamError naming the parameter and
 // never hold a credential.
 func ResolveAuth(cfg scalers.Config, p *AuthParams) (*Auth, error) {
-	modes := p.Modes
-	if len(modes) == 0 {
-		modes = p.ModeAlias
+	modes, err := enabledModes(cfg, p)
+	if err != nil {
+		return nil, err
 	}
-	a := &Auth{Header: http.Header{}, Query: url.Values{}}
-	for _, m := range modes {
-		if m != "none" && !slices.Contains(a.Modes, m) {
-			a.Modes = append(a.Modes, m)
-		}
-	}
-	if slices.Contains(modes, "none") && len(a.Modes) > 0 {
-		return nil, scalers.ParamErrorf(cfg, "authModes", "none cannot be combined with other modes")
-	}
-	exclusive := 0
-	for _, m := range []string{"basic", "bearer", "oauth"} {
-		if a.Has(m) {
-			exclusive++
-		}
-	}
-	if exclusive > 1 {
-		return nil, scalers.ParamErrorf(cfg, "authModes", "basic, bearer and oauth all set the Authorization header; choose one")
-	}
+	a := &Auth{Modes: modes, Header: http.Header{}, Query: url.Values{}}
 	token := p.BearerToken
 	if token == "" {
 		token = p.Token
@@ -100,27 +83,8 @@ func ResolveAuth(cfg scalers.Config, p *AuthParams) (*Auth, error) {
 	if len(scopes) == 0 {
 		scopes = p.ScopeAlias
 	}
-	need := []struct {
-		mode, name, v string
-	}{
-		{"basic", "username", p.Username},
-		{"bearer", "bearerToken", token},
-		{"tls", "cert", p.Cert},
-		{"tls", "key", p.Key},
-		{"custom", "customAuthHeader", p.CustomAuthHeader},
-		{"custom", "customAuthValue", p.CustomAuthValue},
-		{"oauth", "oauthTokenURI", p.OAuthTokenURI},
-		{"oauth", "clientID", p.ClientID},
-		{"apiKey", "apiKey", p.APIKey},
-	}
-	for _, n := range need {
-		if a.Has(n.mode) && n.v == "" {
-			where := "TriggerAuthentication or " + n.name + "FromEnv"
-			if n.name == "oauthTokenURI" {
-				where = "TriggerAuthentication"
-			}
-			return nil, scalers.ParamErrorf(cfg, n.name, "%w for authModes %s (from %s)", scalers.ErrMissingParam, n.mode, where)
-		}
+	if err := a.checkCredentials(cfg, p, token); err != nil {
+		return nil, err
 	}
 	var warnings []string
 	if cfg.Metadata["apiKey"] != "" {
@@ -162,6 +126,63 @@ func ResolveAuth(cfg scalers.Config, p *AuthParams) (*Auth, error) {
 	}
 	a.Warning = strings.Join(warnings, "; ")
 	return a, nil
+}
+
+// enabledModes returns the modes of authModes (else authMode), without
+// none and duplicates, and checks that basic, bearer and oauth exclude each
+// other.
+func enabledModes(cfg scalers.Config, p *AuthParams) ([]string, error) {
+	given := p.Modes
+	if len(given) == 0 {
+		given = p.ModeAlias
+	}
+	var modes []string
+	for _, m := range given {
+		if m != "none" && !slices.Contains(modes, m) {
+			modes = append(modes, m)
+		}
+	}
+	if slices.Contains(given, "none") && len(modes) > 0 {
+		return nil, scalers.ParamErrorf(cfg, "authModes", "none cannot be combined with other modes")
+	}
+	exclusive := 0
+	for _, m := range []string{"basic", "bearer", "oauth"} {
+		if slices.Contains(modes, m) {
+			exclusive++
+		}
+	}
+	if exclusive > 1 {
+		return nil, scalers.ParamErrorf(cfg, "authModes", "basic, bearer and oauth all set the Authorization header; choose one")
+	}
+	return modes, nil
+}
+
+// checkCredentials reports the first credential an enabled mode needs and
+// lacks, as KEDA's validation does.
+func (a *Auth) checkCredentials(cfg scalers.Config, p *AuthParams, token string) error {
+	need := []struct {
+		mode, name, v string
+	}{
+		{"basic", "username", p.Username},
+		{"bearer", "bearerToken", token},
+		{"tls", "cert", p.Cert},
+		{"tls", "key", p.Key},
+		{"custom", "customAuthHeader", p.CustomAuthHeader},
+		{"custom", "customAuthValue", p.CustomAuthValue},
+		{"oauth", "oauthTokenURI", p.OAuthTokenURI},
+		{"oauth", "clientID", p.ClientID},
+		{"apiKey", "apiKey", p.APIKey},
+	}
+	for _, n := range need {
+		if a.Has(n.mode) && n.v == "" {
+			where := "TriggerAuthentication or " + n.name + "FromEnv"
+			if n.name == "oauthTokenURI" {
+				where = "TriggerAuthentication"
+			}
+			return scalers.ParamErrorf(cfg, n.name, "%w for authModes %s (from %s)", scalers.ErrMissingParam, n.mode, where)
+		}
+	}
+	return nil
 }
 
 // oauth sets up the client-credentials flow (RFC 6749 section 4.4), as
