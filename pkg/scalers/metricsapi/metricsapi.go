@@ -11,8 +11,9 @@
 //     queue_depth{queue="a"}, which must select exactly one series. For
 //     summaries and histograms select <name>_count or <name>_sum.
 //   - targetValue (required, > 0), activationTargetValue (default 0).
-//   - format: json (default) or prometheus (text exposition format). KEDA's
-//     xml and yaml are refused with a clear error (not supported yet).
+//   - format: json (default), yaml (converted to JSON, then read like json)
+//     or prometheus (text exposition format). KEDA's xml is refused with a
+//     clear error: it cannot read any document in KEDA either.
 //   - unsafeSsl: skip server certificate verification (default false).
 //   - timeout: per-request timeout, a Go duration ("30s") or milliseconds
 //     (default 3s, KEDA's global default).
@@ -126,8 +127,10 @@ func validate(cfg scalers.Config, p *params) (*url.URL, error) {
 	if p.ActivationTarget < 0 {
 		return nil, scalers.ParamErrorf(cfg, "activationTargetValue", "want a number of at least 0, got %v", p.ActivationTarget)
 	}
-	if p.Format == "xml" || p.Format == "yaml" {
-		return nil, scalers.ParamErrorf(cfg, "format", "%s is not supported by sluice yet (supported: json, prometheus)", p.Format)
+	if p.Format == "xml" {
+		// KEDA's xml decodes into a map, which encoding/xml refuses, so no
+		// document ever yields a value there; refuse it up front.
+		return nil, scalers.ParamErrorf(cfg, "format", "xml is not supported (KEDA's xml format cannot read any document); use json, yaml or prometheus")
 	}
 	if p.Aggregate {
 		return nil, scalers.ParamErrorf(cfg, "aggregateFromKubeServiceEndpoints", "is not supported by sluice (it polls the url as given); point url at one endpoint or an aggregating service")

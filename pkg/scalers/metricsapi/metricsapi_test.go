@@ -37,7 +37,7 @@ func TestNewValidation(t *testing.T) {
 		{name: "zero target", meta: baseMeta("targetValue", "0"), wantErr: `parameter "targetValue": want a number greater than 0`},
 		{name: "bad target", meta: baseMeta("targetValue", "abc"), wantErr: `parameter "targetValue": want a number, got "abc"`},
 		{name: "negative activation", meta: baseMeta("activationTargetValue", "-1"), wantErr: `parameter "activationTargetValue"`},
-		{name: "xml format", meta: baseMeta("format", "xml"), wantErr: `parameter "format": xml is not supported by sluice yet`},
+		{name: "xml format", meta: baseMeta("format", "xml"), wantErr: `parameter "format": xml is not supported`},
 		{name: "bad selector", meta: baseMeta("format", "prometheus", "valueLocation", "a.b"), wantErr: `parameter "valueLocation"`},
 		{name: "bad auth mode", meta: baseMeta("authMode", "digest"), wantErr: `parameter "authMode": want one of none, apiKey, basic, bearer, custom, oauth, tls`},
 		{name: "basic without username", meta: baseMeta("authMode", "basic"), wantErr: `parameter "username": required but not set for authModes basic`, missing: true},

@@ -35,8 +35,8 @@ func TestParityConfig(t *testing.T) {
 		{"timeout in milliseconds", "accepted (#trigger-specification: timeout)", []string{"timeout", "1500"}, nil, "", ""},
 		{"timeout not a duration", "error (#trigger-specification: timeout)", []string{"timeout", "a"}, nil, `parameter "timeout": want a duration`, ""},
 		{"timeout negative", "error (#trigger-specification: timeout)", []string{"timeout", "-1s"}, nil, `parameter "timeout"`, ""},
-		{"format xml", "supported; not in Sluice (Differences)", []string{"format", "xml"}, nil, "xml is not supported by sluice yet", ""},
-		{"format yaml", "supported; not in Sluice (Differences)", []string{"format", "yaml"}, nil, "yaml is not supported by sluice yet", ""},
+		{"format xml", "accepted, but every poll fails: encoding/xml cannot decode into KEDA's map (Differences)", []string{"format", "xml"}, nil, "xml is not supported", ""},
+		{"format yaml", "accepted (#trigger-specification: format)", []string{"format", "yaml"}, nil, "", ""},
 		{"format csv", "error: one of json, prometheus, xml, yaml (#trigger-specification: format)", []string{"format", "csv"}, nil, `parameter "format"`, ""},
 		{"aggregateFromKubeServiceEndpoints", "supported; not in Sluice (Differences)", []string{"aggregateFromKubeServiceEndpoints", "true"}, nil, "is not supported by sluice", ""},
 		{"aggregationType bad", "error: average, sum, max or min (#trigger-specification)", []string{"aggregationType", "median"}, nil, `parameter "aggregationType"`, ""},
@@ -186,5 +186,49 @@ func TestParityTimeout(t *testing.T) {
 	}
 	if d := time.Since(start); d > 20*time.Second {
 		t.Fatalf("Poll() took %v: the 50ms timeout was not applied", d)
+	}
+}
+
+// TestParityYAML polls KEDA's format yaml: a dot path of keys and list
+// indices into a YAML document; strings are read as quantities.
+func TestParityYAML(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.Contains(r.Header.Get("Accept"), "yaml") {
+			w.WriteHeader(http.StatusNotAcceptable)
+			return
+		}
+		_, _ = fmt.Fprint(w, "queues:\n  - name: a\n    depth: 3\n  - name: b\n    depth: \"2k\"\ntotal: 7.5\n")
+	}))
+	defer srv.Close()
+	tests := []struct {
+		loc     string
+		want    float64
+		wantErr string
+	}{
+		{"total", 7.5, ""},
+		{"queues.0.depth", 3, ""},
+		{"queues.1.depth", 2000, ""},
+		{"queues.2.depth", 0, "not found"},
+		{"queues", 0, "want a number, got an array"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.loc, func(t *testing.T) {
+			tr, err := newTrigger(t, nil, baseMeta("url", srv.URL, "format", "yaml", "valueLocation", tt.loc), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			v, err := tr.Source.Poll(ctx)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("Poll() = %v, %v; want error %q", v, err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || v != tt.want {
+				t.Fatalf("Poll() = %v, %v; want %v", v, err, tt.want)
+			}
+		})
 	}
 }

@@ -37,9 +37,12 @@ var _ scalers.Source = (*source)(nil)
 
 func newSource(client *http.Client, u *url.URL, p *params, a *httpclient.Auth, sel *selector) *source {
 	s := &source{client: client, header: a.Header.Clone(), format: p.Format, loc: p.ValueLocation, sel: sel, timeout: p.Timeout}
-	if p.Format == "prometheus" {
+	switch p.Format {
+	case "prometheus":
 		s.header.Set("Accept", "text/plain;version=0.0.4;q=1,*/*;q=0.1")
-	} else {
+	case "yaml":
+		s.header.Set("Accept", "application/yaml,*/*;q=0.1")
+	default:
 		s.header.Set("Accept", "application/json")
 	}
 	s.secrets = append(s.secrets, a.Secrets...)
@@ -89,8 +92,11 @@ func (s *source) Poll(ctx context.Context) (float64, error) {
 	if len(body) > MaxResponseBytes {
 		return 0, fmt.Errorf("read response: larger than %d bytes", MaxResponseBytes)
 	}
-	if s.format == "prometheus" {
+	switch s.format {
+	case "prometheus":
 		return prometheusValue(body, s.sel)
+	case "yaml":
+		return yamlValue(body, s.loc)
 	}
 	return jsonValue(body, s.loc)
 }
