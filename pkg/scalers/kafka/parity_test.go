@@ -187,3 +187,22 @@ func TestParityPartitions(t *testing.T) {
 		}
 	})
 }
+
+// FuzzNew builds kafka triggers from arbitrary metadata and key material:
+// no input may panic, and no password may appear in an error.
+func FuzzNew(f *testing.F) {
+	f.Add("2.8.0", "1,2-3", "true", "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n", "hunter2pw")
+	f.Add("0.10.2.1", "", "false", "-----BEGIN EC PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n\nAAAA\n-----END EC PRIVATE KEY-----\n", "secretpw")
+	f.Add("x", "9-1", "maybe", "not pem", "")
+	f.Fuzz(func(t *testing.T, version, limit, even, key, password string) {
+		_, err := New(nil)(scalers.Config{Type: Type,
+			Metadata: map[string]string{"bootstrapServers": "127.0.0.1:1", "consumerGroup": "g", "topic": "t",
+				"version": version, "partitionLimitation": limit, "ensureEvenDistributionOfPartitions": even},
+			AuthParams: map[string]string{"tls": "enable", "cert": "c", "key": key, "keyPassword": password},
+		})
+		if err != nil && len(strings.TrimSpace(password)) > 4 && strings.Contains(err.Error(), strings.TrimSpace(password)) &&
+			!strings.Contains(version+limit+even+key, strings.TrimSpace(password)) {
+			t.Fatalf("error %q reveals the key password", err)
+		}
+	})
+}
