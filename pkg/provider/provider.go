@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -119,7 +120,7 @@ func (p *Provider) GetExternalMetric(ctx context.Context, namespace string, sel 
 	if !ok {
 		return nil, notFound(info.Metric, key)
 	}
-	ts := st.Trigger(info.Metric)
+	ts := trigger(&st, info.Metric)
 	if ts == nil {
 		return nil, notFound(info.Metric, key)
 	}
@@ -132,12 +133,30 @@ func (p *Provider) GetExternalMetric(ctx context.Context, namespace string, sel 
 	now := p.opts.Clock.Now()
 	switch {
 	case ts.Fresh(now):
-		return newList(info.Metric, ts.Value, ts.LastSuccess), nil
+		return newList(ts.MetricName, ts.Value, ts.LastSuccess), nil
 	case st.FallbackDue(ts, now):
-		return newList(info.Metric, float64(st.Fallback.Replicas)*ts.Target, now), nil
+		return newList(ts.MetricName, float64(st.Fallback.Replicas)*ts.Target, now), nil
 	default:
 		return nil, failing(info.Metric, key, ts)
 	}
+}
+
+// trigger returns the trigger of st named metric, compared without regard
+// to case as KEDA compares it: client-go lower-cases the resource segment of
+// a request path, so the HPA asks for "s0-kafka-orders_eu" when the metric
+// (KEDA's name, which keeps case) is "s0-kafka-Orders_EU". Names within one
+// object differ in their "s<index>-" prefix, so the match is unambiguous;
+// an exact match is tried first all the same.
+func trigger(st *poll.ObjectState, metric string) *poll.TriggerState {
+	if ts := st.Trigger(metric); ts != nil {
+		return ts
+	}
+	for i := range st.Triggers {
+		if strings.EqualFold(st.Triggers[i].MetricName, metric) {
+			return &st.Triggers[i]
+		}
+	}
+	return nil
 }
 
 // waitFirstPoll waits for the first poll of a trigger, bounded by ctx and
@@ -154,7 +173,7 @@ func (p *Provider) waitFirstPoll(ctx context.Context, key poll.Key, metric strin
 	if !ok {
 		return st, nil, notFound(metric, key)
 	}
-	ts := st.Trigger(metric)
+	ts := trigger(&st, metric)
 	switch {
 	case ts == nil:
 		return st, nil, notFound(metric, key)

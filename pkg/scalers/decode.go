@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Decode fills the struct that out points to from the trigger's parameters.
@@ -16,7 +17,7 @@ import (
 //	Target    float64       `param:"targetValue,default=5"`
 //	Mode      string        `param:"authMode,default=none,enum=none|basic|bearer"`
 //	Password  string        `param:"password,from=auth|env"`
-//	Interval  time.Duration `param:"interval,default=30"`
+//	Timeout   time.Duration `param:"timeout,default=3s"`
 //
 // The tag is the parameter's name followed by comma-separated options:
 //
@@ -33,11 +34,21 @@ import (
 //     Secrets are declared from=auth|env so that plain metadata cannot set
 //     them.
 //
-// An empty value counts as not set. Field kinds: string, bool (as
-// strconv.ParseBool), int, int32, int64, float64 (finite), time.Duration (a
-// non-negative number of seconds, as KEDA) and []string (a comma list,
-// elements trimmed, empty ones dropped). Fields without a param tag are left
-// alone.
+// Every value is trimmed of leading and trailing white space first, whatever
+// its source (KEDA does the same, so a Secret written with a trailing
+// newline works); a value that is empty after trimming counts as not set.
+// The name a `<name>FromEnv` gives is trimmed too.
+//
+// Field kinds: string, bool (as strconv.ParseBool), int, int32, int64,
+// float64 (finite), time.Duration (as KEDA: a Go duration such as "30s", or
+// a whole number of milliseconds; not negative) and []string (a comma
+// list, elements trimmed, empty ones dropped). Fields without a param tag
+// are left alone, except embedded structs, whose fields are decoded as if
+// they were the outer struct's (so that parameter groups can be shared).
+//
+// When the trigger is built through Registry.Build, the declared names are
+// recorded, and metadata keys that no declaration reads become a status
+// warning (Trigger.Warning): nothing a user writes is dropped silently.
 //
 // Errors name the trigger (see TriggerLabel), the parameter and what was
 // expected. A value that came from auth or env is never shown: those are
@@ -50,22 +61,54 @@ func Decode(cfg Config, out any) error {
 	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Struct {
 		return fmt.Errorf("decode %s: want a non-nil pointer to a struct, got %T", TriggerLabel(cfg), out)
 	}
-	st := rv.Elem()
-	for i := range st.NumField() {
-		f := st.Type().Field(i)
-		tag, ok := f.Tag.Lookup("param")
-		if !ok {
-			continue
-		}
-		spec, err := parseParamTag(tag, f)
-		if err != nil {
-			return fmt.Errorf("decode %s: field %s: %w", TriggerLabel(cfg), f.Name, err)
-		}
-		if err := spec.decode(cfg, st.Field(i)); err != nil {
+	fields, err := paramFields(rv.Elem(), nil)
+	if err != nil {
+		return fmt.Errorf("decode %s: %w", TriggerLabel(cfg), err)
+	}
+	specs := make([]*paramSpec, len(fields))
+	for i, f := range fields {
+		specs[i] = f.spec
+	}
+	cfg.known.add(specs)
+	for _, f := range fields {
+		if err := f.spec.decode(cfg, f.value); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// paramField is one tagged field and its parsed tag.
+type paramField struct {
+	spec  *paramSpec
+	value reflect.Value
+}
+
+// paramFields returns the tagged fields of the struct st, descending into
+// embedded structs without a tag, appended to out.
+func paramFields(st reflect.Value, out []paramField) ([]paramField, error) {
+	for i := range st.NumField() {
+		f := st.Type().Field(i)
+		tag, ok := f.Tag.Lookup("param")
+		if !ok {
+			if f.Anonymous && f.Type.Kind() == reflect.Struct {
+				var err error
+				if out, err = paramFields(st.Field(i), out); err != nil {
+					return nil, err
+				}
+			}
+			continue
+		}
+		spec, err := parseParamTag(tag, f)
+		if err != nil {
+			return nil, fmt.Errorf("field %s: %w", f.Name, err)
+		}
+		if !st.Field(i).CanSet() {
+			return nil, fmt.Errorf("field %s: cannot be set", f.Name)
+		}
+		out = append(out, paramField{spec: spec, value: st.Field(i)})
+	}
+	return out, nil
 }
 
 // source is where a parameter's value may come from.
@@ -136,7 +179,7 @@ func (p *paramSpec) lookup(cfg Config) (string, source, bool, error) {
 			v = cfg.AuthParams[p.name]
 		case fromEnv:
 			key := p.name + "FromEnv"
-			name := cfg.Metadata[key]
+			name := strings.TrimSpace(cfg.Metadata[key])
 			if name == "" {
 				continue
 			}
@@ -146,7 +189,7 @@ func (p *paramSpec) lookup(cfg Config) (string, source, bool, error) {
 			}
 			v = val
 		}
-		if v != "" {
+		if v = strings.TrimSpace(v); v != "" {
 			return v, s, true, nil
 		}
 	}
@@ -210,6 +253,13 @@ func parseParamTag(tag string, field reflect.StructField) (*paramSpec, error) {
 	}
 	if err := checkKind(field.Type, p.enum != nil); err != nil {
 		return nil, err
+	}
+	if p.hasDefault && field.Type == durationType {
+		// Defaults were seconds before durations followed KEDA; a bare
+		// number would now silently mean milliseconds.
+		if _, err := time.ParseDuration(p.def); err != nil {
+			return nil, fmt.Errorf("default %q: write a duration default with its unit, such as 30s", p.def)
+		}
 	}
 	if p.hasDefault {
 		if err := setValue(reflect.New(field.Type).Elem(), p.def, p.enum); err != nil {

@@ -17,7 +17,7 @@ type testParams struct {
 	Big      int64         `param:"big"`
 	N        int           `param:"n"`
 	Flag     bool          `param:"flag"`
-	Interval time.Duration `param:"interval,default=30"`
+	Interval time.Duration `param:"interval,default=30s"`
 	Topics   []string      `param:"topics,enum=a|b|c"`
 	Ignored  string
 }
@@ -39,7 +39,7 @@ func TestDecode(t *testing.T) {
 			name: "every kind",
 			cfg: Config{Metadata: map[string]string{
 				"queueName": "q", "targetValue": "2.5", "authMode": "basic", "count": "-3",
-				"big": "9000000000", "n": "7", "flag": "true", "interval": "1.5", "topics": " a, ,c ,",
+				"big": "9000000000", "n": "7", "flag": "true", "interval": "1500", "topics": " a, ,c ,",
 			}},
 			want: testParams{Queue: "q", Target: 2.5, Mode: "basic", Count: -3, Big: 9000000000,
 				N: 7, Flag: true, Interval: 1500 * time.Millisecond, Topics: []string{"a", "c"}},
@@ -69,6 +69,30 @@ func TestDecode(t *testing.T) {
 				AuthParams: map[string]string{"password": "auth-pw"},
 			},
 			want: testParams{Queue: "q", Target: 5, Mode: "none", Password: "auth-pw", Interval: 30 * time.Second},
+		},
+		{
+			// KEDA trims every value, wherever it comes from: a Secret
+			// made with echo ends in a newline.
+			name: "white space trimmed from every source",
+			cfg: Config{
+				Metadata:   map[string]string{"queueName": " q\t", "authMode": "basic\n", "passwordFromEnv": " PW ", "count": " 3 "},
+				Env:        map[string]string{"PW": "s3cret\n"},
+				AuthParams: map[string]string{"targetValue": "2\r\n"},
+			},
+			want: testParams{Queue: "q", Target: 2, Mode: "basic", Password: "s3cret", Count: 3, Interval: 30 * time.Second},
+		},
+		{
+			name: "blank metadata falls through to auth",
+			cfg: Config{
+				Metadata:   map[string]string{"queueName": "  "},
+				AuthParams: map[string]string{"queueName": "\nfrom-auth\n"},
+			},
+			want: testParams{Queue: "from-auth", Target: 5, Mode: "none", Interval: 30 * time.Second},
+		},
+		{
+			name:    "blank required is missing",
+			cfg:     Config{Type: "t", Metadata: map[string]string{"queueName": " \n "}},
+			wantErr: `parameter "queueName": required but not set`,
 		},
 		{
 			name:    "missing required",
@@ -121,7 +145,17 @@ func TestDecode(t *testing.T) {
 		{
 			name:    "negative duration",
 			cfg:     Config{Type: "t", Metadata: map[string]string{"queueName": "q", "interval": "-1"}},
-			wantErr: `parameter "interval": want a non-negative number of seconds, got "-1"`,
+			wantErr: `parameter "interval": want a duration that is not negative, got "-1"`,
+		},
+		{
+			name: "Go duration",
+			cfg:  Config{Metadata: map[string]string{"queueName": "q", "interval": "1m30s"}},
+			want: testParams{Queue: "q", Target: 5, Mode: "none", Interval: 90 * time.Second},
+		},
+		{
+			name:    "fractional milliseconds",
+			cfg:     Config{Type: "t", Metadata: map[string]string{"queueName": "q", "interval": "1.5"}},
+			wantErr: `parameter "interval": want a duration such as "30s" or a whole number of milliseconds, got "1.5"`,
 		},
 		{
 			name:    "bad bool",
@@ -189,6 +223,9 @@ func TestDecodeBadDeclarations(t *testing.T) {
 		{"bad default", &struct {
 			A int `param:"a,default=x"`
 		}{}, `default "x"`},
+		{"duration default without unit", &struct {
+			A time.Duration `param:"a,default=30"`
+		}{}, "with its unit"},
 		{"empty name", &struct {
 			A int `param:",required"`
 		}{}, "without a name"},

@@ -50,11 +50,11 @@ func checkKind(t reflect.Type, withEnum bool) error {
 // does not parse or is outside enum yields a *convError.
 func setValue(v reflect.Value, raw string, enum []string) error {
 	if v.Type() == durationType {
-		f, err := strconv.ParseFloat(strings.TrimSpace(raw), 64)
-		if err != nil || math.IsNaN(f) || f < 0 || f > math.MaxInt64/float64(time.Second) {
-			return &convError{want: "a non-negative number of seconds", got: raw}
+		d, err := parseDuration(raw)
+		if err != nil {
+			return err
 		}
-		v.SetInt(int64(f * float64(time.Second)))
+		v.SetInt(int64(d))
 		return nil
 	}
 	switch v.Kind() {
@@ -97,6 +97,25 @@ func setValue(v reflect.Value, raw string, enum []string) error {
 		return fmt.Errorf("unsupported field type %s", v.Type())
 	}
 	return nil
+}
+
+// parseDuration reads a duration as KEDA does: a Go duration ("30s",
+// "1m30s") or else a whole number of milliseconds ("3000"). Negative
+// durations are refused.
+func parseDuration(raw string) (time.Duration, error) {
+	s := strings.TrimSpace(raw)
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		ms, perr := strconv.ParseInt(s, 10, 64)
+		if perr != nil || ms > math.MaxInt64/int64(time.Millisecond) || ms < math.MinInt64/int64(time.Millisecond) {
+			return 0, &convError{want: `a duration such as "30s" or a whole number of milliseconds`, got: raw}
+		}
+		d = time.Duration(ms) * time.Millisecond
+	}
+	if d < 0 {
+		return 0, &convError{want: "a duration that is not negative", got: raw}
+	}
+	return d, nil
 }
 
 // checkEnum reports a *convError when enum is set and s is not in it.

@@ -38,7 +38,8 @@ func (r *Registry) Register(name string, c Constructor) error {
 }
 
 // Build returns the Trigger built by the constructor registered for
-// cfg.Type. An unknown type yields an error naming the trigger, the type and
+// cfg.Type. Metadata keys that no parameter the constructor decoded (see
+// Decode) reads are added to the trigger's Warning. An unknown type yields an error naming the trigger, the type and
 // every known type. A constructor's error is returned unchanged: by the
 // Constructor contract it already names the trigger and the parameter.
 func (r *Registry) Build(cfg Config) (*Trigger, error) {
@@ -47,12 +48,19 @@ func (r *Registry) Build(cfg Config) (*Trigger, error) {
 		return nil, fmt.Errorf("%s: unknown trigger type %q (known types: %s)",
 			TriggerLabel(cfg), cfg.Type, strings.Join(r.Types(), ", "))
 	}
+	cfg.known = newKnownParams()
 	t, err := c(cfg)
 	if err != nil {
 		return nil, err
 	}
 	if t == nil {
 		return nil, fmt.Errorf("%s: constructor returned no trigger", TriggerLabel(cfg))
+	}
+	if w := cfg.known.unknownWarning(cfg); w != "" {
+		if t.Warning != "" {
+			w = t.Warning + "; " + w
+		}
+		t.Warning = w
 	}
 	return t, nil
 }

@@ -74,6 +74,9 @@ type Config struct {
 	Env map[string]string
 	// Logger is named for the trigger type; it must never be given secrets.
 	Logger *zap.Logger
+
+	// known, set by Registry.Build, records what Decode declares.
+	known *knownParams
 }
 
 // Constructor builds a Trigger from its configuration. It validates every

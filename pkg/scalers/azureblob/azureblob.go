@@ -14,17 +14,23 @@
 //     the prefix (a hierarchy listing with the delimiter; virtual
 //     directories are not counted); true counts every blob under it.
 //   - globPattern: count only blobs whose full name matches the pattern
-//     (see compileGlob; KEDA's syntax), over a flat listing of the prefix.
-//   - connection, accountName, cloud, endpointSuffix: as for azure-queue.
+//     (see compileGlob: KEDA's library and rules), over a flat listing of
+//     the prefix.
+//   - connection, accountName, cloud, endpointSuffix: as for azure-queue,
+//     except that connection is looked up in KEDA's order for this trigger:
+//     TriggerAuthentication, connectionFromEnv, then inline metadata.
 //
 // Every page of the listing is read, so containers of any size count
 // right. The metric name suffix is "azure-blob-<blobContainerName>".
 package azureblob
 
 import (
-	"regexp"
+	"errors"
+	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/gobwas/glob"
 
 	"github.com/sluice-dev/sluice/pkg/scalers"
 	"github.com/sluice-dev/sluice/pkg/scalers/internal/azstorage"
@@ -42,7 +48,7 @@ type params struct {
 	Delimiter      string `param:"blobDelimiter,default=/,from=metadata"`
 	Recursive      bool   `param:"recursive,default=false,from=metadata"`
 	Glob           string `param:"globPattern,from=metadata"`
-	Connection     string `param:"connection,from=auth|env"`
+	Connection     string `param:"connection,from=auth|env|metadata"`
 	AccountName    string `param:"accountName,from=metadata|env"`
 	Cloud          string `param:"cloud,default=AzurePublicCloud,from=metadata"`
 	EndpointSuffix string `param:"endpointSuffix,from=metadata"`
@@ -94,8 +100,8 @@ func build(cfg scalers.Config, cache *ClientCache) (*scalers.Trigger, error) {
 // listing is what one poll lists and counts.
 type listing struct {
 	prefix    string
-	delimiter string         // "" for a flat listing
-	glob      *regexp.Regexp // nil counts every blob listed
+	delimiter string   // "" for a flat listing
+	glob      *matcher // nil counts every blob listed
 }
 
 // validate checks what Decode cannot and returns the listing.
@@ -120,11 +126,11 @@ func validate(cfg scalers.Config, p *params) (listing, error) {
 		return listing{}, scalers.ParamErrorf(cfg, "globPattern", "want at most 1024 characters, got %d", len(p.Glob))
 	}
 	if p.Glob != "" {
-		re, err := compileGlob(p.Glob)
+		g, err := compileGlob(p.Glob)
 		if err != nil {
 			return listing{}, scalers.ParamErrorf(cfg, "globPattern", "%v", err)
 		}
-		l.glob = re
+		l.glob = g
 		return l, nil
 	}
 	if !p.Recursive {
@@ -140,4 +146,51 @@ func key(t *azstorage.Target, p *params, l listing) string {
 		Type, t.Endpoint, p.Container, "prefix=" + strconv.Quote(l.prefix),
 		"delimiter=" + strconv.Quote(l.delimiter), "glob=" + strconv.Quote(p.Glob), t.CredentialHash(),
 	}, " ")
+}
+
+// matcher is a compiled globPattern.
+type matcher struct {
+	pattern string
+	g       glob.Glob
+}
+
+// match reports whether name matches. github.com/gobwas/glob panics on a
+// few malformed patterns (an unclosed "{" after a literal, such as "0{");
+// that is an error here, never a crash.
+func (m *matcher) match(name string) (ok bool, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			ok, err = false, fmt.Errorf("globPattern %q cannot be matched (malformed pattern)", m.pattern)
+		}
+	}()
+	return m.g.Match(name), nil
+}
+
+// compileGlob compiles a globPattern as KEDA does: with
+// github.com/gobwas/glob and no separators (so * matches "/" too), after
+// stripping one leading "/" (blob names never start with one, so
+// "/dir/*.json" means "dir/*.json"). Patterns the library cannot compile,
+// or that make it panic when matching a probe, are errors.
+func compileGlob(pattern string) (m *matcher, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			m, err = nil, errors.New("malformed pattern")
+		}
+	}()
+	trimmed := strings.TrimPrefix(pattern, "/")
+	g, err := glob.Compile(trimmed)
+	if err != nil {
+		return nil, fmt.Errorf("invalid glob pattern: %w", err)
+	}
+	m = &matcher{pattern: pattern, g: g}
+	probes := []string{"a", "a/b.c"}
+	for i := range min(len(trimmed), 256) + 1 { // the panics seen hit names shorter than the pattern
+		probes = append(probes, trimmed[:i])
+	}
+	for _, probe := range probes {
+		if _, err := m.match(probe); err != nil {
+			return nil, errors.New("malformed pattern (check that every { and [ is closed)")
+		}
+	}
+	return m, nil
 }

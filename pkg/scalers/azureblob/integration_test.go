@@ -122,6 +122,8 @@ func TestAzuriteBlobCount(t *testing.T) {
 		{"glob one character", map[string]string{"globPattern": "in/?.csv"}, 2},
 		{"glob alternatives", map[string]string{"globPattern": "{a,b}.*"}, 2},
 		{"glob class", map[string]string{"globPattern": "in/[12].csv"}, 2},
+		// KEDA strips a leading "/": blob names never start with one.
+		{"glob with leading slash", map[string]string{"globPattern": "/in/*.csv"}, 4},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -19,19 +19,27 @@ var _ scalers.Source = (*source)(nil)
 // over every page. Errors are sanitized: they hold no key, SAS or URL.
 func (s *source) Poll(ctx context.Context) (float64, error) {
 	var n int64
+	var matchErr error
 	err := s.container.EachPage(ctx, s.listing.prefix, s.listing.delimiter, func(names []string) {
 		if s.listing.glob == nil {
 			n += int64(len(names))
 			return
 		}
 		for _, name := range names {
-			if s.listing.glob.MatchString(name) {
+			ok, err := s.listing.glob.match(name)
+			if err != nil && matchErr == nil {
+				matchErr = err
+			}
+			if ok {
 				n++
 			}
 		}
 	})
 	if err != nil {
 		return 0, err
+	}
+	if matchErr != nil {
+		return 0, matchErr
 	}
 	return float64(n), nil
 }

@@ -10,10 +10,10 @@
 //     count, which includes messages hidden by a receive; visibleonly peeks
 //     up to 32 messages and counts the visible ones, falling back to the
 //     approximate count when 32 are visible.
-//   - connection: a storage connection string, from TriggerAuthentication or
-//     connectionFromEnv only. Inline in metadata only
-//     UseDevelopmentStorage=true is accepted, which maps to the local
-//     emulator (Azurite) and sets a warning.
+//   - connection: a storage connection string, looked up as KEDA does:
+//     TriggerAuthentication, then inline metadata (with a warning when it
+//     holds a key), then connectionFromEnv. UseDevelopmentStorage=true maps
+//     to the local emulator (Azurite) and sets a warning.
 //   - accountName, cloud (AzurePublicCloud default, AzureUSGovernmentCloud,
 //     AzureChinaCloud, Private with endpointSuffix): identity-based access,
 //     validated but not yet able to poll (polls return
@@ -47,7 +47,7 @@ type params struct {
 	QueueLength      int64  `param:"queueLength,default=5,from=metadata"`
 	ActivationLength int64  `param:"activationQueueLength,default=0,from=metadata"`
 	Strategy         string `param:"queueLengthStrategy,default=all,enum=all|visibleonly,from=metadata"`
-	Connection       string `param:"connection,from=auth|env"`
+	Connection       string `param:"connection,from=auth|metadata|env"`
 	AccountName      string `param:"accountName,from=metadata|env"`
 	Cloud            string `param:"cloud,default=AzurePublicCloud,from=metadata"`
 	EndpointSuffix   string `param:"endpointSuffix,from=metadata"`

@@ -39,7 +39,7 @@ func TestDecode(t *testing.T) {
 		{name: "no connection", meta: map[string]string{"queueName": "jobs"}, wantParam: "connection", wantErr: "required but not set"},
 		{name: "connectionFromEnv unset", meta: map[string]string{"queueName": "jobs", "connectionFromEnv": "STORAGE"}, wantParam: "connection", wantErr: `"STORAGE"`},
 		{name: "connection invalid", meta: map[string]string{"queueName": "jobs"}, auth: map[string]string{"connection": "AccountName=acct"}, wantParam: "connection", wantErr: "neither AccountKey"},
-		{name: "connection inline", meta: map[string]string{"queueName": "jobs", "connection": testConn}, wantParam: "connection", wantErr: "refused"},
+		{name: "connection inline, not a connection string", meta: map[string]string{"queueName": "jobs", "connection": "AzureWebJobsStorage"}, wantParam: "connection", wantErr: "write connectionFromEnv instead"},
 		{name: "cloud unknown", meta: map[string]string{"queueName": "jobs", "accountName": "acct", "cloud": "Mars"}, wantParam: "cloud", wantErr: "want one of"},
 		{name: "private without suffix", meta: map[string]string{"queueName": "jobs", "accountName": "acct", "cloud": "Private"}, wantParam: "endpointSuffix", wantErr: "required"},
 		{name: "accountName invalid", meta: map[string]string{"queueName": "jobs", "accountName": "ACCT"}, wantParam: "accountName", wantErr: "want 3 to 24"},

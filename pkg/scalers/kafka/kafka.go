@@ -19,7 +19,16 @@
 //     since the previous poll counts 0 toward the value (not toward
 //     activity).
 //   - partitionLimitation: partition ids and ranges to watch, e.g.
-//     "1,2,10-12"; only with topic (ignored with a warning otherwise).
+//     "1,2,10-12"; only with topic (ignored with a warning otherwise). A
+//     poll fails when it matches none of the topic's partitions (KEDA's
+//     "expected at least one active partition").
+//   - ensureEvenDistributionOfPartitions: serve the smallest factor of the
+//     partition count whose replicas cover the lag (needs topic).
+//   - fullMetadata (default true) and version: accepted and checked as
+//     KEDA does; they have no effect (kafka-go asks only for the topics it
+//     needs and negotiates protocol versions).
+//   - KEDA's parameters for sasl oauthbearer, gssapi and AWS MSK IAM are
+//     errors: those modes are not supported.
 //   - tls (enable|disable) and sasl (none, plaintext, scram_sha256,
 //     scram_sha512), from TriggerAuthentication or metadata; ca, cert, key,
 //     keyPassword, username and password only from TriggerAuthentication
@@ -52,15 +61,19 @@ type params struct {
 	ScaleToZeroOnInvalid   bool     `param:"scaleToZeroOnInvalidOffset,default=false"`
 	LimitToPartitionsLag   bool     `param:"limitToPartitionsWithLag,default=false"`
 	PartitionLimitation    string   `param:"partitionLimitation,from=metadata"`
-	TLS                    string   `param:"tls,default=disable,enum=enable|disable,from=auth|metadata"`
+	TLS                    string   `param:"tls,default=disable,enum=enable|disable,from=metadata|auth"`
 	UnsafeSSL              bool     `param:"unsafeSsl,default=false"`
-	SASL                   string   `param:"sasl,default=none,enum=none|plaintext|scram_sha256|scram_sha512|gssapi|oauthbearer,from=auth|metadata"`
+	SASL                   string   `param:"sasl,default=none,enum=none|plaintext|scram_sha256|scram_sha512|gssapi|oauthbearer,from=metadata|auth"`
 	Username               string   `param:"username,from=auth|env"`
 	Password               string   `param:"password,from=auth|env"`
 	CA                     string   `param:"ca,from=auth|env"`
 	Cert                   string   `param:"cert,from=auth|env"`
 	Key                    string   `param:"key,from=auth|env"`
 	KeyPassword            string   `param:"keyPassword,from=auth|env"`
+	EnsureEven             bool     `param:"ensureEvenDistributionOfPartitions,default=false"`
+	FullMetadata           bool     `param:"fullMetadata,default=true"`
+	Version                string   `param:"version,from=metadata"`
+	unsupported
 }
 
 // New returns the kafka constructor. Triggers on the same cluster with the
@@ -105,6 +118,7 @@ func build(cfg scalers.Config, cache *ClientCache) (*scalers.Trigger, error) {
 		allowIdle:         p.AllowIdleConsumers,
 		limitToLag:        p.LimitToPartitionsLag,
 		excludePersistent: p.ExcludePersistentLag,
+		evenDistribution:  p.EnsureEven,
 	}
 	name := "kafka-" + p.Topic
 	if p.Topic == "" {
@@ -137,6 +151,21 @@ func validate(cfg scalers.Config, p *params) ([]int, string, error) {
 	}
 	if p.LimitToPartitionsLag && p.Topic == "" {
 		return nil, "", scalers.ParamErrorf(cfg, "limitToPartitionsWithLag", "needs topic to be set")
+	}
+	if p.EnsureEven && p.LimitToPartitionsLag {
+		return nil, "", scalers.ParamErrorf(cfg, "ensureEvenDistributionOfPartitions", "cannot be true together with limitToPartitionsWithLag")
+	}
+	if p.EnsureEven && p.Topic == "" {
+		return nil, "", scalers.ParamErrorf(cfg, "ensureEvenDistributionOfPartitions", "needs topic to be set")
+	}
+	if !p.FullMetadata && p.Topic == "" {
+		return nil, "", scalers.ParamErrorf(cfg, "fullMetadata", "false needs topic to be set")
+	}
+	if p.Version != "" && !validVersion(p.Version) {
+		return nil, "", scalers.ParamErrorf(cfg, "version", "want a Kafka version such as 2.8.0 or 1.0.0, got %q", p.Version)
+	}
+	if err := p.check(cfg); err != nil {
+		return nil, "", err
 	}
 	switch p.SASL {
 	case "gssapi", "oauthbearer":
@@ -197,6 +226,7 @@ func key(p *params, limit []int) string {
 		"excludePersistentLag=" + strconv.FormatBool(p.ExcludePersistentLag),
 		"scaleToZeroOnInvalidOffset=" + strconv.FormatBool(p.ScaleToZeroOnInvalid),
 		"limitToPartitionsWithLag=" + strconv.FormatBool(p.LimitToPartitionsLag),
+		"ensureEvenDistributionOfPartitions=" + strconv.FormatBool(p.EnsureEven),
 		credentialHash(p),
 	}, " ")
 }

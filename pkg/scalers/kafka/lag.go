@@ -8,6 +8,7 @@ type lagOptions struct {
 	allowIdle         bool  // allowIdleConsumers
 	limitToLag        bool  // limitToPartitionsWithLag
 	excludePersistent bool  // excludePersistentLag
+	evenDistribution  bool  // ensureEvenDistributionOfPartitions
 }
 
 // topicPartition names one partition.
@@ -42,7 +43,8 @@ type lagResult struct {
 // offset: 1 under latest, the whole log (latest) under earliest, and 0 for
 // both under scaleToZero. With excludePersistent, a partition whose
 // committed offset equals the previous poll's counts 0 toward value.
-// Unless allowIdle, value is capped at (partitions, or partitions whose
+// With evenDistribution, value becomes evenFactor × threshold first.
+// Unless allowIdle (or with evenDistribution), value is capped at (partitions, or partitions whose
 // value lag is above 0 under limitToLag) × threshold, so that the HPA never
 // asks for more consumers than there are partitions to consume.
 func computeLag(parts map[topicPartition]partitionOffsets, prev map[topicPartition]int64, o lagOptions) lagResult {
@@ -62,8 +64,11 @@ func computeLag(parts map[topicPartition]partitionOffsets, prev map[topicPartiti
 			withLag++
 		}
 	}
-	if !o.allowIdle || o.limitToLag {
+	if !o.allowIdle || o.limitToLag || o.evenDistribution {
 		bound := int64(len(parts))
+		if o.evenDistribution {
+			res.value = evenFactor(res.value, bound, o.threshold) * o.threshold
+		}
 		if o.limitToLag {
 			bound = withLag
 		}
@@ -75,6 +80,19 @@ func computeLag(parts map[topicPartition]partitionOffsets, prev map[topicPartiti
 		}
 	}
 	return res
+}
+
+// evenFactor returns the smallest divisor f of partitions with
+// f × threshold ≥ lag, or partitions when none is: the replica count that
+// gives every consumer the same number of partitions (KEDA's
+// ensureEvenDistributionOfPartitions). With no partitions it is 0.
+func evenFactor(lag, partitions, threshold int64) int64 {
+	for f := int64(1); f <= partitions; f++ {
+		if partitions%f == 0 && f*threshold >= lag {
+			return f
+		}
+	}
+	return partitions
 }
 
 // partitionLag returns a partition's lag toward the value and toward

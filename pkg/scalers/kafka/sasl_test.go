@@ -33,6 +33,8 @@ func TestPollSASL(t *testing.T) {
 		{name: "plain", mode: "plaintext", user: "plainuser", pass: "plain-secret"},
 		{name: "scram-sha-256", mode: "scram_sha256", user: "scram256", pass: "s256-secret"},
 		{name: "scram-sha-512", mode: "scram_sha512", user: "scram512", pass: "s512-secret"},
+		// A Secret made with echo: KEDA trims every value, so does Decode.
+		{name: "values with trailing newlines", mode: "scram_sha512\n", user: "scram512\n", pass: "s512-secret\n"},
 		{name: "wrong password", mode: "scram_sha256", user: "scram256", pass: "hunter2-wrong", wantErr: true},
 		{name: "no sasl", mode: "none", wantErr: true},
 	}

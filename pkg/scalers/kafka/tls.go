@@ -4,6 +4,9 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
+	"fmt"
+
+	"github.com/youmark/pkcs8"
 
 	"github.com/sluice-dev/sluice/pkg/scalers"
 )
@@ -46,9 +49,12 @@ func tlsConfig(cfg scalers.Config, p *params) (*tls.Config, error) {
 	return tc, nil
 }
 
-// decryptKey returns keyPEM unchanged when password is empty, and else the
-// key decrypted from its legacy RFC 1423 PEM encryption ("Proc-Type:
-// 4,ENCRYPTED"), the form KEDA's keyPassword accepts.
+// decryptKey returns keyPEM unchanged when password is empty, and else
+// the key decrypted: an encrypted PKCS#8 key ("ENCRYPTED PRIVATE KEY", what
+// openssl and current tooling write; KEDA's keyPassword decrypts these with
+// github.com/youmark/pkcs8, as here) or a legacy RFC 1423 PEM key
+// ("Proc-Type: 4,ENCRYPTED", which KEDA does not decrypt). A key that is
+// not encrypted is returned unchanged.
 func decryptKey(keyPEM []byte, password string) ([]byte, error) {
 	if password == "" {
 		return keyPEM, nil
@@ -57,7 +63,18 @@ func decryptKey(keyPEM []byte, password string) ([]byte, error) {
 	if block == nil {
 		return nil, errNoPEMKey
 	}
-	//nolint:staticcheck // RFC 1423 keys are insecure but are what users of keyPassword have.
+	if block.Type == "ENCRYPTED PRIVATE KEY" {
+		key, err := pkcs8.ParsePKCS8PrivateKey(block.Bytes, []byte(password))
+		if err != nil {
+			return nil, errBadKeyPassword
+		}
+		der, err := x509.MarshalPKCS8PrivateKey(key)
+		if err != nil {
+			return nil, fmt.Errorf("re-encode decrypted key: %w", err)
+		}
+		return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), nil
+	}
+	//nolint:staticcheck // RFC 1423 keys are insecure but are what some users of keyPassword have.
 	if !x509.IsEncryptedPEMBlock(block) {
 		return keyPEM, nil
 	}

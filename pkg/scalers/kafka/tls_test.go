@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"errors"
 	"math/big"
 	"net"
 	"strings"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/youmark/pkcs8"
 
 	"github.com/sluice-dev/sluice/pkg/scalers"
 )
@@ -69,6 +71,15 @@ func TestPollTLS(t *testing.T) {
 		t.Fatal(err)
 	}
 	encKey := string(pem.EncodeToMemory(encBlock))
+	pk, err := x509.ParseECPrivateKey(pemBody(t, cliKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p8DER, err := pkcs8.MarshalPrivateKey(pk, []byte("kp8"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p8Key := string(pem.EncodeToMemory(&pem.Block{Type: "ENCRYPTED PRIVATE KEY", Bytes: p8DER}))
 	tests := []struct {
 		name    string
 		auth    map[string]string
@@ -76,6 +87,7 @@ func TestPollTLS(t *testing.T) {
 	}{
 		{name: "client cert", auth: map[string]string{"tls": "enable", "ca": caPEM, "cert": cliCert, "key": cliKey}},
 		{name: "encrypted key", auth: map[string]string{"tls": "enable", "ca": caPEM, "cert": cliCert, "key": encKey, "keyPassword": "kp"}},
+		{name: "encrypted PKCS#8 key", auth: map[string]string{"tls": "enable", "ca": caPEM, "cert": cliCert, "key": p8Key, "keyPassword": "kp8\n"}},
 		{name: "untrusted server", auth: map[string]string{"tls": "enable", "cert": cliCert, "key": cliKey}, wantErr: "certificate"},
 	}
 	for _, tt := range tests {
@@ -105,6 +117,29 @@ func TestPollTLS(t *testing.T) {
 	// about once in 256); then the key does not match the certificate.
 	if err == nil || !strings.Contains(err.Error(), `parameter "keyPassword"`) && !strings.Contains(err.Error(), `parameter "cert"`) || strings.Contains(err.Error(), "hunter2") {
 		t.Fatalf("wrong keyPassword: got %v", err)
+	}
+}
+
+func TestDecryptPKCS8WrongPassword(t *testing.T) {
+	_, _, _, cliKey := issue(t, &x509.Certificate{SerialNumber: big.NewInt(9)}, nil, nil)
+	pk, err := x509.ParseECPrivateKey(pemBody(t, cliKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := pkcs8.MarshalPrivateKey(pk, []byte("right"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyPEM := pem.EncodeToMemory(&pem.Block{Type: "ENCRYPTED PRIVATE KEY", Bytes: der})
+	if _, err := decryptKey(keyPEM, "wrong-hunter2"); !errors.Is(err, errBadKeyPassword) {
+		t.Fatalf("decryptKey(wrong password) error = %v, want errBadKeyPassword", err)
+	}
+	out, err := decryptKey(keyPEM, "right")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := pem.Decode(out); b == nil || b.Type != "PRIVATE KEY" {
+		t.Fatalf("decryptKey() = %q, want a PRIVATE KEY block", out)
 	}
 }
 

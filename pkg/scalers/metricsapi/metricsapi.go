@@ -11,16 +11,17 @@
 //     queue_depth{queue="a"}, which must select exactly one series. For
 //     summaries and histograms select <name>_count or <name>_sum.
 //   - targetValue (required, > 0), activationTargetValue (default 0).
-//   - format: json (default) or prometheus (text exposition format). KEDA's
-//     xml and yaml are not supported.
+//   - format: json (default), yaml (converted to JSON, then read like json)
+//     or prometheus (text exposition format). KEDA's xml is refused with a
+//     clear error: it cannot read any document in KEDA either.
 //   - unsafeSsl: skip server certificate verification (default false).
-//   - authMode: none (default), basic, bearer, apiKey or tls. method
-//     (header or query, default header) and keyParamName (default
-//     X-API-KEY for header, api_key for query) shape apiKey requests.
-//   - Credentials come only from TriggerAuthentication or `<name>FromEnv`:
-//     username and password (basic), token (bearer), apiKey (apiKey), cert
-//     and key in PEM (tls). ca, a PEM bundle of extra trusted CAs, is
-//     honoured in every mode.
+//   - timeout: per-request timeout, a Go duration ("30s") or milliseconds
+//     (default 3s, KEDA's global default).
+//   - aggregateFromKubeServiceEndpoints (true is refused: not supported) and
+//     aggregationType (average, sum, max, min; checked, no effect without it).
+//   - authModes (alias authMode): a comma list of apiKey, basic, bearer,
+//     custom, oauth and tls, as KEDA's shared HTTP authentication; see
+//     httpclient.AuthParams for the credentials of each.
 //
 // The value may be a JSON number, a numeric string or a Kubernetes quantity
 // string such as "1.5k". The metric name suffix is "metric-api-" followed by
@@ -29,10 +30,13 @@ package metricsapi
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/sluice-dev/sluice/pkg/scalers"
 	"github.com/sluice-dev/sluice/pkg/scalers/internal/httpclient"
@@ -43,23 +47,21 @@ const Type = "metrics-api"
 
 // params are the trigger's parameters, decoded by scalers.Decode.
 type params struct {
-	URL              string  `param:"url,required,from=metadata|env"`
-	ValueLocation    string  `param:"valueLocation,required,from=metadata|env"`
-	Target           float64 `param:"targetValue,required"`
-	ActivationTarget float64 `param:"activationTargetValue,default=0"`
-	Format           string  `param:"format,default=json,enum=json|prometheus"`
-	UnsafeSSL        bool    `param:"unsafeSsl,default=false"`
-	AuthMode         string  `param:"authMode,default=none,enum=none|basic|bearer|apiKey|tls"`
-	Method           string  `param:"method,default=header,enum=header|query"`
-	KeyParamName     string  `param:"keyParamName"`
-	Username         string  `param:"username,from=auth|env"`
-	Password         string  `param:"password,from=auth|env"`
-	Token            string  `param:"token,from=auth|env"`
-	APIKey           string  `param:"apiKey,from=auth|env"`
-	Cert             string  `param:"cert,from=auth|env"`
-	Key              string  `param:"key,from=auth|env"`
-	CA               string  `param:"ca,from=auth|env"`
+	URL              string        `param:"url,required,from=metadata|env"`
+	ValueLocation    string        `param:"valueLocation,required,from=metadata|env"`
+	Target           float64       `param:"targetValue,required"`
+	ActivationTarget float64       `param:"activationTargetValue,default=0"`
+	Format           string        `param:"format,default=json,enum=json|prometheus|xml|yaml"`
+	UnsafeSSL        bool          `param:"unsafeSsl,default=false"`
+	Timeout          time.Duration `param:"timeout,from=metadata"`
+	Aggregate        bool          `param:"aggregateFromKubeServiceEndpoints,default=false,from=metadata"`
+	AggregationType  string        `param:"aggregationType,default=average,enum=average|sum|max|min,from=metadata"`
+	httpclient.AuthParams
 }
+
+// DefaultTimeout bounds one request when the trigger sets no timeout: KEDA's
+// default HTTP timeout (KEDA_HTTP_DEFAULT_TIMEOUT, 3000 ms).
+const DefaultTimeout = 3 * time.Second
 
 // New returns the metrics-api constructor. Triggers with the same TLS
 // material share an HTTP client from cache; a nil cache gets a private one
@@ -82,26 +84,30 @@ func build(cfg scalers.Config, cache *ClientCache) (*scalers.Trigger, error) {
 	if err != nil {
 		return nil, err
 	}
+	auth, err := httpclient.ResolveAuth(cfg, &p.AuthParams)
+	if err != nil {
+		return nil, err
+	}
 	var sel *selector
 	if p.Format == "prometheus" {
 		if sel, err = parseSelector(p.ValueLocation); err != nil {
 			return nil, scalers.ParamErrorf(cfg, "valueLocation", "%v", err)
 		}
 	}
-	tlsKey := scalers.HashSecret(strconv.FormatBool(p.UnsafeSSL), p.CA, p.AuthMode, tlsCred(&p, p.Cert), tlsCred(&p, p.Key))
-	tc, err := tlsConfig(cfg, &p)
+	tls := httpclient.TLS{UnsafeSSL: p.UnsafeSSL, CA: p.CA, ClientCert: auth.Has("tls"), Cert: p.Cert, Key: p.Key}
+	tc, err := tls.Config(cfg)
 	if err != nil {
 		return nil, err
 	}
-	client := cache.Client(tlsKey, func() *http.Client { return httpclient.New(tc) })
-	src := newSource(client, u, &p, sel)
+	client := cache.Client(tls.Hash(), func() *http.Client { return httpclient.New(tc) })
+	src := newSource(auth.Client(client), u, &p, auth, sel)
 	return &scalers.Trigger{
-		Key:              key(u, &p),
+		Key:              key(u, &p, auth),
 		Source:           src,
 		MetricName:       "metric-api-" + p.ValueLocation,
 		Target:           p.Target,
 		ActivationTarget: p.ActivationTarget,
-		Warning:          warning(u, &p),
+		Warning:          warning(u, &p, auth),
 	}, nil
 }
 
@@ -121,72 +127,55 @@ func validate(cfg scalers.Config, p *params) (*url.URL, error) {
 	if p.ActivationTarget < 0 {
 		return nil, scalers.ParamErrorf(cfg, "activationTargetValue", "want a number of at least 0, got %v", p.ActivationTarget)
 	}
-	need := map[string][]string{
-		"basic":  {"username"},
-		"bearer": {"token"},
-		"apiKey": {"apiKey"},
-		"tls":    {"cert", "key"},
+	if p.Format == "xml" {
+		// KEDA's xml decodes into a map, which encoding/xml refuses, so no
+		// document ever yields a value there; refuse it up front.
+		return nil, scalers.ParamErrorf(cfg, "format", "xml is not supported (KEDA's xml format cannot read any document); use json, yaml or prometheus")
 	}
-	for _, name := range need[p.AuthMode] {
-		if credential(p, name) == "" {
-			return nil, scalers.ParamErrorf(cfg, name, "%w for authMode %s (from TriggerAuthentication or %sFromEnv)",
-				scalers.ErrMissingParam, p.AuthMode, name)
-		}
+	if p.Aggregate {
+		return nil, scalers.ParamErrorf(cfg, "aggregateFromKubeServiceEndpoints", "is not supported by sluice (it polls the url as given); point url at one endpoint or an aggregating service")
 	}
-	if p.KeyParamName == "" {
-		p.KeyParamName = "X-API-KEY"
-		if p.Method == "query" {
-			p.KeyParamName = "api_key"
-		}
+	if p.Timeout == 0 {
+		// KEDA: 0 or unset means the default HTTP timeout.
+		p.Timeout = DefaultTimeout
 	}
 	return u, nil
 }
 
-func credential(p *params, name string) string {
-	switch name {
-	case "username":
-		return p.Username
-	case "token":
-		return p.Token
-	case "apiKey":
-		return p.APIKey
-	case "cert":
-		return p.Cert
-	default:
-		return p.Key
-	}
-}
-
-// tlsCred returns v when authMode is tls, so that a cert or key given for
-// another mode does not split the client cache.
-func tlsCred(p *params, v string) string {
-	if p.AuthMode != "tls" {
-		return ""
-	}
-	return v
-}
-
-// key identifies the source: type, address, query, format, auth shape and a
-// hash of every credential, including a password in the URL.
-func key(u *url.URL, p *params) string {
+// key identifies the source: type, address, query, format, timeout, auth
+// shape and a hash of every credential, including a password in the URL.
+func key(u *url.URL, p *params, a *httpclient.Auth) string {
 	var userinfo string
 	if u.User != nil {
 		userinfo = u.User.String()
 	}
-	creds := scalers.HashSecret(p.Username, p.Password, p.Token, p.APIKey, p.Cert, p.Key, p.CA, userinfo)
+	creds := scalers.HashSecret(append([]string{userinfo, p.CA, p.Cert, p.Key, p.ClientID, p.OAuthTokenURI,
+		headerString(a.Header), a.Query.Encode()}, a.Secrets...)...)
 	return strings.Join([]string{
-		Type, strconv.Quote(u.Redacted()), strconv.Quote(p.ValueLocation), p.Format, p.AuthMode,
-		p.Method, strconv.Quote(p.KeyParamName), "unsafeSsl=" + strconv.FormatBool(p.UnsafeSSL), creds,
+		Type, strconv.Quote(u.Redacted()), strconv.Quote(p.ValueLocation), p.Format, strings.Join(a.Modes, ","),
+		"timeout=" + p.Timeout.String(), "unsafeSsl=" + strconv.FormatBool(p.UnsafeSSL), creds,
 	}, " ")
 }
 
-func warning(u *url.URL, p *params) string {
+func warning(u *url.URL, p *params, a *httpclient.Auth) string {
 	var w []string
+	if a.Warning != "" {
+		w = append(w, a.Warning)
+	}
 	if p.UnsafeSSL {
 		w = append(w, "TLS certificate verification is disabled (unsafeSsl)")
 	}
-	if u.Scheme == "http" && (p.AuthMode != "none" && p.AuthMode != "tls" || u.User != nil) {
-		w = append(w, fmt.Sprintf("credentials (authMode %s) are sent over plain http", p.AuthMode))
+	if u.Scheme == "http" && (len(a.Header) > 0 || len(a.Query) > 0 || u.User != nil) {
+		w = append(w, fmt.Sprintf("credentials (authModes %s) are sent over plain http", strings.Join(a.Modes, ",")))
 	}
 	return strings.Join(w, "; ")
+}
+
+// headerString renders h in a stable order, for keys.
+func headerString(h http.Header) string {
+	var b strings.Builder
+	for _, k := range slices.Sorted(maps.Keys(h)) {
+		b.WriteString(k + "=" + strings.Join(h[k], ",") + ";")
+	}
+	return b.String()
 }

@@ -2,16 +2,17 @@ package metricsapi
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/sluice-dev/sluice/pkg/scalers"
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/httpclient"
 )
 
 // MaxResponseBytes is the largest response body a poll accepts.
@@ -29,42 +30,34 @@ type source struct {
 	loc     string
 	sel     *selector
 	secrets []string // redacted from any response quoted in errors
+	timeout time.Duration
 }
 
 var _ scalers.Source = (*source)(nil)
 
-func newSource(client *http.Client, u *url.URL, p *params, sel *selector) *source {
-	s := &source{client: client, header: http.Header{}, format: p.Format, loc: p.ValueLocation, sel: sel}
-	if p.Format == "prometheus" {
+func newSource(client *http.Client, u *url.URL, p *params, a *httpclient.Auth, sel *selector) *source {
+	s := &source{client: client, header: a.Header.Clone(), format: p.Format, loc: p.ValueLocation, sel: sel, timeout: p.Timeout}
+	switch p.Format {
+	case "prometheus":
 		s.header.Set("Accept", "text/plain;version=0.0.4;q=1,*/*;q=0.1")
-	} else {
+	case "yaml":
+		s.header.Set("Accept", "application/yaml,*/*;q=0.1")
+	default:
 		s.header.Set("Accept", "application/json")
 	}
-	switch p.AuthMode {
-	case "basic":
-		s.header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(p.Username+":"+p.Password)))
-		s.secrets = append(s.secrets, p.Username, p.Password)
-	case "bearer":
-		s.header.Set("Authorization", "Bearer "+p.Token)
-		s.secrets = append(s.secrets, p.Token)
-	case "apiKey":
-		s.secrets = append(s.secrets, p.APIKey, url.QueryEscape(p.APIKey))
-		if p.Method == "query" {
-			u2 := *u
-			q := u2.Query()
-			q.Set(p.KeyParamName, p.APIKey)
-			u2.RawQuery = q.Encode()
-			u = &u2
-		} else {
-			s.header.Set(p.KeyParamName, p.APIKey)
+	s.secrets = append(s.secrets, a.Secrets...)
+	if len(a.Query) > 0 {
+		u2 := *u
+		q := u2.Query()
+		for k, v := range a.Query {
+			q[k] = v
 		}
+		u2.RawQuery = q.Encode()
+		u = &u2
 	}
 	if u.User != nil {
 		pw, _ := u.User.Password()
 		s.secrets = append(s.secrets, u.User.Username(), pw)
-	}
-	for _, h := range s.header.Values("Authorization") {
-		s.secrets = append(s.secrets, h, strings.TrimPrefix(h, "Basic "))
 	}
 	s.url = u.String()
 	return s
@@ -73,6 +66,8 @@ func newSource(client *http.Client, u *url.URL, p *params, sel *selector) *sourc
 // Poll implements scalers.Source. Errors never hold the URL (it may carry
 // an API key) nor more than a short, redacted snippet of a response.
 func (s *source) Poll(ctx context.Context) (float64, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.url, nil)
 	if err != nil {
 		return 0, errors.New("build request: invalid URL")
@@ -97,8 +92,11 @@ func (s *source) Poll(ctx context.Context) (float64, error) {
 	if len(body) > MaxResponseBytes {
 		return 0, fmt.Errorf("read response: larger than %d bytes", MaxResponseBytes)
 	}
-	if s.format == "prometheus" {
+	switch s.format {
+	case "prometheus":
 		return prometheusValue(body, s.sel)
+	case "yaml":
+		return yamlValue(body, s.loc)
 	}
 	return jsonValue(body, s.loc)
 }

@@ -12,7 +12,20 @@ import (
 	"github.com/prometheus/common/model"
 	"github.com/tidwall/gjson"
 	"k8s.io/apimachinery/pkg/api/resource"
+	"sigs.k8s.io/yaml"
 )
+
+// yamlValue reads the number at the path loc of a YAML body, as KEDA's
+// format yaml does: the document is converted to JSON and read as format
+// json reads it. KEDA's yaml path is keys and list indices separated by
+// dots, which a GJSON path reads the same way.
+func yamlValue(body []byte, loc string) (float64, error) {
+	j, err := yaml.YAMLToJSON(body)
+	if err != nil {
+		return 0, errors.New("parse response: not valid YAML")
+	}
+	return jsonValue(j, loc)
+}
 
 // jsonValue reads the number at the GJSON path loc of body.
 func jsonValue(body []byte, loc string) (float64, error) {

@@ -146,8 +146,10 @@ func FuzzValue(f *testing.F) {
 	f.Add([]byte(`{"v":"1.5k"}`), "v")
 	f.Add([]byte("# TYPE q gauge\nq{a=\"b\"} 1\n"), `q{a="b"}`)
 	f.Add([]byte("q_count 1\n"), "q_count")
+	f.Add([]byte("a:\n  - b: &x 1\n  - *x\n"), "a.0.b")
 	f.Fuzz(func(t *testing.T, body []byte, loc string) {
 		_, _ = jsonValue(body, loc)
+		_, _ = yamlValue(body, loc)
 		if sel, err := parseSelector(loc); err == nil {
 			_, _ = prometheusValue(body, sel)
 		}

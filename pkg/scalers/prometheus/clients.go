@@ -1,9 +1,6 @@
 package prometheus
 
 import (
-	"crypto/tls"
-
-	"github.com/sluice-dev/sluice/pkg/scalers"
 	"github.com/sluice-dev/sluice/pkg/scalers/internal/httpclient"
 )
 
@@ -18,9 +15,3 @@ type ClientCache = httpclient.Cache
 // NewClientCache returns a cache holding at most size clients, or
 // DefaultCacheSize when size is not positive.
 func NewClientCache(size int) *ClientCache { return httpclient.NewCache(size) }
-
-// tlsConfig builds the TLS configuration for p. Errors name the
-// parameter, never its content.
-func tlsConfig(cfg scalers.Config, p *params) (*tls.Config, error) {
-	return httpclient.TLS{UnsafeSSL: p.UnsafeSSL, CA: p.CA, ClientCert: p.mode("tls"), Cert: p.Cert, Key: p.Key}.Config(cfg)
-}

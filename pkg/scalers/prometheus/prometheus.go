@@ -9,16 +9,19 @@
 //   - query (required): must yield a scalar or a one-element vector.
 //   - threshold (required, > 0), activationThreshold (default 0).
 //   - namespace: added as the query parameter namespace (Thanos, Cortex
-//     tenants); cortexOrgID (deprecated in KEDA): the X-Scope-OrgID header.
+//     tenants); cortexOrgID (removed in KEDA 2.12; kept here with a
+//     warning): the X-Scope-OrgID header.
 //   - customHeaders and queryParameters: "k=v,k2=v2" lists.
 //   - ignoreNullValues (default true): an empty result, NaN or ±Inf counts
 //     0; when false it is an error.
 //   - unsafeSsl: skip server certificate verification; timeout: the
-//     request timeout in milliseconds (default 3000, KEDA's).
-//   - authModes: comma list of basic, bearer, tls and custom, with
-//     credentials only from TriggerAuthentication or `<name>FromEnv`:
-//     username/password, bearerToken, cert/key, customAuthHeader/
-//     customAuthValue; ca (extra trusted CAs, PEM) in every mode.
+//     request timeout, a Go duration ("30s") or milliseconds (default 3s,
+//     KEDA's).
+//   - authModes (alias authMode): comma list of apiKey, basic, bearer,
+//     custom, oauth and tls, as KEDA's shared HTTP authentication (see
+//     httpclient.AuthParams); ca (extra trusted CAs, PEM) in every mode.
+//   - awsRegion and identityOwner (cloud-managed Prometheus) are refused:
+//     not supported.
 //
 // The metric name suffix is "prometheus", as KEDA names it.
 package prometheus
@@ -27,7 +30,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -41,29 +43,25 @@ const Type = "prometheus"
 
 // params are the trigger's parameters, decoded by scalers.Decode.
 type params struct {
-	ServerAddress       string   `param:"serverAddress,required,from=metadata|env"`
-	Query               string   `param:"query,required,from=metadata|env"`
-	Threshold           float64  `param:"threshold,required"`
-	ActivationThreshold float64  `param:"activationThreshold,default=0"`
-	Namespace           string   `param:"namespace,from=metadata"`
-	CortexOrgID         string   `param:"cortexOrgID,from=metadata"`
-	CustomHeaders       []string `param:"customHeaders,from=metadata"`
-	QueryParameters     []string `param:"queryParameters,from=metadata"`
-	IgnoreNullValues    bool     `param:"ignoreNullValues,default=true"`
-	UnsafeSSL           bool     `param:"unsafeSsl,default=false"`
-	TimeoutMillis       int64    `param:"timeout,default=3000"`
-	AuthModes           []string `param:"authModes,enum=basic|bearer|tls|custom,from=metadata|auth"`
-	Username            string   `param:"username,from=auth|env"`
-	Password            string   `param:"password,from=auth|env"`
-	BearerToken         string   `param:"bearerToken,from=auth|env"`
-	CustomAuthHeader    string   `param:"customAuthHeader,from=auth|env"`
-	CustomAuthValue     string   `param:"customAuthValue,from=auth|env"`
-	CA                  string   `param:"ca,from=auth|env"`
-	Cert                string   `param:"cert,from=auth|env"`
-	Key                 string   `param:"key,from=auth|env"`
+	ServerAddress       string        `param:"serverAddress,required,from=metadata|env"`
+	Query               string        `param:"query,required,from=metadata|env"`
+	Threshold           float64       `param:"threshold,required"`
+	ActivationThreshold float64       `param:"activationThreshold,default=0"`
+	Namespace           string        `param:"namespace,from=metadata"`
+	CortexOrgID         string        `param:"cortexOrgID,from=metadata"`
+	CustomHeaders       []string      `param:"customHeaders,from=metadata"`
+	QueryParameters     []string      `param:"queryParameters,from=metadata"`
+	IgnoreNullValues    bool          `param:"ignoreNullValues,default=true"`
+	UnsafeSSL           bool          `param:"unsafeSsl,default=false"`
+	Timeout             time.Duration `param:"timeout,from=metadata"`
+	AWSRegion           string        `param:"awsRegion,from=metadata|auth"`
+	IdentityOwner       string        `param:"identityOwner,from=metadata"`
+	httpclient.AuthParams
 }
 
-func (p *params) mode(m string) bool { return slices.Contains(p.AuthModes, m) }
+// DefaultTimeout bounds one query when the trigger sets no timeout: KEDA's
+// default HTTP timeout (KEDA_HTTP_DEFAULT_TIMEOUT, 3000 ms).
+const DefaultTimeout = 3 * time.Second
 
 // New returns the prometheus constructor. Triggers with the same TLS
 // material share an HTTP client from cache; a nil cache gets a private one
@@ -82,51 +80,58 @@ func build(cfg scalers.Config, cache *ClientCache) (*scalers.Trigger, error) {
 	if err := scalers.Decode(cfg, &p); err != nil {
 		return nil, err
 	}
-	q, err := validate(cfg, &p)
+	q, auth, err := validate(cfg, &p)
 	if err != nil {
 		return nil, err
 	}
-	tc, err := tlsConfig(cfg, &p)
+	tls := httpclient.TLS{UnsafeSSL: p.UnsafeSSL, CA: p.CA, ClientCert: auth.Has("tls"), Cert: p.Cert, Key: p.Key}
+	tc, err := tls.Config(cfg)
 	if err != nil {
 		return nil, err
 	}
-	tlsKey := scalers.HashSecret(strconv.FormatBool(p.UnsafeSSL), p.CA, tlsCred(&p, p.Cert), tlsCred(&p, p.Key))
-	client := cache.Client(tlsKey, func() *http.Client { return httpclient.New(tc) })
+	client := cache.Client(tls.Hash(), func() *http.Client { return httpclient.New(tc) })
 	return &scalers.Trigger{
-		Key:              key(q, &p),
-		Source:           newSource(&httpQuerier{client: client}, q, time.Duration(p.TimeoutMillis)*time.Millisecond, p.IgnoreNullValues),
+		Key:              key(q, &p, auth),
+		Source:           newSource(&httpQuerier{client: auth.Client(client)}, q, p.Timeout, p.IgnoreNullValues),
 		MetricName:       "prometheus",
 		Target:           p.Threshold,
 		ActivationTarget: p.ActivationThreshold,
-		Warning:          warning(q, &p),
+		Warning:          warning(q, &p, auth),
 	}, nil
 }
 
 // validate checks what Decode cannot and returns the query to send.
-func validate(cfg scalers.Config, p *params) (*query, error) {
+func validate(cfg scalers.Config, p *params) (*query, *httpclient.Auth, error) {
 	u, err := url.Parse(p.ServerAddress)
 	if err != nil || u.Host == "" {
 		// The address may hold a password: do not echo it.
-		return nil, scalers.ParamErrorf(cfg, "serverAddress", "want an absolute http or https URL")
+		return nil, nil, scalers.ParamErrorf(cfg, "serverAddress", "want an absolute http or https URL")
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, scalers.ParamErrorf(cfg, "serverAddress", "want an http or https URL, got scheme %q", u.Scheme)
+		return nil, nil, scalers.ParamErrorf(cfg, "serverAddress", "want an http or https URL, got scheme %q", u.Scheme)
 	}
 	if p.Threshold <= 0 {
-		return nil, scalers.ParamErrorf(cfg, "threshold", "want a number greater than 0, got %v", p.Threshold)
+		return nil, nil, scalers.ParamErrorf(cfg, "threshold", "want a number greater than 0, got %v", p.Threshold)
 	}
 	if p.ActivationThreshold < 0 {
-		return nil, scalers.ParamErrorf(cfg, "activationThreshold", "want a number of at least 0, got %v", p.ActivationThreshold)
+		return nil, nil, scalers.ParamErrorf(cfg, "activationThreshold", "want a number of at least 0, got %v", p.ActivationThreshold)
 	}
-	if p.TimeoutMillis <= 0 {
-		return nil, scalers.ParamErrorf(cfg, "timeout", "want a number of milliseconds greater than 0, got %d", p.TimeoutMillis)
+	if p.AWSRegion != "" {
+		return nil, nil, scalers.ParamErrorf(cfg, "awsRegion", "Amazon Managed Prometheus (SigV4) is not supported by sluice")
+	}
+	if p.IdentityOwner != "" {
+		return nil, nil, scalers.ParamErrorf(cfg, "identityOwner", "pod identity (Amazon, Azure, Google managed Prometheus) is not supported by sluice")
+	}
+	if p.Timeout == 0 {
+		// KEDA: 0 or unset means the default HTTP timeout.
+		p.Timeout = DefaultTimeout
 	}
 	q := &query{server: u, promQL: p.Query, header: http.Header{}, params: url.Values{}}
 	if err := parsePairs(p.CustomHeaders, func(k, v string) { q.header.Add(k, v) }); err != nil {
-		return nil, scalers.ParamErrorf(cfg, "customHeaders", "%v", err)
+		return nil, nil, scalers.ParamErrorf(cfg, "customHeaders", "%v", err)
 	}
 	if err := parsePairs(p.QueryParameters, func(k, v string) { q.params.Add(k, v) }); err != nil {
-		return nil, scalers.ParamErrorf(cfg, "queryParameters", "%v", err)
+		return nil, nil, scalers.ParamErrorf(cfg, "queryParameters", "%v", err)
 	}
 	if p.Namespace != "" {
 		q.params.Set("namespace", p.Namespace)
@@ -134,44 +139,18 @@ func validate(cfg scalers.Config, p *params) (*query, error) {
 	if p.CortexOrgID != "" {
 		q.header.Set("X-Scope-OrgID", p.CortexOrgID)
 	}
-	if err := auth(cfg, p, q); err != nil {
-		return nil, err
+	auth, err := httpclient.ResolveAuth(cfg, &p.AuthParams)
+	if err != nil {
+		return nil, nil, err
 	}
-	return q, nil
-}
-
-// auth checks the credentials each auth mode needs and sets its headers.
-func auth(cfg scalers.Config, p *params, q *query) error {
-	need := []struct{ mode, name, v string }{
-		{"basic", "username", p.Username},
-		{"bearer", "bearerToken", p.BearerToken},
-		{"tls", "cert", p.Cert},
-		{"tls", "key", p.Key},
-		{"custom", "customAuthHeader", p.CustomAuthHeader},
-		{"custom", "customAuthValue", p.CustomAuthValue},
+	for k, v := range auth.Header {
+		q.setSecretHeader(k, v[0])
 	}
-	for _, n := range need {
-		if p.mode(n.mode) && n.v == "" {
-			return scalers.ParamErrorf(cfg, n.name, "%w for authModes %s (from TriggerAuthentication or %sFromEnv)",
-				scalers.ErrMissingParam, n.mode, n.name)
-		}
+	for k, v := range auth.Query {
+		q.params[k] = v
 	}
-	if p.mode("basic") && p.mode("bearer") {
-		return scalers.ParamErrorf(cfg, "authModes", "basic and bearer both set the Authorization header; choose one")
-	}
-	switch {
-	case p.mode("basic"):
-		q.setSecretHeader("Authorization", basicAuth(p.Username, p.Password))
-	case p.mode("bearer"):
-		q.setSecretHeader("Authorization", "Bearer "+p.BearerToken)
-	}
-	if p.mode("custom") {
-		if !validHeaderName(p.CustomAuthHeader) {
-			return scalers.ParamErrorf(cfg, "customAuthHeader", "not a valid HTTP header name")
-		}
-		q.setSecretHeader(p.CustomAuthHeader, p.CustomAuthValue)
-	}
-	return nil
+	q.secrets = append(q.secrets, auth.Secrets...)
+	return q, auth, nil
 }
 
 // parsePairs parses "k=v" elements and hands each to add.
@@ -187,38 +166,34 @@ func parsePairs(pairs []string, add func(k, v string)) error {
 	return nil
 }
 
-// tlsCred returns v when tls is among the auth modes, so that a cert or
-// key given for nothing does not split the client cache.
-func tlsCred(p *params, v string) string {
-	if !p.mode("tls") {
-		return ""
-	}
-	return v
-}
-
 // key identifies the source: type, server, query, tenant, headers and
 // parameters, the null handling, and a hash of every credential.
-func key(q *query, p *params) string {
+func key(q *query, p *params, a *httpclient.Auth) string {
 	var userinfo string
 	if q.server.User != nil {
 		userinfo = q.server.User.String()
 	}
-	creds := scalers.HashSecret(strings.Join(p.AuthModes, ","), p.Username, p.Password, p.BearerToken,
-		p.CustomAuthHeader, p.CustomAuthValue, p.CA, tlsCred(p, p.Cert), tlsCred(p, p.Key), userinfo,
-		strconv.FormatBool(p.UnsafeSSL))
+	creds := scalers.HashSecret(append([]string{strings.Join(a.Modes, ","), userinfo, p.CA, p.Cert, p.Key,
+		p.ClientID, p.OAuthTokenURI, strconv.FormatBool(p.UnsafeSSL)}, a.Secrets...)...)
 	return strings.Join([]string{
-		Type, strconv.Quote(q.server.Redacted()), strconv.Quote(p.Query), strconv.Quote(q.params.Encode()),
-		"headers=" + scalers.HashSecret(headerString(q.header)), "ignoreNullValues=" + strconv.FormatBool(p.IgnoreNullValues),
-		"timeout=" + strconv.FormatInt(p.TimeoutMillis, 10), creds,
+		Type, strconv.Quote(q.server.Redacted()), strconv.Quote(p.Query), "params=" + scalers.HashSecret(q.params.Encode()),
+		"headers=" + scalers.HashSecret(headerString(q.header), headerString(q.secretHeaders)),
+		"ignoreNullValues=" + strconv.FormatBool(p.IgnoreNullValues), "timeout=" + p.Timeout.String(), creds,
 	}, " ")
 }
 
-func warning(q *query, p *params) string {
+func warning(q *query, p *params, a *httpclient.Auth) string {
 	var w []string
+	if a.Warning != "" {
+		w = append(w, a.Warning)
+	}
+	if p.CortexOrgID != "" {
+		w = append(w, "cortexOrgID was removed in KEDA 2.12 (sluice still sends it as X-Scope-OrgID); use customHeaders: X-Scope-OrgID=<org>")
+	}
 	if p.UnsafeSSL {
 		w = append(w, "TLS certificate verification is disabled (unsafeSsl)")
 	}
-	if q.server.Scheme == "http" && (len(q.secretHeaders) > 0 || q.server.User != nil) {
+	if q.server.Scheme == "http" && (len(q.secretHeaders) > 0 || len(a.Query) > 0 || q.server.User != nil) {
 		w = append(w, "credentials are sent over plain http")
 	}
 	return strings.Join(w, "; ")

@@ -1,7 +1,6 @@
 package prometheus
 
 import (
-	"encoding/base64"
 	"maps"
 	"net/http"
 	"net/url"
@@ -72,21 +71,4 @@ func headerString(h http.Header) string {
 		b.WriteByte(';')
 	}
 	return b.String()
-}
-
-func basicAuth(user, pass string) string {
-	return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+pass))
-}
-
-// validHeaderName reports whether name is an RFC 9110 token.
-func validHeaderName(name string) bool {
-	if name == "" {
-		return false
-	}
-	for _, r := range name {
-		if r >= 0x80 || r <= ' ' || strings.ContainsRune("\"(),/:;<=>?@[\\]{}\x7f", r) {
-			return false
-		}
-	}
-	return true
 }

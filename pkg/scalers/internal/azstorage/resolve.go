@@ -9,8 +9,9 @@ import (
 )
 
 // Params are the connection parameters shared by the storage triggers, as
-// each trigger decodes them: Connection from TriggerAuthentication or
-// connectionFromEnv only, the rest from metadata.
+// each trigger decodes them: Connection from TriggerAuthentication, inline
+// metadata or connectionFromEnv in the trigger's KEDA order, the rest from
+// metadata.
 type Params struct {
 	Connection     string
 	AccountName    string
@@ -59,28 +60,19 @@ func (t *Target) Sanitize(op string, err error) error {
 }
 
 // Resolve validates p for the service svc and returns the target. A
-// connection string wins over accountName. A connection string written
-// inline in metadata (`connection:`) is refused, because it would hold
-// the account key in plain text, except UseDevelopmentStorage=true, which
-// holds none. Errors are *scalers.ParamError naming the parameter; they
-// never quote a connection string.
+// connection string wins over accountName. A connection string may be
+// written inline in metadata (`connection:`), as KEDA accepts; when it holds
+// a secret (an account key or SAS) the target carries a warning saying to
+// move it to a Secret. Errors are *scalers.ParamError naming the parameter;
+// they never quote a connection string.
 func Resolve(cfg scalers.Config, svc Service, p Params) (*Target, error) {
 	if err := checkCloud(p.Cloud); err != nil {
 		return nil, scalers.ParamErrorf(cfg, "cloud", "%v", err)
 	}
-	if inline := strings.TrimSpace(cfg.Metadata["connection"]); inline != "" {
-		switch {
-		case IsDevStorage(inline):
-			if p.Connection == "" {
-				p.Connection = inline
-			}
-		case !strings.Contains(inline, "="):
-			return nil, scalers.ParamErrorf(cfg, "connection",
-				"in metadata want a connection string; to read it from an environment variable write connectionFromEnv instead")
-		default:
-			return nil, scalers.ParamErrorf(cfg, "connection",
-				"a connection string in plain metadata is refused (it holds the account key); give it through connectionFromEnv or TriggerAuthentication")
-		}
+	inline := strings.TrimSpace(cfg.Metadata["connection"])
+	if inline != "" && inline == p.Connection && !strings.Contains(inline, "=") {
+		return nil, scalers.ParamErrorf(cfg, "connection",
+			"in metadata want a connection string; to read it from an environment variable write connectionFromEnv instead")
 	}
 	var warnings []string
 	if p.EndpointSuffix != "" && !strings.EqualFold(p.Cloud, PrivateCloud) {
@@ -90,6 +82,9 @@ func Resolve(cfg scalers.Config, svc Service, p Params) (*Target, error) {
 		conn, err := ParseConnectionString(p.Connection, svc)
 		if err != nil {
 			return nil, scalers.ParamErrorf(cfg, "connection", "%v", err)
+		}
+		if inline != "" && inline == p.Connection && (conn.AccountKey != "" || conn.SAS != "") {
+			warnings = append(warnings, "connection is written in plain metadata and holds a secret; give it through TriggerAuthentication or connectionFromEnv")
 		}
 		if conn.DevStorage {
 			warnings = append(warnings, fmt.Sprintf("connection is UseDevelopmentStorage=true: it points at a local storage emulator (%s), not Azure", conn.Endpoint))

@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"net"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -126,4 +127,15 @@ func New(tc *tls.Config) *http.Client {
 		ForceAttemptHTTP2:     true,
 	}
 	return &http.Client{Transport: t}
+}
+
+// Hash returns the cache key of m: a hash of its material (see
+// scalers.HashSecret), with the client certificate only when it is
+// presented, so that one given for nothing does not split the cache.
+func (m TLS) Hash() string {
+	cert, key := "", ""
+	if m.ClientCert {
+		cert, key = m.Cert, m.Key
+	}
+	return scalers.HashSecret(strconv.FormatBool(m.UnsafeSSL), m.CA, strconv.FormatBool(m.ClientCert), cert, key)
 }

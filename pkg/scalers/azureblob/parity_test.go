@@ -1,0 +1,166 @@
+package azureblob
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/gobwas/glob"
+
+	"github.com/sluice-dev/sluice/pkg/scalers"
+)
+
+// kedaDocs is KEDA's page for this trigger; rows cite its sections.
+const kedaDocs = "https://keda.sh/docs/latest/scalers/azure-storage-blob/"
+
+const parityConn = "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=" + testKey + ";EndpointSuffix=core.windows.net"
+
+// TestParityConfig holds what KEDA does with an azure-blob trigger's
+// parameters (per its docs, section cited per row) next to what Sluice
+// does. wantErr is "" when both accept the input.
+func TestParityConfig(t *testing.T) {
+	tests := []struct {
+		name    string
+		keda    string
+		meta    map[string]string
+		auth    map[string]string
+		env     map[string]string
+		wantErr string
+		warning string
+	}{
+		{"inline connection string", "accepted (#trigger-specification: connection)", map[string]string{"connection": parityConn}, nil, nil,
+			"", "written in plain metadata"},
+		{"auth wins over env and metadata", "order authParams, resolvedEnv, triggerMetadata", map[string]string{"connection": "junk", "connectionFromEnv": "C"},
+			map[string]string{"connection": parityConn}, map[string]string{"C": "junk"}, "", ""},
+		{"env wins over metadata", "order authParams, resolvedEnv, triggerMetadata", map[string]string{"connection": "junk", "connectionFromEnv": "C"},
+			nil, map[string]string{"C": parityConn + "\n"}, "", ""},
+		{"globPattern with leading slash", "stripped (#trigger-specification: globPattern)", map[string]string{"globPattern": "/in/*.csv"}, map[string]string{"connection": parityConn}, nil, "", ""},
+		{"globPattern invalid", "error", map[string]string{"globPattern": "[a"}, map[string]string{"connection": parityConn}, nil, `parameter "globPattern"`, ""},
+		{"globPattern that makes the library panic", "KEDA's matcher panics; Sluice refuses it", map[string]string{"globPattern": "0{"}, map[string]string{"connection": parityConn}, nil, `parameter "globPattern": malformed pattern`, ""},
+		{"blobCount 0", "error: must be positive", map[string]string{"blobCount": "0"}, map[string]string{"connection": parityConn}, nil, `parameter "blobCount"`, ""},
+		{"recursive not a bool", "error", map[string]string{"recursive": "yes"}, map[string]string{"connection": parityConn}, nil, `parameter "recursive"`, ""},
+		{"unknown key", "ignored (logged when KEDA_CHECK_UNEXPECTED_SCALERS_PARAMS)", map[string]string{"blobPrefx": "x"}, map[string]string{"connection": parityConn}, nil, "", `"blobPrefx" is not a parameter`},
+	}
+	r := scalers.NewRegistry()
+	if err := r.Register(Type, New(nil)); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.meta["blobContainerName"] = "files"
+			tr, err := r.Build(scalers.Config{Type: Type, Metadata: tt.meta, AuthParams: tt.auth, Env: tt.env})
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("KEDA: %s (%s); Sluice: error %v, want one containing %q", tt.keda, kedaDocs, err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("KEDA: %s (%s); Sluice: error %v", tt.keda, kedaDocs, err)
+			}
+			if !strings.HasPrefix(tr.Key, "azure-blob https://acct.blob.core.windows.net ") {
+				t.Errorf("key %q: the connection string was not the one KEDA's order picks", tr.Key)
+			}
+			if tt.warning != "" && !strings.Contains(tr.Warning, tt.warning) {
+				t.Errorf("warning %q, want it to contain %q", tr.Warning, tt.warning)
+			}
+			if strings.Contains(tr.Warning, testKey) {
+				t.Fatalf("warning reveals the key")
+			}
+		})
+	}
+}
+
+// TestParityGlob holds KEDA's glob semantics (github.com/gobwas/glob
+// without separators, a leading "/" stripped) for the names a flat
+// listing returns.
+func TestParityGlob(t *testing.T) {
+	tests := []struct {
+		pattern string
+		match   []string
+		nomatch []string
+	}{
+		{"*.csv", []string{"a.csv", "d/e/f.csv"}, []string{"a.csv.bak", "a.CSV"}},
+		{"/in/*.json", []string{"in/a.json", "in/x/b.json"}, []string{"/in/a.json", "out/a.json"}},
+		{"in/**", []string{"in/", "in/a/b"}, []string{"input"}},
+		// gobwas/glob's optimised form of this pattern compares lengths in
+		// bytes, so a two-byte character does not match ?: KEDA does the
+		// same, and so does Sluice by using the same library.
+		{"?.txt", []string{"a.txt"}, []string{"ab.txt", "é.txt"}},
+		{"[ab]-[0-9]", []string{"a-1", "b-9"}, []string{"c-1"}},
+		{"[!ab]*", []string{"c", "cat"}, []string{"a", "bat"}},
+		{"{jpg,png}/*", []string{"jpg/1", "png/2"}, []string{"gif/1"}},
+		{`\*`, []string{"*"}, []string{"a"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.pattern, func(t *testing.T) {
+			g, err := compileGlob(tt.pattern)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range tt.match {
+				if !mustMatch(t, g, s) {
+					t.Errorf("%q does not match %q", tt.pattern, s)
+				}
+			}
+			for _, s := range tt.nomatch {
+				if mustMatch(t, g, s) {
+					t.Errorf("%q matches %q", tt.pattern, s)
+				}
+			}
+		})
+	}
+}
+
+func FuzzCompileGlob(f *testing.F) {
+	for _, s := range []string{"*.csv", "{a,b{c,d}}", "[!a-z]?", `\*`, "[", "{", "[a-]", "/x/*"} {
+		f.Add(s, "a.csv")
+	}
+	f.Fuzz(func(t *testing.T, pattern, name string) {
+		g, err := compileGlob(pattern)
+		if err != nil {
+			return
+		}
+		_, _ = g.match(name)
+		// A pattern of letters, digits, '.' and '_' matches exactly itself.
+		// (The library has quirks outside printable ASCII, KEDA's too.)
+		literal := pattern != "" && !strings.ContainsFunc(pattern, func(r rune) bool {
+			return (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') && (r < '0' || r > '9') && r != '.' && r != '_'
+		})
+		if ok, _ := g.match(pattern); literal && !ok {
+			t.Fatalf("literal %q does not match itself", pattern)
+		}
+	})
+}
+
+func BenchmarkGlobMatch(b *testing.B) {
+	g, err := compileGlob("in/{2024,2025}/*/[0-9]*.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		_, _ = g.match("in/2025/orders/123-abc.json")
+	}
+}
+
+func mustMatch(t *testing.T, g *matcher, s string) bool {
+	t.Helper()
+	ok, err := g.match(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ok
+}
+
+// TestPollSurvivesLibraryPanic checks that a pattern which makes the glob
+// library panic at match time fails the poll instead of the process.
+func TestPollSurvivesLibraryPanic(t *testing.T) {
+	g, err := glob.Compile("0{")
+	if err != nil {
+		t.Skipf("library no longer compiles the pattern: %v", err)
+	}
+	src := &source{container: &fakeContainer{pages: [][]string{{"0"}}}, listing: listing{glob: &matcher{pattern: "0{", g: g}}}
+	if _, err := src.Poll(context.Background()); err == nil || !strings.Contains(err.Error(), "cannot be matched") {
+		t.Fatalf("Poll() error = %v, want the malformed-pattern error", err)
+	}
+}

@@ -1,0 +1,208 @@
+package kafka
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/sluice-dev/sluice/pkg/scalers"
+)
+
+// kedaDocs is KEDA's page for this trigger; rows cite its sections.
+const kedaDocs = "https://keda.sh/docs/latest/scalers/apache-kafka/"
+
+// TestParityConfig holds what KEDA does with a kafka trigger's parameters
+// (per its docs, section cited per row) next to what Sluice does. A row's
+// wantErr is "" when both accept the input.
+func TestParityConfig(t *testing.T) {
+	base := map[string]string{"bootstrapServers": "127.0.0.1:9092", "consumerGroup": "g", "topic": "orders"}
+	with := func(kv ...string) map[string]string {
+		m := map[string]string{}
+		for k, v := range base {
+			m[k] = v
+		}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return m
+	}
+	tests := []struct {
+		name    string
+		keda    string // what KEDA does, and the docs section
+		meta    map[string]string
+		auth    map[string]string
+		wantErr string
+		warning string // a substring of the status warning; "" for none
+	}{
+		{"trailing newline in sasl from a Secret", "trimmed (#authentication-parameters)", with(),
+			map[string]string{"sasl": "plaintext\n", "username": "u\n", "password": "p\n", "tls": "enable\n"}, "", ""},
+		{"ensureEvenDistributionOfPartitions", "accepted (#trigger-specification)", with("ensureEvenDistributionOfPartitions", "true"), nil, "", ""},
+		{"ensureEven with limitToPartitionsWithLag", "error: cannot be set together (#trigger-specification)",
+			with("ensureEvenDistributionOfPartitions", "true", "limitToPartitionsWithLag", "true"), nil, "cannot be true together", ""},
+		{"ensureEven without topic", "error: topic required (#trigger-specification)",
+			map[string]string{"bootstrapServers": "h:1", "consumerGroup": "g", "ensureEvenDistributionOfPartitions": "true"}, nil, "needs topic", ""},
+		{"fullMetadata false with topic", "accepted (#trigger-specification)", with("fullMetadata", "false"), nil, "", ""},
+		{"fullMetadata false without topic", "error: topic required (#trigger-specification)",
+			map[string]string{"bootstrapServers": "h:1", "consumerGroup": "g", "fullMetadata": "false"}, nil, "false needs topic", ""},
+		{"fullMetadata not a bool", "error (#trigger-specification)", with("fullMetadata", "maybe"), nil, `parameter "fullMetadata"`, ""},
+		{"version", "accepted (#trigger-specification)", with("version", "2.8.0"), nil, "", ""},
+		{"bad version", "error: invalid version (#trigger-specification)", with("version", "two"), nil, `parameter "version"`, ""},
+		{"sasl oauthbearer", "supported; not in Sluice (Differences)", with("sasl", "oauthbearer"), nil, `mode "oauthbearer" is not supported`, ""},
+		{"sasl gssapi", "supported; not in Sluice (Differences)", with("sasl", "gssapi"), nil, `mode "gssapi" is not supported`, ""},
+		{"oauth token endpoint", "oauthbearer parameter (#authentication-parameters)", with(),
+			map[string]string{"oauthTokenEndpointUri": "https://idp"}, `parameter "oauthTokenEndpointUri": belongs to sasl oauthbearer`, ""},
+		{"awsRegion", "MSK IAM (#authentication-parameters)", with("awsRegion", "eu-west-1"), nil, `parameter "awsRegion"`, ""},
+		{"limitToPartitionsWithLag with allowIdleConsumers", "error (#trigger-specification)",
+			with("limitToPartitionsWithLag", "true", "allowIdleConsumers", "true"), nil, "cannot be true together", ""},
+		{"partitionLimitation without topic", "ignored (#trigger-specification)",
+			map[string]string{"bootstrapServers": "h:1", "consumerGroup": "g", "partitionLimitation": "1,2"}, nil, "", "partitionLimitation is ignored"},
+		{"partitionLimitation range", "1,2,10-12 accepted (#trigger-specification)", with("partitionLimitation", "1,2,10-12"), nil, "", ""},
+		{"lagThreshold 0", "error: must be positive (#trigger-specification)", with("lagThreshold", "0"), nil, `parameter "lagThreshold"`, ""},
+		{"offsetResetPolicy bad", "error: latest or earliest (#trigger-specification)", with("offsetResetPolicy", "none"), nil, `parameter "offsetResetPolicy"`, ""},
+		{"unknown key", "ignored (logged when KEDA_CHECK_UNEXPECTED_SCALERS_PARAMS)", with("lagTreshold", "5"), nil, "", `"lagTreshold" is not a parameter`},
+		{"password in plain metadata", "not read from metadata (#authentication-parameters)", with("password", "p"), nil, "", `"password" is ignored`},
+	}
+	r := scalers.NewRegistry()
+	if err := r.Register(Type, New(nil)); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tr, err := r.Build(scalers.Config{Type: Type, Metadata: tt.meta, AuthParams: tt.auth})
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("KEDA: %s (%s); Sluice: error %v, want one containing %q", tt.keda, kedaDocs, err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("KEDA: %s (%s); Sluice: error %v", tt.keda, kedaDocs, err)
+			}
+			if tt.warning == "" && tr.Warning != "" && !strings.Contains(tr.Warning, "without TLS") {
+				t.Errorf("unexpected warning %q", tr.Warning)
+			}
+			if tt.warning != "" && !strings.Contains(tr.Warning, tt.warning) {
+				t.Errorf("warning %q, want it to contain %q", tr.Warning, tt.warning)
+			}
+		})
+	}
+}
+
+// TestParityLag holds KEDA's lag arithmetic (docs section "Lag
+// calculation" and the parameters' descriptions) next to Sluice's.
+func TestParityLag(t *testing.T) {
+	tp := func(p int) topicPartition { return topicPartition{"t", p} }
+	six := map[topicPartition]partitionOffsets{}
+	for i := range 6 {
+		six[tp(i)] = partitionOffsets{committed: 0, latest: 3}
+	}
+	tests := []struct {
+		name      string
+		keda      string
+		parts     map[topicPartition]partitionOffsets
+		opts      lagOptions
+		wantValue int64
+		wantAct   int64
+	}{
+		{"even distribution rounds up to a divisor", "ensureEvenDistributionOfPartitions: 18 lag / 5 = 4 replicas → 6 (a divisor of 6)",
+			six, lagOptions{threshold: 5, evenDistribution: true}, 30, 18},
+		{"even distribution, small lag", "3 lag / 5 → 1 replica", map[topicPartition]partitionOffsets{tp(0): {0, 3}, tp(1): {3, 3}},
+			lagOptions{threshold: 5, evenDistribution: true}, 5, 3},
+		{"even distribution caps even with allowIdleConsumers", "bound applies when ensureEven is set",
+			six, lagOptions{threshold: 1, allowIdle: true, evenDistribution: true}, 6, 18},
+		{"activity on full lag", "activation compares the lag with persistent lag, uncapped", six, lagOptions{threshold: 1}, 6, 18},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := computeLag(tt.parts, nil, tt.opts)
+			if res.value != tt.wantValue || res.activity != tt.wantAct {
+				t.Fatalf("KEDA: %s; Sluice: value %d activity %d, want %d and %d", tt.keda, res.value, res.activity, tt.wantValue, tt.wantAct)
+			}
+		})
+	}
+}
+
+// TestParityPartitions runs KEDA's documented partition handling against
+// a real Kafka wire peer (kfake).
+func TestParityPartitions(t *testing.T) {
+	k := newCluster(t, nil, nil, "orders")
+	k.produce("orders", 0, 4)
+	k.produce("orders", 1, 6)
+	k.produce("orders", 2, 8)
+	for p := range int32(3) {
+		k.commit("g", "orders", p, 0)
+	}
+	build := func(kv ...string) *scalers.Trigger {
+		meta := map[string]string{"bootstrapServers": k.brokers, "consumerGroup": "g", "topic": "orders", "allowIdleConsumers": "true"}
+		for i := 0; i+1 < len(kv); i += 2 {
+			meta[kv[i]] = kv[i+1]
+		}
+		tr, err := New(nil)(scalers.Config{Type: Type, Metadata: meta})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tr
+	}
+	t.Run("partitionLimitation matching nothing is an error, as KEDA", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		_, err := build("partitionLimitation", "7-9").Source.Poll(ctx)
+		if err == nil || !strings.Contains(err.Error(), "partitionLimitation matches none") {
+			t.Fatalf("Poll() error = %v, want the no-partition error", err)
+		}
+	})
+	t.Run("partition missing from ListOffsets counts 0, as KEDA", func(t *testing.T) {
+		// Answer ListOffsets without partition 1, as Event Hubs sometimes
+		// does; the other partitions keep their real log end offsets.
+		k.c.ControlKey(kmsg.ListOffsets.Int16(), func(req kmsg.Request) (kmsg.Response, error, bool) {
+			k.c.KeepControl()
+			lreq := req.(*kmsg.ListOffsetsRequest)
+			resp := lreq.ResponseKind().(*kmsg.ListOffsetsResponse)
+			ends := map[int32]int64{0: 4, 2: 8}
+			for _, rt := range lreq.Topics {
+				st := kmsg.NewListOffsetsResponseTopic()
+				st.Topic = rt.Topic
+				for _, rp := range rt.Partitions {
+					end, ok := ends[rp.Partition]
+					if !ok {
+						continue
+					}
+					sp := kmsg.NewListOffsetsResponseTopicPartition()
+					sp.Partition, sp.Offset, sp.LeaderEpoch = rp.Partition, end, -1
+					sp.Timestamp = -1
+					st.Partitions = append(st.Partitions, sp)
+				}
+				resp.Topics = append(resp.Topics, st)
+			}
+			return resp, nil, true
+		})
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		v, act, err := build().Source.(*source).PollActivity(ctx)
+		if err != nil || v != 12 || act != 12 {
+			t.Fatalf("PollActivity() = %v, %v, %v; want 12 (4 + 8) for both", v, act, err)
+		}
+	})
+}
+
+// FuzzNew builds kafka triggers from arbitrary metadata and key material:
+// no input may panic, and no password may appear in an error.
+func FuzzNew(f *testing.F) {
+	f.Add("2.8.0", "1,2-3", "true", "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n", "hunter2pw")
+	f.Add("0.10.2.1", "", "false", "-----BEGIN EC PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n\nAAAA\n-----END EC PRIVATE KEY-----\n", "secretpw")
+	f.Add("x", "9-1", "maybe", "not pem", "")
+	f.Fuzz(func(t *testing.T, version, limit, even, key, password string) {
+		_, err := New(nil)(scalers.Config{Type: Type,
+			Metadata: map[string]string{"bootstrapServers": "127.0.0.1:1", "consumerGroup": "g", "topic": "t",
+				"version": version, "partitionLimitation": limit, "ensureEvenDistributionOfPartitions": even},
+			AuthParams: map[string]string{"tls": "enable", "cert": "c", "key": key, "keyPassword": password},
+		})
+		if err != nil && len(strings.TrimSpace(password)) > 4 && strings.Contains(err.Error(), strings.TrimSpace(password)) &&
+			!strings.Contains(version+limit+even+key, strings.TrimSpace(password)) {
+			t.Fatalf("error %q reveals the key password", err)
+		}
+	})
+}
