@@ -93,7 +93,7 @@ func TestEventHubFunctionsApp(t *testing.T) {
 	setAll(99)
 	waitReplicas(t, phase, "the HPA scales to one replica per partition", partitions, replicas)
 	eventually(t, phase, "the capped value through kube-apiserver", func() error {
-		list, err := externalMetric(ctx, t, ns, "s0-azure-eventhub--default", "telemetry")
+		list, err := externalMetric(ctx, t, ns, "s0-azure-eventhub-$Default", "telemetry")
 		if err != nil {
 			return err
 		}

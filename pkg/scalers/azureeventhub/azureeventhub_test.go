@@ -88,7 +88,7 @@ func TestTrigger(t *testing.T) {
 	if tr.MetricName != "azure-eventhub-$Default" || tr.Target != 64 || tr.ActivationTarget != 0 || tr.Warning != "" {
 		t.Fatalf("defaults: %+v", tr)
 	}
-	if got := scalers.MetricName(2, tr.MetricName); got != "s2-azure-eventhub--default" {
+	if got := scalers.MetricName(2, tr.MetricName); got != "s2-azure-eventhub-$Default" {
 		t.Fatalf("metric name %s", got)
 	}
 	src := tr.Source.(*source)
