@@ -28,6 +28,7 @@ peers() {
   SLUICE_KUBE_BIN_DIR=$(hack/kube/build.sh)
   SLUICE_PROMETHEUS_BIN=$(hack/peers/prometheus.sh)
   SLUICE_AZURITE_BIN=$(hack/peers/azurite.sh)
+  SLUICE_RABBITMQ_SBIN=$(hack/peers/rabbitmq.sh); export SLUICE_RABBITMQ_SBIN
   export SLUICE_KUBE_BIN_DIR SLUICE_PROMETHEUS_BIN SLUICE_AZURITE_BIN
   echo "== integration and end-to-end tests"
   gotest -tags integration,e2e ./...
