@@ -11,6 +11,7 @@ import (
 	"github.com/sluice-dev/sluice/pkg/scalers/kafka"
 	"github.com/sluice-dev/sluice/pkg/scalers/metricsapi"
 	"github.com/sluice-dev/sluice/pkg/scalers/prometheus"
+	"github.com/sluice-dev/sluice/pkg/scalers/rabbitmq"
 )
 
 // NewRegistry returns a registry holding every built-in trigger type. Each
@@ -27,6 +28,7 @@ func NewRegistry() (*scalers.Registry, error) {
 		{azureblob.Type, azureblob.New(azureblob.NewClientCache(0))},
 		{kafka.Type, kafka.New(kafka.NewClientCache(kafka.DefaultCacheSize))},
 		{prometheus.Type, prometheus.New(prometheus.NewClientCache(prometheus.DefaultCacheSize))},
+		{rabbitmq.Type, rabbitmq.New(rabbitmq.NewConnCache())},
 	}
 	for _, t := range types {
 		if err := r.Register(t.name, t.c); err != nil {
