@@ -143,8 +143,8 @@ func (r *amqpReader) call(ctx context.Context, fn func() error) error {
 		return err
 	case <-ctx.Done():
 		r.reset()
-		<-done // returns once the socket is closed
-		return ctx.Err()
+		err := <-done // fn returns once the socket is closed
+		return fmt.Errorf("%w (connection torn down: %w)", ctx.Err(), err)
 	}
 }
 
