@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -149,15 +150,20 @@ func pollBoth(t *testing.T, cache *ConnCache, a, b string) {
 		t.Fatalf("poll after a cancelled one: %v", err)
 	}
 	waitConnections(t, 1)
+	runtime.KeepAlive(sa)
+	runtime.KeepAlive(sb)
 }
 
 // waitConnections waits until the broker lists n connections named
-// sluice-adapter.
+// sluice-adapter. It collects garbage meanwhile, so that the connections
+// of triggers other tests dropped are closed; the caller keeps its own
+// sources alive.
 func waitConnections(t *testing.T, n int) {
 	t.Helper()
 	deadline := time.Now().Add(time.Minute)
 	got := -1
 	for time.Now().Before(deadline) {
+		runtime.GC()
 		code, body, err := broker.ManagementGet(pollCtx(t), "/api/connections")
 		if err == nil && code == http.StatusOK {
 			var conns []struct {
@@ -201,4 +207,52 @@ func BenchmarkPoll(b *testing.B) {
 			}
 		})
 	}
+}
+
+// TestHungBroker: a poll against a broker that stops answering ends at its
+// timeout and tears the connection down; once the broker answers again the
+// next poll dials afresh, and the broker sees one connection, not a
+// half-open one beside it.
+func TestHungBroker(t *testing.T) {
+	q := uniq("hung")
+	declare(t, "/", q)
+	cache := NewConnCache()
+	src := trigger(t, cache, map[string]string{"host": broker.AMQPURL("/"), "queueName": q, "timeout": "2s"}, nil).Source
+	if _, err := src.Poll(pollCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	if err := broker.Freeze(); err != nil {
+		t.Fatal(err)
+	}
+	thawed := false
+	t.Cleanup(func() {
+		if !thawed {
+			_ = broker.Thaw()
+		}
+	})
+	start := time.Now()
+	_, err := src.Poll(pollCtx(t))
+	if err == nil || !strings.Contains(err.Error(), "deadline exceeded") {
+		t.Fatalf("poll of a hung broker: %v, want the timeout", err)
+	}
+	if took := time.Since(start); took > 20*time.Second {
+		t.Fatalf("poll of a hung broker took %v, want about the 2s timeout", took)
+	}
+	if err := broker.Thaw(); err != nil {
+		t.Fatal(err)
+	}
+	thawed = true
+	deadline := time.Now().Add(time.Minute)
+	for {
+		_, err := src.Poll(pollCtx(t))
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no recovery after thaw: %v", err)
+		}
+		waitTick()
+	}
+	waitConnections(t, 1)
+	runtime.KeepAlive(src)
 }

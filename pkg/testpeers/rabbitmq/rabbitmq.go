@@ -20,6 +20,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/sluice-dev/sluice/pkg/testenv"
@@ -171,6 +172,7 @@ func (b *Broker) Stop() {
 // Restart. It is safe to call when the broker is not running.
 func (b *Broker) StopBroker() {
 	if b.server != nil {
+		_ = b.Thaw()
 		b.server.Stop(60 * time.Second)
 		b.server = nil
 	}
@@ -185,6 +187,24 @@ func (b *Broker) Restart(ctx context.Context) error {
 		return errors.New("restart: broker is running")
 	}
 	return b.startServer(ctx)
+}
+
+// Freeze stops the broker's VM with SIGSTOP: connections stay open but
+// nothing answers, as with a hung broker or a dead network path. Thaw
+// undoes it; Stop thaws first.
+func (b *Broker) Freeze() error {
+	if b.server == nil {
+		return errors.New("freeze: broker is not running")
+	}
+	return syscall.Kill(b.server.PID(), syscall.SIGSTOP)
+}
+
+// Thaw continues a frozen broker.
+func (b *Broker) Thaw() error {
+	if b.server == nil {
+		return errors.New("thaw: broker is not running")
+	}
+	return syscall.Kill(b.server.PID(), syscall.SIGCONT)
 }
 
 // Running reports whether the broker process is up.
