@@ -96,11 +96,17 @@ func TestRabbitMQScalesZeroToNAndBack(t *testing.T) {
 	waitReplicas(t, phase, "3 messages: activated to 1", 1, replicas)
 	publishN(t, ch, "orders", 39)
 	waitReplicas(t, phase, "42 messages: the HPA scales to ceil(42/5)", 9, replicas)
+	// Drained to two messages: still active, so the HPA's floor of 1
+	// holds; then empty: the activator takes it to 0 after the cooldown.
 	if _, err := ch.QueuePurge("orders", false); err != nil {
 		t.Fatal(err)
 	}
-	waitReplicas(t, phase, "queue drained: the HPA scales back to 1", 1, replicas)
-	waitReplicas(t, phase, "deactivated to 0 after the cooldown", 0, replicas)
+	publishN(t, ch, "orders", 2)
+	waitReplicas(t, phase, "2 messages left: the HPA scales back to 1", 1, replicas)
+	if _, err := ch.QueuePurge("orders", false); err != nil {
+		t.Fatal(err)
+	}
+	waitReplicas(t, phase, "queue empty: deactivated to 0 after the cooldown", 0, replicas)
 
 	eventually(t, phase, "wrong password in status", func() error {
 		so, err := keda.ScaledObjects(ns).Get(ctx, "wrong", metav1.GetOptions{})
