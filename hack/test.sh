@@ -24,7 +24,7 @@ peers() {
   echo "== installing test peers"
   go mod download
   # The control plane (etcd, kube-apiserver, kube-controller-manager) from
-  # Go modules, Prometheus from Debian, Azurite from npm.
+  # Go modules, Prometheus and RabbitMQ from Debian, Azurite from npm.
   SLUICE_KUBE_BIN_DIR=$(hack/kube/build.sh)
   SLUICE_PROMETHEUS_BIN=$(hack/peers/prometheus.sh)
   SLUICE_AZURITE_BIN=$(hack/peers/azurite.sh)
