@@ -139,7 +139,22 @@ func build(cfg scalers.Config, cache *ConnCache) (*scalers.Trigger, error) {
 		MetricName:       "rabbitmq-" + url.QueryEscape(p.QueueName),
 		Target:           t.value,
 		ActivationTarget: t.activation,
+		Warning:          inlinePasswordWarning(cfg),
 	}, nil
+}
+
+// inlinePasswordWarning returns a warning when host in plain metadata
+// carries a password: KEDA accepts it, but anyone who may read the
+// ScaledObject reads the password.
+func inlinePasswordWarning(cfg scalers.Config) string {
+	u, err := url.Parse(cfg.Metadata["host"])
+	if err != nil || u.User == nil {
+		return ""
+	}
+	if _, ok := u.User.Password(); !ok {
+		return ""
+	}
+	return "host in metadata holds a password that anyone who can read this ScaledObject can see; use hostFromEnv or a TriggerAuthentication"
 }
 
 // key identifies the source: the connection (whose key hashes the

@@ -169,6 +169,11 @@ func TestNewDecodes(t *testing.T) {
 			if strings.Contains(tr.Key, secret) {
 				t.Fatalf("key shows the password: %s", tr.Key)
 			}
+			_, inline := tt.meta["host"]
+			inline = inline && strings.Contains(tt.meta["host"], ":"+secret+"@")
+			if got := strings.Contains(tr.Warning, "holds a password"); got != inline || strings.Contains(tr.Warning, secret) {
+				t.Fatalf("warning %q; want one (without the password) exactly when metadata's host has a password", tr.Warning)
+			}
 		})
 	}
 }
