@@ -46,6 +46,12 @@ type Options struct {
 	// Dir holds the data, logs, configuration and HOME; a temporary
 	// directory, removed by Stop, when empty.
 	Dir string
+	// TLS adds an amqps listener and an https management listener, with a
+	// serving certificate for 127.0.0.1 and localhost.
+	TLS bool
+	// ClientCA is a PEM bundle the TLS listeners trust for client
+	// certificates (which they ask for but do not require).
+	ClientCA string
 	// StartTimeout bounds the wait for the broker to serve AMQP and the
 	// management API; 2 minutes when 0 (a busy two-core machine needs
 	// 10 to 30 seconds).
@@ -59,6 +65,12 @@ type Broker struct {
 	// EPMDPort and DistPort are the Erlang port mapper's and the node's
 	// distribution port, both on 127.0.0.1.
 	EPMDPort, DistPort int
+	// AMQPSPort and ManagementTLSPort are the TLS listeners on 127.0.0.1
+	// with Options.TLS; 0 without.
+	AMQPSPort, ManagementTLSPort int
+	// ServerCA is the PEM of the CA that signed the TLS listeners'
+	// certificate, with Options.TLS.
+	ServerCA string
 	// Node is the Erlang node name, unique per broker.
 	Node string
 	// Password is User's password.
@@ -68,6 +80,10 @@ type Broker struct {
 
 	sbin, epmdBin string
 	timeout       time.Duration
+	tls           bool
+	clientCA      string
+	tlsCert       string
+	tlsKey        string
 	epmd, server  *testenv.Process
 	tmpDir        bool
 }
@@ -85,7 +101,7 @@ func Start(ctx context.Context, opts Options) (*Broker, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &Broker{Dir: opts.Dir, sbin: sbin, epmdBin: epmdBin, timeout: opts.StartTimeout}
+	b := &Broker{Dir: opts.Dir, sbin: sbin, epmdBin: epmdBin, timeout: opts.StartTimeout, tls: opts.TLS, clientCA: opts.ClientCA}
 	if b.timeout == 0 {
 		b.timeout = 2 * time.Minute
 	}
@@ -99,8 +115,17 @@ func Start(ctx context.Context, opts Options) (*Broker, error) {
 	_, _ = rand.Read(suffix)
 	b.Node = "sluice-" + strconv.Itoa(os.Getpid()) + "-" + hex.EncodeToString(suffix) + "@localhost"
 	b.Password = hex.EncodeToString(suffix) + "-pw"
-	err = testenv.WithFreePorts(ctx, 4, nil, func(ports []int) error {
+	if b.tls {
+		if err := b.writeTLS(); err != nil {
+			b.Stop()
+			return nil, err
+		}
+	}
+	err = testenv.WithFreePorts(ctx, 6, nil, func(ports []int) error {
 		b.EPMDPort, b.AMQPPort, b.ManagementPort, b.DistPort = ports[0], ports[1], ports[2], ports[3]
+		if b.tls {
+			b.AMQPSPort, b.ManagementTLSPort = ports[4], ports[5]
+		}
 		if err := b.startEPMD(ctx); err != nil {
 			return err
 		}

@@ -108,6 +108,9 @@ collect_statistics_interval = 1000
 disk_free_limit.absolute = 1MB
 vm_memory_high_watermark.relative = 0.9
 `, User, b.Password, b.ManagementPort)
+	if b.tls {
+		conf += b.tlsConfig()
+	}
 	files := map[string]string{
 		"rabbitmq.conf":     conf,
 		"rabbitmq-env.conf": "",
