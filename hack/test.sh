@@ -24,10 +24,11 @@ peers() {
   echo "== installing test peers"
   go mod download
   # The control plane (etcd, kube-apiserver, kube-controller-manager) from
-  # Go modules, Prometheus from Debian, Azurite from npm.
+  # Go modules, Prometheus and RabbitMQ from Debian, Azurite from npm.
   SLUICE_KUBE_BIN_DIR=$(hack/kube/build.sh)
   SLUICE_PROMETHEUS_BIN=$(hack/peers/prometheus.sh)
   SLUICE_AZURITE_BIN=$(hack/peers/azurite.sh)
+  SLUICE_RABBITMQ_SBIN=$(hack/peers/rabbitmq.sh); export SLUICE_RABBITMQ_SBIN
   export SLUICE_KUBE_BIN_DIR SLUICE_PROMETHEUS_BIN SLUICE_AZURITE_BIN
   export SLUICE_EVENTHUBS_NODE_PATH; SLUICE_EVENTHUBS_NODE_PATH=$(hack/peers/eventhubs.sh) # rhea for the Event Hubs peer
   echo "== integration and end-to-end tests"

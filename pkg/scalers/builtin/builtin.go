@@ -13,6 +13,7 @@ import (
 	"github.com/sluice-dev/sluice/pkg/scalers/kafka"
 	"github.com/sluice-dev/sluice/pkg/scalers/metricsapi"
 	"github.com/sluice-dev/sluice/pkg/scalers/prometheus"
+	"github.com/sluice-dev/sluice/pkg/scalers/rabbitmq"
 )
 
 // NewRegistry returns a registry holding every built-in trigger type. Each
@@ -31,6 +32,7 @@ func NewRegistry() (*scalers.Registry, error) {
 		{kafka.Type, kafka.New(kafka.NewClientCache(kafka.DefaultCacheSize))},
 		{prometheus.Type, prometheus.New(prometheus.NewClientCache(prometheus.DefaultCacheSize))},
 		{azureeventhub.Type, azureeventhub.New(azureeventhub.NewHubCache(0, 0), azureeventhub.NewStoreCache(0))},
+		{rabbitmq.Type, rabbitmq.New(rabbitmq.NewConnCache())},
 	}
 	for _, t := range types {
 		if err := r.Register(t.name, t.c); err != nil {

@@ -12,7 +12,7 @@ func TestNewRegistry(t *testing.T) {
 	if err != nil {
 		t.Fatalf("NewRegistry() error = %v", err)
 	}
-	want := []string{"azure-blob", "azure-eventhub", "azure-queue", "azure-servicebus", "kafka", "metrics-api", "prometheus"}
+	want := []string{"azure-blob", "azure-eventhub", "azure-queue", "azure-servicebus", "kafka", "metrics-api", "prometheus", "rabbitmq"}
 	if !slices.Equal(r.Types(), want) {
 		t.Fatalf("Types() = %v, want %v", r.Types(), want)
 	}

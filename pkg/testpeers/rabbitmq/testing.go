@@ -1,0 +1,38 @@
+package rabbitmq
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+)
+
+// New starts a broker for a test and stops it in t.Cleanup. It fails the
+// test when the broker is not installed (run hack/peers/rabbitmq.sh) or
+// cannot start: a missing peer must not pass as a skipped test. A broker
+// takes 10 to 30 seconds to start; packages with many tests share one
+// through Main.
+func New(t testing.TB) *Broker {
+	t.Helper()
+	b, err := Start(context.Background(), Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatalf("start rabbitmq: %v", err)
+	}
+	t.Cleanup(b.Stop)
+	return b
+}
+
+// Main starts one broker for a test package, hands it to set (which stores
+// it for the tests), runs the tests and stops the broker. Call it from
+// TestMain and pass its result to os.Exit. A broker that cannot start
+// fails the run.
+func Main(m *testing.M, set func(*Broker)) int {
+	b, err := Start(context.Background(), Options{})
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "start rabbitmq: %v\n", err)
+		return 1
+	}
+	defer b.Stop()
+	set(b)
+	return m.Run()
+}
