@@ -22,24 +22,25 @@ import (
 const FieldManager = "sluice-adapter"
 
 // publisher writes the adapter's part of ScaledObject status, only when it
-// changed, from the elected replica.
+// changed, from the elected replica. It outlives leadership terms: each
+// term gets a fresh workqueue (a shut-down queue cannot be reused), and
+// every known object is checked at the start of a term, so nothing that
+// changed between terms is lost.
 type publisher struct {
 	client versioned.Interface
 	w      *watches
 	engine *poll.Engine
 	clock  clock.Clock
 	log    *zap.Logger
-	queue  workqueue.TypedRateLimitingInterface[poll.Key]
 
 	mu      sync.Mutex
+	queue   workqueue.TypedRateLimitingInterface[poll.Key] // nil between terms
 	invalid map[poll.Key][]invalidTrigger
 }
 
 func newPublisher(client versioned.Interface, w *watches, engine *poll.Engine, clk clock.Clock, log *zap.Logger) *publisher {
 	return &publisher{
 		client: client, w: w, engine: engine, clock: clk, log: log.Named("status"),
-		queue: workqueue.NewTypedRateLimitingQueueWithConfig(workqueue.DefaultTypedControllerRateLimiter[poll.Key](),
-			workqueue.TypedRateLimitingQueueConfig[poll.Key]{Name: "status"}),
 		invalid: map[poll.Key][]invalidTrigger{},
 	}
 }
@@ -53,8 +54,11 @@ func (p *publisher) setInvalid(key poll.Key, invalid []invalidTrigger) {
 	} else {
 		p.invalid[key] = invalid
 	}
+	q := p.queue
 	p.mu.Unlock()
-	p.queue.Add(key)
+	if q != nil {
+		q.Add(key) // between terms the next term's first pass checks key
+	}
 }
 
 // forget drops what is known about a deleted object.
@@ -64,15 +68,26 @@ func (p *publisher) forget(key poll.Key) {
 	p.mu.Unlock()
 }
 
-// run feeds the engine's change notifications into the queue and writes
-// status with workers goroutines until ctx is done. Only the elected
-// replica calls it.
+// run is one leadership term: it feeds the engine's change notifications
+// into a new queue and writes status with workers goroutines until ctx is
+// done. Only the elected replica calls it, once per term, never
+// concurrently.
 func (p *publisher) run(ctx context.Context, workers int, known func() []poll.Key) {
+	q := workqueue.NewTypedRateLimitingQueueWithConfig(workqueue.DefaultTypedControllerRateLimiter[poll.Key](),
+		workqueue.TypedRateLimitingQueueConfig[poll.Key]{Name: "status"})
+	p.mu.Lock()
+	p.queue = q
+	p.mu.Unlock()
 	var wg sync.WaitGroup
 	defer wg.Wait()
-	defer p.queue.ShutDown()
+	defer func() {
+		p.mu.Lock()
+		p.queue = nil
+		p.mu.Unlock()
+		q.ShutDown()
+	}()
 	for _, k := range known() {
-		p.queue.Add(k)
+		q.Add(k)
 	}
 	wg.Add(1)
 	go func() {
@@ -82,7 +97,7 @@ func (p *publisher) run(ctx context.Context, workers int, known func() []poll.Ke
 			case <-ctx.Done():
 				return
 			case k := <-p.engine.Changes():
-				p.queue.Add(k)
+				q.Add(k)
 			}
 		}
 	}()
@@ -90,25 +105,25 @@ func (p *publisher) run(ctx context.Context, workers int, known func() []poll.Ke
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for p.next(ctx) {
+			for p.next(ctx, q) {
 			}
 		}()
 	}
 	<-ctx.Done()
 }
 
-func (p *publisher) next(ctx context.Context) bool {
-	key, quit := p.queue.Get()
+func (p *publisher) next(ctx context.Context, q workqueue.TypedRateLimitingInterface[poll.Key]) bool {
+	key, quit := q.Get()
 	if quit {
 		return false
 	}
-	defer p.queue.Done(key)
+	defer q.Done(key)
 	if err := p.sync(ctx, key); err != nil {
 		p.log.Info("status write failed; retrying", zap.Stringer("scaledObject", key), zap.Error(err))
-		p.queue.AddRateLimited(key)
+		q.AddRateLimited(key)
 		return true
 	}
-	p.queue.Forget(key)
+	q.Forget(key)
 	return true
 }
 
