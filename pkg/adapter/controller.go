@@ -165,20 +165,3 @@ func invalidMessage(invalid []invalidTrigger) string {
 		return fmt.Sprintf("%s (and %d more invalid triggers)", invalid[0].message, len(invalid)-1)
 	}
 }
-
-// ready reports whether every known trigger has been polled once, with
-// success or not.
-func (c *controller) ready() error {
-	for _, k := range c.keys() {
-		st, ok := c.engine.State(k)
-		if !ok {
-			continue
-		}
-		for _, t := range st.Triggers {
-			if !t.Polled {
-				return fmt.Errorf("trigger %s of %s not polled yet", t.MetricName, k)
-			}
-		}
-	}
-	return nil
-}

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -22,6 +23,7 @@ import (
 	"golang.org/x/sync/errgroup"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	genericapiserver "k8s.io/apiserver/pkg/server"
 	"k8s.io/client-go/discovery/cached/memory"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
@@ -96,7 +98,8 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 	pub := newPublisher(keda, w, engine, clock.RealClock{}, log)
 	ctrl = newController(w, res, engine, pub, recorder, log)
 
-	server, err := apiServer(o, prov)
+	var serving atomic.Bool
+	server, err := apiServer(o, prov, &serving)
 	if err != nil {
 		return err
 	}
@@ -115,7 +118,7 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 	g.Go(func() error {
 		return runElected(ctx, o, kube, log, func(ctx context.Context) { pub.run(ctx, o.Workers, ctrl.keys) })
 	})
-	g.Go(func() error { return serveHealth(ctx, o.MetricsBindAddress, reg, readiness(w, ctrl), log) })
+	g.Go(func() error { return serveHealth(ctx, o.MetricsBindAddress, reg, readiness(w, serving.Load), log) })
 	g.Go(func() error {
 		if err := server.Run(ctx); err != nil {
 			return fmt.Errorf("serve external metrics: %w", err)
@@ -143,8 +146,9 @@ func clientConfig(o *Options) (*rest.Config, error) {
 	return cfg, nil
 }
 
-// apiServer builds the external-metrics API server over prov.
-func apiServer(o *Options, prov *provider.Provider) (*basecmd.AdapterBase, error) {
+// apiServer builds the external-metrics API server over prov; serving turns
+// true once it listens.
+func apiServer(o *Options, prov *provider.Provider, serving *atomic.Bool) (*basecmd.AdapterBase, error) {
 	b := &basecmd.AdapterBase{
 		Name:                              "sluice-adapter",
 		FlagSet:                           pflag.NewFlagSet("sluice-adapter", pflag.ContinueOnError),
@@ -154,7 +158,15 @@ func apiServer(o *Options, prov *provider.Provider) (*basecmd.AdapterBase, error
 	b.RemoteKubeConfigFile = o.Kubeconfig
 	b.ClientQPS, b.ClientBurst = o.KubeAPIQPS, o.KubeAPIBurst
 	b.WithExternalMetrics(prov)
-	if _, err := b.Server(); err != nil {
+	srv, err := b.Server()
+	if err != nil {
+		return nil, fmt.Errorf("build external metrics server: %w", err)
+	}
+	err = srv.GenericAPIServer.AddPostStartHook("sluice-serving", func(genericapiserver.PostStartHookContext) error {
+		serving.Store(true)
+		return nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("build external metrics server: %w", err)
 	}
 	return b, nil
@@ -174,21 +186,20 @@ func eventRecorder(kube kubernetes.Interface) (record.EventRecorder, func(), err
 	return b.NewRecorder(scheme, corev1.EventSource{Component: "sluice-adapter"}), b.Shutdown, nil
 }
 
-// readiness is ready when the informers synced, every ScaledObject was
-// reconciled once, and every trigger was polled once or failed.
-func readiness(w *watches, c *controller) func() error {
+// readiness means "can serve": the informers synced and the metrics API
+// listens. It never waits for polls: a metric not polled yet is the only
+// thing that waits (provider.Options.FirstPollWait) or answers "not yet",
+// so one slow or broken object cannot take the APIService, and every
+// external-metric HPA of the cluster, down with it.
+func readiness(w *watches, serving func() bool) func() error {
 	return func() error {
 		if !w.hasSynced() {
 			return errors.New("informers not synced")
 		}
-		all, err := w.scaledObjectsIn("")
-		if err != nil {
-			return err
+		if !serving() {
+			return errors.New("external metrics API not serving yet")
 		}
-		if n := len(c.keys()); n < len(all) {
-			return fmt.Errorf("%d of %d ScaledObjects reconciled", n, len(all))
-		}
-		return c.ready()
+		return nil
 	}
 }
 
