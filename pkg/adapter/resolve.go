@@ -26,12 +26,15 @@ import (
 var resourceTriggers = map[string]bool{"cpu": true, "memory": true}
 
 // invalidTrigger is a trigger that could not be built; its message names
-// the parameter and never holds a secret.
+// the parameter and never holds a secret. A transient one failed to read
+// its configuration (a timeout, a 5xx): it is a warning, not a verdict on
+// the configuration.
 type invalidTrigger struct {
-	index   int
-	name    string
-	typ     string
-	message string
+	index     int
+	name      string
+	typ       string
+	message   string
+	transient bool
 }
 
 // resolution is what the adapter makes of one ScaledObject.
@@ -66,7 +69,7 @@ func (r *resolver) resolve(ctx context.Context, so *v1alpha1.ScaledObject) resol
 		}
 		trig, err := r.build(ctx, so, i, t, env)
 		if err != nil {
-			res.invalid = append(res.invalid, invalidTrigger{index: i, name: t.Name, typ: t.Type, message: err.Error()})
+			res.invalid = append(res.invalid, invalidTrigger{index: i, name: t.Name, typ: t.Type, message: err.Error(), transient: isTransientErr(err)})
 			continue
 		}
 		res.spec.Triggers = append(res.spec.Triggers, poll.TriggerSpec{
@@ -94,13 +97,13 @@ func (r *resolver) build(ctx context.Context, so *v1alpha1.ScaledObject, i int, 
 			return nil, fmt.Errorf("%s: %w", scalers.TriggerLabel(cfg), err)
 		}
 		if cfg.AuthParams, err = scalers.ResolveAuth(ctx, r.reader(), spec, ns, env.container); err != nil {
-			return nil, fmt.Errorf("%s: authenticationRef %q: %w", scalers.TriggerLabel(cfg), t.AuthenticationRef.Name, err)
+			return nil, classify(fmt.Errorf("%s: authenticationRef %q: %w", scalers.TriggerLabel(cfg), t.AuthenticationRef.Name, err))
 		}
 	}
 	if readsEnv(t.Metadata) {
 		var err error
 		if cfg.Env, err = env.container(ctx, ""); err != nil {
-			return nil, fmt.Errorf("%s: %w", scalers.TriggerLabel(cfg), err)
+			return nil, classify(fmt.Errorf("%s: %w", scalers.TriggerLabel(cfg), err))
 		}
 	}
 	return r.registry.Build(cfg)
