@@ -137,10 +137,50 @@ func TestHPAMetricTargets(t *testing.T) {
 	}
 }
 
-func TestWaitingForAdapter(t *testing.T) {
+// TestBrokenTriggerDoesNotBlockOthers: a trigger the adapter has not
+// reported, or reported invalid, is left out of the HPA; the working
+// trigger still gets its HPA and activates the target from 0; the broken
+// one is reported on Ready.
+func TestBrokenTriggerDoesNotBlockOthers(t *testing.T) {
+	tests := []struct {
+		name       string
+		broken     *v1alpha1.TriggerStatus // nil: not reported yet
+		wantReason string
+	}{
+		{"not reported yet", nil, ReasonWaitingForAdapter},
+		{"invalid", &v1alpha1.TriggerStatus{MetricName: "s1-kafka", Index: 1, Type: "kafka", LastError: `trigger 1 (kafka): parameter "lagThreshold": want a number`}, ReasonInvalidTrigger},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t)
+			f.objects = append(f.objects, scaledObject("so", active, func(so *v1alpha1.ScaledObject) {
+				so.Spec.Triggers = append(so.Spec.Triggers, v1alpha1.ScaleTriggers{Type: "kafka"})
+				if tt.broken != nil {
+					so.Status.Triggers = append(so.Status.Triggers, *tt.broken)
+				}
+			}))
+			f.replicas["deployments/web"] = 0
+			f.run("so")
+			f.expectWrites("apply horizontalpodautoscalers keda-hpa-so", "apply scaledobjects/status so", "update deployments/scale web=1")
+			if m := f.appliedHPA().Spec.Metrics; len(m) != 1 || m[0].External.Metric.Name != "s0-rabbitmq-orders" {
+				t.Errorf("HPA metrics = %+v, want the working trigger only", m)
+			}
+			st := f.appliedStatus()
+			expectReady(t, st, metav1.ConditionFalse, tt.wantReason)
+			if c := st.Condition(v1alpha1.ConditionReady); c != nil && !strings.Contains(c.Message, "trigger 1 (kafka)") {
+				t.Errorf("Ready message %q does not name the broken trigger", c.Message)
+			}
+		})
+	}
+}
+
+// TestOnlyBrokenTriggersBlock: with no trigger that can be built there is
+// no HPA, and Ready says why.
+func TestOnlyBrokenTriggersBlock(t *testing.T) {
 	f := newFixture(t)
 	f.objects = append(f.objects, scaledObject("so", func(so *v1alpha1.ScaledObject) {
-		so.Spec.Triggers = append(so.Spec.Triggers, v1alpha1.ScaleTriggers{Type: "kafka"})
+		so.Spec.Triggers = []v1alpha1.ScaleTriggers{{Type: "kafka"}}
+		so.Status.Triggers = nil
 	}))
 	f.replicas["deployments/web"] = 1
 	f.run("so")
@@ -254,7 +294,8 @@ func TestResourceTriggersAloneCannotScaleToZero(t *testing.T) {
 }
 
 // TestWaitingForAdapterKeepsHPAName adds a trigger the adapter has not
-// reported yet: the HPA stays, and the status keeps naming it.
+// reported yet: the HPA stays with the reported trigger, and the status
+// keeps naming it.
 func TestWaitingForAdapterKeepsHPAName(t *testing.T) {
 	f := newFixture(t)
 	so := scaledObject("so", func(so *v1alpha1.ScaledObject) {
@@ -266,7 +307,7 @@ func TestWaitingForAdapterKeepsHPAName(t *testing.T) {
 	f.hpas = append(f.hpas, ownedHPAFor(so))
 	f.replicas["deployments/web"] = 1
 	f.run("so")
-	f.expectWrites("apply scaledobjects/status so")
+	f.expectWrites("apply horizontalpodautoscalers keda-hpa-so", "apply scaledobjects/status so")
 	st := f.appliedStatus()
 	expectReady(t, st, metav1.ConditionFalse, ReasonWaitingForAdapter)
 	if st.HPAName != "keda-hpa-so" || len(st.ExternalMetricNames) != 1 {

@@ -146,6 +146,9 @@ func (c *Controller) reconcileSteps(ctx context.Context, l listers, so *v1alpha1
 		return err
 	}
 	out.hpaName = so.HPAName()
+	if len(ms.broken) > 0 {
+		out.notReady(ms.broken[0].reason, "%s", ms.brokenMessage())
+	}
 	if failing := failingTriggers(so); failing != "" && !conditionTrue(so, v1alpha1.ConditionFallback) {
 		out.notReady(ReasonTriggerFailing, "trigger %s is failing; see status.triggers for the error", failing)
 	}
