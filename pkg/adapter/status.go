@@ -3,7 +3,6 @@ package adapter
 import (
 	"cmp"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 	"time"
@@ -11,9 +10,9 @@ import (
 	"k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/sluice-dev/sluice/pkg/activity"
 	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
 	"github.com/sluice-dev/sluice/pkg/poll"
-	"github.com/sluice-dev/sluice/pkg/provider"
 	"github.com/sluice-dev/sluice/pkg/scalers"
 )
 
@@ -72,15 +71,15 @@ func desiredStatus(so *v1alpha1.ScaledObject, state *poll.ObjectState, invalid [
 	}
 	for i := range triggers {
 		t := &triggers[i]
-		ts := v1alpha1.TriggerStatus{
-			MetricName: t.MetricName, Index: int32(t.Index), Name: t.Name, Type: t.Type,
-			Target: formatQuantity(t.Target),
+		ts := activity.Status(activity.Trigger{
+			Index: t.Index, Name: t.Name, Type: t.Type, MetricName: t.MetricName,
+			Target: t.Target, ActivationTarget: t.ActivationTarget,
 			Active: t.Polled && t.Healthy && t.Active,
 			// Healthy is false only while polls fail: a trigger not polled
 			// yet is unknown (Active says so), not failing.
-			Healthy: !t.Polled || t.Healthy, NumberOfFailures: int32(min(t.ConsecutiveFailures, math.MaxInt32)),
+			Healthy: !t.Polled || t.Healthy, Failures: t.ConsecutiveFailures,
 			LastError: t.LastError, Warning: t.Warning,
-		}
+		})
 		out.Triggers = append(out.Triggers, ts)
 		out.Health[t.MetricName] = health(ts.NumberOfFailures, ts.Healthy)
 	}
@@ -235,10 +234,7 @@ func triggerTypes(so *v1alpha1.ScaledObject) string {
 }
 
 // formatQuantity renders a target value as the quantity the HPA takes.
-func formatQuantity(v float64) string {
-	q := provider.Quantity(v)
-	return q.String()
-}
+func formatQuantity(v float64) string { return activity.FormatQuantity(v) }
 
 func label(name, metric string) string {
 	if name != "" {

@@ -86,7 +86,7 @@ func TestDesiredStatus(t *testing.T) {
 	if len(got.Triggers) != 2 {
 		t.Fatalf("triggers = %+v, want the polled one and the invalid one", got.Triggers)
 	}
-	if tr := got.Triggers[0]; tr.MetricName != "s0-metric-api-value" || tr.Target != "5" || !tr.Active || !tr.Healthy {
+	if tr := got.Triggers[0]; tr.MetricName != "s0-metric-api-value" || tr.Target != "5" || tr.ActivationTarget != "0" || !tr.Active || !tr.Healthy {
 		t.Errorf("trigger 0 = %+v", tr)
 	}
 	if tr := got.Triggers[1]; tr.MetricName != "s1-kafka" || tr.Healthy || !strings.Contains(tr.LastError, "lagThreshold") {
