@@ -328,3 +328,33 @@ func TestRenamedHPAReplacesOld(t *testing.T) {
 	f.run("so")
 	f.expectWrites("delete horizontalpodautoscalers keda-hpa-so", "apply horizontalpodautoscalers renamed", "apply scaledobjects/status so")
 }
+
+// TestInvalidHPAName: an HPA name the API server would refuse on every
+// apply is reported on Ready, naming the field to fix, with no HPA write.
+func TestInvalidHPAName(t *testing.T) {
+	tests := []struct {
+		name      string
+		mod       soMod
+		wantField string
+	}{
+		{"keda-hpa- prefix past 253", func(so *v1alpha1.ScaledObject) { so.Name = strings.Repeat("a", 250) }, "horizontalPodAutoscalerConfig.name"},
+		{"explicit name invalid", func(so *v1alpha1.ScaledObject) {
+			so.Spec.Advanced = &v1alpha1.AdvancedConfig{HorizontalPodAutoscalerConfig: &v1alpha1.HorizontalPodAutoscalerConfig{Name: "Not_Valid"}}
+		}, "advanced.horizontalPodAutoscalerConfig.name"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t)
+			so := scaledObject("so", tt.mod)
+			f.objects = append(f.objects, so)
+			f.replicas["deployments/web"] = 1
+			f.run(so.Name)
+			f.expectWrites("apply scaledobjects/status " + so.Name)
+			st := f.appliedStatus()
+			expectReady(t, st, metav1.ConditionFalse, ReasonInvalidHPAName)
+			if c := st.Condition(v1alpha1.ConditionReady); c == nil || !strings.Contains(c.Message, tt.wantField) {
+				t.Errorf("Ready = %+v, want a message naming %s", c, tt.wantField)
+			}
+		})
+	}
+}

@@ -56,7 +56,7 @@ func desiredMetrics(so *v1alpha1.ScaledObject) (metricSet, error) {
 		}
 		if ts == nil || ts.MetricName == "" || ts.Target == "" {
 			ms.broken = append(ms.broken, &userError{ReasonWaitingForAdapter, fmt.Sprintf(
-				"the adapter has not reported trigger %d (%s) yet; check that sluice-adapter is running", i, t.Type)})
+				"the adapter has not reported trigger %d (%s) yet; check that sluice-adapter is running and the Events of this ScaledObject", i, t.Type)})
 			continue
 		}
 		spec, err := externalMetric(so.Name, i, &t, ts)

@@ -6,8 +6,10 @@ import (
 	"sync"
 
 	"go.uber.org/zap"
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/tools/record"
 	"k8s.io/client-go/util/workqueue"
 	"k8s.io/utils/clock"
 
@@ -30,18 +32,20 @@ type publisher struct {
 	client versioned.Interface
 	w      *watches
 	engine *poll.Engine
-	clock  clock.Clock
-	log    *zap.Logger
+	clock    clock.Clock
+	log      *zap.Logger
+	recorder record.EventRecorder
 
 	mu      sync.Mutex
 	queue   workqueue.TypedRateLimitingInterface[poll.Key] // nil between terms
 	invalid map[poll.Key][]invalidTrigger
+	refused map[poll.Key]string // the last refusal reported per object
 }
 
-func newPublisher(client versioned.Interface, w *watches, engine *poll.Engine, clk clock.Clock, log *zap.Logger) *publisher {
+func newPublisher(client versioned.Interface, w *watches, engine *poll.Engine, clk clock.Clock, recorder record.EventRecorder, log *zap.Logger) *publisher {
 	return &publisher{
-		client: client, w: w, engine: engine, clock: clk, log: log.Named("status"),
-		invalid: map[poll.Key][]invalidTrigger{},
+		client: client, w: w, engine: engine, clock: clk, recorder: recorder, log: log.Named("status"),
+		invalid: map[poll.Key][]invalidTrigger{}, refused: map[poll.Key]string{},
 	}
 }
 
@@ -65,6 +69,7 @@ func (p *publisher) setInvalid(key poll.Key, invalid []invalidTrigger) {
 func (p *publisher) forget(key poll.Key) {
 	p.mu.Lock()
 	delete(p.invalid, key)
+	delete(p.refused, key)
 	p.mu.Unlock()
 }
 
@@ -119,12 +124,46 @@ func (p *publisher) next(ctx context.Context, q workqueue.TypedRateLimitingInter
 	}
 	defer q.Done(key)
 	if err := p.sync(ctx, key); err != nil {
-		p.log.Info("status write failed; retrying", zap.Stringer("scaledObject", key), zap.Error(err))
+		if !isTransient(err) {
+			p.refusedWrite(key, err)
+		} else {
+			p.log.Info("status write failed; retrying", zap.Stringer("scaledObject", key), zap.Error(err))
+		}
 		q.AddRateLimited(key)
 		return true
 	}
+	p.mu.Lock()
+	delete(p.refused, key)
+	p.mu.Unlock()
 	q.Forget(key)
 	return true
+}
+
+// refusedWrite makes a status write the API server refused (it will not
+// succeed by retrying alone) visible: a Warning Event on the object and an
+// error log, once per distinct refusal. Retries go on with backoff, in
+// case the object changes.
+func (p *publisher) refusedWrite(key poll.Key, err error) {
+	msg := err.Error()
+	p.mu.Lock()
+	seen := p.refused[key] == msg
+	p.refused[key] = msg
+	p.mu.Unlock()
+	if seen {
+		return
+	}
+	p.log.Error("status write refused", zap.Stringer("scaledObject", key), zap.Error(err))
+	if so, gerr := p.w.scaledObject(key.Namespace, key.Name); gerr == nil {
+		p.recorder.Event(so, corev1.EventTypeWarning, ReasonStatusWriteFailed,
+			"the API server refuses the adapter's status of this object, so its activity cannot be published: "+truncate(msg, 512))
+	}
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
 }
 
 // sync writes the status of key when it differs from the stored one.

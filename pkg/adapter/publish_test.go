@@ -3,6 +3,7 @@ package adapter
 import (
 	"context"
 	"encoding/json"
+	"sync/atomic"
 	"strings"
 	"testing"
 	"time"
@@ -10,11 +11,13 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/wait"
 	core "k8s.io/client-go/testing"
 	"k8s.io/client-go/tools/cache"
+	"k8s.io/client-go/tools/record"
 	"k8s.io/utils/clock"
 
 	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
@@ -25,10 +28,13 @@ import (
 // publisherFixture is a publisher over a fake clientset holding one
 // ScaledObject, with its informers running until the test ends.
 type publisherFixture struct {
-	client *fake.Clientset
-	w      *watches
-	pub    *publisher
-	key    poll.Key
+	client   *fake.Clientset
+	w        *watches
+	pub      *publisher
+	key      poll.Key
+	recorder *record.FakeRecorder
+	refuse   atomic.Pointer[error] // the answer to status writes when set
+	writes   atomic.Int32
 }
 
 func newPublisherFixture(t *testing.T) *publisherFixture {
@@ -40,11 +46,16 @@ func newPublisherFixture(t *testing.T) *publisherFixture {
 			Triggers:       []v1alpha1.ScaleTriggers{{Type: "metrics-api"}},
 		},
 	}
+	f := &publisherFixture{recorder: record.NewFakeRecorder(100), key: poll.Key{Namespace: "ns", Name: "so"}}
 	client := fake.NewSimpleClientset(so) //nolint:staticcheck // NewClientset's field-managed tracker has no schema for CRDs
 	// Store the
 	// applied status as the API server would, so the informer sees it.
 	gvr := v1alpha1.SchemeGroupVersion.WithResource("scaledobjects")
 	client.PrependReactor("patch", "scaledobjects", func(a core.Action) (bool, runtime.Object, error) {
+		f.writes.Add(1)
+		if e := f.refuse.Load(); e != nil {
+			return true, nil, *e
+		}
 		pa := a.(core.PatchAction)
 		var applied v1alpha1.ScaledObject
 		if err := json.Unmarshal(pa.GetPatch(), &applied); err != nil {
@@ -75,7 +86,9 @@ func newPublisherFixture(t *testing.T) *publisherFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &publisherFixture{client: client, w: w, pub: newPublisher(client, w, engine, clock.RealClock{}, zaptest.NewLogger(t)), key: poll.Key{Namespace: "ns", Name: "so"}}
+	f.client, f.w = client, w
+	f.pub = newPublisher(client, w, engine, clock.RealClock{}, f.recorder, zaptest.NewLogger(t))
+	return f
 }
 
 // term runs one leadership term of the publisher until stop is called.
@@ -127,5 +140,29 @@ func TestPublisherSurvivesLosingLeadership(t *testing.T) {
 			return len(s.Triggers) == 1 && strings.Contains(s.Triggers[0].LastError, want)
 		})
 		stop()
+	}
+}
+
+// TestRefusedStatusWriteIsVisible: a status write the API server refuses
+// (it can never succeed by retrying) becomes one Warning Event on the
+// object, however often it is retried.
+func TestRefusedStatusWriteIsVisible(t *testing.T) {
+	f := newPublisherFixture(t)
+	refused := error(apierrors.NewBadRequest("yaml: line 1: key too long"))
+	f.refuse.Store(&refused)
+	stop := f.term()
+	defer stop()
+	err := wait.PollUntilContextTimeout(context.Background(), 10*time.Millisecond, time.Minute, true, func(context.Context) (bool, error) {
+		return f.writes.Load() >= 3, nil
+	})
+	if err != nil {
+		t.Fatalf("status write retried %d times, want at least 3", f.writes.Load())
+	}
+	var events []string
+	for len(f.recorder.Events) > 0 {
+		events = append(events, <-f.recorder.Events)
+	}
+	if len(events) != 1 || !strings.HasPrefix(events[0], "Warning "+ReasonStatusWriteFailed) || !strings.Contains(events[0], "key too long") {
+		t.Errorf("events = %q, want one %s naming the refusal", events, ReasonStatusWriteFailed)
 	}
 }

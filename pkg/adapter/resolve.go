@@ -72,9 +72,14 @@ func (r *resolver) resolve(ctx context.Context, so *v1alpha1.ScaledObject) resol
 			res.invalid = append(res.invalid, invalidTrigger{index: i, name: t.Name, typ: t.Type, message: err.Error(), transient: isTransientErr(err)})
 			continue
 		}
+		metric := scalers.MetricName(i, trig.MetricName)
+		if err := checkMetricName(i, t, metric); err != nil {
+			res.invalid = append(res.invalid, invalidTrigger{index: i, name: t.Name, typ: t.Type, message: err.Error()})
+			continue
+		}
 		res.spec.Triggers = append(res.spec.Triggers, poll.TriggerSpec{
 			Index: i, Name: t.Name, Type: t.Type,
-			MetricName: scalers.MetricName(i, trig.MetricName),
+			MetricName: metric,
 			Trigger:    trig,
 		})
 	}

@@ -133,7 +133,7 @@ func newResolveFixture(t *testing.T) *resolveFixture {
 		t.Fatal(err)
 	}
 	res := &resolver{kube: kube, w: w, registry: reg, ownNamespace: "sluice-system", log: zap.NewNop()}
-	f.pub = newPublisher(keda, w, f.engine, clock.RealClock{}, zap.NewNop())
+	f.pub = newPublisher(keda, w, f.engine, clock.RealClock{}, record.NewFakeRecorder(100), zap.NewNop())
 	f.ctrl = newController(w, res, f.engine, f.pub, record.NewFakeRecorder(100), zap.NewNop())
 	return f
 }

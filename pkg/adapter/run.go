@@ -95,7 +95,7 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 		kube: kube, dyn: dyn, w: w, registry: registry, ownNamespace: o.Namespace, log: log.Named("triggers"),
 		mapper: restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(kube.Discovery())),
 	}
-	pub := newPublisher(keda, w, engine, clock.RealClock{}, log)
+	pub := newPublisher(keda, w, engine, clock.RealClock{}, recorder, log)
 	ctrl = newController(w, res, engine, pub, recorder, log)
 
 	var serving atomic.Bool

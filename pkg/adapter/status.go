@@ -30,6 +30,10 @@ const (
 	// for a transient reason (a timeout, a 5xx) and there is no earlier
 	// build of it to keep polling.
 	ReasonTriggerNotResolved = "TriggerNotResolved"
+	// ReasonStatusWriteFailed: Event when the API server refuses the
+	// adapter's status write of an object for a reason retrying alone
+	// will not fix.
+	ReasonStatusWriteFailed = "StatusWriteFailed"
 )
 
 // adapterStatus is the part of a ScaledObject's status the adapter owns.
