@@ -29,9 +29,9 @@ const FieldManager = "sluice-adapter"
 // every known object is checked at the start of a term, so nothing that
 // changed between terms is lost.
 type publisher struct {
-	client versioned.Interface
-	w      *watches
-	engine *poll.Engine
+	client   versioned.Interface
+	w        *watches
+	engine   *poll.Engine
 	clock    clock.Clock
 	log      *zap.Logger
 	recorder record.EventRecorder

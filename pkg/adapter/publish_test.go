@@ -3,8 +3,8 @@ package adapter
 import (
 	"context"
 	"encoding/json"
-	"sync/atomic"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
