@@ -34,6 +34,7 @@ type controller struct {
 	recorder record.EventRecorder
 	log      *zap.Logger
 	queue    workqueue.TypedRateLimitingInterface[string]
+	deps     *depIndex
 
 	mu       sync.Mutex
 	known    map[poll.Key]bool
@@ -46,6 +47,7 @@ func newController(w *watches, res *resolver, engine *poll.Engine, pub *publishe
 		w: w, res: res, engine: engine, pub: pub, recorder: recorder, log: log.Named("controller"),
 		queue: workqueue.NewTypedRateLimitingQueueWithConfig(workqueue.DefaultTypedControllerRateLimiter[string](),
 			workqueue.TypedRateLimitingQueueConfig[string]{Name: "scaledobjects"}),
+		deps:     newDepIndex(),
 		known:    map[poll.Key]bool{},
 		lastErr:  map[poll.Key]string{},
 		lastGood: map[poll.Key]map[int]poll.TriggerSpec{},
@@ -132,6 +134,7 @@ func (c *controller) sync(ctx context.Context, key string) (retry bool) {
 	if apierrors.IsNotFound(err) || (err == nil && so.DeletionTimestamp != nil) {
 		c.engine.Delete(pk)
 		c.pub.forget(pk)
+		c.deps.set(pk, nil)
 		c.mu.Lock()
 		delete(c.known, pk)
 		delete(c.lastErr, pk)
@@ -143,6 +146,7 @@ func (c *controller) sync(ctx context.Context, key string) (retry bool) {
 		return false
 	}
 	res := c.res.resolve(ctx, so)
+	c.deps.set(pk, res.deps)
 	retry = c.keepLastGood(pk, &res)
 	if len(res.spec.Triggers) == 0 {
 		c.engine.Delete(pk)

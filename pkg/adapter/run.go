@@ -29,6 +29,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	typedcorev1 "k8s.io/client-go/kubernetes/typed/core/v1"
+	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/restmapper"
 	"k8s.io/client-go/tools/cache"
@@ -91,9 +92,19 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 	if err != nil {
 		return fmt.Errorf("set up informers: %w", err)
 	}
+	meta, err := metadata.NewForConfig(cfg)
+	if err != nil {
+		return fmt.Errorf("build metadata client: %w", err)
+	}
+	objects, err := newObjectWatches(kube, meta, o.WatchNamespaces, o.Namespace, o.ResyncPeriod, func(ref objRef) { ctrl.objectChanged(ref) })
+	if err != nil {
+		return fmt.Errorf("set up informers: %w", err)
+	}
+	w.synced = append(w.synced, objects.synced...)
 	res := &resolver{
 		kube: kube, dyn: dyn, w: w, registry: registry, ownNamespace: o.Namespace, log: log.Named("triggers"),
-		mapper: restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(kube.Discovery())),
+		mapper:  restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(kube.Discovery())),
+		objects: objects,
 	}
 	pub := newPublisher(keda, w, engine, clock.RealClock{}, recorder, log)
 	ctrl = newController(w, res, engine, pub, recorder, log)
@@ -108,7 +119,9 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 	g.Go(func() error { return engine.Run(ctx) })
 	g.Go(func() error {
 		w.start(ctx)
+		objects.start(ctx)
 		defer w.shutdown()
+		defer objects.shutdown()
 		if !cache.WaitForCacheSync(ctx.Done(), w.synced...) {
 			return nil // stopping
 		}
