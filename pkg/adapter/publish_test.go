@@ -47,9 +47,9 @@ func newPublisherFixture(t *testing.T) *publisherFixture {
 		},
 	}
 	f := &publisherFixture{recorder: record.NewFakeRecorder(100), key: poll.Key{Namespace: "ns", Name: "so"}}
-	client := fake.NewSimpleClientset(so) //nolint:staticcheck // NewClientset's field-managed tracker has no schema for CRDs
-	// Store the
-	// applied status as the API server would, so the informer sees it.
+	client := fake.NewSimpleClientset(so)
+	// NewClientset's field-managed tracker has no schema for CRDs: store
+	// the applied status as the API server would, so the informer sees it.
 	gvr := v1alpha1.SchemeGroupVersion.WithResource("scaledobjects")
 	client.PrependReactor("patch", "scaledobjects", func(a core.Action) (bool, runtime.Object, error) {
 		f.writes.Add(1)

@@ -107,7 +107,7 @@ func newResolveFixture(t *testing.T) *resolveFixture {
 		}
 		return false, nil, nil
 	})
-	keda := fake.NewSimpleClientset(so, ta) //nolint:staticcheck // no apply needed
+	keda := fake.NewSimpleClientset(so, ta)
 	w, err := newWatches(keda, nil, time.Hour, func(string) {}, func(string, string, string) {})
 	if err != nil {
 		t.Fatal(err)

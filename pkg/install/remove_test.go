@@ -64,10 +64,10 @@ func TestRemove(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 	soAt, activatorAt := -1, -1
 	for i, l := range lines {
-		switch {
-		case l == "scaledobjects/apps/orders deleted":
+		switch l {
+		case "scaledobjects/apps/orders deleted":
 			soAt = i
-		case l == "deployments/ns/sluice-activator deleted":
+		case "deployments/ns/sluice-activator deleted":
 			activatorAt = i
 		}
 	}
