@@ -78,3 +78,19 @@ func TestTargetSanitize(t *testing.T) {
 		t.Fatalf("key shown: %q", got)
 	}
 }
+
+// FuzzSanitizeSignature: whatever surrounds it, a SAS signature in an
+// error message never survives Sanitize.
+func FuzzSanitizeSignature(f *testing.F) {
+	f.Add("GET https://a/q?sv=1&", "SeCrEt%2Fsig", "&se=2030 failed")
+	f.Add(`"`, "abc", `"`)
+	f.Fuzz(func(t *testing.T, before, sig, after string) {
+		if len(sig) < 8 || strings.ContainsAny(sig, "&\"'#<> \t\r\n\f\v") || strings.Contains(strings.ToLower(sig), "redacted") {
+			return
+		}
+		got := Sanitize("op", errors.New(before+"?sig="+sig+"&"+after)).Error()
+		if strings.Count(got, sig) > strings.Count(before+after, sig) {
+			t.Fatalf("signature %q survives in %q", sig, got)
+		}
+	})
+}
