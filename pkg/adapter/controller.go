@@ -151,7 +151,7 @@ func (c *controller) sync(ctx context.Context, key string) (retry bool) {
 	if len(res.spec.Triggers) == 0 {
 		c.engine.Delete(pk)
 	} else if err := c.engine.Set(pk, res.spec); err != nil {
-		res.invalid = append(res.invalid, invalidTrigger{index: 0, typ: so.Spec.Triggers[0].Type, message: err.Error()})
+		res.invalid = append(res.invalid, invalidTrigger{index: 0, typ: so.Spec.Triggers[0].Type, message: truncate(err.Error(), maxMessageLength)})
 	}
 	c.mu.Lock()
 	c.known[pk] = true

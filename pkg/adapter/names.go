@@ -16,6 +16,10 @@ import (
 // 253 is the longest Kubernetes object name.
 const MaxMetricNameLength = 253
 
+// maxMessageLength bounds a trigger's error message in status and Events:
+// a message may quote user input, which has no length limit of its own.
+const maxMessageLength = 1024
+
 // checkMetricName refuses a metric name longer than MaxMetricNameLength,
 // naming the trigger metadata it is most likely made from.
 func checkMetricName(i int, t v1alpha1.ScaleTriggers, metric string) error {

@@ -59,3 +59,24 @@ func TestMetricNameBounded(t *testing.T) {
 		})
 	}
 }
+
+// TestMessagesBounded: an error quoting a huge input stays short in status.
+func TestMessagesBounded(t *testing.T) {
+	registry, err := builtin.NewRegistry()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &resolver{registry: registry, log: zap.NewNop()}
+	so := object(func(so *v1alpha1.ScaledObject) {
+		so.Spec.Triggers = []v1alpha1.ScaleTriggers{{Type: "metrics-api", Metadata: map[string]string{
+			"url": "http://127.0.0.1:1/v", "valueLocation": "v", "targetValue": strings.Repeat("9x", 50000),
+		}}}
+	})
+	res := r.resolve(context.Background(), so)
+	if len(res.invalid) != 1 {
+		t.Fatalf("invalid = %d, want 1", len(res.invalid))
+	}
+	if n := len(res.invalid[0].message); n > maxMessageLength+len("…") {
+		t.Errorf("message is %d bytes, want at most %d", n, maxMessageLength)
+	}
+}

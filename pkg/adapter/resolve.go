@@ -76,12 +76,12 @@ func (r *resolver) resolve(ctx context.Context, so *v1alpha1.ScaledObject) (res 
 		}
 		trig, err := r.build(ctx, so, i, t, env)
 		if err != nil {
-			res.invalid = append(res.invalid, invalidTrigger{index: i, name: t.Name, typ: t.Type, message: err.Error(), transient: isTransientErr(err)})
+			res.invalid = append(res.invalid, invalidTrigger{index: i, name: t.Name, typ: t.Type, message: truncate(err.Error(), maxMessageLength), transient: isTransientErr(err)})
 			continue
 		}
 		metric := scalers.MetricName(i, trig.MetricName)
 		if err := checkMetricName(i, t, metric); err != nil {
-			res.invalid = append(res.invalid, invalidTrigger{index: i, name: t.Name, typ: t.Type, message: err.Error()})
+			res.invalid = append(res.invalid, invalidTrigger{index: i, name: t.Name, typ: t.Type, message: truncate(err.Error(), maxMessageLength)})
 			continue
 		}
 		res.spec.Triggers = append(res.spec.Triggers, poll.TriggerSpec{
