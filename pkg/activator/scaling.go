@@ -39,6 +39,11 @@ func (c *Controller) scaleZeroOne(ctx context.Context, so *v1alpha1.ScaledObject
 	if active == nil || active.Status != metav1.ConditionFalse {
 		return 0, nil // unknown is not inactive
 	}
+	if len(ms.broken) > 0 {
+		// A trigger left out of the HPA (invalid, or not reported by the
+		// adapter yet) is unknown, not inactive.
+		return 0, nil
+	}
 	if failingTriggers(so) != "" && !conditionTrue(so, v1alpha1.ConditionFallback) {
 		return 0, nil
 	}

@@ -88,6 +88,9 @@ func TestScaleDown(t *testing.T) {
 		{name: "trigger unhealthy", mods: []soMod{inactiveFor(time.Hour), unhealthy}, replicas: 1},
 		{name: "trigger unhealthy under fallback", mods: []soMod{inactiveFor(time.Hour), unhealthy,
 			withCondition(v1alpha1.ConditionFallback, metav1.ConditionTrue, t0.Add(-time.Hour))}, replicas: 1, wantScale: "update deployments/scale web=0"},
+		{name: "a trigger the adapter has not reported holds", mods: []soMod{inactiveFor(time.Hour), func(so *v1alpha1.ScaledObject) {
+			so.Spec.Triggers = append(so.Spec.Triggers, v1alpha1.ScaleTriggers{Type: "kafka"})
+		}}, replicas: 1},
 		{name: "adapter not answering", mods: []soMod{inactiveFor(time.Hour)}, replicas: 1, metricsErr: errors.New("503"), wantRequeue: 30 * time.Second},
 		{name: "stale Active=False: value read back above the threshold", mods: []soMod{inactiveFor(time.Hour), withActivation("2")}, replicas: 1, value: "3", wantRequeue: 30 * time.Second},
 		{name: "value at the activation threshold", mods: []soMod{inactiveFor(time.Hour), withActivation("2")}, replicas: 1, value: "2", wantScale: "update deployments/scale web=0"},
