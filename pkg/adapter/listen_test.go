@@ -166,7 +166,8 @@ func TestServeHealth(t *testing.T) {
 	case <-time.After(time.Minute):
 		t.Fatal("serveHealth did not return after cancel")
 	}
-	if _, err := http.Get(base + "/healthz"); err == nil {
+	if resp, err := http.Get(base + "/healthz"); err == nil {
+		_ = resp.Body.Close()
 		t.Error("still serving after cancel")
 	}
 }

@@ -81,7 +81,8 @@ func TestServeOnPortZero(t *testing.T) {
 	case <-time.After(time.Minute):
 		t.Fatal("serve did not stop")
 	}
-	if _, err := http.Get("http://" + addr + "/healthz"); err == nil {
+	if resp, err := http.Get("http://" + addr + "/healthz"); err == nil {
+		_ = resp.Body.Close()
 		t.Error("still serving after cancel")
 	}
 }
