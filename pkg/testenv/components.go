@@ -20,33 +20,40 @@ import (
 
 // startEtcd starts etcd on two free ports and waits until it serves.
 func (cp *ControlPlane) startEtcd(ctx context.Context, binDir string, opts Options) (client string, err error) {
-	dataDir := filepath.Join(cp.Dir, "etcd")
 	err = WithFreePorts(ctx, 2, opts.Logf, func(ports []int) error {
-		// A failed attempt may have initialised a member with other URLs.
-		if err := os.RemoveAll(dataDir); err != nil {
-			return fmt.Errorf("clear etcd data: %w", err)
-		}
-		client = "http://127.0.0.1:" + itoa(ports[0])
-		peer := "http://127.0.0.1:" + itoa(ports[1])
-		p, err := StartProcess(cp.Dir, "etcd", filepath.Join(binDir, "etcd"),
-			"--name=default",
-			"--data-dir="+dataDir,
-			"--listen-client-urls="+client, "--advertise-client-urls="+client,
-			"--listen-peer-urls="+peer, "--initial-advertise-peer-urls="+peer,
-			"--initial-cluster=default="+peer,
-			"--unsafe-no-fsync", "--log-level=warn",
-		)
-		if err != nil {
-			return err
-		}
-		return cp.keep(p, waitFor(ctx, p, opts.StartTimeout, "wait for etcd", func(ctx context.Context) error {
-			if err := listening(p, ports...); err != nil {
-				return err
-			}
-			return httpOK(ctx, http.DefaultClient, client+"/health")
-		}))
+		client, err = cp.startEtcdOn(ctx, binDir, opts.StartTimeout, ports[0], ports[1])
+		return err
 	})
 	return client, err
+}
+
+// startEtcdOn starts etcd on the given client and peer ports and waits
+// until it serves; on error it has stopped it.
+func (cp *ControlPlane) startEtcdOn(ctx context.Context, binDir string, timeout time.Duration, clientPort, peerPort int) (string, error) {
+	// A failed attempt may have initialised a member with other URLs.
+	dataDir := filepath.Join(cp.Dir, "etcd")
+	if err := os.RemoveAll(dataDir); err != nil {
+		return "", fmt.Errorf("clear etcd data: %w", err)
+	}
+	client := "http://127.0.0.1:" + itoa(clientPort)
+	peer := "http://127.0.0.1:" + itoa(peerPort)
+	p, err := StartProcess(cp.Dir, "etcd", filepath.Join(binDir, "etcd"),
+		"--name=default",
+		"--data-dir="+dataDir,
+		"--listen-client-urls="+client, "--advertise-client-urls="+client,
+		"--listen-peer-urls="+peer, "--initial-advertise-peer-urls="+peer,
+		"--initial-cluster=default="+peer,
+		"--unsafe-no-fsync", "--log-level=warn",
+	)
+	if err != nil {
+		return "", err
+	}
+	return client, cp.keep(p, waitFor(ctx, p, timeout, "wait for etcd", func(ctx context.Context) error {
+		if err := listening(p, clientPort, peerPort); err != nil {
+			return err
+		}
+		return httpOK(ctx, http.DefaultClient, client+"/health")
+	}))
 }
 
 // startAPIServer starts kube-apiserver with aggregation configured on a
