@@ -25,10 +25,13 @@ nested() {
 
 # peer VAR INSTALLER: runs INSTALLER, which installs its peer unless it is
 # there already (then it takes a moment) and prints what the tests need,
-# and exports that as VAR.
+# and exports that as VAR. A VAR set already names a peer installed
+# elsewhere; then INSTALLER is not run.
 peer() {
-  local out
-  out=$("$2")
+  local out=${!1:-}
+  if [[ -z $out ]]; then
+    out=$("$2")
+  fi
   export "$1=$out"
   echo "   $1=$out"
 }
