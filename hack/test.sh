@@ -6,15 +6,18 @@
 #   hack/test.sh e2e    integration and end-to-end tests against real peers
 #   hack/test.sh all    both (what `make test` and CI run), each test once
 #
-# Test packages run in parallel, as many at once as go test's -p (the
-# number of CPUs); every test binds ports race-free and works in its own
-# temporary directories, so packages never collide.
+# Test packages run in parallel: every test binds its ports race-free and
+# works in its own temporary directories, so packages never collide. Tests
+# against peers spend most of their time waiting for them (an HPA sync, a
+# cooldown), so with peers twice as many packages run at once as there are
+# CPUs; SLUICE_TEST_PARALLEL overrides that number.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 what=${1:-all}
 gotest() { go test -race -count=1 -timeout 30m "$@"; }
 tags=integration,e2e
+parallel=${SLUICE_TEST_PARALLEL:-$((2 * $(nproc)))}
 
 # The Dockerfile and Helm checks are modules of their own (BuildKit's
 # parser, Helm's library); go test ./... does not reach them.
@@ -71,7 +74,7 @@ e2e() {
   echo "== integration and end-to-end tests"
   local pkgs
   mapfile -t pkgs < <(tagged)
-  gotest -tags "$tags" "${pkgs[@]}"
+  gotest -p "$parallel" -tags "$tags" "${pkgs[@]}"
   (cd hack/helm && gotest -tags integration ./...)
 }
 
@@ -79,7 +82,7 @@ e2e() {
 all() {
   peers
   echo "== unit, integration and end-to-end tests"
-  gotest -tags "$tags" ./...
+  gotest -p "$parallel" -tags "$tags" ./...
   nested -tags integration
 }
 
