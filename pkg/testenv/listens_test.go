@@ -125,3 +125,24 @@ func TestWaitBoundAddressesProcessExits(t *testing.T) {
 		t.Errorf("got %v, want the failure with the process log", err)
 	}
 }
+
+// BenchmarkListensOn measures one check of a start-up wait loop: the
+// socket tables and the descriptors of one process and its children.
+func BenchmarkListensOn(b *testing.B) {
+	p, err := StartProcess(b.TempDir(), "sleep", "/bin/sleep", "60")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Stop(time.Second)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer l.Close()
+	port := l.Addr().(*net.TCPAddr).Port
+	for b.Loop() {
+		if ok, err := p.ListensOn(port); ok || err != nil {
+			b.Fatalf("ListensOn = %v, %v", ok, err)
+		}
+	}
+}
