@@ -5,9 +5,6 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"path/filepath"
-	"strconv"
 	"testing"
 	"time"
 
@@ -25,40 +22,11 @@ import (
 // watching ns, and stops it in t.Cleanup.
 func startActivator(t *testing.T, ns string) *testenv.Process {
 	t.Helper()
-	port, err := testenv.FreePort()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	p, err := testenv.StartProcess(dir, "sluice-activator", filepath.Join(binDir, "sluice-activator"),
-		"--kubeconfig="+cluster.Kubeconfig,
-		"--watch-namespace="+ns,
+	p, _ := startProgram(t, t.TempDir(), "sluice-activator", []string{
+		"--kubeconfig=" + cluster.Kubeconfig,
+		"--watch-namespace=" + ns,
 		"--leader-elect=false",
-		"--metrics-bind-address=127.0.0.1:"+strconv.Itoa(port),
 		"--log-level=debug",
-	)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		p.Stop(10 * time.Second)
-		if t.Failed() {
-			t.Logf("sluice-activator log:\n%s", p.LogTail())
-		}
-	})
-	eventually(t, time.Minute, "activator /readyz", func() error {
-		if p.Exited() {
-			t.Fatalf("sluice-activator exited:\n%s", p.LogTail())
-		}
-		resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/readyz", port))
-		if err != nil {
-			return err
-		}
-		defer resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			return fmt.Errorf("readyz: %s", resp.Status)
-		}
-		return nil
 	})
 	return p
 }

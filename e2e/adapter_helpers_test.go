@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
-	"strconv"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -19,6 +17,7 @@ import (
 	externalmetrics "k8s.io/metrics/pkg/client/external_metrics"
 
 	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
+	"github.com/sluice-dev/sluice/pkg/boundaddrs"
 	"github.com/sluice-dev/sluice/pkg/client/clientset/versioned"
 	"github.com/sluice-dev/sluice/pkg/testenv"
 )
@@ -37,15 +36,9 @@ func startAdapter(t *testing.T, extraArgs ...string) *adapter {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
-	port, err := testenv.FreePort()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := testenv.NewServingCert(dir, testenv.APIServiceHost(port, ""))
-	if err != nil {
-		t.Fatal(err)
-	}
-	metricsPort, err := testenv.FreePort()
+	// The certificate must name the Service RegisterAPIService creates for
+	// the port, which is known only once the adapter has bound it.
+	cert, err := testenv.NewServingCert(dir, testenv.AnyAPIServiceHost(""))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,40 +47,17 @@ func startAdapter(t *testing.T, extraArgs ...string) *adapter {
 		"--authentication-kubeconfig=" + cluster.Kubeconfig,
 		"--authorization-kubeconfig=" + cluster.Kubeconfig,
 		"--bind-address=127.0.0.1",
-		"--secure-port=" + strconv.Itoa(port),
+		"--secure-port=0",
 		"--tls-cert-file=" + cert.CertFile,
 		"--tls-private-key-file=" + cert.KeyFile,
-		"--metrics-bind-address=127.0.0.1:" + strconv.Itoa(metricsPort),
 		"--namespace=default",
 		"--log-level=debug",
 	}, extraArgs...)
-	p, err := testenv.StartProcess(dir, "sluice-adapter", filepath.Join(binDir, "sluice-adapter"), args...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := &adapter{Process: p, port: port, metricsPort: metricsPort}
-	t.Cleanup(func() {
-		p.Stop(10 * time.Second)
-		if t.Failed() {
-			t.Logf("sluice-adapter log:\n%s", p.LogTail())
-		}
-	})
 	// The adapter serves before it is registered, so that every request the
 	// aggregator proxies after registration reaches this process.
-	eventually(t, time.Minute, "adapter /readyz", func() error {
-		if p.Exited() {
-			t.Fatalf("sluice-adapter exited:\n%s", p.LogTail())
-		}
-		resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/readyz", metricsPort))
-		if err != nil {
-			return err
-		}
-		defer resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			return fmt.Errorf("readyz: %s", resp.Status)
-		}
-		return nil
-	})
+	p, addrs := startProgram(t, dir, "sluice-adapter", args, boundaddrs.Secure)
+	port := addrs[boundaddrs.Secure].Port
+	a := &adapter{Process: p, port: port, metricsPort: addrs[boundaddrs.Metrics].Port}
 	err = cluster.RegisterAPIService(ctx, testenv.APIService{
 		Group: "external.metrics.k8s.io", Version: "v1beta1", Port: port, CABundle: cert.CABundle,
 	})
@@ -95,7 +65,7 @@ func startAdapter(t *testing.T, extraArgs ...string) *adapter {
 		t.Fatal(err)
 	}
 	if err := cluster.WaitAPIServiceAvailable(ctx, "external.metrics.k8s.io", "v1beta1", time.Minute); err != nil {
-		t.Fatalf("%v\nadapter log:\n%s", err, p.LogTail())
+		t.Fatal(err)
 	}
 	rc := cluster.Client.Discovery().RESTClient()
 	eventually(t, time.Minute, "external metrics API served through kube-apiserver", func() error {

@@ -6,11 +6,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"testing"
 	"time"
 
@@ -19,6 +17,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/dynamic"
 
+	"github.com/sluice-dev/sluice/pkg/boundaddrs"
 	"github.com/sluice-dev/sluice/pkg/install"
 	"github.com/sluice-dev/sluice/pkg/testenv"
 )
@@ -62,49 +61,18 @@ func startInstalledAdapter(t *testing.T, cp *testenv.ControlPlane, ns string) *t
 			t.Fatal(err)
 		}
 	}
-	port, err := testenv.FreePort()
-	if err != nil {
-		t.Fatal(err)
-	}
-	metricsPort, err := testenv.FreePort()
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := testenv.StartProcess(dir, "sluice-adapter", filepath.Join(binDir, "sluice-adapter"),
-		"--kubeconfig="+cp.Kubeconfig,
-		"--authentication-kubeconfig="+cp.Kubeconfig,
-		"--authorization-kubeconfig="+cp.Kubeconfig,
+	p, addrs := startProgram(t, dir, "sluice-adapter", []string{
+		"--kubeconfig=" + cp.Kubeconfig,
+		"--authentication-kubeconfig=" + cp.Kubeconfig,
+		"--authorization-kubeconfig=" + cp.Kubeconfig,
 		"--bind-address=127.0.0.1",
-		"--secure-port="+strconv.Itoa(port),
-		"--tls-cert-file="+filepath.Join(dir, install.KeyCert),
-		"--tls-private-key-file="+filepath.Join(dir, install.KeyKey),
-		"--metrics-bind-address=127.0.0.1:"+strconv.Itoa(metricsPort),
-		"--namespace="+ns,
+		"--secure-port=0",
+		"--tls-cert-file=" + filepath.Join(dir, install.KeyCert),
+		"--tls-private-key-file=" + filepath.Join(dir, install.KeyKey),
+		"--namespace=" + ns,
 		"--log-level=debug",
-	)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		p.Stop(10 * time.Second)
-		if t.Failed() {
-			t.Logf("sluice-adapter log:\n%s", p.LogTail())
-		}
-	})
-	eventually(t, time.Minute, "adapter /readyz", func() error {
-		if p.Exited() {
-			t.Fatalf("sluice-adapter exited:\n%s", p.LogTail())
-		}
-		resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/readyz", metricsPort))
-		if err != nil {
-			return err
-		}
-		defer resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			return fmt.Errorf("readyz: %s", resp.Status)
-		}
-		return nil
-	})
+	}, boundaddrs.Secure)
+	port := addrs[boundaddrs.Secure].Port
 	// A ClusterIP Service cannot become an ExternalName in place; the new
 	// one carries the install labels, as the one it replaces did.
 	svcs := cp.Client.CoreV1().Services(ns)

@@ -4,41 +4,90 @@
 #
 #   hack/test.sh unit   unit tests only: no network peers, -race
 #   hack/test.sh e2e    integration and end-to-end tests against real peers
-#   hack/test.sh all    both (what `make test` and CI run)
+#   hack/test.sh all    both (what `make test` and CI run), each test once
+#
+# Test packages run in parallel: every test binds its ports race-free and
+# works in its own temporary directories, so packages never collide. Tests
+# against peers spend most of their time waiting for them (an HPA sync, a
+# cooldown), so with peers twice as many packages run at once as there are
+# CPUs; SLUICE_TEST_PARALLEL overrides that number.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 what=${1:-all}
 gotest() { go test -race -count=1 -timeout 30m "$@"; }
+tags=integration,e2e
+parallel=${SLUICE_TEST_PARALLEL:-$((2 * $(nproc)))}
 
-unit() {
-  echo "== unit tests"
-  gotest ./...
-  # The Dockerfile and Helm checks are modules of their own (BuildKit's
-  # parser, Helm's library).
-  (cd hack/dockerfile && gotest ./...)
-  (cd hack/helm && gotest ./...)
+# The Dockerfile and Helm checks are modules of their own (BuildKit's
+# parser, Helm's library); go test ./... does not reach them.
+nested() {
+  (cd hack/dockerfile && gotest "$@" ./...)
+  (cd hack/helm && gotest "$@" ./...)
 }
 
+# peer VAR INSTALLER: runs INSTALLER, which installs its peer unless it is
+# there already (then it takes a moment) and prints what the tests need,
+# and exports that as VAR. A VAR set already names a peer installed
+# elsewhere; then INSTALLER is not run.
+peer() {
+  local out=${!1:-}
+  if [[ -z $out ]]; then
+    out=$("$2")
+  fi
+  export "$1=$out"
+  echo "   $1=$out"
+}
+
+# peers installs and exports every peer the integration and end-to-end
+# tests start: one line per peer.
 peers() {
   echo "== installing test peers"
   go mod download
   # The control plane (etcd, kube-apiserver, kube-controller-manager) from
-  # Go modules, Prometheus and RabbitMQ from Debian, Azurite from npm.
-  SLUICE_KUBE_BIN_DIR=$(hack/kube/build.sh)
-  SLUICE_PROMETHEUS_BIN=$(hack/peers/prometheus.sh)
-  SLUICE_AZURITE_BIN=$(hack/peers/azurite.sh)
-  SLUICE_RABBITMQ_SBIN=$(hack/peers/rabbitmq.sh); export SLUICE_RABBITMQ_SBIN
-  export SLUICE_KUBE_BIN_DIR SLUICE_PROMETHEUS_BIN SLUICE_AZURITE_BIN
-  export SLUICE_EVENTHUBS_NODE_PATH; SLUICE_EVENTHUBS_NODE_PATH=$(hack/peers/eventhubs.sh) # rhea for the Event Hubs peer
+  # Go modules, Prometheus and RabbitMQ from Debian, Azurite from npm, rhea
+  # (npm) for the Event Hubs peer.
+  peer SLUICE_KUBE_BIN_DIR hack/kube/build.sh
+  peer SLUICE_PROMETHEUS_BIN hack/peers/prometheus.sh
+  peer SLUICE_AZURITE_BIN hack/peers/azurite.sh
+  peer SLUICE_RABBITMQ_SBIN hack/peers/rabbitmq.sh
+  peer SLUICE_EVENTHUBS_NODE_PATH hack/peers/eventhubs.sh
+}
+
+# tagged lists the packages with integration or end-to-end tests.
+tagged() {
+  go list -tags "$tags" -f '{{.ImportPath}} {{.Dir}}' ./... | while read -r pkg dir; do
+    if grep -qE '^//go:build .*\b(integration|e2e)\b' "$dir"/*_test.go 2>/dev/null; then
+      echo "$pkg"
+    fi
+  done
+}
+
+unit() {
+  echo "== unit tests"
+  gotest ./...
+  nested
+}
+
+e2e() {
+  peers
   echo "== integration and end-to-end tests"
-  gotest -tags integration,e2e ./...
+  local pkgs
+  mapfile -t pkgs < <(tagged)
+  gotest -p "$parallel" -tags "$tags" "${pkgs[@]}"
   (cd hack/helm && gotest -tags integration ./...)
 }
 
+# all runs every test once: the tagged build holds the unit tests too.
+all() {
+  peers
+  echo "== unit, integration and end-to-end tests"
+  gotest -p "$parallel" -tags "$tags" ./...
+  nested -tags integration
+}
+
 case $what in
-  unit) unit ;;
-  e2e) peers ;;
-  all) unit; peers ;;
+  unit | e2e | all) "$what" ;;
   *) echo "usage: $0 unit|e2e|all" >&2; exit 2 ;;
 esac
+echo "== passed in $((SECONDS / 60))m$((SECONDS % 60))s"

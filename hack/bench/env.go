@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
-	"strconv"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -15,6 +16,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 
+	"github.com/sluice-dev/sluice/pkg/boundaddrs"
 	"github.com/sluice-dev/sluice/pkg/client/clientset/versioned"
 	"github.com/sluice-dev/sluice/pkg/testenv"
 )
@@ -34,7 +36,7 @@ type env struct {
 	kube     kubernetes.Interface // high-QPS client for creating objects
 	keda     versioned.Interface
 	adapter  *testenv.Process
-	adapterH int // the adapter's plain-HTTP health port
+	adapterH string // the adapter's plain-HTTP health address, host:port
 }
 
 // startEnv starts the control plane (with the controller manager when
@@ -104,31 +106,25 @@ func (e *env) stop() {
 // v1beta1.external.metrics.k8s.io and waits until kube-apiserver serves
 // the group through it.
 func (e *env) startAdapter(ctx context.Context) error {
-	port, err := testenv.FreePort()
-	if err != nil {
-		return fmt.Errorf("pick adapter port: %w", err)
-	}
-	health, err := testenv.FreePort()
-	if err != nil {
-		return fmt.Errorf("pick adapter health port: %w", err)
-	}
 	dir := filepath.Join(e.dir, "adapter")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("create adapter dir: %w", err)
 	}
-	cert, err := testenv.NewServingCert(dir, testenv.APIServiceHost(port, ""))
+	// The certificate must name the Service RegisterAPIService creates for
+	// the port, which is known only once the adapter has bound port 0.
+	cert, err := testenv.NewServingCert(dir, testenv.AnyAPIServiceHost(""))
 	if err != nil {
 		return fmt.Errorf("issue adapter certificate: %w", err)
 	}
-	p, err := e.start(dir, "sluice-adapter",
+	p, addrs, err := e.start(ctx, dir, "sluice-adapter", []string{boundaddrs.Metrics, boundaddrs.Secure},
 		"--kubeconfig="+e.cp.Kubeconfig,
 		"--authentication-kubeconfig="+e.cp.Kubeconfig,
 		"--authorization-kubeconfig="+e.cp.Kubeconfig,
 		"--bind-address=127.0.0.1",
-		"--secure-port="+strconv.Itoa(port),
+		"--secure-port=0",
 		"--tls-cert-file="+cert.CertFile,
 		"--tls-private-key-file="+cert.KeyFile,
-		"--metrics-bind-address=127.0.0.1:"+strconv.Itoa(health),
+		"--metrics-bind-address=127.0.0.1:0",
 		"--namespace=default",
 		"--watch-namespace="+benchNamespace,
 		"--kube-api-qps=5000", "--kube-api-burst=10000",
@@ -138,8 +134,9 @@ func (e *env) startAdapter(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	e.adapter, e.adapterH = p, health
-	if err := e.waitReady(ctx, p, health, time.Minute); err != nil {
+	port := addrs[boundaddrs.Secure].Port
+	e.adapter, e.adapterH = p, addrs[boundaddrs.Metrics].String()
+	if err := e.waitReady(ctx, p, e.adapterH, time.Minute); err != nil {
 		return err
 	}
 	err = e.cp.RegisterAPIService(ctx, testenv.APIService{
@@ -161,10 +158,6 @@ func (e *env) startAdapter(ctx context.Context) error {
 // its default rate limits and workers unless -activator-flag says
 // otherwise, and waits for its /readyz.
 func (e *env) startActivator(ctx context.Context) error {
-	health, err := testenv.FreePort()
-	if err != nil {
-		return fmt.Errorf("pick activator health port: %w", err)
-	}
 	dir := filepath.Join(e.dir, "activator")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("create activator dir: %w", err)
@@ -173,29 +166,40 @@ func (e *env) startActivator(ctx context.Context) error {
 		"--kubeconfig=" + e.cp.Kubeconfig,
 		"--watch-namespace=" + benchNamespace,
 		"--leader-elect=false",
-		"--metrics-bind-address=127.0.0.1:" + strconv.Itoa(health),
+		"--metrics-bind-address=127.0.0.1:0",
 		"--log-level=warn",
 	}, e.o.activatorArgs...)
-	p, err := e.start(dir, "sluice-activator", args...)
+	p, addrs, err := e.start(ctx, dir, "sluice-activator", []string{boundaddrs.Metrics}, args...)
 	if err != nil {
 		return err
 	}
-	return e.waitReady(ctx, p, health, time.Minute)
+	return e.waitReady(ctx, p, addrs[boundaddrs.Metrics].String(), time.Minute)
 }
 
-// start runs one of Sluice's programs from the bin directory.
-func (e *env) start(dir, name string, args ...string) (*testenv.Process, error) {
-	p, err := testenv.StartProcess(dir, name, filepath.Join(e.o.binDir, name), args...)
+// start runs one of Sluice's programs from the bin directory, its
+// listeners on port 0, and returns the addresses of the listeners it bound.
+func (e *env) start(ctx context.Context, dir, name string, listeners []string, args ...string) (*testenv.Process, map[string]*net.TCPAddr, error) {
+	bound := filepath.Join(dir, "bound-addresses.json")
+	if err := os.Remove(bound); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, fmt.Errorf("remove the addresses of an earlier run: %w", err)
+	}
+	p, err := testenv.StartProcess(dir, name, filepath.Join(e.o.binDir, name), append(args, "--bound-addresses-file="+bound)...)
 	if err != nil {
-		return nil, fmt.Errorf("run %s: %w", name, err)
+		return nil, nil, fmt.Errorf("run %s: %w", name, err)
 	}
 	e.procs = append(e.procs, p)
-	return p, nil
+	wctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	addrs, err := testenv.WaitBoundAddresses(wctx, p, bound, listeners...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("run %s: %w", name, err)
+	}
+	return p, addrs, nil
 }
 
-// waitReady waits until p's /readyz on port answers 200.
-func (e *env) waitReady(ctx context.Context, p *testenv.Process, port int, timeout time.Duration) error {
-	url := fmt.Sprintf("http://127.0.0.1:%d/readyz", port)
+// waitReady waits until p's /readyz on addr answers 200.
+func (e *env) waitReady(ctx context.Context, p *testenv.Process, addr string, timeout time.Duration) error {
+	url := "http://" + addr + "/readyz"
 	c := &http.Client{Timeout: 5 * time.Second}
 	return eventually(ctx, timeout, 100*time.Millisecond, url, func() error {
 		if p.Exited() {

@@ -49,7 +49,7 @@ func (e *env) waitStatusPublished(ctx context.Context, n int, timeout time.Durat
 
 // adapterGauge reads one unlabelled gauge from the adapter's /metrics.
 func (e *env) adapterGauge(ctx context.Context, name string) (float64, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("http://127.0.0.1:%d/metrics", e.adapterH), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+e.adapterH+"/metrics", nil)
 	if err != nil {
 		return 0, fmt.Errorf("build request: %w", err)
 	}

@@ -2,13 +2,16 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
-	"strconv"
 	"time"
 
+	"github.com/sluice-dev/sluice/pkg/boundaddrs"
 	"github.com/sluice-dev/sluice/pkg/testenv"
 	"github.com/sluice-dev/sluice/pkg/testpeers/azurite"
 )
@@ -78,31 +81,27 @@ func startEnv(ctx context.Context, dir, binDir string) (e *env, err error) {
 // kube-apiserver verifies, registers it as the external metrics API and
 // waits until that API answers through kube-apiserver.
 func (e *env) startAdapter(ctx context.Context, dir, binDir string) error {
-	port, err := testenv.FreePort()
-	if err != nil {
-		return err
-	}
-	metricsPort, err := testenv.FreePort()
-	if err != nil {
-		return err
-	}
-	cert, err := testenv.NewServingCert(dir, testenv.APIServiceHost(port, ""))
+	// The certificate must name the Service RegisterAPIService creates for
+	// the port, which is known only once the adapter has bound port 0.
+	cert, err := testenv.NewServingCert(dir, testenv.AnyAPIServiceHost(""))
 	if err != nil {
 		return fmt.Errorf("create serving cert: %w", err)
 	}
 	kc := e.cp.Kubeconfig
-	p, err := e.start(dir, "sluice-adapter", filepath.Join(binDir, "sluice-adapter"),
+	p, addrs, err := e.start(ctx, dir, "sluice-adapter", filepath.Join(binDir, "sluice-adapter"),
+		[]string{boundaddrs.Metrics, boundaddrs.Secure},
 		"--kubeconfig="+kc, "--authentication-kubeconfig="+kc, "--authorization-kubeconfig="+kc,
-		"--bind-address=127.0.0.1", "--secure-port="+strconv.Itoa(port),
+		"--bind-address=127.0.0.1", "--secure-port=0",
 		"--tls-cert-file="+cert.CertFile, "--tls-private-key-file="+cert.KeyFile,
-		"--metrics-bind-address=127.0.0.1:"+strconv.Itoa(metricsPort),
+		"--metrics-bind-address=127.0.0.1:0",
 		"--namespace=default", "--leader-elect=false",
 	)
 	if err != nil {
 		return err
 	}
+	port := addrs[boundaddrs.Secure].Port
 	// Serve before registering, so every proxied request reaches us.
-	readyz := "http://127.0.0.1:" + strconv.Itoa(metricsPort) + "/readyz"
+	readyz := "http://" + addrs[boundaddrs.Metrics].String() + "/readyz"
 	if err := poll(ctx, time.Minute, "sluice-adapter ready", p, func(ctx context.Context) error { return httpOK(ctx, readyz) }); err != nil {
 		return err
 	}
@@ -123,30 +122,38 @@ func (e *env) startAdapter(ctx context.Context, dir, binDir string) error {
 
 // startActivator runs sluice-activator and waits until it is ready.
 func (e *env) startActivator(ctx context.Context, dir, binDir string) error {
-	metricsPort, err := testenv.FreePort()
-	if err != nil {
-		return err
-	}
-	p, err := e.start(dir, "sluice-activator", filepath.Join(binDir, "sluice-activator"),
+	p, addrs, err := e.start(ctx, dir, "sluice-activator", filepath.Join(binDir, "sluice-activator"),
+		[]string{boundaddrs.Metrics},
 		"--kubeconfig="+e.cp.Kubeconfig, "--leader-elect=false",
-		"--metrics-bind-address=127.0.0.1:"+strconv.Itoa(metricsPort),
+		"--metrics-bind-address=127.0.0.1:0",
 	)
 	if err != nil {
 		return err
 	}
-	readyz := "http://127.0.0.1:" + strconv.Itoa(metricsPort) + "/readyz"
+	readyz := "http://" + addrs[boundaddrs.Metrics].String() + "/readyz"
 	return poll(ctx, time.Minute, "sluice-activator ready", p, func(ctx context.Context) error { return httpOK(ctx, readyz) })
 }
 
-// start starts one program and records it and its log.
-func (e *env) start(dir, name, bin string, args ...string) (*testenv.Process, error) {
-	p, err := testenv.StartProcess(dir, name, bin, args...)
+// start starts one of Sluice's programs, its listeners on port 0, records
+// it and its log, and returns the addresses of the listeners it bound.
+func (e *env) start(ctx context.Context, dir, name, bin string, listeners []string, args ...string) (*testenv.Process, map[string]*net.TCPAddr, error) {
+	bound := filepath.Join(dir, name+".addresses.json")
+	if err := os.Remove(bound); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, fmt.Errorf("remove the addresses of an earlier run: %w", err)
+	}
+	p, err := testenv.StartProcess(dir, name, bin, append(args, "--bound-addresses-file="+bound)...)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	e.procs = append(e.procs, p)
 	e.info.Logs = append(e.info.Logs, filepath.Join(dir, name+".log"))
-	return p, nil
+	wctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	addrs, err := testenv.WaitBoundAddresses(wctx, p, bound, listeners...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("start %s: %w", name, err)
+	}
+	return p, addrs, nil
 }
 
 // stop ends every process, newest first. It is safe on a partial env.

@@ -14,10 +14,19 @@ import (
 	"k8s.io/component-base/metrics/legacyregistry"
 )
 
+// listenHealth binds --metrics-bind-address.
+func listenHealth(addr string) (net.Listener, error) {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on --metrics-bind-address %s: %w", addr, err)
+	}
+	return l, nil
+}
+
 // serveHealth serves /metrics (the adapter's own registry and the apiserver
-// library's request metrics), /healthz, /livez and /readyz on addr until ctx
+// library's request metrics), /healthz, /livez and /readyz on l until ctx
 // is done.
-func serveHealth(ctx context.Context, addr string, reg *prometheus.Registry, ready func() error, log *zap.Logger) error {
+func serveHealth(ctx context.Context, l net.Listener, reg *prometheus.Registry, ready func() error, log *zap.Logger) error {
 	mux := http.NewServeMux()
 	gatherers := prometheus.Gatherers{reg, legacyregistry.DefaultGatherer}
 	mux.Handle("/metrics", promhttp.HandlerFor(gatherers, promhttp.HandlerOpts{}))
@@ -31,10 +40,6 @@ func serveHealth(ctx context.Context, addr string, reg *prometheus.Registry, rea
 		}
 		fmt.Fprintln(w, "ok")
 	})
-	l, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("listen on --metrics-bind-address %s: %w", addr, err)
-	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		<-ctx.Done()

@@ -3,7 +3,9 @@ package adapter
 import (
 	"errors"
 	"fmt"
+	"net"
 	"os"
+	"strconv"
 	"time"
 
 	cliflag "k8s.io/component-base/cli/flag"
@@ -40,8 +42,12 @@ type Options struct {
 	ResyncPeriod time.Duration
 
 	// MetricsBindAddress serves /metrics, /healthz, /readyz and /livez over
-	// plain HTTP.
+	// plain HTTP. Port 0 picks a free port.
 	MetricsBindAddress string
+	// BoundAddressesFile, when set, receives the addresses the listeners
+	// bound (see pkg/boundaddrs) once all are bound: how whoever starts the
+	// adapter with port 0 learns its ports.
+	BoundAddressesFile string
 
 	// Poll and Provider configure the poll engine and the metrics API.
 	Poll     poll.Options
@@ -86,6 +92,9 @@ func NewOptions() *Options {
 func (o *Options) Flags() cliflag.NamedFlagSets {
 	var fss cliflag.NamedFlagSets
 	o.Server.SecureServing.AddFlags(fss.FlagSet("secure serving"))
+	// The library's --secure-port 0 turns HTTPS off, which leaves an
+	// aggregated API server nothing to serve; here it picks a free port.
+	fss.FlagSet("secure serving").Lookup("secure-port").Usage = "port serving the external metrics API over HTTPS; 0 picks a free one (see --bound-addresses-file)"
 	o.Server.Authentication.AddFlags(fss.FlagSet("authentication"))
 	o.Server.Authorization.AddFlags(fss.FlagSet("authorization"))
 	o.Server.Audit.AddFlags(fss.FlagSet("audit"))
@@ -109,7 +118,8 @@ func (o *Options) Flags() cliflag.NamedFlagSets {
 	fs.DurationVar(&o.Provider.FirstPollWait, "first-poll-wait", o.Provider.FirstPollWait, "how long a metrics request waits for a trigger's first poll")
 
 	fs = fss.FlagSet("observability")
-	fs.StringVar(&o.MetricsBindAddress, "metrics-bind-address", o.MetricsBindAddress, "address serving /metrics, /healthz, /readyz and /livez over plain HTTP")
+	fs.StringVar(&o.MetricsBindAddress, "metrics-bind-address", o.MetricsBindAddress, "address serving /metrics, /healthz, /readyz and /livez over plain HTTP; port 0 picks a free one")
+	fs.StringVar(&o.BoundAddressesFile, "bound-addresses-file", o.BoundAddressesFile, "file to write the addresses the listeners bound to, as JSON, once all are bound (for port 0); none when empty")
 	fs.StringVar(&o.LogFormat, "log-format", o.LogFormat, "log format: json or console")
 	fs.StringVar(&o.LogLevel, "log-level", o.LogLevel, "log level: debug, info, warn or error")
 	return fss
@@ -128,7 +138,7 @@ func (o *Options) Validate() []error {
 	check(o.Namespace != "", "namespace", "must not be empty")
 	check(o.Workers > 0, "workers", "must be greater than 0")
 	check(o.ResyncPeriod >= time.Minute, "resync-period", "must be at least 1m")
-	check(o.MetricsBindAddress != "", "metrics-bind-address", "must not be empty")
+	check(validHostPort(o.MetricsBindAddress), "metrics-bind-address", "must be host:port, for example :8080 or 127.0.0.1:0")
 	check(o.Poll.MaxConcurrentPolls > 0, "max-concurrent-polls", "must be greater than 0")
 	check(o.Poll.PollTimeout > 0, "poll-timeout", "must be greater than 0")
 	check(o.Poll.StaleAfterIntervals > 0, "stale-after-intervals", "must be greater than 0")
@@ -144,3 +154,14 @@ func (o *Options) Validate() []error {
 
 // ValidateErr joins Validate's errors, or returns nil.
 func (o *Options) ValidateErr() error { return errors.Join(o.Validate()...) }
+
+// validHostPort reports whether addr is host:port with a numeric port; the
+// host may be empty (every interface).
+func validHostPort(addr string) bool {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	n, err := strconv.Atoi(port)
+	return err == nil && n >= 0 && n <= 65535
+}

@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"sync/atomic"
 	"time"
@@ -24,6 +25,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	genericapiserver "k8s.io/apiserver/pkg/server"
+	genericoptions "k8s.io/apiserver/pkg/server/options"
 	"k8s.io/client-go/discovery/cached/memory"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
@@ -39,6 +41,7 @@ import (
 	basecmd "sigs.k8s.io/custom-metrics-apiserver/pkg/cmd"
 
 	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
+	"github.com/sluice-dev/sluice/pkg/boundaddrs"
 	"github.com/sluice-dev/sluice/pkg/client/clientset/versioned"
 	"github.com/sluice-dev/sluice/pkg/poll"
 	"github.com/sluice-dev/sluice/pkg/provider"
@@ -110,7 +113,7 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 	ctrl = newController(w, res, engine, pub, recorder, log)
 
 	var serving atomic.Bool
-	server, err := apiServer(o, prov, &serving)
+	health, server, err := listen(o, prov, &serving)
 	if err != nil {
 		return err
 	}
@@ -131,14 +134,14 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 	g.Go(func() error {
 		return runElected(ctx, o, kube, log, func(ctx context.Context) { pub.run(ctx, o.Workers, ctrl.keys) })
 	})
-	g.Go(func() error { return serveHealth(ctx, o.MetricsBindAddress, reg, readiness(w, serving.Load), log) })
+	g.Go(func() error { return serveHealth(ctx, health, reg, readiness(w, serving.Load), log) })
 	g.Go(func() error {
 		if err := server.Run(ctx); err != nil {
 			return fmt.Errorf("serve external metrics: %w", err)
 		}
 		return nil
 	})
-	log.Info("adapter started", zap.String("metricsAddress", o.MetricsBindAddress), zap.Int("securePort", o.Server.SecureServing.BindPort))
+	log.Info("adapter started", zap.Stringer("metricsAddress", health.Addr()), zap.Stringer("secureAddress", o.Server.SecureServing.Listener.Addr()))
 	return g.Wait()
 }
 
@@ -159,9 +162,59 @@ func clientConfig(o *Options) (*rest.Config, error) {
 	return cfg, nil
 }
 
+// listen binds the metrics listener and builds the API server, which binds
+// the secure one, and then writes --bound-addresses-file.
+func listen(o *Options, prov *provider.Provider, serving *atomic.Bool) (net.Listener, *basecmd.AdapterBase, error) {
+	health, err := listenHealth(o.MetricsBindAddress)
+	if err != nil {
+		return nil, nil, err
+	}
+	server, err := apiServer(o, prov, serving)
+	if err == nil {
+		err = boundaddrs.Write(o.BoundAddressesFile, map[string]net.Addr{
+			boundaddrs.Metrics: health.Addr(),
+			boundaddrs.Secure:  o.Server.SecureServing.Listener.Addr(),
+		})
+	}
+	if err != nil {
+		_ = health.Close()
+		if l := o.Server.SecureServing.Listener; l != nil {
+			_ = l.Close()
+		}
+		return nil, nil, err
+	}
+	return health, server, nil
+}
+
+// listenSecure binds --bind-address on a free port when --secure-port is 0
+// (which to the apiserver library means "no HTTPS"). A fixed port is bound
+// by the library, with its port- and address-sharing options.
+func listenSecure(s *genericoptions.SecureServingOptions) error {
+	if s.BindPort != 0 || s.Listener != nil {
+		return nil
+	}
+	host := ""
+	if s.BindAddress != nil && !s.BindAddress.IsUnspecified() {
+		host = s.BindAddress.String()
+	}
+	network := s.BindNetwork
+	if network == "" {
+		network = "tcp"
+	}
+	l, err := net.Listen(network, net.JoinHostPort(host, "0"))
+	if err != nil {
+		return fmt.Errorf("listen on --bind-address %s: %w", host, err)
+	}
+	s.Listener = l
+	return nil
+}
+
 // apiServer builds the external-metrics API server over prov; serving turns
 // true once it listens.
 func apiServer(o *Options, prov *provider.Provider, serving *atomic.Bool) (*basecmd.AdapterBase, error) {
+	if err := listenSecure(o.Server.SecureServing.SecureServingOptions); err != nil {
+		return nil, err
+	}
 	b := &basecmd.AdapterBase{
 		Name:                              "sluice-adapter",
 		FlagSet:                           pflag.NewFlagSet("sluice-adapter", pflag.ContinueOnError),

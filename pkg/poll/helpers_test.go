@@ -108,10 +108,11 @@ func spec(iv time.Duration, trigs ...TriggerSpec) ObjectSpec {
 	return ObjectSpec{PollingInterval: iv, Triggers: trigs}
 }
 
-// eventually fails the test unless cond turns true within 5s.
+// eventually fails the test unless cond turns true within 30s (a loaded
+// machine may be slow; a passing test does not wait longer).
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
@@ -120,9 +121,19 @@ func eventually(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-// settle gives running goroutines time to act on a clock step that should
-// not make them do anything.
-func settle() { time.Sleep(30 * time.Millisecond) }
+// settle waits until the engine has nothing left to do at the fake
+// clock's time: the scheduler is parked (no poll in flight or waiting for
+// a worker) and its earliest next poll lies in the future. A poll that a
+// clock step wrongly made due has then run and been counted, however slow
+// the machine.
+func (h *harness) settle(t *testing.T) {
+	t.Helper()
+	eventually(t, "engine settled", func() bool {
+		h.e.mu.RLock()
+		defer h.e.mu.RUnlock()
+		return h.e.sched.parked && (len(h.e.sched.due) == 0 || h.e.sched.due[0].next.After(h.clock.Now()))
+	})
+}
 
 func calls(n int64, f *fakeSource) func() bool {
 	return func() bool { return f.calls.Load() == n }

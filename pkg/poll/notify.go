@@ -11,6 +11,7 @@ type notifier struct {
 	mu      sync.Mutex
 	pending map[Key]struct{}
 	queue   []Key
+	sending bool // run holds a popped key it has not delivered yet
 	wake    chan struct{}
 	out     chan Key
 }
@@ -45,6 +46,7 @@ func (n *notifier) pop() (Key, bool) {
 		return Key{}, false
 	}
 	key := n.queue[0]
+	n.sending = true
 	n.queue[0] = Key{}
 	n.queue = n.queue[1:]
 	if len(n.queue) == 0 {
@@ -71,5 +73,16 @@ func (n *notifier) run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		}
+		n.mu.Lock()
+		n.sending = false
+		n.mu.Unlock()
 	}
+}
+
+// idle reports whether every marked key has been delivered, for tests
+// that check that nothing changed.
+func (n *notifier) idle() bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return len(n.queue) == 0 && !n.sending
 }

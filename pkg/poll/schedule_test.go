@@ -79,7 +79,7 @@ func TestDedupSharesOnePoller(t *testing.T) {
 	if !sa.Triggers[0].Active || sb.Triggers[0].Active {
 		t.Errorf("active = %v/%v, want true (5>3) / false (5>10)", sa.Triggers[0].Active, sb.Triggers[0].Active)
 	}
-	settle()
+	h.settle(t)
 	if n := src.calls.Load(); n != 1 {
 		t.Fatalf("joining object caused an extra poll: %d", n)
 	}
@@ -88,7 +88,7 @@ func TestDedupSharesOnePoller(t *testing.T) {
 		h.step(t, 4*time.Second)
 		eventually(t, "poll at shortest interval", calls(i, src))
 	}
-	settle()
+	h.settle(t)
 	if src.calls.Load() != 4 || unused.calls.Load() != 0 {
 		t.Fatalf("calls = %d shared, %d unused; want 4 and 0", src.calls.Load(), unused.calls.Load())
 	}
@@ -98,7 +98,7 @@ func TestDedupSharesOnePoller(t *testing.T) {
 	// Without the fast object, the source slows back to 10s.
 	h.e.Delete(b)
 	h.step(t, 9*time.Second)
-	settle()
+	h.settle(t)
 	if n := src.calls.Load(); n != 4 {
 		t.Fatalf("polled %d times before the slower interval elapsed", n)
 	}
@@ -116,7 +116,7 @@ func TestReconfigureKeepsUnchangedPollers(t *testing.T) {
 	must(t, h.e.Set(k, spec(10*time.Second, trigger("kept", kept, 0, 0), trigger("added", added, 1, 0))))
 	eventually(t, "new source polled", calls(1, added))
 	eventually(t, "dropped poller gone", func() bool { return h.pollers() == 2 })
-	settle()
+	h.settle(t)
 	if n := kept.calls.Load(); n != 1 {
 		t.Fatalf("unchanged trigger polled %d times on reconfigure, want no extra poll", n)
 	}
@@ -175,8 +175,13 @@ func TestBoundedConcurrency(t *testing.T) {
 		key := string(rune('a' + i))
 		must(t, h.e.Set(Key{"ns", key}, spec(time.Minute, trigger(key, src, 0, 0))))
 	}
-	eventually(t, "two polls in flight", func() bool { return src.inflight.Load() == 2 })
-	settle()
+	// Once the scheduler has dispatched all five, three wait for a worker;
+	// a third worker would have taken one.
+	eventually(t, "all dispatched, two polls in flight", func() bool {
+		h.e.mu.RLock()
+		defer h.e.mu.RUnlock()
+		return h.e.sched.inflight == 5 && src.inflight.Load() == 2
+	})
 	if m := src.maxSeen.Load(); m != 2 {
 		t.Fatalf("max concurrent polls = %d, want 2", m)
 	}

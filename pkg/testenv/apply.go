@@ -127,6 +127,16 @@ func APIServiceHost(port int, namespace string) string {
 	return apiServiceName(port) + "." + namespace + ".svc"
 }
 
+// AnyAPIServiceHost is a certificate name (a wildcard) that matches
+// APIServiceHost for every port in namespace ("" for default): a server
+// started on port 0 needs its certificate before it knows its port.
+func AnyAPIServiceHost(namespace string) string {
+	if namespace == "" {
+		namespace = metav1.NamespaceDefault
+	}
+	return "*." + namespace + ".svc"
+}
+
 func apiServiceName(port int) string { return "apiservice-" + itoa(port) }
 
 // WaitAPIServiceAvailable waits until the APIService `<version>.<group>`

@@ -19,16 +19,27 @@ import (
 )
 
 // startEtcd starts etcd on two free ports and waits until it serves.
-func (cp *ControlPlane) startEtcd(ctx context.Context, binDir string, timeout time.Duration) (string, error) {
-	ports, err := freePorts(2)
-	if err != nil {
-		return "", err
+func (cp *ControlPlane) startEtcd(ctx context.Context, binDir string, opts Options) (client string, err error) {
+	err = WithFreePorts(ctx, 2, opts.Logf, func(ports []int) error {
+		client, err = cp.startEtcdOn(ctx, binDir, opts.StartTimeout, ports[0], ports[1])
+		return err
+	})
+	return client, err
+}
+
+// startEtcdOn starts etcd on the given client and peer ports and waits
+// until it serves; on error it has stopped it.
+func (cp *ControlPlane) startEtcdOn(ctx context.Context, binDir string, timeout time.Duration, clientPort, peerPort int) (string, error) {
+	// A failed attempt may have initialised a member with other URLs.
+	dataDir := filepath.Join(cp.Dir, "etcd")
+	if err := os.RemoveAll(dataDir); err != nil {
+		return "", fmt.Errorf("clear etcd data: %w", err)
 	}
-	client := "http://127.0.0.1:" + itoa(ports[0])
-	peer := "http://127.0.0.1:" + itoa(ports[1])
+	client := "http://127.0.0.1:" + itoa(clientPort)
+	peer := "http://127.0.0.1:" + itoa(peerPort)
 	p, err := StartProcess(cp.Dir, "etcd", filepath.Join(binDir, "etcd"),
 		"--name=default",
-		"--data-dir="+filepath.Join(cp.Dir, "etcd"),
+		"--data-dir="+dataDir,
 		"--listen-client-urls="+client, "--advertise-client-urls="+client,
 		"--listen-peer-urls="+peer, "--initial-advertise-peer-urls="+peer,
 		"--initial-cluster=default="+peer,
@@ -37,51 +48,69 @@ func (cp *ControlPlane) startEtcd(ctx context.Context, binDir string, timeout ti
 	if err != nil {
 		return "", err
 	}
-	cp.procs = append(cp.procs, p)
-	err = waitFor(ctx, p, timeout, "wait for etcd", func(ctx context.Context) error {
+	return client, cp.keep(p, waitFor(ctx, p, timeout, "wait for etcd", func(ctx context.Context) error {
+		if err := listening(p, clientPort, peerPort); err != nil {
+			return err
+		}
 		return httpOK(ctx, http.DefaultClient, client+"/health")
-	})
-	return client, err
+	}))
 }
 
-// startAPIServer starts kube-apiserver with aggregation configured and waits
-// for /readyz.
+// startAPIServer starts kube-apiserver with aggregation configured on a
+// free port and waits for /readyz.
 func (cp *ControlPlane) startAPIServer(ctx context.Context, binDir, etcdURL string, pki *pki, opts Options) error {
-	port, err := FreePort()
-	if err != nil {
-		return err
-	}
-	args := []string{
-		"--etcd-servers=" + etcdURL,
-		"--bind-address=127.0.0.1", "--advertise-address=127.0.0.1",
-		"--endpoint-reconciler-type=none",
-		"--secure-port=" + itoa(port),
-		"--cert-dir=" + filepath.Join(cp.Dir, "apiserver-certs"),
-		"--tls-cert-file=" + pki.servingCert, "--tls-private-key-file=" + pki.servingKey,
-		"--client-ca-file=" + pki.caFile,
-		"--authorization-mode=RBAC",
-		"--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-		"--service-account-key-file=" + pki.saPub,
-		"--service-account-signing-key-file=" + pki.saKey,
-		"--service-cluster-ip-range=10.96.0.0/16",
-		"--requestheader-client-ca-file=" + pki.frontProxyCA,
-		"--requestheader-allowed-names=front-proxy-client",
-		"--requestheader-username-headers=X-Remote-User",
-		"--requestheader-group-headers=X-Remote-Group",
-		"--requestheader-extra-headers-prefix=X-Remote-Extra-",
-		"--proxy-client-cert-file=" + pki.proxyClientCert,
-		"--proxy-client-key-file=" + pki.proxyClient,
-	}
-	p, err := StartProcess(cp.Dir, "kube-apiserver", filepath.Join(binDir, "kube-apiserver"), append(args, opts.ExtraAPIServerArgs...)...)
-	if err != nil {
-		return err
-	}
-	cp.procs = append(cp.procs, p)
-	cp.Host = "https://127.0.0.1:" + itoa(port)
+	return WithFreePorts(ctx, 1, opts.Logf, func(ports []int) error {
+		port := ports[0]
+		args := []string{
+			"--etcd-servers=" + etcdURL,
+			"--bind-address=127.0.0.1", "--advertise-address=127.0.0.1",
+			"--endpoint-reconciler-type=none",
+			"--secure-port=" + itoa(port),
+			"--cert-dir=" + filepath.Join(cp.Dir, "apiserver-certs"),
+			"--tls-cert-file=" + pki.servingCert, "--tls-private-key-file=" + pki.servingKey,
+			"--client-ca-file=" + pki.caFile,
+			"--authorization-mode=RBAC",
+			"--service-account-issuer=https://kubernetes.default.svc.cluster.local",
+			"--service-account-key-file=" + pki.saPub,
+			"--service-account-signing-key-file=" + pki.saKey,
+			"--service-cluster-ip-range=10.96.0.0/16",
+			"--requestheader-client-ca-file=" + pki.frontProxyCA,
+			"--requestheader-allowed-names=front-proxy-client",
+			"--requestheader-username-headers=X-Remote-User",
+			"--requestheader-group-headers=X-Remote-Group",
+			"--requestheader-extra-headers-prefix=X-Remote-Extra-",
+			"--proxy-client-cert-file=" + pki.proxyClientCert,
+			"--proxy-client-key-file=" + pki.proxyClient,
+		}
+		if err := cp.adminClients("https://127.0.0.1:"+itoa(port), pki); err != nil {
+			return err
+		}
+		hc, err := rest.HTTPClientFor(cp.Config)
+		if err != nil {
+			return fmt.Errorf("build admin http client: %w", err)
+		}
+		p, err := StartProcess(cp.Dir, "kube-apiserver", filepath.Join(binDir, "kube-apiserver"), append(args, opts.ExtraAPIServerArgs...)...)
+		if err != nil {
+			return err
+		}
+		return cp.keep(p, waitFor(ctx, p, opts.StartTimeout, "wait for kube-apiserver", func(ctx context.Context) error {
+			if err := listening(p, port); err != nil {
+				return err
+			}
+			return httpOK(ctx, hc, cp.Host+"/readyz")
+		}))
+	})
+}
+
+// adminClients writes the admin kubeconfig for host and builds the admin
+// clients from it.
+func (cp *ControlPlane) adminClients(host string, pki *pki) error {
+	cp.Host = host
 	cp.Kubeconfig = filepath.Join(cp.Dir, "admin.kubeconfig")
 	if err := writeKubeconfig(cp.Kubeconfig, cp.Host, pki); err != nil {
 		return err
 	}
+	var err error
 	if cp.Config, err = clientcmd.BuildConfigFromFlags("", cp.Kubeconfig); err != nil {
 		return fmt.Errorf("load admin kubeconfig: %w", err)
 	}
@@ -89,13 +118,33 @@ func (cp *ControlPlane) startAPIServer(ctx context.Context, binDir, etcdURL stri
 	if cp.Client, err = kubernetes.NewForConfig(cp.Config); err != nil {
 		return fmt.Errorf("build admin client: %w", err)
 	}
-	hc, err := rest.HTTPClientFor(cp.Config)
+	return nil
+}
+
+// keep adds p to the components when it started (err is nil), and stops it
+// otherwise, so that a retry on fresh ports starts clean.
+func (cp *ControlPlane) keep(p *Process, err error) error {
 	if err != nil {
-		return fmt.Errorf("build admin http client: %w", err)
+		p.Stop(5 * time.Second)
+		return err
 	}
-	return waitFor(ctx, p, opts.StartTimeout, "wait for kube-apiserver", func(ctx context.Context) error {
-		return httpOK(ctx, hc, cp.Host+"/readyz")
-	})
+	cp.procs = append(cp.procs, p)
+	return nil
+}
+
+// listening returns nil when p holds a listening socket on every port: an
+// answer on a port proves nothing while another process may hold it.
+func listening(p *Process, ports ...int) error {
+	for _, port := range ports {
+		ok, err := p.ListensOn(port)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("%s does not listen on port %d yet", p.name, port)
+		}
+	}
+	return nil
 }
 
 // startControllerManager starts kube-controller-manager and waits until its
@@ -115,14 +164,13 @@ func (cp *ControlPlane) startControllerManager(ctx context.Context, binDir strin
 	if err != nil {
 		return err
 	}
-	cp.procs = append(cp.procs, p)
-	return waitFor(ctx, p, opts.StartTimeout, "wait for kube-controller-manager", func(ctx context.Context) error {
+	return cp.keep(p, waitFor(ctx, p, opts.StartTimeout, "wait for kube-controller-manager", func(ctx context.Context) error {
 		_, err := cp.Client.CoreV1().ServiceAccounts(metav1.NamespaceDefault).Get(ctx, "default", metav1.GetOptions{})
 		if apierrors.IsNotFound(err) {
 			return fmt.Errorf("default ServiceAccount not created yet")
 		}
 		return err
-	})
+	}))
 }
 
 // writeKubeconfig writes an admin kubeconfig for host.

@@ -13,7 +13,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -45,6 +44,10 @@ type Options struct {
 	StartTimeout time.Duration
 	// ExtraAPIServerArgs are appended to kube-apiserver's arguments.
 	ExtraAPIServerArgs []string
+	// Logf receives what a person reading a test log wants to know, such
+	// as a port taken before a component bound it; nil discards it. New
+	// sets t.Logf.
+	Logf func(format string, args ...any)
 }
 
 // ControlPlane is a running control plane. Stop it when done.
@@ -89,7 +92,7 @@ func Start(ctx context.Context, opts Options) (cp *ControlPlane, err error) {
 	if err != nil {
 		return nil, err
 	}
-	etcdURL, err := cp.startEtcd(ctx, binDir, opts.StartTimeout)
+	etcdURL, err := cp.startEtcd(ctx, binDir, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -145,33 +148,6 @@ func (cp *ControlPlane) Logs() []string {
 		paths = append(paths, p.logPath)
 	}
 	return paths
-}
-
-// FreePort returns a TCP port on 127.0.0.1 that was free a moment ago.
-func FreePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("find a free port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-// freePorts returns n distinct free ports.
-func freePorts(n int) ([]int, error) {
-	ports := make([]int, 0, n)
-	seen := map[int]bool{}
-	for len(ports) < n {
-		p, err := FreePort()
-		if err != nil {
-			return nil, err
-		}
-		if !seen[p] {
-			seen[p] = true
-			ports = append(ports, p)
-		}
-	}
-	return ports, nil
 }
 
 // waitFor calls check every 100ms until it returns nil, p exits, or timeout

@@ -5,6 +5,9 @@ package testenv
 import (
 	"context"
 	"errors"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"syscall"
 	"testing"
@@ -80,5 +83,36 @@ func TestControlPlane(t *testing.T) {
 	}
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {
 		t.Errorf("work dir %s remains after Stop (stat: %v)", dir, err)
+	}
+}
+
+// TestEtcdOnTakenPort gives etcd a client port that another server holds
+// and answers /health on, as a racing test's etcd would: the start must
+// fail with "address already in use" (so WithFreePorts retries), not take
+// the impostor's answer for etcd's.
+func TestEtcdOnTakenPort(t *testing.T) {
+	impostor := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write([]byte(`{"health":"true"}`))
+	}))
+	defer impostor.Close()
+	taken := impostor.Listener.Addr().(*net.TCPAddr).Port
+	binDir, err := resolveBinDir(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ports, err := freePorts(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp := &ControlPlane{Dir: t.TempDir()}
+	defer cp.Stop()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	_, err = cp.startEtcdOn(ctx, binDir, time.Minute, taken, ports[0])
+	if !AddrInUse(err) {
+		t.Fatalf("etcd on a taken port: %v, want address in use", err)
+	}
+	if len(cp.procs) != 0 {
+		t.Errorf("the failed etcd is kept as a component")
 	}
 }

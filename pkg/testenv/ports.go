@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 	"syscall"
 )
@@ -50,15 +51,48 @@ func WithFreePorts(ctx context.Context, n int, logf func(format string, args ...
 			return err
 		}
 		if logf != nil {
-			logf("ports %v were taken before the program bound them (attempt %d of %d), trying fresh ones: %v",
-				ports, attempt, portAttempts, firstLine(err))
+			logf("ports %v were taken before the program bound them (attempt %d of %d), trying fresh ones: %s",
+				ports, attempt, portAttempts, inUseLine(err))
 		}
 	}
 	return fmt.Errorf("no free ports after %d attempts: %w", portAttempts, err)
 }
 
-// firstLine returns err's message up to its first newline.
-func firstLine(err error) string {
-	s, _, _ := strings.Cut(err.Error(), "\n")
-	return s
+// inUseLine returns the line of err's message that says an address was in
+// use (a process failure carries it in its log tail), or the first line.
+func inUseLine(err error) string {
+	lines := strings.Split(err.Error(), "\n")
+	for _, l := range lines {
+		if AddrInUse(errors.New(l)) {
+			return strings.TrimSpace(l)
+		}
+	}
+	return lines[0]
+}
+
+// freePort returns a TCP port on 127.0.0.1 that was free a moment ago.
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, fmt.Errorf("find a free port: %w", err)
+	}
+	defer func() { _ = l.Close() }()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// freePorts returns n distinct free ports.
+func freePorts(n int) ([]int, error) {
+	ports := make([]int, 0, n)
+	seen := map[int]bool{}
+	for len(ports) < n {
+		p, err := freePort()
+		if err != nil {
+			return nil, err
+		}
+		if !seen[p] {
+			seen[p] = true
+			ports = append(ports, p)
+		}
+	}
+	return ports, nil
 }

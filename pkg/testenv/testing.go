@@ -11,6 +11,9 @@ import (
 // the test when the control plane cannot start.
 func New(t testing.TB, opts Options) *ControlPlane {
 	t.Helper()
+	if opts.Logf == nil {
+		opts.Logf = t.Logf
+	}
 	cp, err := Start(context.Background(), opts)
 	if err != nil {
 		t.Fatalf("start control plane: %v", err)

@@ -40,7 +40,9 @@ func TestLeaderElection(t *testing.T) {
 		t.Fatal(err)
 	}
 	o := NewOptions()
-	o.LeaseDuration, o.RenewDeadline, o.RetryPeriod = 2*time.Second, time.Second, 100*time.Millisecond
+	// Acquiring takes one RetryPeriod; the lease times are long enough that
+	// a loaded machine never misses a renewal within the test.
+	o.LeaseDuration, o.RenewDeadline, o.RetryPeriod = 30*time.Second, 20*time.Second, 100*time.Millisecond
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	kf.Start(ctx.Done())

@@ -6,6 +6,8 @@ package app
 
 import (
 	"fmt"
+	"net"
+	"strconv"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -36,7 +38,12 @@ type Options struct {
 	// ResyncPeriod is how often informers replay their caches.
 	ResyncPeriod time.Duration
 	// MetricsBindAddress serves /metrics, /healthz, /readyz and /livez.
+	// Port 0 picks a free port.
 	MetricsBindAddress string
+	// BoundAddressesFile, when set, receives the address the metrics
+	// listener bound (see pkg/boundaddrs): how whoever starts the activator
+	// with port 0 learns its port.
+	BoundAddressesFile string
 	// LogFormat is json or console; LogLevel debug, info, warn or error.
 	LogFormat string
 	LogLevel  string
@@ -82,7 +89,8 @@ func (o *Options) Flags() []*pflag.FlagSet {
 
 	ctl := pflag.NewFlagSet("controller", pflag.ContinueOnError)
 	ctl.IntVar(&o.Workers, "workers", o.Workers, "ScaledObjects reconciled in parallel.")
-	ctl.StringVar(&o.MetricsBindAddress, "metrics-bind-address", o.MetricsBindAddress, "Address serving /metrics, /healthz, /readyz and /livez.")
+	ctl.StringVar(&o.MetricsBindAddress, "metrics-bind-address", o.MetricsBindAddress, "Address serving /metrics, /healthz, /readyz and /livez. Port 0 picks a free one.")
+	ctl.StringVar(&o.BoundAddressesFile, "bound-addresses-file", o.BoundAddressesFile, "File to write the bound listen address to, as JSON, once listening (for port 0). Not written when empty.")
 
 	lg := pflag.NewFlagSet("logging", pflag.ContinueOnError)
 	lg.StringVar(&o.LogFormat, "log-format", o.LogFormat, "Log format: json or console.")
@@ -108,8 +116,8 @@ func (o *Options) Validate() []error {
 	if o.ResyncPeriod < 0 {
 		bad("resync-period", "must not be negative, got %v", o.ResyncPeriod)
 	}
-	if o.MetricsBindAddress == "" {
-		bad("metrics-bind-address", "must not be empty")
+	if !validHostPort(o.MetricsBindAddress) {
+		bad("metrics-bind-address", "must be host:port, for example :8081 or 127.0.0.1:0, got %q", o.MetricsBindAddress)
 	}
 	for _, ns := range o.WatchNamespaces {
 		if ns == "" {
@@ -137,4 +145,15 @@ func (o *Options) Validate() []error {
 		bad("log-level", "must be debug, info, warn or error, got %q", o.LogLevel)
 	}
 	return errs
+}
+
+// validHostPort reports whether addr is host:port with a numeric port; the
+// host may be empty (every interface).
+func validHostPort(addr string) bool {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	n, err := strconv.Atoi(port)
+	return err == nil && n >= 0 && n <= 65535
 }

@@ -49,6 +49,11 @@ func TestValidate(t *testing.T) {
 		{"lease", []string{"--leader-elect-lease-name=", "--leader-elect-renew-deadline=20s"}, []string{"--leader-elect-lease-name", "--leader-elect-renew-deadline"}},
 		{"lease ignored without election", []string{"--leader-elect=false", "--leader-elect-lease-name="}, nil},
 		{"empty namespace", []string{"--watch-namespace="}, []string{"--watch-namespace"}},
+		{"port zero", []string{"--metrics-bind-address=127.0.0.1:0", "--bound-addresses-file=bound.json"}, nil},
+		{"any interface, ipv6", []string{"--metrics-bind-address=[::]:0"}, nil},
+		{"metrics address without port", []string{"--metrics-bind-address=8081"}, []string{"--metrics-bind-address"}},
+		{"metrics address empty", []string{"--metrics-bind-address="}, []string{"--metrics-bind-address"}},
+		{"metrics port out of range", []string{"--metrics-bind-address=:70000"}, []string{"--metrics-bind-address"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -92,6 +92,10 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 		return fmt.Errorf("create controller: %w", err)
 	}
 
+	ln, err := listen(ctx, o.MetricsBindAddress, o.BoundAddressesFile)
+	if err != nil {
+		return err
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
@@ -101,7 +105,7 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 		defer s.Shutdown()
 	}
 	serveErr := make(chan error, 1)
-	wg.Go(func() { serveErr <- serve(ctx, o.MetricsBindAddress, reg, ctrl.HasSynced, log) })
+	wg.Go(func() { serveErr <- serve(ctx, ln, reg, ctrl.HasSynced, log) })
 	runErr := runWorkers(ctx, o, kube, ctrl, log)
 	cancel()
 	return errors.Join(runErr, <-serveErr)

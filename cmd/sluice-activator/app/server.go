@@ -11,6 +11,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"go.uber.org/zap"
+
+	"github.com/sluice-dev/sluice/pkg/boundaddrs"
 )
 
 // shutdownTimeout bounds how long in-flight scrapes may take on shutdown.
@@ -34,12 +36,22 @@ func handler(reg *prometheus.Registry, ready func() bool) http.Handler {
 	return mux
 }
 
-// serve listens on addr until ctx is done, then shuts down gracefully.
-func serve(ctx context.Context, addr string, reg *prometheus.Registry, ready func() bool, log *zap.Logger) error {
+// listen binds addr and writes the bound address to boundFile (nothing
+// when empty).
+func listen(ctx context.Context, addr, boundFile string) (net.Listener, error) {
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", addr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", addr, err)
+		return nil, fmt.Errorf("listen on %s: %w", addr, err)
 	}
+	if err := boundaddrs.Write(boundFile, map[string]net.Addr{boundaddrs.Metrics: ln.Addr()}); err != nil {
+		_ = ln.Close()
+		return nil, err
+	}
+	return ln, nil
+}
+
+// serve serves on ln until ctx is done, then shuts down gracefully.
+func serve(ctx context.Context, ln net.Listener, reg *prometheus.Registry, ready func() bool, log *zap.Logger) error {
 	srv := &http.Server{Handler: handler(reg, ready), ReadHeaderTimeout: 10 * time.Second}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
@@ -51,7 +63,7 @@ func serve(ctx context.Context, addr string, reg *prometheus.Registry, ready fun
 	}
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
 	defer cancel()
-	err = srv.Shutdown(sctx)
+	err := srv.Shutdown(sctx)
 	if serr := <-done; !errors.Is(serr, http.ErrServerClosed) {
 		err = errors.Join(err, serr)
 	}

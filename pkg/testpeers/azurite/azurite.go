@@ -11,12 +11,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/sluice-dev/sluice/pkg/testenv"
@@ -49,6 +47,9 @@ type Options struct {
 	InMemory bool
 	// StartTimeout bounds the wait for the services to listen; 30s when 0.
 	StartTimeout time.Duration
+	// Logf receives why a start was retried (a port taken before Azurite
+	// bound it); nil discards it. New sets t.Logf.
+	Logf func(format string, args ...any)
 }
 
 // Azurite is a running emulator.
@@ -61,6 +62,7 @@ type Azurite struct {
 
 	procs  []*testenv.Process
 	tmpDir bool
+	logf   func(format string, args ...any)
 }
 
 // Start starts Azurite and waits until every service listens. It fails
@@ -71,7 +73,7 @@ func Start(ctx context.Context, opts Options) (*Azurite, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &Azurite{Dir: opts.Dir}
+	a := &Azurite{Dir: opts.Dir, logf: opts.Logf}
 	if a.Dir == "" {
 		if a.Dir, err = os.MkdirTemp("", "azurite-"); err != nil {
 			return nil, fmt.Errorf("create data dir: %w", err)
@@ -107,18 +109,11 @@ func Start(ctx context.Context, opts Options) (*Azurite, error) {
 	return a, nil
 }
 
-// startService starts azurite-<name> and waits for it to listen. A port
-// picked free may be taken before Azurite binds it; then it tries again.
+// startService starts azurite-<name> on port want, or on a free port when
+// want is 0 (testenv.WithFreePorts: tried again on fresh ports when one
+// was taken before Azurite bound it), and waits until it listens.
 func (a *Azurite) startService(ctx context.Context, bin, name string, want int, inMemory bool) (int, error) {
-	var lastErr error
-	for attempt := 0; attempt < 3; attempt++ {
-		port := want
-		if port == 0 {
-			var err error
-			if port, err = freePort(); err != nil {
-				return 0, err
-			}
-		}
+	start := func(port int) error {
 		args := []string{"--" + name + "Host", "127.0.0.1", "--" + name + "Port", strconv.Itoa(port),
 			"--silent", "--skipApiVersionCheck", "--loose", "--disableTelemetry"}
 		if inMemory {
@@ -128,17 +123,24 @@ func (a *Azurite) startService(ctx context.Context, bin, name string, want int, 
 		}
 		p, err := testenv.StartProcess(a.Dir, name, filepath.Join(bin, "azurite-"+name), args...)
 		if err != nil {
-			return 0, err
+			return err
+		}
+		if err := waitListening(ctx, p, port); err != nil {
+			p.Stop(5 * time.Second)
+			return err
 		}
 		a.procs = append(a.procs, p)
-		if lastErr = waitListening(ctx, p, port); lastErr == nil {
-			return port, nil
-		}
-		if ctx.Err() != nil || want != 0 || !strings.Contains(lastErr.Error(), "EADDRINUSE") {
-			return 0, lastErr
-		}
+		return nil
 	}
-	return 0, lastErr
+	if want != 0 {
+		return want, start(want)
+	}
+	var port int
+	err := testenv.WithFreePorts(ctx, 1, a.logf, func(ports []int) error {
+		port = ports[0]
+		return start(port)
+	})
+	return port, err
 }
 
 // Stop ends every Azurite process and removes a temporary data directory.
@@ -235,34 +237,26 @@ func repoRoot() (string, bool) {
 	}
 }
 
-// freePort returns a port on 127.0.0.1 that was free a moment ago.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("pick a free port: %w", err)
-	}
-	defer func() { _ = l.Close() }()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-// waitListening waits until 127.0.0.1:port accepts connections, p exits
-// or ctx ends.
+// waitListening waits until p listens on port (p itself: an answer on the
+// port could come from another process that took it first), p exits or
+// ctx ends.
 func waitListening(ctx context.Context, p *testenv.Process, port int) error {
-	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	var d net.Dialer
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
 	for {
-		c, err := d.DialContext(ctx, "tcp", addr)
-		if err == nil {
-			_ = c.Close()
+		ok, err := p.ListensOn(port)
+		if err != nil {
+			return err
+		}
+		if ok {
 			return nil
 		}
 		select {
 		case <-p.Done():
 			return p.Failure(errors.New("exited before listening"))
 		case <-ctx.Done():
-			p.Stop(time.Second)
-			return p.Failure(fmt.Errorf("wait for %s: %w", addr, ctx.Err()))
-		case <-time.After(50 * time.Millisecond):
+			return p.Failure(fmt.Errorf("wait for 127.0.0.1:%d: %w", port, ctx.Err()))
+		case <-tick.C:
 		}
 	}
 }

@@ -11,6 +11,8 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/service"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azqueue/v2"
+
+	"github.com/sluice-dev/sluice/pkg/testenv"
 )
 
 func TestStartStop(t *testing.T) {
@@ -51,5 +53,25 @@ func TestStartCanceled(t *testing.T) {
 	cancel()
 	if _, err := Start(ctx, Options{Dir: t.TempDir()}); err == nil {
 		t.Fatal("Start with a canceled context succeeded")
+	}
+}
+
+// TestStartOnTakenPort holds the port Azurite is asked for, as a process
+// that took it first would: Start must fail saying so, not mistake the
+// holder for Azurite.
+func TestStartOnTakenPort(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	port := l.Addr().(*net.TCPAddr).Port
+	a, err := Start(context.Background(), Options{NoBlob: true, QueuePort: port, Dir: t.TempDir(), InMemory: true})
+	if err == nil {
+		a.Stop()
+		t.Fatal("Start on a taken port succeeded")
+	}
+	if !testenv.AddrInUse(err) {
+		t.Errorf("Start on a taken port: %v, want address in use", err)
 	}
 }

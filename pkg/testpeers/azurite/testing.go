@@ -13,6 +13,9 @@ func New(t testing.TB, opts Options) *Azurite {
 	if opts.Dir == "" {
 		opts.Dir = t.TempDir()
 	}
+	if opts.Logf == nil {
+		opts.Logf = t.Logf
+	}
 	a, err := Start(context.Background(), opts)
 	if err != nil {
 		t.Fatalf("start azurite: %v", err)

@@ -11,7 +11,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -70,6 +69,12 @@ func Binary() (string, error) {
 // successfully once. When ctx ends first it stops what it started and
 // returns ctx's error.
 func Start(ctx context.Context, dir string) (*Server, error) {
+	return start(ctx, dir, nil)
+}
+
+// start is Start telling logf (t.Logf in tests; may be nil) why a start
+// was retried.
+func start(ctx context.Context, dir string, logf func(format string, args ...any)) (*Server, error) {
 	bin, err := Binary()
 	if err != nil {
 		return nil, err
@@ -82,29 +87,24 @@ func Start(ctx context.Context, dir string) (*Server, error) {
 		s.ownsDir = true
 	}
 	s.target = httptest.NewServer(s.Exporter)
-	if err := s.start(ctx, bin); err != nil {
+	if err := s.start(ctx, bin, logf); err != nil {
 		s.Stop()
 		return nil, err
 	}
 	return s, nil
 }
 
-// start writes the configuration, starts the process and waits for it.
-// A port picked free may be taken before Prometheus binds it; then it
-// tries again.
-func (s *Server) start(ctx context.Context, bin string) error {
+// start writes the configuration, starts the process on a free port and
+// waits for it (testenv.WithFreePorts: tried again on a fresh port when the
+// port was taken before Prometheus bound it).
+func (s *Server) start(ctx context.Context, bin string, logf func(string, ...any)) error {
 	cfgPath := filepath.Join(s.dir, "prometheus.yml")
 	if err := os.WriteFile(cfgPath, []byte(config(s.target.Listener.Addr().String())), 0o600); err != nil {
 		return fmt.Errorf("write config: %w", err)
 	}
-	var lastErr error
-	for range 3 {
-		port, err := freePort()
-		if err != nil {
-			return err
-		}
-		addr := "127.0.0.1:" + strconv.Itoa(port)
-		s.proc, err = testenv.StartProcess(s.dir, "prometheus", bin,
+	return testenv.WithFreePorts(ctx, 1, logf, func(ports []int) error {
+		addr := "127.0.0.1:" + strconv.Itoa(ports[0])
+		p, err := testenv.StartProcess(s.dir, "prometheus", bin,
 			"--config.file="+cfgPath,
 			"--storage.tsdb.path="+filepath.Join(s.dir, "data"),
 			"--web.listen-address="+addr,
@@ -113,18 +113,14 @@ func (s *Server) start(ctx context.Context, bin string) error {
 		if err != nil {
 			return err
 		}
-		s.URL = "http://" + addr
-		if lastErr = s.waitReady(ctx); lastErr == nil {
-			return nil
+		s.proc, s.URL = p, "http://"+addr
+		if err := s.waitReady(ctx, ports[0]); err != nil {
+			p.Stop(5 * time.Second)
+			s.proc = nil
+			return p.Failure(err)
 		}
-		if ctx.Err() != nil {
-			s.proc.Stop(5 * time.Second)
-			return ctx.Err()
-		}
-		s.proc.Stop(5 * time.Second)
-		lastErr = s.proc.Failure(lastErr)
-	}
-	return lastErr
+		return nil
+	})
 }
 
 // Stop ends the server and the exporter and removes a temporary data
@@ -159,19 +155,10 @@ scrape_configs:
 `, ScrapeInterval, target)
 }
 
-// freePort returns a loopback TCP port that was free a moment ago.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("find a free port: %w", err)
-	}
-	defer func() { _ = l.Close() }()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-// waitReady polls /-/ready and then the targets API until the exporter has
-// been scraped successfully.
-func (s *Server) waitReady(ctx context.Context) error {
+// waitReady waits until the process listens on port (itself: an answer
+// on the port could come from another process that took it first), is
+// ready, and has scraped the exporter successfully.
+func (s *Server) waitReady(ctx context.Context, port int) error {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	tick := time.NewTicker(100 * time.Millisecond)
@@ -180,9 +167,12 @@ func (s *Server) waitReady(ctx context.Context) error {
 		if s.proc.Exited() {
 			return errors.New("prometheus exited")
 		}
-		ready, err := s.ready(ctx)
-		if err == nil && ready {
-			return nil
+		if ours, err := s.proc.ListensOn(port); err != nil {
+			return err
+		} else if ours {
+			if ready, err := s.ready(ctx); err == nil && ready {
+				return nil
+			}
 		}
 		select {
 		case <-ctx.Done():

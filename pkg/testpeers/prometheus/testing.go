@@ -10,7 +10,7 @@ import (
 // tests expect hack/peers/prometheus.sh to have run.
 func New(t testing.TB) *Server {
 	t.Helper()
-	s, err := Start(context.Background(), t.TempDir())
+	s, err := start(context.Background(), t.TempDir(), t.Logf)
 	if err != nil {
 		t.Fatalf("start prometheus: %v", err)
 	}

@@ -56,6 +56,9 @@ type Options struct {
 	// management API; 2 minutes when 0 (a busy two-core machine needs
 	// 10 to 30 seconds).
 	StartTimeout time.Duration
+	// Logf hears why a start was tried again on fresh ports (one was taken
+	// before the broker or epmd bound it); nil discards it. New sets t.Logf.
+	Logf func(format string, args ...any)
 }
 
 // Broker is a running RabbitMQ node and its epmd.
@@ -121,7 +124,7 @@ func Start(ctx context.Context, opts Options) (*Broker, error) {
 			return nil, err
 		}
 	}
-	err = testenv.WithFreePorts(ctx, 6, nil, func(ports []int) error {
+	err = testenv.WithFreePorts(ctx, 6, opts.Logf, func(ports []int) error {
 		b.EPMDPort, b.AMQPPort, b.ManagementPort, b.DistPort = ports[0], ports[1], ports[2], ports[3]
 		if b.tls {
 			b.AMQPSPort, b.ManagementTLSPort = ports[4], ports[5]

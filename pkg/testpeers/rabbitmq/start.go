@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -147,24 +146,25 @@ func (b *Broker) waitReady(ctx context.Context) error {
 	}
 }
 
-// waitListening waits until 127.0.0.1:port accepts connections, p exits or
-// ctx ends.
+// waitListening waits until p (or a process it started) listens on port,
+// p exits or ctx ends. An answer on the port would prove nothing: another
+// process may hold it while p is about to fail.
 func waitListening(ctx context.Context, p *testenv.Process, port int) error {
-	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	var d net.Dialer
 	tick := time.NewTicker(50 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		c, err := d.DialContext(ctx, "tcp", addr)
-		if err == nil {
-			_ = c.Close()
+		ok, err := p.ListensOn(port)
+		if err != nil {
+			return err
+		}
+		if ok {
 			return nil
 		}
 		select {
 		case <-p.Done():
-			return fmt.Errorf("exited before listening on %s", addr)
+			return fmt.Errorf("exited before listening on 127.0.0.1:%d", port)
 		case <-ctx.Done():
-			return fmt.Errorf("wait for %s: %w", addr, ctx.Err())
+			return fmt.Errorf("wait for 127.0.0.1:%d: %w", port, ctx.Err())
 		case <-tick.C:
 		}
 	}

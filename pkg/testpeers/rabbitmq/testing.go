@@ -14,7 +14,7 @@ import (
 // through Main.
 func New(t testing.TB) *Broker {
 	t.Helper()
-	b, err := Start(context.Background(), Options{Dir: t.TempDir()})
+	b, err := Start(context.Background(), Options{Dir: t.TempDir(), Logf: t.Logf})
 	if err != nil {
 		t.Fatalf("start rabbitmq: %v", err)
 	}
@@ -27,7 +27,8 @@ func New(t testing.TB) *Broker {
 // TestMain and pass its result to os.Exit. A broker that cannot start
 // fails the run.
 func Main(m *testing.M, set func(*Broker)) int {
-	b, err := Start(context.Background(), Options{})
+	logf := func(format string, args ...any) { fmt.Fprintf(os.Stderr, format+"\n", args...) }
+	b, err := Start(context.Background(), Options{Logf: logf})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "start rabbitmq: %v\n", err)
 		return 1

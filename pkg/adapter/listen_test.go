@@ -1,0 +1,201 @@
+package adapter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"go.uber.org/zap"
+	"k8s.io/apiserver/pkg/server"
+
+	"github.com/sluice-dev/sluice/pkg/boundaddrs"
+	"github.com/sluice-dev/sluice/pkg/poll"
+	"github.com/sluice-dev/sluice/pkg/provider"
+)
+
+// TestListenPortZero builds the whole API server with both listeners on
+// port 0 and checks that the bound-addresses file names the ports the
+// process actually listens on.
+func TestListenPortZero(t *testing.T) {
+	dir := t.TempDir()
+	o := NewOptions()
+	o.Kubeconfig = writeKubeconfig(t, dir)
+	o.MetricsBindAddress = "127.0.0.1:0"
+	o.BoundAddressesFile = filepath.Join(dir, "bound.json")
+	o.Server.SecureServing.BindAddress = net.IPv4(127, 0, 0, 1)
+	o.Server.SecureServing.BindPort = 0
+	o.Server.SecureServing.ServerCert.CertDirectory = dir
+	o.Server.Authentication.RemoteKubeConfigFileOptional = true
+	o.Server.Authentication.SkipInClusterLookup = true
+	o.Server.Authorization.RemoteKubeConfigFileOptional = true
+	if err := o.ValidateErr(); err != nil {
+		t.Fatal(err)
+	}
+	engine, err := poll.New(o.Poll, zap.NewNop(), prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	prov, err := provider.New(engine, o.Provider)
+	if err != nil {
+		t.Fatal(err)
+	}
+	health, _, err := listen(o, prov, new(atomic.Bool))
+	if err != nil {
+		t.Fatal(err)
+	}
+	secure := o.Server.SecureServing.Listener
+	t.Cleanup(func() { _ = health.Close(); _ = secure.Close() })
+
+	got, err := boundaddrs.Read(o.BoundAddressesFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]net.Listener{boundaddrs.Metrics: health, boundaddrs.Secure: secure}
+	for name, l := range want {
+		addr := l.Addr().(*net.TCPAddr)
+		if addr.Port == 0 || got[name] != addr.String() {
+			t.Errorf("bound %s = %q, want the listener's %v (non-zero port)", name, got[name], addr)
+		}
+		// The port is ours: binding it again fails.
+		if l2, err := net.Listen("tcp", got[name]); err == nil {
+			_ = l2.Close()
+			t.Errorf("%s address %s is not bound", name, got[name])
+		}
+	}
+	if got[boundaddrs.Metrics] == got[boundaddrs.Secure] {
+		t.Errorf("both listeners on %s", got[boundaddrs.Metrics])
+	}
+	if p := o.Server.SecureServing.BindPort; p != secure.Addr().(*net.TCPAddr).Port {
+		t.Errorf("BindPort = %d, want the bound port", p)
+	}
+}
+
+// TestListenSecureFixedPort leaves a fixed port to the apiserver library.
+func TestListenSecureFixedPort(t *testing.T) {
+	s := NewOptions().Server.SecureServing.SecureServingOptions
+	if err := listenSecure(s); err != nil || s.Listener != nil {
+		t.Errorf("listenSecure(port %d) = %v, listener %v; want nothing bound", s.BindPort, err, s.Listener)
+	}
+}
+
+func TestListenSecureApplies(t *testing.T) {
+	s := NewOptions().Server.SecureServing.SecureServingOptions
+	s.BindAddress, s.BindPort = net.IPv6loopback, 0
+	if err := listenSecure(s); err != nil {
+		if strings.Contains(err.Error(), "cannot assign requested address") {
+			t.Skip("no IPv6 loopback")
+		}
+		t.Fatal(err)
+	}
+	defer s.Listener.Close()
+	var info *server.SecureServingInfo
+	if err := s.ApplyTo(&info); err != nil {
+		t.Fatal(err)
+	}
+	if info == nil || info.Listener != s.Listener {
+		t.Fatalf("ApplyTo did not serve the listener: %+v", info)
+	}
+	if !strings.HasPrefix(s.Listener.Addr().String(), "[::1]:") {
+		t.Errorf("listening on %v, want [::1]", s.Listener.Addr())
+	}
+}
+
+func TestListenHealthTaken(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	_, err = listenHealth(l.Addr().String())
+	if !errors.Is(err, syscall.EADDRINUSE) || !strings.Contains(err.Error(), "--metrics-bind-address") {
+		t.Errorf("listenHealth(taken) = %v, want address in use naming the flag", err)
+	}
+}
+
+func TestServeHealth(t *testing.T) {
+	l, err := listenHealth("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ready atomic.Bool
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- serveHealth(ctx, l, prometheus.NewRegistry(), func() error {
+			if !ready.Load() {
+				return errors.New("not yet")
+			}
+			return nil
+		}, zap.NewNop())
+	}()
+	base := "http://" + l.Addr().String()
+	tests := []struct {
+		path  string
+		ready bool
+		want  int
+	}{
+		{"/healthz", false, http.StatusOK},
+		{"/livez", false, http.StatusOK},
+		{"/metrics", false, http.StatusOK},
+		{"/readyz", false, http.StatusServiceUnavailable},
+		{"/readyz", true, http.StatusOK},
+	}
+	for _, tt := range tests {
+		ready.Store(tt.ready)
+		if got := status(t, base+tt.path); got != tt.want {
+			t.Errorf("GET %s (ready %v) = %d, want %d", tt.path, tt.ready, got, tt.want)
+		}
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serveHealth = %v after cancel, want nil", err)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("serveHealth did not return after cancel")
+	}
+	if resp, err := http.Get(base + "/healthz"); err == nil {
+		_ = resp.Body.Close()
+		t.Error("still serving after cancel")
+	}
+}
+
+func status(t *testing.T, url string) int {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode
+}
+
+// writeKubeconfig writes a kubeconfig for a server that is never called.
+func writeKubeconfig(t *testing.T, dir string) string {
+	t.Helper()
+	path := filepath.Join(dir, "kubeconfig")
+	cfg := fmt.Sprintf(`apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: "https://127.0.0.1:%d"}}]
+users: [{name: u, user: {token: t}}]
+contexts: [{name: c, context: {cluster: c, user: u}}]
+current-context: c
+`, 1)
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}

@@ -1,0 +1,85 @@
+package adapter
+
+import (
+	"net"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/spf13/pflag"
+)
+
+// parse binds a fresh Options to a flag set and parses args.
+func parse(t *testing.T, args ...string) *Options {
+	t.Helper()
+	o := NewOptions()
+	fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
+	named := o.Flags()
+	for _, name := range named.Order {
+		fs.AddFlagSet(named.FlagSets[name])
+	}
+	if err := fs.Parse(args); err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
+func TestListenFlags(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		wantErr string
+	}{
+		{"defaults", nil, ""},
+		{"port zero everywhere", []string{"--secure-port=0", "--metrics-bind-address=127.0.0.1:0", "--bound-addresses-file=/tmp/x"}, ""},
+		{"every interface", []string{"--metrics-bind-address=:0"}, ""},
+		{"ipv6", []string{"--metrics-bind-address=[::1]:0"}, ""},
+		{"no port", []string{"--metrics-bind-address=8080"}, "--metrics-bind-address: must be host:port"},
+		{"empty", []string{"--metrics-bind-address="}, "--metrics-bind-address: must be host:port"},
+		{"port out of range", []string{"--metrics-bind-address=:65536"}, "--metrics-bind-address: must be host:port"},
+		{"named port", []string{"--metrics-bind-address=:http"}, "--metrics-bind-address: must be host:port"},
+		{"negative secure port", []string{"--secure-port=-1"}, "--secure-port"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := parse(t, tt.args...).ValidateErr()
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatalf("Validate(%q) = %v, want nil", tt.args, err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("Validate(%q) = %v, want an error containing %q", tt.args, err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestSecurePortHelpSaysZeroPicksAPort(t *testing.T) {
+	named := NewOptions().Flags()
+	f := named.FlagSet("secure serving").Lookup("secure-port")
+	if !strings.Contains(f.Usage, "0 picks a free one") {
+		t.Errorf("--secure-port help = %q", f.Usage)
+	}
+}
+
+// FuzzValidHostPort checks that the address check never panics and only
+// accepts what net.Listen can take apart: a host and a numeric port.
+func FuzzValidHostPort(f *testing.F) {
+	for _, s := range []string{":8080", "127.0.0.1:0", "[::1]:0", "8080", ":http", ":65536", "", "[::1", "a:b:c"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, addr string) {
+		if !validHostPort(addr) {
+			return
+		}
+		_, port, err := net.SplitHostPort(addr)
+		if err != nil {
+			t.Fatalf("accepted %q: %v", addr, err)
+		}
+		if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+			t.Fatalf("accepted %q with port %q", addr, port)
+		}
+	})
+}
