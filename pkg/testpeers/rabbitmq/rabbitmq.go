@@ -11,6 +11,7 @@
 package rabbitmq
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -218,13 +219,48 @@ func (b *Broker) Restart(ctx context.Context) error {
 }
 
 // Freeze stops the broker's VM with SIGSTOP: connections stay open but
-// nothing answers, as with a hung broker or a dead network path. Thaw
-// undoes it; Stop thaws first.
+// nothing answers, as with a hung broker or a dead network path. It returns
+// once every thread of the VM is stopped: the signal is delivered
+// asynchronously, and a request sent before a busy scheduler thread
+// stopped could still be answered. Thaw undoes it; Stop thaws first.
 func (b *Broker) Freeze() error {
 	if b.server == nil {
 		return errors.New("freeze: broker is not running")
 	}
-	return syscall.Kill(b.server.PID(), syscall.SIGSTOP)
+	pid := b.server.PID()
+	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
+		return fmt.Errorf("freeze: %w", err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !allThreadsStopped(pid) {
+		if time.Now().After(deadline) {
+			return fmt.Errorf("freeze: process %d did not stop within 10s", pid)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return nil
+}
+
+// allThreadsStopped reports whether every thread of pid is in the stopped
+// state ('T' in /proc/<pid>/task/<tid>/stat).
+func allThreadsStopped(pid int) bool {
+	tasks, err := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/stat", pid))
+	if err != nil || len(tasks) == 0 {
+		return false
+	}
+	for _, task := range tasks {
+		b, err := os.ReadFile(task)
+		if err != nil {
+			return false
+		}
+		// The state follows the command name, which is in parentheses
+		// and may itself hold ") ".
+		i := bytes.LastIndexByte(b, ')')
+		if i < 0 || i+2 >= len(b) || b[i+2] != 'T' {
+			return false
+		}
+	}
+	return true
 }
 
 // Thaw continues a frozen broker.
