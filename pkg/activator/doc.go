@@ -35,7 +35,9 @@
 // idle is allowed, Active has been False for cooldownPeriod (or, for an
 // object never active, initialCooldownPeriod since creation), the target sits
 // exactly at the HPA floor, every trigger is healthy (or Fallback is True)
-// and the adapter answers for every external metric. The cooldown deadline
+// and there is fresh evidence (pkg/activity): every external metric, read
+// back through the metrics API now, was observed since Active turned False
+// and is at or below its activation threshold. The cooldown deadline
 // is scheduled with the workqueue's AddAfter. Replica changes go through
 // /scale as get-then-update with the observed resourceVersion, so a
 // concurrent change by the HPA controller makes the write fail instead of

@@ -15,6 +15,7 @@ import (
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -27,6 +28,7 @@ import (
 	"k8s.io/client-go/tools/record"
 	clocktesting "k8s.io/utils/clock/testing"
 
+	"github.com/sluice-dev/sluice/pkg/activity"
 	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
 	sluicefake "github.com/sluice-dev/sluice/pkg/client/clientset/versioned/fake"
 	sluiceinformers "github.com/sluice-dev/sluice/pkg/client/informers/externalversions"
@@ -38,18 +40,31 @@ var t0 = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 const ns = "default"
 
 // fakeMetrics is the MetricsChecker of the tests: err is returned for every
-// metric, and each call is recorded.
+// metric, else value (0 when empty) observed at observed (t0 when zero),
+// and each call is recorded.
 type fakeMetrics struct {
-	mu    sync.Mutex
-	err   error
-	calls []string
+	mu       sync.Mutex
+	err      error
+	value    string
+	observed time.Time
+	calls    []string
 }
 
-func (m *fakeMetrics) CheckExternalMetric(_ context.Context, _, name string, sel labels.Selector) error {
+func (m *fakeMetrics) ReadExternalMetric(_ context.Context, _, name string, sel labels.Selector) (activity.Reading, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.calls = append(m.calls, name+"{"+sel.String()+"}")
-	return m.err
+	if m.err != nil {
+		return activity.Reading{}, m.err
+	}
+	r := activity.Reading{Value: resource.MustParse("0"), Timestamp: t0}
+	if m.value != "" {
+		r.Value = resource.MustParse(m.value)
+	}
+	if !m.observed.IsZero() {
+		r.Timestamp = m.observed
+	}
+	return r, nil
 }
 
 // kindsWithScale is the ScaleKindResolver of the tests: every resource

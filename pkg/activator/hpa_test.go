@@ -137,20 +137,6 @@ func TestHPAMetricTargets(t *testing.T) {
 	}
 }
 
-func TestWaitingForAdapter(t *testing.T) {
-	f := newFixture(t)
-	f.objects = append(f.objects, scaledObject("so", func(so *v1alpha1.ScaledObject) {
-		so.Spec.Triggers = append(so.Spec.Triggers, v1alpha1.ScaleTriggers{Type: "kafka"})
-	}))
-	f.replicas["deployments/web"] = 1
-	f.run("so")
-	f.expectWrites("apply scaledobjects/status so")
-	expectReady(t, f.appliedStatus(), metav1.ConditionFalse, ReasonWaitingForAdapter)
-	if ev := f.events(); len(ev) != 1 || !strings.HasPrefix(ev[0], "Warning "+ReasonWaitingForAdapter) {
-		t.Errorf("events = %q", ev)
-	}
-}
-
 func TestTriggerFailingKeepsHPA(t *testing.T) {
 	f := newFixture(t)
 	f.objects = append(f.objects, scaledObject("so", func(so *v1alpha1.ScaledObject) { so.Status.Triggers[0].Healthy = false }))
@@ -254,7 +240,8 @@ func TestResourceTriggersAloneCannotScaleToZero(t *testing.T) {
 }
 
 // TestWaitingForAdapterKeepsHPAName adds a trigger the adapter has not
-// reported yet: the HPA stays, and the status keeps naming it.
+// reported yet: the HPA stays with the reported trigger, and the status
+// keeps naming it.
 func TestWaitingForAdapterKeepsHPAName(t *testing.T) {
 	f := newFixture(t)
 	so := scaledObject("so", func(so *v1alpha1.ScaledObject) {
@@ -266,7 +253,7 @@ func TestWaitingForAdapterKeepsHPAName(t *testing.T) {
 	f.hpas = append(f.hpas, ownedHPAFor(so))
 	f.replicas["deployments/web"] = 1
 	f.run("so")
-	f.expectWrites("apply scaledobjects/status so")
+	f.expectWrites("apply horizontalpodautoscalers keda-hpa-so", "apply scaledobjects/status so")
 	st := f.appliedStatus()
 	expectReady(t, st, metav1.ConditionFalse, ReasonWaitingForAdapter)
 	if st.HPAName != "keda-hpa-so" || len(st.ExternalMetricNames) != 1 {

@@ -6,14 +6,16 @@ import (
 
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/metrics/pkg/client/external_metrics"
+
+	"github.com/sluice-dev/sluice/pkg/activity"
 )
 
-// MetricsChecker asks the external metrics API for one metric. It returns
-// nil only when the API answered with a value; any error (adapter down,
-// metric unknown, source failing) must be returned, because the activator
-// treats it as "activity unknown" and keeps the target up.
+// MetricsChecker reads one metric back through the external metrics API.
+// It returns a reading only when the API answered with a value; any error
+// (adapter down, metric unknown, source failing) must be returned, because
+// the activator treats it as "activity unknown" and keeps the target up.
 type MetricsChecker interface {
-	CheckExternalMetric(ctx context.Context, namespace, name string, selector labels.Selector) error
+	ReadExternalMetric(ctx context.Context, namespace, name string, selector labels.Selector) (activity.Reading, error)
 }
 
 // ExternalMetricsChecker is the MetricsChecker over the aggregated
@@ -30,17 +32,27 @@ func NewExternalMetricsChecker(client external_metrics.ExternalMetricsClient) *E
 	return &ExternalMetricsChecker{client: client}
 }
 
-// CheckExternalMetric implements MetricsChecker.
-func (m *ExternalMetricsChecker) CheckExternalMetric(ctx context.Context, namespace, name string, selector labels.Selector) error {
+// ReadExternalMetric implements MetricsChecker. With several values (the
+// adapter serves one) the largest counts, observed at the oldest time.
+func (m *ExternalMetricsChecker) ReadExternalMetric(ctx context.Context, namespace, name string, selector labels.Selector) (activity.Reading, error) {
 	if err := ctx.Err(); err != nil {
-		return err
+		return activity.Reading{}, err
 	}
 	list, err := m.client.NamespacedMetrics(namespace).List(name, selector)
 	if err != nil {
-		return fmt.Errorf("get external metric %s: %w", name, err)
+		return activity.Reading{}, fmt.Errorf("get external metric %s: %w", name, err)
 	}
 	if len(list.Items) == 0 {
-		return fmt.Errorf("get external metric %s: no values", name)
+		return activity.Reading{}, fmt.Errorf("get external metric %s: no values", name)
 	}
-	return nil
+	r := activity.Reading{Value: list.Items[0].Value, Timestamp: list.Items[0].Timestamp.Time}
+	for _, it := range list.Items[1:] {
+		if it.Value.Cmp(r.Value) > 0 {
+			r.Value = it.Value
+		}
+		if it.Timestamp.Time.Before(r.Timestamp) {
+			r.Timestamp = it.Timestamp.Time
+		}
+	}
+	return r, nil
 }

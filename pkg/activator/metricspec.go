@@ -18,6 +18,9 @@ type metricSet struct {
 	specs    []*autoscalingv2ac.MetricSpecApplyConfiguration
 	external []string
 	resource []string
+	// broken are the triggers left out of the HPA, in spec order: invalid,
+	// or not reported by the adapter yet.
+	broken []*userError
 }
 
 // isResourceTrigger reports whether the activator decodes the trigger
@@ -26,8 +29,9 @@ func isResourceTrigger(t string) bool { return t == "cpu" || t == "memory" }
 
 // desiredMetrics builds one HPA metric per trigger: an External metric from
 // the adapter's status.triggers entry, or a (Container)Resource metric for
-// cpu and memory. It returns a WaitingForAdapter user error until the
-// adapter has reported every external trigger.
+// cpu and memory. A trigger that cannot be built is left out and listed in
+// broken; it never blocks the others. Only when no trigger can be built is
+// the first problem returned as the error.
 func desiredMetrics(so *v1alpha1.ScaledObject) (metricSet, error) {
 	var ms metricSet
 	byIndex := make(map[int32]*v1alpha1.TriggerStatus, len(so.Status.Triggers))
@@ -38,33 +42,56 @@ func desiredMetrics(so *v1alpha1.ScaledObject) (metricSet, error) {
 		if isResourceTrigger(t.Type) {
 			spec, err := resourceMetric(i, &t)
 			if err != nil {
-				return metricSet{}, err
+				ms.broken = append(ms.broken, err)
+				continue
 			}
 			ms.specs = append(ms.specs, spec)
 			ms.resource = append(ms.resource, t.Type)
 			continue
 		}
 		ts := byIndex[int32(i)]
+		if ts != nil && ts.Target == "" && ts.LastError != "" {
+			ms.broken = append(ms.broken, &userError{ReasonInvalidTrigger, fmt.Sprintf("trigger %d (%s): %s", i, t.Type, ts.LastError)})
+			continue
+		}
 		if ts == nil || ts.MetricName == "" || ts.Target == "" {
-			return metricSet{}, &userError{ReasonWaitingForAdapter, fmt.Sprintf(
-				"the adapter has not reported trigger %d (%s) yet; check that sluice-adapter is running", i, t.Type)}
+			ms.broken = append(ms.broken, &userError{ReasonWaitingForAdapter, fmt.Sprintf(
+				"the adapter has not reported trigger %d (%s) yet; check that sluice-adapter is running and the Events of this ScaledObject", i, t.Type)})
+			continue
 		}
 		spec, err := externalMetric(so.Name, i, &t, ts)
 		if err != nil {
-			return metricSet{}, err
+			ms.broken = append(ms.broken, err)
+			continue
 		}
 		ms.specs = append(ms.specs, spec)
 		ms.external = append(ms.external, ts.MetricName)
 	}
+	if len(ms.specs) == 0 && len(ms.broken) > 0 {
+		return metricSet{}, ms.broken[0]
+	}
 	if _, canIdle := idleReplicas(&so.Spec); canIdle && len(ms.external) == 0 {
+		if len(ms.broken) > 0 {
+			return metricSet{}, ms.broken[0]
+		}
 		return metricSet{}, &userError{ReasonInvalidTrigger,
 			"cpu and memory triggers alone cannot scale to zero; set minReplicaCount to at least 1, or add an event trigger"}
 	}
 	return ms, nil
 }
 
+// brokenMessage says what is wrong with the first broken trigger, and how
+// many more there are.
+func (ms metricSet) brokenMessage() string {
+	msg := ms.broken[0].message
+	if n := len(ms.broken) - 1; n > 0 {
+		msg += fmt.Sprintf(" (and %d more triggers left out of the HPA)", n)
+	}
+	return msg
+}
+
 // externalMetric is the External metric of trigger i.
-func externalMetric(soName string, i int, t *v1alpha1.ScaleTriggers, ts *v1alpha1.TriggerStatus) (*autoscalingv2ac.MetricSpecApplyConfiguration, error) {
+func externalMetric(soName string, i int, t *v1alpha1.ScaleTriggers, ts *v1alpha1.TriggerStatus) (*autoscalingv2ac.MetricSpecApplyConfiguration, *userError) {
 	q, err := resource.ParseQuantity(ts.Target)
 	if err != nil {
 		return nil, &userError{ReasonInvalidTrigger, fmt.Sprintf("trigger %d: target %q reported by the adapter is not a quantity", i, ts.Target)}
@@ -90,8 +117,8 @@ func externalMetric(soName string, i int, t *v1alpha1.ScaleTriggers, ts *v1alpha
 // resourceMetric decodes a cpu or memory trigger: metadata value, optional
 // containerName, metricType Utilization (default) or AverageValue (the
 // deprecated metadata type is honoured when metricType is empty).
-func resourceMetric(i int, t *v1alpha1.ScaleTriggers) (*autoscalingv2ac.MetricSpecApplyConfiguration, error) {
-	invalid := func(format string, args ...any) error {
+func resourceMetric(i int, t *v1alpha1.ScaleTriggers) (*autoscalingv2ac.MetricSpecApplyConfiguration, *userError) {
+	invalid := func(format string, args ...any) *userError {
 		return &userError{ReasonInvalidTrigger, fmt.Sprintf("trigger %d (%s): ", i, t.Type) + fmt.Sprintf(format, args...)}
 	}
 	mt := t.MetricType

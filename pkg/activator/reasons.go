@@ -28,6 +28,8 @@ const (
 	ReasonWaitingForAdapter = "WaitingForAdapter"
 	// ReasonInvalidTrigger: a trigger cannot become an HPA metric.
 	ReasonInvalidTrigger = "InvalidTrigger"
+	// ReasonInvalidHPAName: the HPA's name would be refused by the API server.
+	ReasonInvalidHPAName = "InvalidHPAName"
 	// ReasonHPAConflict: an HPA not owned by the object scales its target.
 	ReasonHPAConflict = "HPAConflict"
 	// ReasonDuplicateTarget: an earlier ScaledObject scales the same target.

@@ -10,6 +10,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 
+	"github.com/sluice-dev/sluice/pkg/activity"
 	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
 )
 
@@ -38,13 +39,18 @@ func (c *Controller) scaleZeroOne(ctx context.Context, so *v1alpha1.ScaledObject
 	if active == nil || active.Status != metav1.ConditionFalse {
 		return 0, nil // unknown is not inactive
 	}
+	if len(ms.broken) > 0 {
+		// A trigger left out of the HPA (invalid, or not reported by the
+		// adapter yet) is unknown, not inactive.
+		return 0, nil
+	}
 	if failingTriggers(so) != "" && !conditionTrue(so, v1alpha1.ConditionFallback) {
 		return 0, nil
 	}
 	if wait := cooldownLeft(so, active, c.clock.Now()); wait > 0 {
 		return wait, nil
 	}
-	if err := c.adapterAnswers(ctx, so, ms); err != nil {
+	if err := c.idleEvidence(ctx, so, ms); err != nil {
 		c.log.Info("scale down postponed", zap.String("namespace", so.Namespace),
 			zap.String("scaledObject", so.Name), zap.Error(err))
 		return max(time.Duration(so.Spec.PollingIntervalSeconds())*time.Second, requeueFloor), nil
@@ -107,16 +113,21 @@ func cooldownLeft(so *v1alpha1.ScaledObject, active *v1alpha1.Condition, now tim
 	return deadline.Sub(now)
 }
 
-// adapterAnswers reads every external metric of the object through the
-// metrics API; the first failure is returned.
-func (c *Controller) adapterAnswers(ctx context.Context, so *v1alpha1.ScaledObject, ms metricSet) error {
+// idleEvidence returns nil only on fresh evidence that so is idle: every
+// external metric read back through the metrics API now, observed since
+// Active turned False, at or below its activation threshold
+// (activity.Idle). A stale Active=False never passes.
+func (c *Controller) idleEvidence(ctx context.Context, so *v1alpha1.ScaledObject, ms metricSet) error {
 	sel := labels.SelectorFromSet(labels.Set{v1alpha1.LabelScaledObjectName: so.Name})
+	readings := make(map[string]activity.Reading, len(ms.external))
 	for _, name := range ms.external {
-		if err := c.cfg.Metrics.CheckExternalMetric(ctx, so.Namespace, name, sel); err != nil {
+		r, err := c.cfg.Metrics.ReadExternalMetric(ctx, so.Namespace, name, sel)
+		if err != nil {
 			return err
 		}
+		readings[name] = r
 	}
-	return nil
+	return activity.Idle(so, ms.external, readings)
 }
 
 // conditionTrue reports whether the condition of type t is True.

@@ -66,6 +66,8 @@ func TestScaleDown(t *testing.T) {
 		mods        []soMod
 		replicas    int32
 		metricsErr  error
+		value       string
+		observed    time.Time
 		wantScale   string
 		wantRequeue time.Duration
 	}{
@@ -86,14 +88,20 @@ func TestScaleDown(t *testing.T) {
 		{name: "trigger unhealthy", mods: []soMod{inactiveFor(time.Hour), unhealthy}, replicas: 1},
 		{name: "trigger unhealthy under fallback", mods: []soMod{inactiveFor(time.Hour), unhealthy,
 			withCondition(v1alpha1.ConditionFallback, metav1.ConditionTrue, t0.Add(-time.Hour))}, replicas: 1, wantScale: "update deployments/scale web=0"},
+		{name: "a trigger the adapter has not reported holds", mods: []soMod{inactiveFor(time.Hour), func(so *v1alpha1.ScaledObject) {
+			so.Spec.Triggers = append(so.Spec.Triggers, v1alpha1.ScaleTriggers{Type: "kafka"})
+		}}, replicas: 1},
 		{name: "adapter not answering", mods: []soMod{inactiveFor(time.Hour)}, replicas: 1, metricsErr: errors.New("503"), wantRequeue: 30 * time.Second},
+		{name: "stale Active=False: value read back above the threshold", mods: []soMod{inactiveFor(time.Hour), withActivation("2")}, replicas: 1, value: "3", wantRequeue: 30 * time.Second},
+		{name: "value at the activation threshold", mods: []soMod{inactiveFor(time.Hour), withActivation("2")}, replicas: 1, value: "2", wantScale: "update deployments/scale web=0"},
+		{name: "value observed before Active turned False", mods: []soMod{inactiveFor(time.Hour)}, replicas: 1, observed: t0.Add(-2 * time.Hour), wantRequeue: 30 * time.Second},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t)
 			f.objects = append(f.objects, scaledObject("so", tt.mods...))
 			f.replicas["deployments/web"] = tt.replicas
-			f.metrics.err = tt.metricsErr
+			f.metrics.err, f.metrics.value, f.metrics.observed = tt.metricsErr, tt.value, tt.observed
 			after := f.run("so")
 			want := []string{"apply horizontalpodautoscalers keda-hpa-so", "apply scaledobjects/status so"}
 			if tt.wantScale != "" {
@@ -113,6 +121,11 @@ func TestScaleDown(t *testing.T) {
 			}
 		})
 	}
+}
+
+// withActivation sets the activation threshold the adapter reported.
+func withActivation(q string) soMod {
+	return func(so *v1alpha1.ScaledObject) { so.Status.Triggers[0].ActivationTarget = q }
 }
 
 // neverActive makes the object created d ago and never active.

@@ -10,6 +10,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/client-go/tools/cache"
 
 	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
@@ -137,6 +138,9 @@ func (c *Controller) reconcileSteps(ctx context.Context, l listers, so *v1alpha1
 	if err := hpaConflict(l, so, tgt); err != nil {
 		return err
 	}
+	if err := checkHPAName(so); err != nil {
+		return err
+	}
 	ms, err := desiredMetrics(so)
 	if err != nil {
 		return err
@@ -146,6 +150,9 @@ func (c *Controller) reconcileSteps(ctx context.Context, l listers, so *v1alpha1
 		return err
 	}
 	out.hpaName = so.HPAName()
+	if len(ms.broken) > 0 {
+		out.notReady(ms.broken[0].reason, "%s", ms.brokenMessage())
+	}
 	if failing := failingTriggers(so); failing != "" && !conditionTrue(so, v1alpha1.ConditionFallback) {
 		out.notReady(ReasonTriggerFailing, "trigger %s is failing; see status.triggers for the error", failing)
 	}
@@ -203,4 +210,23 @@ func (c *Controller) scaleTo(ctx context.Context, so *v1alpha1.ScaledObject, tgt
 		}
 	}
 	return c.setReplicas(ctx, so.Namespace, tgt, n)
+}
+
+// checkHPAName refuses an HPA name the API server would refuse on every
+// apply: keda-hpa-<name> of a long ScaledObject name, or an invalid
+// advanced.horizontalPodAutoscalerConfig.name.
+func checkHPAName(so *v1alpha1.ScaledObject) error {
+	name := so.HPAName()
+	errs := validation.IsDNS1123Subdomain(name)
+	if len(errs) == 0 {
+		return nil
+	}
+	field := "advanced.horizontalPodAutoscalerConfig.name"
+	if a := so.Spec.Advanced; a == nil || a.HorizontalPodAutoscalerConfig == nil || a.HorizontalPodAutoscalerConfig.Name == "" {
+		field = "the ScaledObject's name (the HPA is keda-hpa-<name>); set advanced.horizontalPodAutoscalerConfig.name"
+	}
+	if len(name) > 80 {
+		name = name[:80] + "…"
+	}
+	return &userError{ReasonInvalidHPAName, fmt.Sprintf("HPA name %q is invalid (%s): fix %s", name, errs[0], field)}
 }

@@ -1,8 +1,10 @@
 package adapter
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -32,10 +34,12 @@ type controller struct {
 	recorder record.EventRecorder
 	log      *zap.Logger
 	queue    workqueue.TypedRateLimitingInterface[string]
+	deps     *depIndex
 
-	mu      sync.Mutex
-	known   map[poll.Key]bool
-	lastErr map[poll.Key]string
+	mu       sync.Mutex
+	known    map[poll.Key]bool
+	lastErr  map[poll.Key]string
+	lastGood map[poll.Key]map[int]poll.TriggerSpec // by trigger index
 }
 
 func newController(w *watches, res *resolver, engine *poll.Engine, pub *publisher, recorder record.EventRecorder, log *zap.Logger) *controller {
@@ -43,8 +47,10 @@ func newController(w *watches, res *resolver, engine *poll.Engine, pub *publishe
 		w: w, res: res, engine: engine, pub: pub, recorder: recorder, log: log.Named("controller"),
 		queue: workqueue.NewTypedRateLimitingQueueWithConfig(workqueue.DefaultTypedControllerRateLimiter[string](),
 			workqueue.TypedRateLimitingQueueConfig[string]{Name: "scaledobjects"}),
-		known:   map[poll.Key]bool{},
-		lastErr: map[poll.Key]string{},
+		deps:     newDepIndex(),
+		known:    map[poll.Key]bool{},
+		lastErr:  map[poll.Key]string{},
+		lastGood: map[poll.Key]map[int]poll.TriggerSpec{},
 	}
 }
 
@@ -108,40 +114,48 @@ func (c *controller) next(ctx context.Context) bool {
 		return false
 	}
 	defer c.queue.Done(key)
-	c.sync(ctx, key)
+	if c.sync(ctx, key) {
+		c.queue.AddRateLimited(key) // a transient failure: back off
+		return true
+	}
 	c.queue.Forget(key)
 	return true
 }
 
-// sync reconfigures the pollers of one ScaledObject.
-func (c *controller) sync(ctx context.Context, key string) {
+// sync reconfigures the pollers of one ScaledObject. It reports whether a
+// trigger failed transiently and the object should be retried with backoff.
+func (c *controller) sync(ctx context.Context, key string) (retry bool) {
 	ns, name, err := cache.SplitMetaNamespaceKey(key)
 	if err != nil {
-		return
+		return false
 	}
 	pk := poll.Key{Namespace: ns, Name: name}
 	so, err := c.w.scaledObject(ns, name)
 	if apierrors.IsNotFound(err) || (err == nil && so.DeletionTimestamp != nil) {
 		c.engine.Delete(pk)
 		c.pub.forget(pk)
+		c.deps.set(pk, nil)
 		c.mu.Lock()
 		delete(c.known, pk)
 		delete(c.lastErr, pk)
+		delete(c.lastGood, pk)
 		c.mu.Unlock()
-		return
+		return false
 	}
 	if err != nil {
-		return
+		return false
 	}
 	res := c.res.resolve(ctx, so)
+	c.deps.set(pk, res.deps)
+	retry = c.keepLastGood(pk, &res)
 	if len(res.spec.Triggers) == 0 {
 		c.engine.Delete(pk)
 	} else if err := c.engine.Set(pk, res.spec); err != nil {
-		res.invalid = append(res.invalid, invalidTrigger{index: 0, typ: so.Spec.Triggers[0].Type, message: err.Error()})
+		res.invalid = append(res.invalid, invalidTrigger{index: 0, typ: so.Spec.Triggers[0].Type, message: truncate(err.Error(), maxMessageLength)})
 	}
 	c.mu.Lock()
 	c.known[pk] = true
-	msg := invalidMessage(res.invalid)
+	msg := invalidMessage(definite(res.invalid))
 	changed := msg != c.lastErr[pk]
 	c.lastErr[pk] = msg
 	c.mu.Unlock()
@@ -149,10 +163,59 @@ func (c *controller) sync(ctx context.Context, key string) {
 		c.recorder.Event(so, corev1.EventTypeWarning, ReasonInvalidTrigger, msg)
 		c.log.Info("invalid trigger", zap.Stringer("scaledObject", pk), zap.String("reason", msg))
 	}
+	if retry {
+		c.log.Info("reading trigger configuration failed; retrying", zap.Stringer("scaledObject", pk),
+			zap.String("reason", invalidMessage(transientOnly(res.invalid))))
+	}
 	c.pub.setInvalid(pk, res.invalid)
-	if len(res.invalid) > 0 {
+	if !retry && len(res.invalid) > 0 {
 		c.queue.AddAfter(key, invalidRetry)
 	}
+	return retry
+}
+
+// keepLastGood remembers the triggers of res that were built and, for each
+// one that failed transiently, puts its last good build back in res.spec:
+// the engine keeps that source's poller and state (Kafka's lag memory
+// included). It reports whether any trigger failed transiently.
+func (c *controller) keepLastGood(pk poll.Key, res *resolution) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	prev := c.lastGood[pk]
+	good := make(map[int]poll.TriggerSpec, len(res.spec.Triggers))
+	for _, t := range res.spec.Triggers {
+		good[t.Index] = t
+	}
+	transient := false
+	for _, inv := range res.invalid {
+		if !inv.transient {
+			continue
+		}
+		transient = true
+		if t, ok := prev[inv.index]; ok && t.Type == inv.typ {
+			good[inv.index] = t
+			res.spec.Triggers = append(res.spec.Triggers, t)
+		}
+	}
+	slices.SortFunc(res.spec.Triggers, func(a, b poll.TriggerSpec) int { return cmp.Compare(a.Index, b.Index) })
+	c.lastGood[pk] = good
+	return transient
+}
+
+// definite returns the triggers of invalid that are configuration errors.
+func definite(invalid []invalidTrigger) []invalidTrigger { return filterInvalid(invalid, false) }
+
+// transientOnly returns the triggers of invalid that failed transiently.
+func transientOnly(invalid []invalidTrigger) []invalidTrigger { return filterInvalid(invalid, true) }
+
+func filterInvalid(invalid []invalidTrigger, transient bool) []invalidTrigger {
+	var out []invalidTrigger
+	for _, inv := range invalid {
+		if inv.transient == transient {
+			out = append(out, inv)
+		}
+	}
+	return out
 }
 
 func invalidMessage(invalid []invalidTrigger) string {
@@ -164,21 +227,4 @@ func invalidMessage(invalid []invalidTrigger) string {
 	default:
 		return fmt.Sprintf("%s (and %d more invalid triggers)", invalid[0].message, len(invalid)-1)
 	}
-}
-
-// ready reports whether every known trigger has been polled once, with
-// success or not.
-func (c *controller) ready() error {
-	for _, k := range c.keys() {
-		st, ok := c.engine.State(k)
-		if !ok {
-			continue
-		}
-		for _, t := range st.Triggers {
-			if !t.Polled {
-				return fmt.Errorf("trigger %s of %s not polled yet", t.MetricName, k)
-			}
-		}
-	}
-	return nil
 }

@@ -50,7 +50,7 @@ func TestListenPortZero(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	health, _, err := listen(o, prov)
+	health, _, err := listen(o, prov, new(atomic.Bool))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,10 +4,13 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"unicode/utf8"
 
 	"go.uber.org/zap"
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/tools/record"
 	"k8s.io/client-go/util/workqueue"
 	"k8s.io/utils/clock"
 
@@ -22,25 +25,28 @@ import (
 const FieldManager = "sluice-adapter"
 
 // publisher writes the adapter's part of ScaledObject status, only when it
-// changed, from the elected replica.
+// changed, from the elected replica. It outlives leadership terms: each
+// term gets a fresh workqueue (a shut-down queue cannot be reused), and
+// every known object is checked at the start of a term, so nothing that
+// changed between terms is lost.
 type publisher struct {
-	client versioned.Interface
-	w      *watches
-	engine *poll.Engine
-	clock  clock.Clock
-	log    *zap.Logger
-	queue  workqueue.TypedRateLimitingInterface[poll.Key]
+	client   versioned.Interface
+	w        *watches
+	engine   *poll.Engine
+	clock    clock.Clock
+	log      *zap.Logger
+	recorder record.EventRecorder
 
 	mu      sync.Mutex
+	queue   workqueue.TypedRateLimitingInterface[poll.Key] // nil between terms
 	invalid map[poll.Key][]invalidTrigger
+	refused map[poll.Key]string // the last refusal reported per object
 }
 
-func newPublisher(client versioned.Interface, w *watches, engine *poll.Engine, clk clock.Clock, log *zap.Logger) *publisher {
+func newPublisher(client versioned.Interface, w *watches, engine *poll.Engine, clk clock.Clock, recorder record.EventRecorder, log *zap.Logger) *publisher {
 	return &publisher{
-		client: client, w: w, engine: engine, clock: clk, log: log.Named("status"),
-		queue: workqueue.NewTypedRateLimitingQueueWithConfig(workqueue.DefaultTypedControllerRateLimiter[poll.Key](),
-			workqueue.TypedRateLimitingQueueConfig[poll.Key]{Name: "status"}),
-		invalid: map[poll.Key][]invalidTrigger{},
+		client: client, w: w, engine: engine, clock: clk, recorder: recorder, log: log.Named("status"),
+		invalid: map[poll.Key][]invalidTrigger{}, refused: map[poll.Key]string{},
 	}
 }
 
@@ -53,26 +59,41 @@ func (p *publisher) setInvalid(key poll.Key, invalid []invalidTrigger) {
 	} else {
 		p.invalid[key] = invalid
 	}
+	q := p.queue
 	p.mu.Unlock()
-	p.queue.Add(key)
+	if q != nil {
+		q.Add(key) // between terms the next term's first pass checks key
+	}
 }
 
 // forget drops what is known about a deleted object.
 func (p *publisher) forget(key poll.Key) {
 	p.mu.Lock()
 	delete(p.invalid, key)
+	delete(p.refused, key)
 	p.mu.Unlock()
 }
 
-// run feeds the engine's change notifications into the queue and writes
-// status with workers goroutines until ctx is done. Only the elected
-// replica calls it.
+// run is one leadership term: it feeds the engine's change notifications
+// into a new queue and writes status with workers goroutines until ctx is
+// done. Only the elected replica calls it, once per term, never
+// concurrently.
 func (p *publisher) run(ctx context.Context, workers int, known func() []poll.Key) {
+	q := workqueue.NewTypedRateLimitingQueueWithConfig(workqueue.DefaultTypedControllerRateLimiter[poll.Key](),
+		workqueue.TypedRateLimitingQueueConfig[poll.Key]{Name: "status"})
+	p.mu.Lock()
+	p.queue = q
+	p.mu.Unlock()
 	var wg sync.WaitGroup
 	defer wg.Wait()
-	defer p.queue.ShutDown()
+	defer func() {
+		p.mu.Lock()
+		p.queue = nil
+		p.mu.Unlock()
+		q.ShutDown()
+	}()
 	for _, k := range known() {
-		p.queue.Add(k)
+		q.Add(k)
 	}
 	wg.Add(1)
 	go func() {
@@ -82,7 +103,7 @@ func (p *publisher) run(ctx context.Context, workers int, known func() []poll.Ke
 			case <-ctx.Done():
 				return
 			case k := <-p.engine.Changes():
-				p.queue.Add(k)
+				q.Add(k)
 			}
 		}
 	}()
@@ -90,26 +111,64 @@ func (p *publisher) run(ctx context.Context, workers int, known func() []poll.Ke
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for p.next(ctx) {
+			for p.next(ctx, q) {
 			}
 		}()
 	}
 	<-ctx.Done()
 }
 
-func (p *publisher) next(ctx context.Context) bool {
-	key, quit := p.queue.Get()
+func (p *publisher) next(ctx context.Context, q workqueue.TypedRateLimitingInterface[poll.Key]) bool {
+	key, quit := q.Get()
 	if quit {
 		return false
 	}
-	defer p.queue.Done(key)
+	defer q.Done(key)
 	if err := p.sync(ctx, key); err != nil {
-		p.log.Info("status write failed; retrying", zap.Stringer("scaledObject", key), zap.Error(err))
-		p.queue.AddRateLimited(key)
+		if !isTransient(err) {
+			p.refusedWrite(key, err)
+		} else {
+			p.log.Info("status write failed; retrying", zap.Stringer("scaledObject", key), zap.Error(err))
+		}
+		q.AddRateLimited(key)
 		return true
 	}
-	p.queue.Forget(key)
+	p.mu.Lock()
+	delete(p.refused, key)
+	p.mu.Unlock()
+	q.Forget(key)
 	return true
+}
+
+// refusedWrite makes a status write the API server refused (it will not
+// succeed by retrying alone) visible: a Warning Event on the object and an
+// error log, once per distinct refusal. Retries go on with backoff, in
+// case the object changes.
+func (p *publisher) refusedWrite(key poll.Key, err error) {
+	msg := err.Error()
+	p.mu.Lock()
+	seen := p.refused[key] == msg
+	p.refused[key] = msg
+	p.mu.Unlock()
+	if seen {
+		return
+	}
+	p.log.Error("status write refused", zap.Stringer("scaledObject", key), zap.Error(err))
+	if so, gerr := p.w.scaledObject(key.Namespace, key.Name); gerr == nil {
+		p.recorder.Event(so, corev1.EventTypeWarning, ReasonStatusWriteFailed,
+			"the API server refuses the adapter's status of this object, so its activity cannot be published: "+truncate(msg, 512))
+	}
+}
+
+// truncate cuts s to at most n bytes, at a rune boundary, marking the cut.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 // sync writes the status of key when it differs from the stored one.

@@ -26,18 +26,24 @@ import (
 var resourceTriggers = map[string]bool{"cpu": true, "memory": true}
 
 // invalidTrigger is a trigger that could not be built; its message names
-// the parameter and never holds a secret.
+// the parameter and never holds a secret. A transient one failed to read
+// its configuration (a timeout, a 5xx): it is a warning, not a verdict on
+// the configuration.
 type invalidTrigger struct {
-	index   int
-	name    string
-	typ     string
-	message string
+	index     int
+	name      string
+	typ       string
+	message   string
+	transient bool
 }
 
 // resolution is what the adapter makes of one ScaledObject.
 type resolution struct {
 	spec    poll.ObjectSpec
 	invalid []invalidTrigger
+	// deps are the Secrets and ConfigMaps the triggers read: a change of
+	// any re-resolves the object.
+	deps []objRef
 }
 
 // resolver turns ScaledObjects into poll specs: it resolves authentication
@@ -50,28 +56,37 @@ type resolver struct {
 	registry     *scalers.Registry
 	ownNamespace string
 	log          *zap.Logger
+	// objects reads Secrets and ConfigMaps; direct GETs when nil.
+	objects scalers.ObjectReader
 }
 
 // resolve builds every trigger of so. Triggers that cannot be built are
 // reported in invalid; the others are polled.
-func (r *resolver) resolve(ctx context.Context, so *v1alpha1.ScaledObject) resolution {
-	res := resolution{spec: poll.ObjectSpec{
+func (r *resolver) resolve(ctx context.Context, so *v1alpha1.ScaledObject) (res resolution) {
+	res = resolution{spec: poll.ObjectSpec{
 		PollingInterval: time.Duration(so.Spec.PollingIntervalSeconds()) * time.Second,
 		Fallback:        so.Spec.Fallback,
 	}}
-	env := &targetEnv{r: r, so: so}
+	rd := &recordingReader{inner: r.reader()}
+	env := &targetEnv{r: r, so: so, rd: rd}
+	defer func() { res.deps = rd.refs() }()
 	for i, t := range so.Spec.Triggers {
 		if resourceTriggers[t.Type] {
 			continue
 		}
 		trig, err := r.build(ctx, so, i, t, env)
 		if err != nil {
-			res.invalid = append(res.invalid, invalidTrigger{index: i, name: t.Name, typ: t.Type, message: err.Error()})
+			res.invalid = append(res.invalid, invalidTrigger{index: i, name: t.Name, typ: t.Type, message: truncate(err.Error(), maxMessageLength), transient: isTransientErr(err)})
+			continue
+		}
+		metric := scalers.MetricName(i, trig.MetricName)
+		if err := checkMetricName(i, t, metric); err != nil {
+			res.invalid = append(res.invalid, invalidTrigger{index: i, name: t.Name, typ: t.Type, message: truncate(err.Error(), maxMessageLength)})
 			continue
 		}
 		res.spec.Triggers = append(res.spec.Triggers, poll.TriggerSpec{
 			Index: i, Name: t.Name, Type: t.Type,
-			MetricName: scalers.MetricName(i, trig.MetricName),
+			MetricName: metric,
 			Trigger:    trig,
 		})
 	}
@@ -93,14 +108,14 @@ func (r *resolver) build(ctx context.Context, so *v1alpha1.ScaledObject, i int, 
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", scalers.TriggerLabel(cfg), err)
 		}
-		if cfg.AuthParams, err = scalers.ResolveAuth(ctx, r.reader(), spec, ns, env.container); err != nil {
-			return nil, fmt.Errorf("%s: authenticationRef %q: %w", scalers.TriggerLabel(cfg), t.AuthenticationRef.Name, err)
+		if cfg.AuthParams, err = scalers.ResolveAuth(ctx, env.rd, spec, ns, env.container); err != nil {
+			return nil, classify(fmt.Errorf("%s: authenticationRef %q: %w", scalers.TriggerLabel(cfg), t.AuthenticationRef.Name, err))
 		}
 	}
 	if readsEnv(t.Metadata) {
 		var err error
 		if cfg.Env, err = env.container(ctx, ""); err != nil {
-			return nil, fmt.Errorf("%s: %w", scalers.TriggerLabel(cfg), err)
+			return nil, classify(fmt.Errorf("%s: %w", scalers.TriggerLabel(cfg), err))
 		}
 	}
 	return r.registry.Build(cfg)
@@ -136,9 +151,14 @@ func readsEnv(metadata map[string]string) bool {
 	return false
 }
 
-// reader reads Secrets and ConfigMaps with direct GETs, only when a trigger
-// references them: the adapter caches no Secrets.
-func (r *resolver) reader() scalers.ObjectReader { return apiReader{r.kube} }
+// reader reads Secrets and ConfigMaps only when a trigger references them:
+// through the watched copies when set up, else with direct GETs.
+func (r *resolver) reader() scalers.ObjectReader {
+	if r.objects != nil {
+		return r.objects
+	}
+	return apiReader{r.kube}
+}
 
 type apiReader struct{ kube kubernetes.Interface }
 
@@ -154,6 +174,7 @@ func (a apiReader) ConfigMap(ctx context.Context, ns, name string) (*corev1.Conf
 // resolves container environments from it.
 type targetEnv struct {
 	r    *resolver
+	rd   scalers.ObjectReader
 	so   *v1alpha1.ScaledObject
 	pod  *corev1.PodSpec
 	err  error
@@ -172,7 +193,7 @@ func (e *targetEnv) container(ctx context.Context, name string) (map[string]stri
 	if name == "" {
 		name = e.so.Spec.ScaleTargetRef.EnvSourceContainerName
 	}
-	return scalers.ResolveEnv(ctx, e.r.reader(), e.so.Namespace, e.pod, name)
+	return scalers.ResolveEnv(ctx, e.rd, e.so.Namespace, e.pod, name)
 }
 
 // podSpec returns the pod template of the scale target: spec.template of a

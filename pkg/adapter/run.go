@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -23,12 +24,14 @@ import (
 	"golang.org/x/sync/errgroup"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	genericapiserver "k8s.io/apiserver/pkg/server"
 	genericoptions "k8s.io/apiserver/pkg/server/options"
 	"k8s.io/client-go/discovery/cached/memory"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	typedcorev1 "k8s.io/client-go/kubernetes/typed/core/v1"
+	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/restmapper"
 	"k8s.io/client-go/tools/cache"
@@ -92,14 +95,25 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 	if err != nil {
 		return fmt.Errorf("set up informers: %w", err)
 	}
+	meta, err := metadata.NewForConfig(cfg)
+	if err != nil {
+		return fmt.Errorf("build metadata client: %w", err)
+	}
+	objects, err := newObjectWatches(kube, meta, o.WatchNamespaces, o.Namespace, o.ResyncPeriod, func(ref objRef) { ctrl.objectChanged(ref) })
+	if err != nil {
+		return fmt.Errorf("set up informers: %w", err)
+	}
+	w.synced = append(w.synced, objects.synced...)
 	res := &resolver{
 		kube: kube, dyn: dyn, w: w, registry: registry, ownNamespace: o.Namespace, log: log.Named("triggers"),
-		mapper: restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(kube.Discovery())),
+		mapper:  restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(kube.Discovery())),
+		objects: objects,
 	}
-	pub := newPublisher(keda, w, engine, clock.RealClock{}, log)
+	pub := newPublisher(keda, w, engine, clock.RealClock{}, recorder, log)
 	ctrl = newController(w, res, engine, pub, recorder, log)
 
-	health, server, err := listen(o, prov)
+	var serving atomic.Bool
+	health, server, err := listen(o, prov, &serving)
 	if err != nil {
 		return err
 	}
@@ -108,7 +122,9 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 	g.Go(func() error { return engine.Run(ctx) })
 	g.Go(func() error {
 		w.start(ctx)
+		objects.start(ctx)
 		defer w.shutdown()
+		defer objects.shutdown()
 		if !cache.WaitForCacheSync(ctx.Done(), w.synced...) {
 			return nil // stopping
 		}
@@ -118,7 +134,7 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 	g.Go(func() error {
 		return runElected(ctx, o, kube, log, func(ctx context.Context) { pub.run(ctx, o.Workers, ctrl.keys) })
 	})
-	g.Go(func() error { return serveHealth(ctx, health, reg, readiness(w, ctrl), log) })
+	g.Go(func() error { return serveHealth(ctx, health, reg, readiness(w, serving.Load), log) })
 	g.Go(func() error {
 		if err := server.Run(ctx); err != nil {
 			return fmt.Errorf("serve external metrics: %w", err)
@@ -148,12 +164,12 @@ func clientConfig(o *Options) (*rest.Config, error) {
 
 // listen binds the metrics listener and builds the API server, which binds
 // the secure one, and then writes --bound-addresses-file.
-func listen(o *Options, prov *provider.Provider) (net.Listener, *basecmd.AdapterBase, error) {
+func listen(o *Options, prov *provider.Provider, serving *atomic.Bool) (net.Listener, *basecmd.AdapterBase, error) {
 	health, err := listenHealth(o.MetricsBindAddress)
 	if err != nil {
 		return nil, nil, err
 	}
-	server, err := apiServer(o, prov)
+	server, err := apiServer(o, prov, serving)
 	if err == nil {
 		err = boundaddrs.Write(o.BoundAddressesFile, map[string]net.Addr{
 			boundaddrs.Metrics: health.Addr(),
@@ -193,8 +209,9 @@ func listenSecure(s *genericoptions.SecureServingOptions) error {
 	return nil
 }
 
-// apiServer builds the external-metrics API server over prov.
-func apiServer(o *Options, prov *provider.Provider) (*basecmd.AdapterBase, error) {
+// apiServer builds the external-metrics API server over prov; serving turns
+// true once it listens.
+func apiServer(o *Options, prov *provider.Provider, serving *atomic.Bool) (*basecmd.AdapterBase, error) {
 	if err := listenSecure(o.Server.SecureServing.SecureServingOptions); err != nil {
 		return nil, err
 	}
@@ -207,7 +224,15 @@ func apiServer(o *Options, prov *provider.Provider) (*basecmd.AdapterBase, error
 	b.RemoteKubeConfigFile = o.Kubeconfig
 	b.ClientQPS, b.ClientBurst = o.KubeAPIQPS, o.KubeAPIBurst
 	b.WithExternalMetrics(prov)
-	if _, err := b.Server(); err != nil {
+	srv, err := b.Server()
+	if err != nil {
+		return nil, fmt.Errorf("build external metrics server: %w", err)
+	}
+	err = srv.GenericAPIServer.AddPostStartHook("sluice-serving", func(genericapiserver.PostStartHookContext) error {
+		serving.Store(true)
+		return nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("build external metrics server: %w", err)
 	}
 	return b, nil
@@ -227,21 +252,20 @@ func eventRecorder(kube kubernetes.Interface) (record.EventRecorder, func(), err
 	return b.NewRecorder(scheme, corev1.EventSource{Component: "sluice-adapter"}), b.Shutdown, nil
 }
 
-// readiness is ready when the informers synced, every ScaledObject was
-// reconciled once, and every trigger was polled once or failed.
-func readiness(w *watches, c *controller) func() error {
+// readiness means "can serve": the informers synced and the metrics API
+// listens. It never waits for polls: a metric not polled yet is the only
+// thing that waits (provider.Options.FirstPollWait) or answers "not yet",
+// so one slow or broken object cannot take the APIService, and every
+// external-metric HPA of the cluster, down with it.
+func readiness(w *watches, serving func() bool) func() error {
 	return func() error {
 		if !w.hasSynced() {
 			return errors.New("informers not synced")
 		}
-		all, err := w.scaledObjectsIn("")
-		if err != nil {
-			return err
+		if !serving() {
+			return errors.New("external metrics API not serving yet")
 		}
-		if n := len(c.keys()); n < len(all) {
-			return fmt.Errorf("%d of %d ScaledObjects reconciled", n, len(all))
-		}
-		return c.ready()
+		return nil
 	}
 }
 

@@ -3,7 +3,6 @@ package adapter
 import (
 	"cmp"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 	"time"
@@ -11,9 +10,9 @@ import (
 	"k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/sluice-dev/sluice/pkg/activity"
 	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
 	"github.com/sluice-dev/sluice/pkg/poll"
-	"github.com/sluice-dev/sluice/pkg/provider"
 	"github.com/sluice-dev/sluice/pkg/scalers"
 )
 
@@ -27,6 +26,14 @@ const (
 	ReasonWaitingForPoll     = "WaitingForFirstPoll"
 	ReasonInvalidTrigger     = "InvalidTrigger"
 	ReasonNoExternalTriggers = "NoExternalTriggers"
+	// ReasonTriggerNotResolved: a trigger's configuration could not be read
+	// for a transient reason (a timeout, a 5xx) and there is no earlier
+	// build of it to keep polling.
+	ReasonTriggerNotResolved = "TriggerNotResolved"
+	// ReasonStatusWriteFailed: Event when the API server refuses the
+	// adapter's status write of an object for a reason retrying alone
+	// will not fix.
+	ReasonStatusWriteFailed = "StatusWriteFailed"
 )
 
 // adapterStatus is the part of a ScaledObject's status the adapter owns.
@@ -68,19 +75,30 @@ func desiredStatus(so *v1alpha1.ScaledObject, state *poll.ObjectState, invalid [
 	}
 	for i := range triggers {
 		t := &triggers[i]
-		ts := v1alpha1.TriggerStatus{
-			MetricName: t.MetricName, Index: int32(t.Index), Name: t.Name, Type: t.Type,
-			Target: formatQuantity(t.Target),
+		ts := activity.Status(activity.Trigger{
+			Index: t.Index, Name: t.Name, Type: t.Type, MetricName: t.MetricName,
+			Target: t.Target, ActivationTarget: t.ActivationTarget,
 			Active: t.Polled && t.Healthy && t.Active,
 			// Healthy is false only while polls fail: a trigger not polled
 			// yet is unknown (Active says so), not failing.
-			Healthy: !t.Polled || t.Healthy, NumberOfFailures: int32(min(t.ConsecutiveFailures, math.MaxInt32)),
+			Healthy: !t.Polled || t.Healthy, Failures: t.ConsecutiveFailures,
 			LastError: t.LastError, Warning: t.Warning,
-		}
+		})
 		out.Triggers = append(out.Triggers, ts)
 		out.Health[t.MetricName] = health(ts.NumberOfFailures, ts.Healthy)
 	}
 	for _, inv := range invalid {
+		if inv.transient {
+			if addWarning(out.Triggers, inv) {
+				continue // the last good build keeps polling
+			}
+			metric := scalers.MetricName(inv.index, inv.typ)
+			out.Triggers = append(out.Triggers, v1alpha1.TriggerStatus{
+				MetricName: metric, Index: int32(inv.index), Name: inv.name, Type: inv.typ,
+				Healthy: true, Warning: "reading the configuration failed; retrying: " + inv.message,
+			})
+			continue
+		}
 		metric := scalers.MetricName(inv.index, inv.typ)
 		out.Triggers = append(out.Triggers, v1alpha1.TriggerStatus{
 			MetricName: metric, Index: int32(inv.index), Name: inv.name, Type: inv.typ,
@@ -114,6 +132,15 @@ func desiredStatus(so *v1alpha1.ScaledObject, state *poll.ObjectState, invalid [
 func activeCondition(so *v1alpha1.ScaledObject, triggers []poll.TriggerState, invalid []invalidTrigger) v1alpha1.Condition {
 	c := v1alpha1.Condition{Type: v1alpha1.ConditionActive}
 	var waiting, failing *poll.TriggerState
+	var invalidMsg, unresolved string
+	for _, inv := range invalid {
+		switch {
+		case !inv.transient && invalidMsg == "":
+			invalidMsg = inv.message
+		case inv.transient && unresolved == "" && !hasTrigger(triggers, inv.index):
+			unresolved = inv.message
+		}
+	}
 	for i := range triggers {
 		t := &triggers[i]
 		switch {
@@ -136,9 +163,12 @@ func activeCondition(so *v1alpha1.ScaledObject, triggers []poll.TriggerState, in
 	case failing != nil:
 		c.Reason = ReasonTriggerFailing
 		c.Message = fmt.Sprintf("trigger %s is failing: %s", label(failing.Name, failing.MetricName), failing.LastError)
-	case len(invalid) > 0:
+	case invalidMsg != "":
 		c.Reason = ReasonInvalidTrigger
-		c.Message = invalid[0].message
+		c.Message = invalidMsg
+	case unresolved != "":
+		c.Reason = ReasonTriggerNotResolved
+		c.Message = "reading the trigger's configuration failed; retrying: " + unresolved
 	case waiting != nil:
 		c.Reason = ReasonWaitingForPoll
 		c.Message = fmt.Sprintf("trigger %s has not been polled yet", label(waiting.Name, waiting.MetricName))
@@ -208,10 +238,7 @@ func triggerTypes(so *v1alpha1.ScaledObject) string {
 }
 
 // formatQuantity renders a target value as the quantity the HPA takes.
-func formatQuantity(v float64) string {
-	q := provider.Quantity(v)
-	return q.String()
-}
+func formatQuantity(v float64) string { return activity.FormatQuantity(v) }
 
 func label(name, metric string) string {
 	if name != "" {
@@ -229,4 +256,33 @@ func first(cur, t *poll.TriggerState) *poll.TriggerState {
 
 func sortTriggers(ts []v1alpha1.TriggerStatus) {
 	slices.SortFunc(ts, func(a, b v1alpha1.TriggerStatus) int { return cmp.Compare(a.Index, b.Index) })
+}
+
+// addWarning sets the warning of a transient resolution failure on the
+// trigger of ts with inv's index, and reports whether there was one.
+func addWarning(ts []v1alpha1.TriggerStatus, inv invalidTrigger) bool {
+	for i := range ts {
+		if int(ts[i].Index) == inv.index {
+			w := transientWarning(inv)
+			if ts[i].Warning != "" {
+				w = ts[i].Warning + "; " + w
+			}
+			ts[i].Warning = w
+			return true
+		}
+	}
+	return false
+}
+
+func transientWarning(inv invalidTrigger) string {
+	return "reading the configuration failed, polling the last good one and retrying: " + inv.message
+}
+
+func hasTrigger(triggers []poll.TriggerState, index int) bool {
+	for i := range triggers {
+		if triggers[i].Index == index {
+			return true
+		}
+	}
+	return false
 }

@@ -60,6 +60,8 @@ func TestActiveCondition(t *testing.T) {
 		{"failing is unknown, not inactive", object(), []poll.TriggerState{trig(0, "s0-a", 0, false), failing}, nil, metav1.ConditionUnknown, ReasonTriggerFailing, "connection refused"},
 		{"not yet polled", object(), []poll.TriggerState{trig(0, "s0-a", 0, false), unpolled}, nil, metav1.ConditionUnknown, ReasonWaitingForPoll, ""},
 		{"an invalid trigger keeps it unknown", object(), []poll.TriggerState{trig(0, "s0-a", 0, false)}, []invalidTrigger{{index: 1, typ: "kafka", message: "bad lagThreshold"}}, metav1.ConditionUnknown, ReasonInvalidTrigger, "bad lagThreshold"},
+		{"a transient failure without a build is unknown", object(), []poll.TriggerState{trig(0, "s0-a", 0, false)}, []invalidTrigger{{index: 1, typ: "kafka", message: "secret read timed out", transient: true}}, metav1.ConditionUnknown, ReasonTriggerNotResolved, "timed out"},
+		{"a transient failure with its last build polled is not", object(), []poll.TriggerState{trig(0, "s0-a", 0, false), trig(1, "s1-b", 0, false)}, []invalidTrigger{{index: 1, typ: "kafka", message: "secret read timed out", transient: true}}, metav1.ConditionFalse, ReasonNoTriggerActive, ""},
 		{"fallback of 3 replicas is active", object(withFallback), []poll.TriggerState{inFallback}, nil, metav1.ConditionTrue, ReasonFallbackActive, "3 replicas"},
 		{"no external triggers", object(), nil, nil, metav1.ConditionUnknown, ReasonNoExternalTriggers, ""},
 	}
@@ -84,7 +86,7 @@ func TestDesiredStatus(t *testing.T) {
 	if len(got.Triggers) != 2 {
 		t.Fatalf("triggers = %+v, want the polled one and the invalid one", got.Triggers)
 	}
-	if tr := got.Triggers[0]; tr.MetricName != "s0-metric-api-value" || tr.Target != "5" || !tr.Active || !tr.Healthy {
+	if tr := got.Triggers[0]; tr.MetricName != "s0-metric-api-value" || tr.Target != "5" || tr.ActivationTarget != "0" || !tr.Active || !tr.Healthy {
 		t.Errorf("trigger 0 = %+v", tr)
 	}
 	if tr := got.Triggers[1]; tr.MetricName != "s1-kafka" || tr.Healthy || !strings.Contains(tr.LastError, "lagThreshold") {

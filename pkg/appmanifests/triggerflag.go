@@ -51,22 +51,38 @@ func ParseTrigger(flag string) (v1alpha1.ScaleTriggers, error) {
 	return t, nil
 }
 
-// splitUnescaped splits s at commas not preceded by a backslash, and
-// unescapes "\,".
+// splitUnescaped splits s at commas that separate parameters: not
+// preceded by a backslash (`\,` is unescaped to ","), not inside
+// brackets ((), {}, []) and not inside quotes, so that a PromQL query
+// such as sum(rate(x{a="1",b="2"}[1m])) stays one value.
 func splitUnescaped(s string) []string {
 	var out []string
 	var cur strings.Builder
+	depth := 0
+	var quote byte
 	for i := 0; i < len(s); i++ {
+		c := s[i]
 		switch {
-		case s[i] == '\\' && i+1 < len(s) && s[i+1] == ',':
+		case c == '\\' && i+1 < len(s) && s[i+1] == ',':
 			cur.WriteByte(',')
 			i++
-		case s[i] == ',':
+			continue
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'' || c == '`':
+			quote = c
+		case c == '(' || c == '{' || c == '[':
+			depth++
+		case (c == ')' || c == '}' || c == ']') && depth > 0:
+			depth--
+		case c == ',' && depth == 0:
 			out = append(out, cur.String())
 			cur.Reset()
-		default:
-			cur.WriteByte(s[i])
+			continue
 		}
+		cur.WriteByte(c)
 	}
 	return append(out, cur.String())
 }

@@ -18,6 +18,10 @@ func TestParseTrigger(t *testing.T) {
 			map[string]string{"bootstrapServers": "a:9092,b:9092", "topic": "t", "consumerGroup": "g"}},
 		{`prometheus:serverAddress=http://p:9090,query=sum(rate(x{a="1"\,b="2"}[1m])),threshold=5`, "prometheus",
 			map[string]string{"serverAddress": "http://p:9090", "query": `sum(rate(x{a="1",b="2"}[1m]))`, "threshold": "5"}},
+		{`prometheus:serverAddress=http://p:9090,query=sum(rate(x{a="1",b="2"}[1m])),threshold=5`, "prometheus",
+			map[string]string{"serverAddress": "http://p:9090", "query": `sum(rate(x{a="1",b="2"}[1m]))`, "threshold": "5"}},
+		{`prometheus:query=x{job='a,b=c'},threshold=5`, "prometheus",
+			map[string]string{"query": `x{job='a,b=c'}`, "threshold": "5"}},
 		{"metrics-api:url=http://x/?a=1&b=2,valueLocation=v", "metrics-api",
 			map[string]string{"url": "http://x/?a=1&b=2", "valueLocation": "v"}},
 	}

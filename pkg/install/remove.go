@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/util/wait"
 )
 
 // ScaledObjectsExistError means remove would delete the CRDs, and with
@@ -32,12 +34,20 @@ type RemoveOptions struct {
 	Force bool
 	// DryRun lists what would be deleted and deletes nothing.
 	DryRun bool
+	// FinalizeTimeout bounds the wait, with Force, for the activator to
+	// finalize the ScaledObjects it is asked to delete; 2m when zero.
+	FinalizeTimeout time.Duration
 }
+
+// restoreFinalizer is the activator's finalizer (activator.FinalizerRestoreReplicas).
+const restoreFinalizer = "sluice.dev/restore-replicas"
 
 // Remove deletes every object install created for o.Namespace (found by
 // the install labels), the APIService first and the CRDs last, and writes
 // one line per object to Out. Without o.Force it deletes nothing while a
-// ScaledObject exists and returns a *ScaledObjectsExistError. It returns
+// ScaledObject exists and returns a *ScaledObjectsExistError; with it, the
+// ScaledObjects are deleted first, while the activator can still finalize
+// them. It returns
 // the number of objects deleted (or, with DryRun, that would be).
 func (in *Installer) Remove(ctx context.Context, o RemoveOptions) (int, error) {
 	if o.Namespace == "" {
@@ -53,6 +63,14 @@ func (in *Installer) Remove(ctx context.Context, o RemoveOptions) (int, error) {
 	objs, err := in.installed(ctx, o.Namespace)
 	if err != nil {
 		return 0, err
+	}
+	if len(existing) > 0 && !o.DryRun {
+		// Delete the ScaledObjects while the activator still runs: it
+		// holds a finalizer on some of them, and with the activator gone
+		// they, and so the CRDs, would hang in Terminating.
+		if err := in.drainScaledObjects(ctx, existing, o.FinalizeTimeout); err != nil {
+			return 0, err
+		}
 	}
 	n := 0
 	for _, u := range objs {
@@ -76,6 +94,54 @@ func (in *Installer) Remove(ctx context.Context, o RemoveOptions) (int, error) {
 		n++
 	}
 	return n, nil
+}
+
+// drainScaledObjects deletes the ScaledObjects named "<namespace>/<name>"
+// and waits up to timeout for the activator to finalize them; what remains
+// after that loses the activator's finalizer, so the CRDs can go.
+func (in *Installer) drainScaledObjects(ctx context.Context, names []string, timeout time.Duration) error {
+	if timeout <= 0 {
+		timeout = 2 * time.Minute
+	}
+	ri := in.Client.Resource(scaledObjectsGVR())
+	for _, qn := range names {
+		ns, name, _ := strings.Cut(qn, "/")
+		err := ri.Namespace(ns).Delete(ctx, name, metav1.DeleteOptions{})
+		if err != nil && !apierrors.IsNotFound(err) {
+			return fmt.Errorf("delete ScaledObject %s: %w", qn, err)
+		}
+		fmt.Fprintf(in.Out, "scaledobjects/%s deleted\n", qn)
+	}
+	wctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	err := wait.PollUntilContextCancel(wctx, 500*time.Millisecond, true, func(ctx context.Context) (bool, error) {
+		left, err := in.scaledObjects(ctx)
+		return err == nil && len(left) == 0, nil
+	})
+	if err == nil || ctx.Err() != nil {
+		return ctx.Err()
+	}
+	left, err := in.scaledObjects(ctx)
+	if err != nil {
+		return err
+	}
+	for _, qn := range left {
+		ns, name, _ := strings.Cut(qn, "/")
+		so, err := ri.Namespace(ns).Get(ctx, name, metav1.GetOptions{})
+		if err != nil {
+			continue
+		}
+		fins := slices.DeleteFunc(so.GetFinalizers(), func(f string) bool { return f == restoreFinalizer })
+		if len(fins) == len(so.GetFinalizers()) {
+			continue
+		}
+		so.SetFinalizers(fins)
+		if _, err := ri.Namespace(ns).Update(ctx, so, metav1.UpdateOptions{}); err != nil && !apierrors.IsNotFound(err) {
+			return fmt.Errorf("remove the finalizer of ScaledObject %s: %w", qn, err)
+		}
+		fmt.Fprintf(in.Out, "scaledobjects/%s: the activator did not finalize it within %s; finalizer removed, replicas not restored\n", qn, timeout)
+	}
+	return nil
 }
 
 // scaledObjects returns "<namespace>/<name>" of every ScaledObject, sorted;

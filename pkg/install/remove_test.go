@@ -62,6 +62,18 @@ func TestRemove(t *testing.T) {
 		t.Fatalf("Remove --force: %d, %v; want %d objects", n, err, len(objs))
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	soAt, activatorAt := -1, -1
+	for i, l := range lines {
+		switch l {
+		case "scaledobjects/apps/orders deleted":
+			soAt = i
+		case "deployments/ns/sluice-activator deleted":
+			activatorAt = i
+		}
+	}
+	if soAt < 0 || activatorAt < 0 || soAt > activatorAt {
+		t.Errorf("ScaledObject deleted at line %d, activator at %d: the ScaledObjects must go while the activator can finalize them:\n%s", soAt, activatorAt, out.String())
+	}
 	if last := lines[len(lines)-1]; !strings.HasPrefix(last, "customresourcedefinitions/") {
 		t.Errorf("last deletion %q, want the CRDs last", last)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/container"
-	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/service"
 
 	"github.com/sluice-dev/sluice/pkg/scalers/internal/azstorage"
 )
@@ -24,13 +23,13 @@ type containerAPI interface {
 // the same endpoint with the same credential. It is safe for concurrent
 // use.
 type ClientCache struct {
-	c *azstorage.Cache[*service.Client]
+	c *azstorage.BlobClients
 }
 
 // NewClientCache returns a cache of at most size clients, or
 // azstorage.DefaultCacheSize when size is not positive.
 func NewClientCache(size int) *ClientCache {
-	return &ClientCache{c: azstorage.NewCache[*service.Client](size)}
+	return &ClientCache{c: azstorage.NewBlobClients(size)}
 }
 
 // Len returns the number of cached clients.
@@ -38,19 +37,7 @@ func (c *ClientCache) Len() int { return c.c.Len() }
 
 // container returns the container name at t, over a cached service client.
 func (c *ClientCache) container(t *azstorage.Target, name string) (containerAPI, error) {
-	svc, err := c.c.Get(t.Endpoint+" "+t.CredentialHash(), func() (*service.Client, error) {
-		opts := &service.ClientOptions{ClientOptions: azstorage.ClientOptions()}
-		if t.Conn.AccountKey != "" {
-			cred, err := service.NewSharedKeyCredential(t.Conn.AccountName, t.Conn.AccountKey)
-			if err != nil {
-				return nil, t.Sanitize("shared key", err)
-			}
-			sc, err := service.NewClientWithSharedKeyCredential(t.Endpoint, cred, opts)
-			return sc, t.Sanitize("blob client", err)
-		}
-		sc, err := service.NewClientWithNoCredential(t.Endpoint+"/?"+t.Conn.SAS, opts)
-		return sc, t.Sanitize("blob client", err)
-	})
+	svc, err := c.c.Service(t)
 	if err != nil {
 		return nil, err
 	}

@@ -35,30 +35,18 @@ type checkpointStore interface {
 // same storage endpoint with the same credential. It is safe for
 // concurrent use.
 type StoreCache struct {
-	c *azstorage.Cache[*service.Client]
+	c *azstorage.BlobClients
 }
 
 // NewStoreCache returns a cache of at most size clients, or
 // azstorage.DefaultCacheSize when size is not positive.
 func NewStoreCache(size int) *StoreCache {
-	return &StoreCache{c: azstorage.NewCache[*service.Client](size)}
+	return &StoreCache{c: azstorage.NewBlobClients(size)}
 }
 
 // store returns the checkpoint store at t over a cached service client.
 func (c *StoreCache) store(t *azstorage.Target) (checkpointStore, error) {
-	svc, err := c.c.Get(t.Endpoint+" "+t.CredentialHash(), func() (*service.Client, error) {
-		opts := &service.ClientOptions{ClientOptions: azstorage.ClientOptions()}
-		if t.Conn.AccountKey != "" {
-			cred, err := service.NewSharedKeyCredential(t.Conn.AccountName, t.Conn.AccountKey)
-			if err != nil {
-				return nil, t.Sanitize("shared key", err)
-			}
-			sc, err := service.NewClientWithSharedKeyCredential(t.Endpoint, cred, opts)
-			return sc, t.Sanitize("blob client", err)
-		}
-		sc, err := service.NewClientWithNoCredential(t.Endpoint+"/?"+t.Conn.SAS, opts)
-		return sc, t.Sanitize("blob client", err)
-	})
+	svc, err := c.c.Service(t)
 	if err != nil {
 		return nil, err
 	}

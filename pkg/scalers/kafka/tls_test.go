@@ -9,7 +9,6 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
-	"errors"
 	"math/big"
 	"net"
 	"strings"
@@ -117,29 +116,6 @@ func TestPollTLS(t *testing.T) {
 	// about once in 256); then the key does not match the certificate.
 	if err == nil || !strings.Contains(err.Error(), `parameter "keyPassword"`) && !strings.Contains(err.Error(), `parameter "cert"`) || strings.Contains(err.Error(), "hunter2") {
 		t.Fatalf("wrong keyPassword: got %v", err)
-	}
-}
-
-func TestDecryptPKCS8WrongPassword(t *testing.T) {
-	_, _, _, cliKey := issue(t, &x509.Certificate{SerialNumber: big.NewInt(9)}, nil, nil)
-	pk, err := x509.ParseECPrivateKey(pemBody(t, cliKey))
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, err := pkcs8.MarshalPrivateKey(pk, []byte("right"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyPEM := pem.EncodeToMemory(&pem.Block{Type: "ENCRYPTED PRIVATE KEY", Bytes: der})
-	if _, err := decryptKey(keyPEM, "wrong-hunter2"); !errors.Is(err, errBadKeyPassword) {
-		t.Fatalf("decryptKey(wrong password) error = %v, want errBadKeyPassword", err)
-	}
-	out, err := decryptKey(keyPEM, "right")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if b, _ := pem.Decode(out); b == nil || b.Type != "PRIVATE KEY" {
-		t.Fatalf("decryptKey() = %q, want a PRIVATE KEY block", out)
 	}
 }
 

@@ -121,6 +121,12 @@ type TriggerStatus struct {
 	// quantity; the activator copies it into the HPA.
 	// +optional
 	Target string `json:"target,omitempty"`
+	// ActivationTarget is the trigger's activation threshold, as a
+	// quantity: it is active while its value is above it. The activator
+	// scales to zero only when every value it reads back through the
+	// metrics API is at or below this.
+	// +optional
+	ActivationTarget string `json:"activationTarget,omitempty"`
 	// Active is true when the trigger's last value is above its activation
 	// threshold.
 	Active bool `json:"active"`

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -79,11 +80,15 @@ func Sanitize(op string, err error, secrets ...string) error {
 		err = ue.Err
 	}
 	msg := err.Error()
-	if clean := redact(msg, secrets); clean != msg || strings.Contains(msg, "sig=") {
-		return fmt.Errorf("%s: %s", op, strings.ReplaceAll(clean, "sig=", "sig=[redacted]"))
+	if clean := sigValue.ReplaceAllString(redact(msg, secrets), "${1}[redacted]"); clean != msg {
+		return fmt.Errorf("%s: %s", op, clean)
 	}
 	return fmt.Errorf("%s: %w", op, err)
 }
+
+// sigValue matches the signature of a SAS in any letter case, raw or
+// URL-escaped after the "=", up to the next parameter, space or quote.
+var sigValue = regexp.MustCompile(`(?i)((?:^|[^a-z0-9%]|%3F|%26)sig(?:=|%3D))[^&\s"'#<>]*`)
 
 // redact replaces each secret of useful length, raw and URL-escaped, in s.
 func redact(s string, secrets []string) string {

@@ -37,7 +37,11 @@ func TestSanitize(t *testing.T) {
 		{"server error", responseError(500, ""), "get queue properties: 500 (no error code)"},
 		{"url error", fmt.Errorf("wrapped: %w", urlErr), "get queue properties: dial tcp: connection refused"},
 		{"secret in message", errors.New("boom " + sas), "get queue properties: boom [redacted]"},
-		{"sig in message", errors.New("x?sig=abc"), "get queue properties: x?sig=[redacted]abc"},
+		{"sig in message", errors.New("x?sig=abc"), "get queue properties: x?sig=[redacted]"},
+		{"sig before more parameters", errors.New("GET /q?sv=2&sig=abc%2Bdef&se=2030 failed"), "get queue properties: GET /q?sv=2&sig=[redacted]&se=2030 failed"},
+		{"sig in upper case", errors.New(`url "https://a/q?SIG=abc"`), `get queue properties: url "https://a/q?SIG=[redacted]"`},
+		{"sig escaped", errors.New("next=%3Fsig%3Dabc"), "get queue properties: next=%3Fsig%3D[redacted]"},
+		{"no signature", errors.New("signature mismatch"), "get queue properties: signature mismatch"},
 		{"deadline", fmt.Errorf("x: %w", context.DeadlineExceeded), "get queue properties: context deadline exceeded"},
 	}
 	for _, tt := range tests {
@@ -46,8 +50,10 @@ func TestSanitize(t *testing.T) {
 			if got.Error() != tt.want {
 				t.Fatalf("got %q, want %q", got, tt.want)
 			}
-			if strings.Contains(got.Error(), "SECRETSIG") {
-				t.Fatalf("shows the SAS: %q", got)
+			for _, leak := range []string{"SECRETSIG", "abc"} {
+				if strings.Contains(got.Error(), leak) {
+					t.Fatalf("shows the signature %s: %q", leak, got)
+				}
 			}
 		})
 	}
@@ -71,4 +77,20 @@ func TestTargetSanitize(t *testing.T) {
 	if got := withKey.Sanitize("op", errors.New("x "+testKey)).Error(); strings.Contains(got, testKey) {
 		t.Fatalf("key shown: %q", got)
 	}
+}
+
+// FuzzSanitizeSignature: whatever surrounds it, a SAS signature in an
+// error message never survives Sanitize.
+func FuzzSanitizeSignature(f *testing.F) {
+	f.Add("GET https://a/q?sv=1&", "SeCrEt%2Fsig", "&se=2030 failed")
+	f.Add(`"`, "abc", `"`)
+	f.Fuzz(func(t *testing.T, before, sig, after string) {
+		if len(sig) < 8 || strings.ContainsAny(sig, "&\"'#<> \t\r\n\f\v") || strings.Contains(strings.ToLower(sig), "redacted") {
+			return
+		}
+		got := Sanitize("op", errors.New(before+"?sig="+sig+"&"+after)).Error()
+		if strings.Count(got, sig) > strings.Count(before+after, sig) {
+			t.Fatalf("signature %q survives in %q", sig, got)
+		}
+	})
 }

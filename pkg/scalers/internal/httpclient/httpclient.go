@@ -6,7 +6,6 @@ package httpclient
 import (
 	"container/list"
 	"crypto/tls"
-	"crypto/x509"
 	"net"
 	"net/http"
 	"strconv"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sluice-dev/sluice/pkg/scalers"
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/clienttls"
 )
 
 // DefaultCacheSize is the number of clients a Cache keeps when NewCache is
@@ -89,28 +89,16 @@ type TLS struct {
 }
 
 // Config builds the TLS configuration. Errors name the parameter (ca,
-// cert) of cfg's trigger, never its content.
+// cert, key) of cfg's trigger, never its content.
 func (m TLS) Config(cfg scalers.Config) (*tls.Config, error) {
-	tc := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: m.UnsafeSSL} //nolint:gosec // unsafeSsl is the user's explicit choice
-	if m.CA != "" {
-		pool, err := x509.SystemCertPool()
-		if err != nil {
-			pool = x509.NewCertPool()
-		}
-		if !pool.AppendCertsFromPEM([]byte(m.CA)) {
-			return nil, scalers.ParamErrorf(cfg, "ca", "no PEM certificate found")
-		}
-		tc.RootCAs = pool
-	}
+	mat := clienttls.Material{UnsafeSSL: m.UnsafeSSL, CA: m.CA}
 	if m.ClientCert {
-		cert, err := tls.X509KeyPair([]byte(m.Cert), []byte(m.Key))
-		if err != nil {
-			// crypto/tls errors describe the problem, never the key.
-			return nil, scalers.ParamErrorf(cfg, "cert", "with key: %v", err)
+		mat.Cert, mat.Key = m.Cert, m.Key
+		if mat.Cert == "" && mat.Key == "" {
+			return nil, scalers.ParamErrorf(cfg, "cert", "%w: authModes has tls, so cert and key must be set", scalers.ErrMissingParam)
 		}
-		tc.Certificates = []tls.Certificate{cert}
 	}
-	return tc, nil
+	return mat.Config(cfg)
 }
 
 // New returns a client over a fresh transport using tc.

@@ -22,6 +22,11 @@ type TriggerStatusApplyConfiguration struct {
 	// Target is the HPA target value of the trigger's metric, as a
 	// quantity; the activator copies it into the HPA.
 	Target *string `json:"target,omitempty"`
+	// ActivationTarget is the trigger's activation threshold, as a
+	// quantity: it is active while its value is above it. The activator
+	// scales to zero only when every value it reads back through the
+	// metrics API is at or below this.
+	ActivationTarget *string `json:"activationTarget,omitempty"`
 	// Active is true when the trigger's last value is above its activation
 	// threshold.
 	Active *bool `json:"active,omitempty"`
@@ -79,6 +84,14 @@ func (b *TriggerStatusApplyConfiguration) WithType(value string) *TriggerStatusA
 // If called multiple times, the Target field is set to the value of the last call.
 func (b *TriggerStatusApplyConfiguration) WithTarget(value string) *TriggerStatusApplyConfiguration {
 	b.Target = &value
+	return b
+}
+
+// WithActivationTarget sets the ActivationTarget field in the declarative configuration to the given value
+// and returns the receiver, so that objects can be built by chaining "With" function invocations.
+// If called multiple times, the ActivationTarget field is set to the value of the last call.
+func (b *TriggerStatusApplyConfiguration) WithActivationTarget(value string) *TriggerStatusApplyConfiguration {
+	b.ActivationTarget = &value
 	return b
 }
 

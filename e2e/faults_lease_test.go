@@ -1,0 +1,110 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+
+	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
+)
+
+// TestFaultLeaseLostAndRegained: another holder takes the adapter's
+// leader-election Lease and keeps it past the renew deadline, then lets it
+// expire. The adapter stops leading, leads again, and status updates
+// resume: Active follows the source after the new term begins.
+func TestFaultLeaseLostAndRegained(t *testing.T) {
+	ctx := context.Background()
+	ns := namespace(t)
+	leaseName := "lease-" + ns
+	a := startAdapter(t, "--watch-namespace="+ns, "--leader-election-id="+leaseName)
+	src := newValueServer(t, 0)
+	objects := kedaClient(t).KedaV1alpha1().ScaledObjects(ns)
+	if _, err := objects.Create(ctx, metricsAPIObject(ns, "leased", src.URL), metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	activeIs := func(want metav1.ConditionStatus) func() error {
+		return func() error {
+			so, err := objects.Get(ctx, "leased", metav1.GetOptions{})
+			if err != nil {
+				return err
+			}
+			if c := so.Status.Condition(v1alpha1.ConditionActive); c == nil || c.Status != want {
+				return fmt.Errorf("Active = %+v, want %s", c, want)
+			}
+			return nil
+		}
+	}
+	eventually(t, phase, "Active=False published in the first term", activeIs(metav1.ConditionFalse))
+
+	leases := cluster.Client.CoordinationV1().Leases("default")
+	me, err := os.Hostname()
+	if err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, phase, "the adapter holds the Lease", func() error {
+		l, err := leases.Get(ctx, leaseName, metav1.GetOptions{})
+		if err != nil {
+			return err
+		}
+		if h := ptr.Deref(l.Spec.HolderIdentity, ""); h != me {
+			return fmt.Errorf("holder %q", h)
+		}
+		return nil
+	})
+
+	// Take the Lease for 20s: the adapter's renewals fail until its renew
+	// deadline (10s) passes and it stops leading.
+	stolen := time.Now()
+	eventually(t, phase, "the Lease taken by another holder", func() error {
+		l, err := leases.Get(ctx, leaseName, metav1.GetOptions{})
+		if err != nil {
+			return err
+		}
+		now := metav1.NewMicroTime(time.Now())
+		l.Spec.HolderIdentity, l.Spec.LeaseDurationSeconds = ptr.To("fault-injector"), ptr.To[int32](20)
+		l.Spec.AcquireTime, l.Spec.RenewTime = &now, &now
+		_, err = leases.Update(ctx, l, metav1.UpdateOptions{})
+		return err
+	})
+	eventually(t, phase, "the adapter stops leading", func() error {
+		b, err := os.ReadFile(a.LogPath())
+		if err != nil {
+			return err
+		}
+		if !strings.Contains(string(b), "stopped leading") {
+			return fmt.Errorf("not yet")
+		}
+		return nil
+	})
+	lost := time.Since(stolen)
+	eventually(t, phase, "the adapter leads again", func() error {
+		l, err := leases.Get(ctx, leaseName, metav1.GetOptions{})
+		if err != nil {
+			return err
+		}
+		if h := ptr.Deref(l.Spec.HolderIdentity, ""); h != me {
+			return fmt.Errorf("holder %q", h)
+		}
+		return nil
+	})
+	regained := time.Now()
+
+	src.set(7)
+	eventually(t, phase, "Active=True published in the new term", activeIs(metav1.ConditionTrue))
+	resumed := time.Since(regained)
+	src.set(0)
+	eventually(t, phase, "Active=False published in the new term", activeIs(metav1.ConditionFalse))
+	t.Logf("FIGURE lease: leadership lost %.1fs after the Lease was taken; regained %.1fs after; status written %.1fs after regaining",
+		lost.Seconds(), regained.Sub(stolen).Seconds(), resumed.Seconds())
+	if a.Exited() {
+		t.Fatal("the adapter exited")
+	}
+}

@@ -1,8 +1,0 @@
-package kafka
-
-import "errors"
-
-var (
-	errNoPEMKey       = errors.New("key holds no PEM block")
-	errBadKeyPassword = errors.New("cannot decrypt key with it")
-)
