@@ -10,14 +10,20 @@
 # works in its own temporary directories, so packages never collide. Tests
 # against peers spend most of their time waiting for them (an HPA sync, a
 # cooldown), so with peers twice as many packages run at once as there are
-# CPUs; SLUICE_TEST_PARALLEL overrides that number.
+# CPUs (SLUICE_TEST_PARALLEL overrides that), and the e2e package, the
+# longest, runs as two shards beside them, each with a control plane of its
+# own. SLUICE_TEST_COUNT=N runs every test N times (a stress run).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 what=${1:-all}
-gotest() { go test -race -count=1 -timeout 30m "$@"; }
+gotest() { go test -race -count="${SLUICE_TEST_COUNT:-1}" -timeout 60m "$@"; }
 tags=integration,e2e
 parallel=${SLUICE_TEST_PARALLEL:-$((2 * $(nproc)))}
+e2e=github.com/sluice-dev/sluice/e2e
+# The shards of the e2e package; a new test lands in the second.
+e2e_shards=('-run=^Test(Activator|Install)' '-skip=^Test(Activator|Install)')
+trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
 
 # The Dockerfile and Helm checks are modules of their own (BuildKit's
 # parser, Helm's library); go test ./... does not reach them.
@@ -63,6 +69,29 @@ tagged() {
   done
 }
 
+# withpeers PKG...: runs the packages, the e2e package among them, against
+# the peers: the e2e shards in the background (their output follows when
+# they end), the others in the foreground.
+withpeers() {
+  local pkgs=() logs=() pids=() i rc=0
+  for i in "$@"; do
+    [[ $i == "$e2e" ]] || pkgs+=("$i")
+  done
+  for i in "${!e2e_shards[@]}"; do
+    logs+=("$(mktemp)")
+    gotest -tags "$tags" "${e2e_shards[$i]}" "$e2e" >"${logs[$i]}" 2>&1 &
+    pids+=($!)
+  done
+  gotest -p "$parallel" -tags "$tags" "${pkgs[@]}" || rc=1
+  for i in "${!pids[@]}"; do
+    wait "${pids[$i]}" || rc=1
+    echo "-- e2e ${e2e_shards[$i]}"
+    cat "${logs[$i]}"
+    rm -f "${logs[$i]}"
+  done
+  return "$rc"
+}
+
 unit() {
   echo "== unit tests"
   gotest ./...
@@ -74,7 +103,7 @@ e2e() {
   echo "== integration and end-to-end tests"
   local pkgs
   mapfile -t pkgs < <(tagged)
-  gotest -p "$parallel" -tags "$tags" "${pkgs[@]}"
+  withpeers "${pkgs[@]}"
   (cd hack/helm && gotest -tags integration ./...)
 }
 
@@ -82,7 +111,9 @@ e2e() {
 all() {
   peers
   echo "== unit, integration and end-to-end tests"
-  gotest -p "$parallel" -tags "$tags" ./...
+  local pkgs
+  mapfile -t pkgs < <(go list -tags "$tags" ./...)
+  withpeers "${pkgs[@]}"
   nested -tags integration
 }
 
