@@ -22,7 +22,7 @@ tags=integration,e2e
 parallel=${SLUICE_TEST_PARALLEL:-$((2 * $(nproc)))}
 e2e=github.com/sluice-dev/sluice/e2e
 # The shards of the e2e package; a new test lands in the second.
-e2e_shards=('-run=^Test(Activator|Install)' '-skip=^Test(Activator|Install)')
+e2e_shards=('-run=^Test(Activator|Install|Fault)' '-skip=^Test(Activator|Install|Fault)')
 trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
 
 # The Dockerfile and Helm checks are modules of their own (BuildKit's
