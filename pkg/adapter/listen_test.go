@@ -91,11 +91,10 @@ func TestListenSecureFixedPort(t *testing.T) {
 
 func TestListenSecureApplies(t *testing.T) {
 	s := NewOptions().Server.SecureServing.SecureServingOptions
-	s.BindAddress, s.BindPort = net.IPv6loopback, 0
+	// 127.0.0.2 is loopback on Linux without configuration, and not the
+	// default address, so the listener shows the flag was applied.
+	s.BindAddress, s.BindPort = net.ParseIP("127.0.0.2"), 0
 	if err := listenSecure(s); err != nil {
-		if strings.Contains(err.Error(), "cannot assign requested address") {
-			t.Skip("no IPv6 loopback")
-		}
 		t.Fatal(err)
 	}
 	defer s.Listener.Close()
@@ -106,8 +105,8 @@ func TestListenSecureApplies(t *testing.T) {
 	if info == nil || info.Listener != s.Listener {
 		t.Fatalf("ApplyTo did not serve the listener: %+v", info)
 	}
-	if !strings.HasPrefix(s.Listener.Addr().String(), "[::1]:") {
-		t.Errorf("listening on %v, want [::1]", s.Listener.Addr())
+	if !strings.HasPrefix(s.Listener.Addr().String(), "127.0.0.2:") {
+		t.Errorf("listening on %v, want 127.0.0.2", s.Listener.Addr())
 	}
 }
 
