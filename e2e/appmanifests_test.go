@@ -29,9 +29,6 @@ func TestDeployManifestsAreAccepted(t *testing.T) {
 	if err != nil || len(goldens) == 0 {
 		t.Fatalf("no golden files (%v)", err)
 	}
-	mapper := restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(cluster.Client.Discovery()))
-	dyn := dynamicClient(t)
-	ctx := context.Background()
 	applied := 0
 	for _, path := range goldens {
 		raw, err := os.ReadFile(path)
@@ -42,40 +39,53 @@ func TestDeployManifestsAreAccepted(t *testing.T) {
 			continue // a project deploy rejects; nothing to apply
 		}
 		t.Run(strings.TrimSuffix(filepath.Base(path), ".golden"), func(t *testing.T) {
-			ns := namespace(t)
-			dec := yaml.NewYAMLOrJSONDecoder(bytes.NewReader(raw), 4096)
-			for {
-				var obj unstructured.Unstructured
-				err := dec.Decode(&obj.Object)
-				if errors.Is(err, io.EOF) {
-					break
-				}
-				if err != nil {
-					t.Fatalf("decode: %v", err)
-				}
-				if len(obj.Object) == 0 {
-					continue
-				}
-				gvk := obj.GroupVersionKind()
-				m, err := mapper.RESTMapping(gvk.GroupKind(), gvk.Version)
-				if err != nil {
-					t.Fatalf("%s: %v", gvk, err)
-				}
-				obj.SetNamespace(ns)
-				body, err := obj.MarshalJSON()
-				if err != nil {
-					t.Fatal(err)
-				}
-				_, err = dyn.Resource(m.Resource).Namespace(ns).Patch(ctx, obj.GetName(), types.ApplyPatchType, body,
-					metav1.PatchOptions{FieldManager: "sluice", Force: ptr.To(true), FieldValidation: "Strict"})
-				if err != nil {
-					t.Errorf("apply %s %s: %v", gvk.Kind, obj.GetName(), err)
-				}
-				applied++
-			}
+			applied += applyManifests(t, namespace(t), raw)
 		})
 	}
 	if applied == 0 {
 		t.Fatal("no object applied")
+	}
+}
+
+// applyManifests applies every object of the YAML stream out in namespace
+// ns with server-side apply and strict field validation, as `kubectl apply
+// --server-side` of `sluice deploy --dry-run` output would, reports each
+// refused object as a test error, and returns how many were applied.
+func applyManifests(t *testing.T, ns string, out []byte) int {
+	t.Helper()
+	ctx := context.Background()
+	mapper := restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(cluster.Client.Discovery()))
+	dyn := dynamicClient(t)
+	dec := yaml.NewYAMLOrJSONDecoder(bytes.NewReader(out), 4096)
+	applied := 0
+	for {
+		var obj unstructured.Unstructured
+		err := dec.Decode(&obj.Object)
+		if errors.Is(err, io.EOF) {
+			return applied
+		}
+		if err != nil {
+			t.Fatalf("decode: %v", err)
+		}
+		if len(obj.Object) == 0 {
+			continue
+		}
+		gvk := obj.GroupVersionKind()
+		m, err := mapper.RESTMapping(gvk.GroupKind(), gvk.Version)
+		if err != nil {
+			t.Fatalf("%s: %v", gvk, err)
+		}
+		obj.SetNamespace(ns)
+		body, err := obj.MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = dyn.Resource(m.Resource).Namespace(ns).Patch(ctx, obj.GetName(), types.ApplyPatchType, body,
+			metav1.PatchOptions{FieldManager: "sluice", Force: ptr.To(true), FieldValidation: "Strict"})
+		if err != nil {
+			t.Errorf("apply %s %s: %v", gvk.Kind, obj.GetName(), err)
+			continue
+		}
+		applied++
 	}
 }

@@ -3,12 +3,9 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,12 +13,6 @@ import (
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/types"
-	"k8s.io/apimachinery/pkg/util/yaml"
-	"k8s.io/client-go/discovery/cached/memory"
-	"k8s.io/client-go/restmapper"
-	"k8s.io/utils/ptr"
 
 	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
 	sbpeer "github.com/sluice-dev/sluice/pkg/testpeers/servicebus"
@@ -53,7 +44,9 @@ func TestServiceBusFunctionsApp(t *testing.T) {
 	if res.err != nil {
 		t.Fatalf("sluice deploy --dry-run: %v", res.err)
 	}
-	applyManifests(t, ns, res.out)
+	if n := applyManifests(t, ns, []byte(res.out)); n != 3 || t.Failed() {
+		t.Fatalf("applied %d objects, want the Secret, the Deployment and the ScaledObject", n)
+	}
 
 	a := startAdapter(t, "--watch-namespace="+ns)
 	startActivator(t, ns)
@@ -154,46 +147,4 @@ func projectWithBus(t *testing.T, src, conn string) string {
 		t.Fatal(err)
 	}
 	return dst
-}
-
-// applyManifests applies the YAML documents of out to ns with server-side
-// apply and strict field validation.
-func applyManifests(t *testing.T, ns, out string) {
-	t.Helper()
-	ctx := context.Background()
-	mapper := restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(cluster.Client.Discovery()))
-	dyn := dynamicClient(t)
-	dec := yaml.NewYAMLOrJSONDecoder(bytes.NewReader([]byte(out)), 4096)
-	applied := 0
-	for {
-		var obj unstructured.Unstructured
-		err := dec.Decode(&obj.Object)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatalf("decode: %v", err)
-		}
-		if len(obj.Object) == 0 {
-			continue
-		}
-		gvk := obj.GroupVersionKind()
-		m, err := mapper.RESTMapping(gvk.GroupKind(), gvk.Version)
-		if err != nil {
-			t.Fatalf("%s: %v", gvk, err)
-		}
-		body, err := obj.MarshalJSON()
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, err = dyn.Resource(m.Resource).Namespace(ns).Patch(ctx, obj.GetName(), types.ApplyPatchType, body,
-			metav1.PatchOptions{FieldManager: "sluice-e2e", Force: ptr.To(true), FieldValidation: "Strict"})
-		if err != nil {
-			t.Fatalf("apply %s %s: %v", gvk.Kind, obj.GetName(), err)
-		}
-		applied++
-	}
-	if applied != 3 {
-		t.Fatalf("applied %d objects, want the Secret, the Deployment and the ScaledObject", applied)
-	}
 }
