@@ -135,6 +135,10 @@ func (c *Controller) reconcileSteps(ctx context.Context, l listers, so *v1alpha1
 	if pause.paused {
 		return c.reconcilePaused(ctx, l, so, tgt, pause, out)
 	}
+	ann, err := parseScalingAnnotations(so.Annotations)
+	if err != nil {
+		return err
+	}
 	if err := hpaConflict(l, so, tgt); err != nil {
 		return err
 	}
@@ -146,7 +150,7 @@ func (c *Controller) reconcileSteps(ctx context.Context, l listers, so *v1alpha1
 		return err
 	}
 	out.external, out.resource = ms.external, ms.resource
-	if err := c.applyHPA(ctx, l, so, tgt, ms); err != nil {
+	if err := c.applyHPA(ctx, l, so, tgt, ms, ann); err != nil {
 		return err
 	}
 	out.hpaName = so.HPAName()
@@ -156,7 +160,7 @@ func (c *Controller) reconcileSteps(ctx context.Context, l listers, so *v1alpha1
 	if failing := failingTriggers(so); failing != "" && !conditionTrue(so, v1alpha1.ConditionFallback) {
 		out.notReady(ReasonTriggerFailing, "trigger %s is failing; see status.triggers for the error", failing)
 	}
-	after, err := c.scaleZeroOne(ctx, so, tgt, ms, out)
+	after, err := c.scaleZeroOne(ctx, so, tgt, ms, ann, out)
 	out.requeue = after
 	return err
 }
