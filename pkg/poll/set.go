@@ -70,6 +70,7 @@ func (e *Engine) Delete(key Key) {
 		e.unsubscribeLocked(o, t, nil)
 	}
 	o.trigs = nil
+	e.metrics.keda.deleteObject(key)
 	e.notes.mark(key)
 	e.updateGaugesLocked()
 }
