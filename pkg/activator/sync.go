@@ -72,6 +72,7 @@ func (c *Controller) sync(ctx context.Context, key string) (time.Duration, error
 	}
 	so, err := l.scaledObjects.ScaledObjects(ns).Get(name)
 	if apierrors.IsNotFound(err) {
+		c.stats.forget(ns, name)
 		return 0, nil
 	}
 	if err != nil {
@@ -100,6 +101,7 @@ func (c *Controller) sync(ctx context.Context, key string) (time.Duration, error
 	if err := c.applyStatus(ctx, so, out); err != nil {
 		return 0, err
 	}
+	c.stats.observePaused(so.Namespace, so.Name, out.paused)
 	return out.requeue, nil
 }
 
