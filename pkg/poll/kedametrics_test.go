@@ -124,3 +124,38 @@ func BenchmarkObserve(b *testing.B) {
 		})
 	}
 }
+
+// TestKEDAMetricsTriggerRenamed: renaming a trigger moves its KEDA series
+// to the new scaler label and keeps its Sluice series, which the new name
+// shares, alive and updated.
+func TestKEDAMetricsTriggerRenamed(t *testing.T) {
+	h := start(t, nil)
+	src := &fakeSource{value: 7}
+	k := Key{"ns", "so"}
+	tr := trigger("a", src, 0, 3)
+	tr.Name = "before"
+	must(t, h.e.Set(k, spec(10*time.Second, tr)))
+	eventually(t, "first poll", calls(1, src))
+	tr.Name = "after"
+	must(t, h.e.Set(k, spec(10*time.Second, tr)))
+	src.set(9, nil)
+	h.settle(t)
+	h.step(t, 10*time.Second)
+	eventually(t, "second poll", calls(2, src))
+	h.settle(t)
+
+	if got := testutil.ToFloat64(h.e.metrics.value.WithLabelValues("ns", "so", "fake", "s0-fake-a")); got != 9 {
+		t.Errorf("sluice_scaler_metrics_value = %v, want 9 (the renamed trigger's series must stay exported)", got)
+	}
+	want := `
+# HELP keda_scaler_metrics_value KEDA-compatible: the last value polled for a trigger, as the HPA reads it.
+# TYPE keda_scaler_metrics_value gauge
+keda_scaler_metrics_value{metric="s0-fake-a",namespace="ns",scaledObject="so",scaler="after",triggerIndex="0",type="scaledobject"} 9
+`
+	if err := testutil.GatherAndCompare(h.reg, strings.NewReader(want), "keda_scaler_metrics_value"); err != nil {
+		t.Error(err)
+	}
+	if n := countSeries(t, h, "sluice_scaler_metrics_value"); n != 1 {
+		t.Errorf("sluice_scaler_metrics_value series = %d, want 1", n)
+	}
+}

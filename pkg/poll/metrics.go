@@ -106,13 +106,24 @@ func (m *metrics) forTrigger(l labelSet) triggerMetrics {
 	}
 }
 
-func (m *metrics) delete(l labelSet) {
+// delete drops l's series unless a label set in keep still uses them:
+// Sluice's labels leave out the trigger's index and name, so a renamed
+// trigger keeps its Sluice series and only its KEDA series change.
+func (m *metrics) delete(l labelSet, keep map[labelSet]bool) {
+	if keep[l] {
+		return
+	}
+	m.keda.deleteTrigger(l)
+	for k := range keep {
+		if k.namespace == l.namespace && k.name == l.name && k.typ == l.typ && k.metric == l.metric {
+			return
+		}
+	}
 	v := l.values()
 	m.value.DeleteLabelValues(v...)
 	m.active.DeleteLabelValues(v...)
 	m.errors.DeleteLabelValues(v...)
 	m.duration.DeleteLabelValues(v...)
-	m.keda.deleteTrigger(l)
 }
 
 // observe records one poll outcome for a trigger.
