@@ -16,24 +16,29 @@ import (
 
 // scaleZeroOne moves the target between idle (0 or idleReplicaCount) and
 // the HPA floor, and returns when to look again for a pending cooldown.
-func (c *Controller) scaleZeroOne(ctx context.Context, so *v1alpha1.ScaledObject, tgt *target, ms metricSet, out *outcome) (time.Duration, error) {
+// With paused-scale-out it never scales up, with paused-scale-in never
+// down, and with force-activation the object counts as active.
+func (c *Controller) scaleZeroOne(ctx context.Context, so *v1alpha1.ScaledObject, tgt *target, ms metricSet, ann scalingAnnotations, out *outcome) (time.Duration, error) {
 	floor := max(so.Spec.MinReplicas(), 1)
 	idle, canIdle := idleReplicas(&so.Spec)
 	current := tgt.replicas()
 	active := so.Status.Condition(v1alpha1.ConditionActive)
 
-	if active != nil && active.Status == metav1.ConditionTrue {
-		if current == 0 || (so.Spec.IdleReplicaCount != nil && current == idle) {
-			return 0, c.activate(ctx, so, tgt, floor, out)
+	if ann.force || (active != nil && active.Status == metav1.ConditionTrue) {
+		if (current == 0 || (so.Spec.IdleReplicaCount != nil && current == idle)) && !ann.pauseOut {
+			return 0, c.activate(ctx, so, tgt, floor, ann.force, out)
 		}
 		return 0, nil
 	}
 	if !canIdle && current == 0 {
 		// Without scale to zero the HPA floor holds; the HPA itself is
 		// disabled at 0, so bring the target up to the floor.
-		return 0, c.activate(ctx, so, tgt, floor, out)
+		if ann.pauseOut {
+			return 0, nil
+		}
+		return 0, c.activate(ctx, so, tgt, floor, false, out)
 	}
-	if !canIdle || current != floor || current == idle {
+	if !canIdle || current != floor || current == idle || ann.pauseIn {
 		return 0, nil // from n > floor the HPA's behaviour scales down first
 	}
 	if active == nil || active.Status != metav1.ConditionFalse {
@@ -64,8 +69,9 @@ func (c *Controller) scaleZeroOne(ctx context.Context, so *v1alpha1.ScaledObject
 	return 0, nil
 }
 
-// activate scales the target to floor and records which trigger caused it.
-func (c *Controller) activate(ctx context.Context, so *v1alpha1.ScaledObject, tgt *target, floor int32, out *outcome) error {
+// activate scales the target to floor and records which trigger, or the
+// force-activation annotation, caused it.
+func (c *Controller) activate(ctx context.Context, so *v1alpha1.ScaledObject, tgt *target, floor int32, forced bool, out *outcome) error {
 	from := tgt.replicas()
 	if err := c.scaleTo(ctx, so, tgt, floor, out); err != nil {
 		return err
@@ -78,7 +84,9 @@ func (c *Controller) activate(ctx context.Context, so *v1alpha1.ScaledObject, tg
 		}
 	}
 	why := "minReplicaCount is at least 1"
-	if len(names) > 0 {
+	if forced {
+		why = "activation is forced by annotation " + v1alpha1.AnnotationForceActivation
+	} else if len(names) > 0 {
 		why = "active trigger " + strings.Join(names, ", ")
 	} else if conditionTrue(so, v1alpha1.ConditionActive) {
 		why = "the ScaledObject is active"

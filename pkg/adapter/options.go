@@ -119,6 +119,7 @@ func (o *Options) Flags() cliflag.NamedFlagSets {
 
 	fs = fss.FlagSet("observability")
 	fs.StringVar(&o.MetricsBindAddress, "metrics-bind-address", o.MetricsBindAddress, "address serving /metrics, /healthz, /readyz and /livez over plain HTTP; port 0 picks a free one")
+	fs.BoolVar(&o.Poll.KEDACompatibleMetrics, "keda-compatible-metrics", o.Poll.KEDACompatibleMetrics, "also export KEDA's metric names and labels on /metrics (keda_scaler_metrics_value, keda_scaler_active, keda_scaler_detail_errors_total, …) so that KEDA's dashboards and alerts keep working")
 	fs.StringVar(&o.BoundAddressesFile, "bound-addresses-file", o.BoundAddressesFile, "file to write the addresses the listeners bound to, as JSON, once all are bound (for port 0); none when empty")
 	fs.StringVar(&o.LogFormat, "log-format", o.LogFormat, "log format: json or console")
 	fs.StringVar(&o.LogLevel, "log-level", o.LogLevel, "log level: debug, info, warn or error")

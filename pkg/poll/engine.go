@@ -59,7 +59,7 @@ func New(opts Options, log *zap.Logger, reg prometheus.Registerer) (*Engine, err
 	if log == nil {
 		log = zap.NewNop()
 	}
-	m, err := newMetrics(reg)
+	m, err := newMetrics(reg, opts.KEDACompatibleMetrics)
 	if err != nil {
 		return nil, err
 	}

@@ -70,6 +70,7 @@ func (e *Engine) Delete(key Key) {
 		e.unsubscribeLocked(o, t, nil)
 	}
 	o.trigs = nil
+	e.metrics.keda.deleteObject(key)
 	e.notes.mark(key)
 	e.updateGaugesLocked()
 }
@@ -81,9 +82,7 @@ func (e *Engine) unsubscribeLocked(o *object, t *trig, keep map[labelSet]bool) {
 	if s.subs[o]--; s.subs[o] <= 0 {
 		delete(s.subs, o)
 	}
-	if ls := newLabelSet(o.key, t.spec); !keep[ls] {
-		e.metrics.delete(ls)
-	}
+	e.metrics.delete(newLabelSet(o.key, t.spec), keep)
 	e.addName(t.spec.MetricName, -1)
 	if len(s.subs) == 0 {
 		e.stopLocked(s)

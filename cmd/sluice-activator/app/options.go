@@ -44,6 +44,8 @@ type Options struct {
 	// listener bound (see pkg/boundaddrs): how whoever starts the activator
 	// with port 0 learns its port.
 	BoundAddressesFile string
+	// KEDACompatibleMetrics also exports KEDA's keda_scaled_object_paused.
+	KEDACompatibleMetrics bool
 	// LogFormat is json or console; LogLevel debug, info, warn or error.
 	LogFormat string
 	LogLevel  string
@@ -54,19 +56,20 @@ type Options struct {
 // its own metrics port (:8080) when both run on one host.
 func NewOptions() *Options {
 	return &Options{
-		LeaderElect:        true,
-		LeaseName:          "sluice-activator",
-		LeaseNamespace:     "sluice-system",
-		LeaseDuration:      15 * time.Second,
-		RenewDeadline:      10 * time.Second,
-		RetryPeriod:        2 * time.Second,
-		Workers:            8,
-		KubeAPIQPS:         100,
-		KubeAPIBurst:       200,
-		ResyncPeriod:       10 * time.Minute,
-		MetricsBindAddress: ":8081",
-		LogFormat:          logging.FormatJSON,
-		LogLevel:           "info",
+		LeaderElect:           true,
+		LeaseName:             "sluice-activator",
+		LeaseNamespace:        "sluice-system",
+		LeaseDuration:         15 * time.Second,
+		RenewDeadline:         10 * time.Second,
+		RetryPeriod:           2 * time.Second,
+		Workers:               8,
+		KubeAPIQPS:            100,
+		KubeAPIBurst:          200,
+		ResyncPeriod:          10 * time.Minute,
+		MetricsBindAddress:    ":8081",
+		KEDACompatibleMetrics: true,
+		LogFormat:             logging.FormatJSON,
+		LogLevel:              "info",
 	}
 }
 
@@ -90,6 +93,7 @@ func (o *Options) Flags() []*pflag.FlagSet {
 	ctl := pflag.NewFlagSet("controller", pflag.ContinueOnError)
 	ctl.IntVar(&o.Workers, "workers", o.Workers, "ScaledObjects reconciled in parallel.")
 	ctl.StringVar(&o.MetricsBindAddress, "metrics-bind-address", o.MetricsBindAddress, "Address serving /metrics, /healthz, /readyz and /livez. Port 0 picks a free one.")
+	ctl.BoolVar(&o.KEDACompatibleMetrics, "keda-compatible-metrics", o.KEDACompatibleMetrics, "Also export KEDA's keda_scaled_object_paused on /metrics, so that KEDA's dashboards and alerts keep working.")
 	ctl.StringVar(&o.BoundAddressesFile, "bound-addresses-file", o.BoundAddressesFile, "File to write the bound listen address to, as JSON, once listening (for port 0). Not written when empty.")
 
 	lg := pflag.NewFlagSet("logging", pflag.ContinueOnError)

@@ -86,7 +86,7 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 		Sources:  sources,
 		Recorder: broadcaster.NewRecorder(scheme, corev1.EventSource{Component: "sluice-activator"}),
 		Logger:   log,
-		Stats:    activator.NewStats(reg),
+		Stats:    newStats(o, reg),
 	})
 	if err != nil {
 		return fmt.Errorf("create controller: %w", err)

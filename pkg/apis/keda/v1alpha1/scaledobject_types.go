@@ -16,6 +16,21 @@ const (
 	// AnnotationTransferHPAOwnership set to "true" lets a ScaledObject adopt
 	// an existing HPA that targets the same workload.
 	AnnotationTransferHPAOwnership = "scaledobject.keda.sh/transfer-hpa-ownership"
+	// AnnotationPausedScaleIn set to "true" stops every scale-in: the HPA's
+	// scaleDown policy is Disabled and the target never goes to idle; the
+	// HPA still scales out.
+	AnnotationPausedScaleIn = "autoscaling.keda.sh/paused-scale-in"
+	// AnnotationPausedScaleOut set to "true" stops every scale-out: the
+	// HPA's scaleUp policy is Disabled and the target never leaves idle; the
+	// HPA still scales in.
+	AnnotationPausedScaleOut = "autoscaling.keda.sh/paused-scale-out"
+	// AnnotationForceActivation set to "true" treats the object as active
+	// whatever its triggers say: the target leaves idle and never returns
+	// there while the annotation stands.
+	AnnotationForceActivation = "autoscaling.keda.sh/force-activation"
+	// AnnotationHPAExcludedLabels is a comma-separated list of label keys
+	// of the ScaledObject that are not copied onto its HPA.
+	AnnotationHPAExcludedLabels = "scaledobject.keda.sh/hpa-excluded-labels"
 	// LabelScaledObjectName is the label key external metric selectors use
 	// to name the ScaledObject a metric belongs to.
 	LabelScaledObjectName = "scaledobject.keda.sh/name"
