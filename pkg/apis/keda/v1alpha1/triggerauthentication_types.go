@@ -97,7 +97,13 @@ const (
 	PodIdentityProviderGCP           PodIdentityProvider = "gcp"
 )
 
-// AuthPodIdentity selects a workload identity provider.
+// AuthPodIdentity selects a workload identity provider. For azure-workload,
+// identityId and identityTenantId may be omitted but not empty, and
+// identityAuthorityHost needs identityTenantId, as KEDA's admission checks.
+//
+// +kubebuilder:validation:XValidation:rule="self.provider != 'azure-workload' || !has(self.identityId) || size(self.identityId) > 0",message="podIdentity.identityId must not be empty when set"
+// +kubebuilder:validation:XValidation:rule="self.provider != 'azure-workload' || !has(self.identityTenantId) || size(self.identityTenantId) > 0",message="podIdentity.identityTenantId must not be empty when set"
+// +kubebuilder:validation:XValidation:rule="self.provider != 'azure-workload' || !has(self.identityAuthorityHost) || size(self.identityAuthorityHost) == 0 || (has(self.identityTenantId) && size(self.identityTenantId) > 0)",message="podIdentity.identityTenantId is required when identityAuthorityHost is set"
 type AuthPodIdentity struct {
 	// Provider is none, azure-workload, aws, aws-eks or gcp.
 	// +kubebuilder:validation:XValidation:rule="self in ['none', 'azure-workload', 'aws', 'aws-eks', 'gcp']",message="podIdentity.provider must be one of none, azure-workload, aws, aws-eks or gcp"

@@ -12,7 +12,9 @@ import (
 // AuthPodIdentityApplyConfiguration represents a declarative configuration of the AuthPodIdentity type for use
 // with apply.
 //
-// AuthPodIdentity selects a workload identity provider.
+// AuthPodIdentity selects a workload identity provider. For azure-workload,
+// identityId and identityTenantId may be omitted but not empty, and
+// identityAuthorityHost needs identityTenantId, as KEDA's admission checks.
 type AuthPodIdentityApplyConfiguration struct {
 	// Provider is none, azure-workload, aws, aws-eks or gcp.
 	Provider *kedav1alpha1.PodIdentityProvider `json:"provider,omitempty"`
