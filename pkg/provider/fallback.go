@@ -52,19 +52,21 @@ func FallbackReplicas(fb *v1alpha1.Fallback, current int32, known bool) int32 {
 // replicas, so the value is replicas × target. For a Value target it asks
 // for ceil(value / target × readyPods); KEDA divides by the ready pods it
 // lists. The provider divides by the HPA's own current replica count
-// instead (one for a target at 0, where the HPA uses the ratio alone):
-// once the target is at replicas the ratio is 1 and the HPA holds it,
-// whichever of its pods are ready. Without a known current count a Value
-// target gets no fallback value.
+// instead: once the target is at replicas the ratio is 1 and the HPA holds
+// it, whichever of its pods are ready. A Value target whose current count
+// is unknown or 0 gets no fallback value (the HPA then holds the target
+// where it is): right after the activator took the target from 0 to the
+// fallback count, the HPA's status still says 0 while its pods are not
+// ready yet, and any value would make the HPA scale down.
 func FallbackValue(replicas int32, target float64, valueTarget bool, current int32, known bool) (float64, bool) {
 	v := float64(replicas) * target
 	if !valueTarget {
 		return v, true
 	}
-	if !known {
+	if !known || current < 1 {
 		return 0, false
 	}
-	return v / float64(max(current, 1)), true
+	return v / float64(current), true
 }
 
 // fallbackValue is the value served for ts of st while its fallback is due.

@@ -65,7 +65,7 @@ func TestFallbackValue(t *testing.T) {
 		{"average value, count unknown", 6, false, 0, false, 30, true},
 		{"value: divided by current replicas", 6, true, 3, true, 10, true},
 		{"value at the fallback count: ratio 1", 6, true, 6, true, 5, true},
-		{"value from 0: the ratio alone", 6, true, 0, true, 30, true},
+		{"value at 0: nothing until the HPA sees the target up", 6, true, 0, true, 0, false},
 		{"value, count unknown: nothing", 6, true, 0, false, 0, false},
 	}
 	for _, tt := range tests {
