@@ -76,6 +76,10 @@ func TestCRDsKEDAParity(t *testing.T) {
 			"provider": "azure-workload", "identityId": "id", "identityTenantId": "t", "identityAuthorityHost": "https://login.example",
 		}), ""},
 		{"aws with empty identityId", tas, "TriggerAuthentication", podIdentity(map[string]any{"provider": "aws", "identityId": ""}), ""},
+		{"aws with roleArn and externalID", tas, "TriggerAuthentication", podIdentity(map[string]any{
+			"provider": "aws", "roleArn": "arn:aws:iam::1:role/r", "externalID": "x", "identityOwner": "keda",
+		}), ""},
+		{"aws-eks with identityOwner workload", tas, "TriggerAuthentication", podIdentity(map[string]any{"provider": "aws-eks", "identityOwner": "workload"}), ""},
 
 		// KEDA refuses.
 		{"fallback with only cpu and memory triggers", sos, "ScaledObject", so(fb(3, 6, ""), cpu, memory), "fallback needs at least one trigger that is not cpu or memory"},
@@ -90,6 +94,11 @@ func TestCRDsKEDAParity(t *testing.T) {
 		{"azure-workload authority host without tenant", tas, "TriggerAuthentication", podIdentity(map[string]any{
 			"provider": "azure-workload", "identityAuthorityHost": "https://login.example",
 		}), "podIdentity.identityTenantId is required when identityAuthorityHost is set"},
+		{"aws roleArn with identityOwner workload", tas, "TriggerAuthentication", podIdentity(map[string]any{
+			"provider": "aws", "roleArn": "arn:aws:iam::1:role/r", "identityOwner": "workload",
+		}), "podIdentity.roleArn must not be set when identityOwner is workload"},
+		{"aws externalID without roleArn", tas, "TriggerAuthentication", podIdentity(map[string]any{"provider": "aws", "externalID": "x"}), "podIdentity.externalID requires roleArn"},
+		{"unknown identityOwner", tas, "TriggerAuthentication", podIdentity(map[string]any{"provider": "aws", "identityOwner": "me"}), "podIdentity.identityOwner must be keda or workload"},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
