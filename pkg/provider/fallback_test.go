@@ -165,3 +165,23 @@ func BenchmarkGetExternalMetricFallback(b *testing.B) {
 		}
 	}
 }
+
+// FuzzFallbackReplicas: for any spec.fallback and current count, the result
+// is fallback.replicas or the current count, and never the current count
+// when that is below 1.
+func FuzzFallbackReplicas(f *testing.F) {
+	f.Add("currentReplicasIfLower", int32(6), int32(0), true)
+	f.Add("static", int32(0), int32(3), true)
+	f.Add("currentReplicas", int32(2), int32(-1), false)
+	f.Fuzz(func(t *testing.T, behavior string, replicas, current int32, known bool) {
+		fb := &v1alpha1.Fallback{Replicas: replicas, Behavior: v1alpha1.FallbackBehavior(behavior)}
+		got := FallbackReplicas(fb, current, known)
+		if got != replicas && (got != current || !known || current < 1) {
+			t.Fatalf("FallbackReplicas(%q, replicas %d, current %d, known %t) = %d", behavior, replicas, current, known, got)
+		}
+		v, ok := FallbackValue(got, 5, true, current, known)
+		if ok && (current < 1 || v < 0 && got >= 0) {
+			t.Fatalf("FallbackValue for current %d = %v", current, v)
+		}
+	})
+}
