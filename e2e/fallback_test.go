@@ -103,6 +103,23 @@ func TestFallbackBehaviors(t *testing.T) {
 			holdReplicas(t, 2*time.Second, "the fallback holds", c.want, func() int32 { return deploymentReplicas(t, ns, c.name) })
 		})
 	}
+
+	// kedacore/keda#7411: a target scaled to 0 by hand while its trigger
+	// falls back is left at 0 by KEDA; here it goes straight back.
+	t.Run("scaled to 0 by hand while falling back", func(t *testing.T) {
+		deployments := cluster.Client.AppsV1().Deployments(ns)
+		scale, err := deployments.GetScale(ctx, "static-up", metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		scale.Spec.Replicas = 0
+		if _, err := deployments.UpdateScale(ctx, "static-up", scale, metav1.UpdateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		zeroed := time.Now()
+		waitReplicas(t, phase, "back to fallback.replicas", 6, func() int32 { return deploymentReplicas(t, ns, "static-up") })
+		t.Logf("FIGURE fallback-manual-zero: back at 6 %.1fs after a scale to 0 by hand", time.Since(zeroed).Seconds())
+	})
 }
 
 func behaviorName(b v1alpha1.FallbackBehavior) string {
