@@ -2,6 +2,7 @@ package activator
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 
@@ -26,7 +27,7 @@ func (c *Controller) scaleZeroOne(ctx context.Context, so *v1alpha1.ScaledObject
 
 	if ann.force || (active != nil && active.Status == metav1.ConditionTrue) {
 		if (current == 0 || (so.Spec.IdleReplicaCount != nil && current == idle)) && !ann.pauseOut {
-			return 0, c.activate(ctx, so, tgt, floor, ann.force, out)
+			return 0, c.activate(ctx, so, tgt, activationReplicas(so, floor), ann.force, out)
 		}
 		return 0, nil
 	}
@@ -49,8 +50,8 @@ func (c *Controller) scaleZeroOne(ctx context.Context, so *v1alpha1.ScaledObject
 		// adapter yet) is unknown, not inactive.
 		return 0, nil
 	}
-	if failingTriggers(so) != "" && !conditionTrue(so, v1alpha1.ConditionFallback) {
-		return 0, nil
+	if failingTriggers(so) != "" || conditionTrue(so, v1alpha1.ConditionFallback) {
+		return 0, nil // never idle while a trigger fails or falls back
 	}
 	if wait := cooldownLeft(so, active, c.clock.Now()); wait > 0 {
 		return wait, nil
@@ -88,12 +89,33 @@ func (c *Controller) activate(ctx context.Context, so *v1alpha1.ScaledObject, tg
 		why = "activation is forced by annotation " + v1alpha1.AnnotationForceActivation
 	} else if len(names) > 0 {
 		why = "active trigger " + strings.Join(names, ", ")
+	} else if fallingBack(so) {
+		why = "a trigger is failing and fallback.replicas is " + strconv.Itoa(int(so.Spec.Fallback.Replicas))
 	} else if conditionTrue(so, v1alpha1.ConditionActive) {
 		why = "the ScaledObject is active"
 	}
 	c.cfg.Recorder.Eventf(so, corev1.EventTypeNormal, ReasonActivated,
 		"Scaled %s %s from %d to %d: %s", tgt.gvk.Kind, tgt.name, from, floor, why)
 	return nil
+}
+
+// activationReplicas is where the target goes from 0 or idle: floor, or,
+// while a trigger falls back, fallback.replicas when that is higher (capped
+// at maxReplicaCount). From 0 every fallback behaviour holds
+// fallback.replicas (see provider.FallbackReplicas), so the target goes
+// there at once instead of stopping at the floor until the HPA's next sync.
+func activationReplicas(so *v1alpha1.ScaledObject, floor int32) int32 {
+	if !fallingBack(so) {
+		return floor
+	}
+	return max(floor, min(so.Spec.Fallback.Replicas, so.Spec.MaxReplicas()))
+}
+
+// fallingBack reports whether the adapter says a trigger of so serves its
+// fallback replica count.
+func fallingBack(so *v1alpha1.ScaledObject) bool {
+	fb := so.Spec.Fallback
+	return fb != nil && fb.Behavior != v1alpha1.FallbackScalingModifiers && conditionTrue(so, v1alpha1.ConditionFallback)
 }
 
 // idleReplicas returns the replica count while inactive and whether the

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"go.uber.org/zap"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -86,8 +87,9 @@ func (r *resolver) resolve(ctx context.Context, so *v1alpha1.ScaledObject) (res 
 		}
 		res.spec.Triggers = append(res.spec.Triggers, poll.TriggerSpec{
 			Index: i, Name: t.Name, Type: t.Type,
-			MetricName: metric,
-			Trigger:    trig,
+			MetricName:  metric,
+			ValueTarget: t.MetricType == autoscalingv2.ValueMetricType,
+			Trigger:     trig,
 		})
 	}
 	return res

@@ -74,10 +74,6 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 	if err != nil {
 		return err
 	}
-	prov, err := provider.New(engine, o.Provider)
-	if err != nil {
-		return err
-	}
 	registry, err := builtin.NewRegistry()
 	if err != nil {
 		return err
@@ -104,6 +100,14 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 		return fmt.Errorf("set up informers: %w", err)
 	}
 	w.synced = append(w.synced, objects.synced...)
+	replicas := newHPAReplicas(kube, w, o.WatchNamespaces, o.ResyncPeriod)
+	w.synced = append(w.synced, replicas.synced...)
+	provOpts := o.Provider
+	provOpts.Replicas = replicas
+	prov, err := provider.New(engine, provOpts)
+	if err != nil {
+		return err
+	}
 	res := &resolver{
 		kube: kube, dyn: dyn, w: w, registry: registry, ownNamespace: o.Namespace, log: log.Named("triggers"),
 		mapper:  restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(kube.Discovery())),
@@ -123,8 +127,10 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 	g.Go(func() error {
 		w.start(ctx)
 		objects.start(ctx)
+		replicas.start(ctx)
 		defer w.shutdown()
 		defer objects.shutdown()
+		defer replicas.shutdown()
 		if !cache.WaitForCacheSync(ctx.Done(), w.synced...) {
 			return nil // stopping
 		}

@@ -148,7 +148,7 @@ func activeCondition(so *v1alpha1.ScaledObject, triggers []poll.TriggerState, in
 			waiting = first(waiting, t)
 		case t.InFallback && so.Spec.Fallback != nil && so.Spec.Fallback.Replicas > 0:
 			c.Status, c.Reason = metav1.ConditionTrue, ReasonFallbackActive
-			c.Message = fmt.Sprintf("trigger %s is failing and its fallback holds %d replicas", label(t.Name, t.MetricName), so.Spec.Fallback.Replicas)
+			c.Message = fmt.Sprintf("trigger %s is failing and its fallback holds %s", label(t.Name, t.MetricName), fallbackText(so.Spec.Fallback))
 			return c
 		case !t.Healthy:
 			failing = first(failing, t)
@@ -187,7 +187,7 @@ func fallbackCondition(so *v1alpha1.ScaledObject, triggers []poll.TriggerState) 
 		if t := &triggers[i]; t.InFallback && so.Spec.Fallback != nil {
 			return v1alpha1.Condition{
 				Type: v1alpha1.ConditionFallback, Status: metav1.ConditionTrue, Reason: ReasonFallbackActive,
-				Message: fmt.Sprintf("trigger %s is failing; the HPA is served the fallback of %d replicas", label(t.Name, t.MetricName), so.Spec.Fallback.Replicas),
+				Message: fmt.Sprintf("trigger %s is failing; the HPA is served the fallback of %s", label(t.Name, t.MetricName), fallbackText(so.Spec.Fallback)),
 			}
 		}
 	}

@@ -22,6 +22,7 @@ func TestRBACRules(t *testing.T) {
 			"/configmaps":                           "get,list,watch",
 			"apps/deployments":                      "get",
 			"apps/statefulsets":                     "get",
+			"autoscaling/horizontalpodautoscalers":  "list,watch",
 			"/events":                               "create,patch",
 			"events.k8s.io/events":                  "create,patch",
 		},

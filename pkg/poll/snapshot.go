@@ -22,6 +22,7 @@ func (e *Engine) rebuildLocked(o *object, now time.Time) bool {
 			Name:                t.spec.Name,
 			Type:                t.spec.Type,
 			MetricName:          t.spec.MetricName,
+			ValueTarget:         t.spec.ValueTarget,
 			Target:              tr.Target,
 			ActivationTarget:    tr.ActivationTarget,
 			Warning:             tr.Warning,

@@ -85,9 +85,9 @@ type ScaledObjectList struct {
 // triggers.
 //
 // +kubebuilder:validation:XValidation:rule="!has(self.minReplicaCount) || !has(self.maxReplicaCount) || self.minReplicaCount <= self.maxReplicaCount",message="minReplicaCount must not be greater than maxReplicaCount"
-// +kubebuilder:validation:XValidation:rule="!has(self.idleReplicaCount) || self.idleReplicaCount < (has(self.minReplicaCount) ? self.minReplicaCount : 0)",message="idleReplicaCount must be less than minReplicaCount (set minReplicaCount to at least 1 when idleReplicaCount is used)"
+// +kubebuilder:validation:XValidation:rule="!has(self.idleReplicaCount) || self.idleReplicaCount == 0 || self.idleReplicaCount < (has(self.minReplicaCount) ? self.minReplicaCount : 0)",message="idleReplicaCount must be less than minReplicaCount"
 // +kubebuilder:validation:XValidation:rule="self.triggers.all(t, !has(t.name) || size(t.name) == 0 || self.triggers.exists_one(u, has(u.name) && u.name == t.name))",message="trigger names must be unique within a ScaledObject"
-// +kubebuilder:validation:XValidation:rule="!has(self.fallback) || self.triggers.all(t, !has(t.metricType) || t.metricType == 'AverageValue')",message="fallback works only with triggers of metricType AverageValue (the default)"
+// +kubebuilder:validation:XValidation:rule="!has(self.fallback) || self.triggers.exists(t, t.type != 'cpu' && t.type != 'memory') || (has(self.advanced) && has(self.advanced.scalingModifiers) && ((has(self.advanced.scalingModifiers.formula) && size(self.advanced.scalingModifiers.formula) > 0) || (has(self.advanced.scalingModifiers.target) && size(self.advanced.scalingModifiers.target) > 0) || (has(self.advanced.scalingModifiers.activationTarget) && size(self.advanced.scalingModifiers.activationTarget) > 0) || (has(self.advanced.scalingModifiers.metricType) && size(self.advanced.scalingModifiers.metricType) > 0)))",message="fallback needs at least one trigger that is not cpu or memory, or advanced.scalingModifiers"
 type ScaledObjectSpec struct {
 	// ScaleTargetRef names the workload to scale; it must have a /scale
 	// subresource.
@@ -216,8 +216,9 @@ type ScaleTriggers struct {
 	// +kubebuilder:validation:XValidation:rule="size(self) > 0",message="trigger type must not be empty"
 	Type string `json:"type"`
 	// Name of the trigger, unique within the ScaledObject; used in status
-	// and scaling formulas.
-	// +kubebuilder:validation:MaxLength=63
+	// and scaling formulas. KEDA sets no limit; 253 bounds the cost of the
+	// uniqueness rule.
+	// +kubebuilder:validation:MaxLength=253
 	// +optional
 	Name string `json:"name,omitempty"`
 	// UseCachedMetrics is accepted for compatibility; Sluice always serves
@@ -233,7 +234,7 @@ type ScaleTriggers struct {
 	AuthenticationRef *AuthenticationRef `json:"authenticationRef,omitempty"`
 	// MetricType is the HPA target type: AverageValue (the default), Value,
 	// or Utilization for cpu and memory triggers.
-	// +kubebuilder:validation:XValidation:rule="self in ['AverageValue', 'Value', 'Utilization']",message="metricType must be one of AverageValue, Value or Utilization"
+	// +kubebuilder:validation:XValidation:rule="self in ['', 'AverageValue', 'Value', 'Utilization']",message="metricType must be one of AverageValue, Value or Utilization"
 	// +optional
 	MetricType autoscalingv2.MetricTargetType `json:"metricType,omitempty"`
 }
@@ -260,20 +261,24 @@ const (
 	FallbackCurrentReplicas         FallbackBehavior = "currentReplicas"
 	FallbackCurrentReplicasIfHigher FallbackBehavior = "currentReplicasIfHigher"
 	FallbackCurrentReplicasIfLower  FallbackBehavior = "currentReplicasIfLower"
+	FallbackScalingModifiers        FallbackBehavior = "scalingModifiers"
 )
 
 // Fallback is the replica count held while a trigger's source fails.
 type Fallback struct {
 	// FailureThreshold is the number of consecutive failed polls after which
 	// the fallback applies.
-	// +kubebuilder:validation:XValidation:rule="self >= 1",message="fallback.failureThreshold must be at least 1"
+	// A threshold of 0 falls back on the first failure, as 1 does.
+	// +kubebuilder:validation:XValidation:rule="self >= 0",message="fallback.failureThreshold must not be negative"
 	FailureThreshold int32 `json:"failureThreshold"`
 	// Replicas is the replica count to hold.
 	// +kubebuilder:validation:XValidation:rule="self >= 0",message="fallback.replicas must not be negative"
 	Replicas int32 `json:"replicas"`
 	// Behavior is static (the default), currentReplicas,
-	// currentReplicasIfHigher or currentReplicasIfLower.
-	// +kubebuilder:validation:XValidation:rule="self in ['static', 'currentReplicas', 'currentReplicasIfHigher', 'currentReplicasIfLower']",message="fallback.behavior must be one of static, currentReplicas, currentReplicasIfHigher or currentReplicasIfLower"
+	// currentReplicasIfHigher, currentReplicasIfLower or scalingModifiers
+	// (the failing trigger's value is left out of the scalingModifiers
+	// formula instead of being replaced).
+	// +kubebuilder:validation:XValidation:rule="self in ['static', 'currentReplicas', 'currentReplicasIfHigher', 'currentReplicasIfLower', 'scalingModifiers']",message="fallback.behavior must be one of static, currentReplicas, currentReplicasIfHigher, currentReplicasIfLower or scalingModifiers"
 	// +optional
 	Behavior FallbackBehavior `json:"behavior,omitempty"`
 }
