@@ -16,6 +16,11 @@ const (
 	// AnnotationTransferHPAOwnership set to "true" lets a ScaledObject adopt
 	// an existing HPA that targets the same workload.
 	AnnotationTransferHPAOwnership = "scaledobject.keda.sh/transfer-hpa-ownership"
+	// AnnotationHTTPWake is written by sluice-http, not by users: the RFC
+	// 3339 time of a request for the app. The activator treats the object
+	// as active for cooldownPeriod after it, and scales it up at once from
+	// zero.
+	AnnotationHTTPWake = "sluice.dev/http-wake"
 	// LabelScaledObjectName is the label key external metric selectors use
 	// to name the ScaledObject a metric belongs to.
 	LabelScaledObjectName = "scaledobject.keda.sh/name"

@@ -1,0 +1,128 @@
+package httpfront
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"strconv"
+	"sync"
+	"sync/atomic"
+
+	"go.uber.org/zap"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	corelisters "k8s.io/client-go/listers/core/v1"
+	"k8s.io/client-go/tools/cache"
+
+	kedalisters "github.com/sluice-dev/sluice/pkg/client/listers/keda/v1alpha1"
+)
+
+// Source keeps the route table in step with the ScaledObjects carrying
+// AnnotationService and their Services. It implements Router.
+type Source struct {
+	objects  kedalisters.ScaledObjectLister
+	services corelisters.ServiceLister
+	log      *zap.Logger
+	table    atomic.Pointer[Table]
+	keys     atomic.Pointer[map[string]bool]
+
+	mu       sync.Mutex
+	problems map[string]string // last reported problem per object, to log each once
+}
+
+var _ Router = (*Source)(nil)
+
+// NewSource returns a Source over the informers' listers and registers a
+// rebuild on every change of either; start the informers afterwards.
+func NewSource(objects cache.SharedIndexInformer, services cache.SharedIndexInformer, log *zap.Logger) (*Source, error) {
+	s := &Source{
+		objects:  kedalisters.NewScaledObjectLister(objects.GetIndexer()),
+		services: corelisters.NewServiceLister(services.GetIndexer()),
+		log:      log.Named("routes"),
+		problems: map[string]string{},
+	}
+	s.table.Store(NewTable(nil))
+	s.keys.Store(&map[string]bool{})
+	h := cache.ResourceEventHandlerFuncs{
+		AddFunc:    func(any) { s.Rebuild() },
+		UpdateFunc: func(any, any) { s.Rebuild() },
+		DeleteFunc: func(any) { s.Rebuild() },
+	}
+	for _, inf := range []cache.SharedIndexInformer{objects, services} {
+		if _, err := inf.AddEventHandler(h); err != nil {
+			return nil, fmt.Errorf("add event handler: %w", err)
+		}
+	}
+	return s, nil
+}
+
+// Match implements Router.
+func (s *Source) Match(host, path string) *Route { return s.table.Load().Match(host, path) }
+
+// Known reports whether the ScaledObject ns/name is routed.
+func (s *Source) Known(ns, name string) bool { return (*s.keys.Load())[ns+"/"+name] }
+
+// Rebuild recomputes the table from the listers. An object whose
+// annotations are malformed or whose Service is missing is left out and
+// logged once per distinct problem.
+func (s *Source) Rebuild() {
+	objs, err := s.objects.List(labels.Everything())
+	if err != nil {
+		return
+	}
+	var routes []*Route
+	keys := map[string]bool{}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	seen := map[string]bool{}
+	for _, so := range objs {
+		key := so.Namespace + "/" + so.Name
+		r, err := ParseRoute(so.Namespace, so.Name, so.Annotations)
+		if err == nil && r != nil {
+			err = s.resolve(r)
+		}
+		if err != nil {
+			seen[key] = true
+			if s.problems[key] != err.Error() {
+				s.problems[key] = err.Error()
+				s.log.Warn("scaledObject not routed", zap.String("namespace", so.Namespace), zap.String("scaledObject", so.Name), zap.Error(err))
+			}
+			continue
+		}
+		if r != nil {
+			routes = append(routes, r)
+			keys[key] = true
+		}
+	}
+	for k := range s.problems {
+		if !seen[k] {
+			delete(s.problems, k)
+		}
+	}
+	s.table.Store(NewTable(routes))
+	s.keys.Store(&keys)
+}
+
+// resolve sets r.Backend from r's Service: the externalName of an
+// ExternalName Service, else the Service's cluster DNS name.
+func (s *Source) resolve(r *Route) error {
+	svc, err := s.services.Services(r.Namespace).Get(r.Service)
+	if err != nil {
+		return fmt.Errorf("service %s of annotation %s: %w", r.Service, AnnotationService, err)
+	}
+	host := r.Service + "." + r.Namespace + ".svc"
+	if svc.Spec.Type == corev1.ServiceTypeExternalName {
+		host = svc.Spec.ExternalName
+	}
+	r.Backend = net.JoinHostPort(host, strconv.Itoa(r.Port))
+	return nil
+}
+
+// Wait blocks until both informers have synced, then builds the table.
+func (s *Source) Wait(ctx context.Context, synced ...cache.InformerSynced) bool {
+	if !cache.WaitForCacheSync(ctx.Done(), synced...) {
+		return false
+	}
+	s.Rebuild()
+	return true
+}
