@@ -14,14 +14,15 @@ import (
 	corelisters "k8s.io/client-go/listers/core/v1"
 	"k8s.io/client-go/tools/cache"
 
+	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
 	kedalisters "github.com/sluice-dev/sluice/pkg/client/listers/keda/v1alpha1"
 )
 
 // Source keeps the route table in step with the ScaledObjects carrying
 // AnnotationService and their Services. It implements Router.
 type Source struct {
-	objects  kedalisters.ScaledObjectLister
-	services corelisters.ServiceLister
+	objects  []kedalisters.ScaledObjectLister
+	services map[string]corelisters.ServiceLister // by watched namespace; "" is all
 	log      *zap.Logger
 	table    atomic.Pointer[Table]
 	keys     atomic.Pointer[map[string]bool]
@@ -32,12 +33,19 @@ type Source struct {
 
 var _ Router = (*Source)(nil)
 
+// Informers are the ScaledObject and Service informers of one watched
+// namespace ("" for all).
+type Informers struct {
+	Namespace string
+	Objects   cache.SharedIndexInformer
+	Services  cache.SharedIndexInformer
+}
+
 // NewSource returns a Source over the informers' listers and registers a
-// rebuild on every change of either; start the informers afterwards.
-func NewSource(objects cache.SharedIndexInformer, services cache.SharedIndexInformer, log *zap.Logger) (*Source, error) {
+// rebuild on every change; start the informers afterwards.
+func NewSource(watched []Informers, log *zap.Logger) (*Source, error) {
 	s := &Source{
-		objects:  kedalisters.NewScaledObjectLister(objects.GetIndexer()),
-		services: corelisters.NewServiceLister(services.GetIndexer()),
+		services: map[string]corelisters.ServiceLister{},
 		log:      log.Named("routes"),
 		problems: map[string]string{},
 	}
@@ -48,9 +56,13 @@ func NewSource(objects cache.SharedIndexInformer, services cache.SharedIndexInfo
 		UpdateFunc: func(any, any) { s.Rebuild() },
 		DeleteFunc: func(any) { s.Rebuild() },
 	}
-	for _, inf := range []cache.SharedIndexInformer{objects, services} {
-		if _, err := inf.AddEventHandler(h); err != nil {
-			return nil, fmt.Errorf("add event handler: %w", err)
+	for _, w := range watched {
+		s.objects = append(s.objects, kedalisters.NewScaledObjectLister(w.Objects.GetIndexer()))
+		s.services[w.Namespace] = corelisters.NewServiceLister(w.Services.GetIndexer())
+		for _, inf := range []cache.SharedIndexInformer{w.Objects, w.Services} {
+			if _, err := inf.AddEventHandler(h); err != nil {
+				return nil, fmt.Errorf("add event handler: %w", err)
+			}
 		}
 	}
 	return s, nil
@@ -66,9 +78,13 @@ func (s *Source) Known(ns, name string) bool { return (*s.keys.Load())[ns+"/"+na
 // annotations are malformed or whose Service is missing is left out and
 // logged once per distinct problem.
 func (s *Source) Rebuild() {
-	objs, err := s.objects.List(labels.Everything())
-	if err != nil {
-		return
+	var objs []*v1alpha1.ScaledObject
+	for _, l := range s.objects {
+		o, err := l.List(labels.Everything())
+		if err != nil {
+			return
+		}
+		objs = append(objs, o...)
 	}
 	var routes []*Route
 	keys := map[string]bool{}
@@ -106,7 +122,14 @@ func (s *Source) Rebuild() {
 // resolve sets r.Backend from r's Service: the externalName of an
 // ExternalName Service, else the Service's cluster DNS name.
 func (s *Source) resolve(r *Route) error {
-	svc, err := s.services.Services(r.Namespace).Get(r.Service)
+	l, ok := s.services[r.Namespace]
+	if !ok {
+		l = s.services[""]
+	}
+	if l == nil {
+		return fmt.Errorf("namespace %s is not watched", r.Namespace)
+	}
+	svc, err := l.Services(r.Namespace).Get(r.Service)
 	if err != nil {
 		return fmt.Errorf("service %s of annotation %s: %w", r.Service, AnnotationService, err)
 	}
@@ -118,7 +141,7 @@ func (s *Source) resolve(r *Route) error {
 	return nil
 }
 
-// Wait blocks until both informers have synced, then builds the table.
+// Wait blocks until the informers have synced, then builds the table.
 func (s *Source) Wait(ctx context.Context, synced ...cache.InformerSynced) bool {
 	if !cache.WaitForCacheSync(ctx.Done(), synced...) {
 		return false

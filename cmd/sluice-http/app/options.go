@@ -17,8 +17,8 @@ import (
 type Options struct {
 	// Kubeconfig is a kubeconfig path; empty means in-cluster config.
 	Kubeconfig string
-	// WatchNamespace limits the watch to one namespace; empty means all.
-	WatchNamespace string
+	// WatchNamespaces limits the watch to these namespaces; empty means all.
+	WatchNamespaces []string
 	// KubeAPIQPS and KubeAPIBurst are the client-side rate limits.
 	KubeAPIQPS   float32
 	KubeAPIBurst int
@@ -65,7 +65,7 @@ func NewOptions() *Options {
 func (o *Options) Flags() []*pflag.FlagSet {
 	kube := pflag.NewFlagSet("kubernetes", pflag.ContinueOnError)
 	kube.StringVar(&o.Kubeconfig, "kubeconfig", o.Kubeconfig, "Path to a kubeconfig; in-cluster config when empty.")
-	kube.StringVar(&o.WatchNamespace, "watch-namespace", o.WatchNamespace, "Namespace to route apps of. All namespaces when empty.")
+	kube.StringArrayVar(&o.WatchNamespaces, "watch-namespace", o.WatchNamespaces, "Namespace to route apps of; repeat for several. All namespaces when not given.")
 	kube.Float32Var(&o.KubeAPIQPS, "kube-api-qps", o.KubeAPIQPS, "Client-side queries per second to the API server.")
 	kube.IntVar(&o.KubeAPIBurst, "kube-api-burst", o.KubeAPIBurst, "Client-side burst of queries to the API server.")
 	kube.DurationVar(&o.ResyncPeriod, "resync-period", o.ResyncPeriod, "How often informers replay their caches.")
@@ -102,6 +102,11 @@ func (o *Options) Validate() []error {
 	for flag, addr := range map[string]string{"proxy-bind-address": o.ProxyBindAddress, "metrics-bind-address": o.MetricsBindAddress} {
 		if !validHostPort(addr) {
 			bad(flag, "must be host:port, for example :8000 or 127.0.0.1:0, got %q", addr)
+		}
+	}
+	for _, ns := range o.WatchNamespaces {
+		if ns == "" {
+			bad("watch-namespace", "must not be empty")
 		}
 	}
 	if o.MaxHeldRequests < 1 {

@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"net"
 	"sync"
+	"sync/atomic"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"go.uber.org/zap"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/sluice-dev/sluice/pkg/boundaddrs"
@@ -40,12 +42,8 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 	if err != nil {
 		return fmt.Errorf("create sluice client: %w", err)
 	}
-	kf := informers.NewSharedInformerFactoryWithOptions(kube, o.ResyncPeriod, informers.WithNamespace(o.WatchNamespace))
-	sf := sluiceinformers.NewSharedInformerFactoryWithOptions(sluice, o.ResyncPeriod,
-		sluiceinformers.WithNamespace(o.WatchNamespace), sluiceinformers.WithTransform(kubeutil.StripManagedFields))
-	objects := sf.Keda().V1alpha1().ScaledObjects().Informer()
-	services := kf.Core().V1().Services().Informer()
-	src, err := httpfront.NewSource(objects, services, log)
+	watched, starters, synced := newInformers(o, kube, sluice)
+	src, err := httpfront.NewSource(watched, log)
 	if err != nil {
 		return fmt.Errorf("create route source: %w", err)
 	}
@@ -81,17 +79,13 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 	defer cancel()
 	var wg sync.WaitGroup
 	defer wg.Wait()
-	kf.Start(ctx.Done())
-	defer kf.Shutdown()
-	sf.Start(ctx.Done())
-	defer sf.Shutdown()
-	var synced sync.WaitGroup
-	synced.Add(1)
-	ready := func() bool { return objects.HasSynced() && services.HasSynced() }
-	wg.Go(func() {
-		defer synced.Done()
-		src.Wait(ctx, objects.HasSynced, services.HasSynced)
-	})
+	for _, s := range starters {
+		s.Start(ctx.Done())
+		defer s.Shutdown()
+	}
+	var built atomic.Bool
+	ready := built.Load
+	wg.Go(func() { built.Store(src.Wait(ctx, synced...)) })
 	errs := make(chan error, 2)
 	wg.Go(func() {
 		errs <- serve(ctx, metricsLn, handler(reg, ready, front.LoadHandler(src.Known)), "metrics", log)
@@ -99,6 +93,33 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 	wg.Go(func() { errs <- serve(ctx, proxyLn, front, "proxy", log) })
 	err = <-errs
 	cancel()
-	synced.Wait()
 	return errors.Join(err, <-errs)
+}
+
+// starter is an informer factory.
+type starter interface {
+	Start(stop <-chan struct{})
+	Shutdown()
+}
+
+// newInformers creates the ScaledObject and Service informers of every
+// watched namespace, or of all.
+func newInformers(o *Options, kube kubernetes.Interface, sluice versioned.Interface) ([]httpfront.Informers, []starter, []cache.InformerSynced) {
+	namespaces := o.WatchNamespaces
+	if len(namespaces) == 0 {
+		namespaces = []string{""}
+	}
+	var watched []httpfront.Informers
+	var starters []starter
+	var synced []cache.InformerSynced
+	for _, ns := range namespaces {
+		kf := informers.NewSharedInformerFactoryWithOptions(kube, o.ResyncPeriod, informers.WithNamespace(ns))
+		sf := sluiceinformers.NewSharedInformerFactoryWithOptions(sluice, o.ResyncPeriod,
+			sluiceinformers.WithNamespace(ns), sluiceinformers.WithTransform(kubeutil.StripManagedFields))
+		w := httpfront.Informers{Namespace: ns, Objects: sf.Keda().V1alpha1().ScaledObjects().Informer(), Services: kf.Core().V1().Services().Informer()}
+		watched = append(watched, w)
+		starters = append(starters, kf, sf)
+		synced = append(synced, w.Objects.HasSynced, w.Services.HasSynced)
+	}
+	return watched, starters, synced
 }
