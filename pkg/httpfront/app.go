@@ -91,12 +91,17 @@ func (f *Front) hold(ctx context.Context, a *app, r *Route) error {
 	}
 }
 
+// maxProbeInterval caps the time between dials while an app wakes: it
+// bounds the forwarding part of the first request's latency, and a refused
+// dial costs next to nothing.
+const maxProbeInterval = 50 * time.Millisecond
+
 // probe dials the app's backend until it accepts, then marks the app ready and
 // releases the held requests; it gives up when no request is held any
 // more or the front closes.
 func (f *Front) probe(a *app, ch chan struct{}) {
 	defer f.wg.Done()
-	backoff := 10 * time.Millisecond
+	backoff := 5 * time.Millisecond
 	for {
 		if f.dialOK(a.route.Load().Backend) {
 			a.ready.Store(true)
@@ -118,7 +123,7 @@ func (f *Front) probe(a *app, ch chan struct{}) {
 			return
 		case <-time.After(backoff):
 		}
-		backoff = min(backoff*2, 250*time.Millisecond)
+		backoff = min(backoff*2, maxProbeInterval)
 	}
 }
 
