@@ -36,7 +36,7 @@ type Config struct {
 	// WakeTimeout is how long a request is held at most (default 2m).
 	WakeTimeout time.Duration
 	// TouchEvery is how often requests to a warm app refresh the wake
-	// stamp, which keeps it from going idle while it serves (default 10s;
+	// stamp, which keeps it from going idle while it serves (default 30s;
 	// keep it below the apps' cooldownPeriod).
 	TouchEvery time.Duration
 	// DialContext connects to backends (probes and forwarding); nil uses
@@ -85,7 +85,7 @@ func New(cfg Config) (*Front, error) {
 		cfg.WakeTimeout = 2 * time.Minute
 	}
 	if cfg.TouchEvery <= 0 {
-		cfg.TouchEvery = 10 * time.Second
+		cfg.TouchEvery = 30 * time.Second
 	}
 	if cfg.Log == nil {
 		cfg.Log = zap.NewNop()

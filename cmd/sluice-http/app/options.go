@@ -55,7 +55,7 @@ func NewOptions() *Options {
 		MetricsBindAddress: ":8082",
 		MaxHeldRequests:    1000,
 		WakeTimeout:        2 * time.Minute,
-		TouchInterval:      10 * time.Second,
+		TouchInterval:      30 * time.Second,
 		LogFormat:          logging.FormatJSON,
 		LogLevel:           "info",
 	}
