@@ -26,6 +26,8 @@ type Source struct {
 	log      *zap.Logger
 	table    atomic.Pointer[Table]
 	keys     atomic.Pointer[map[string]bool]
+	dirty    chan struct{} // a change is waiting for Run to rebuild
+	ready    atomic.Bool
 
 	mu       sync.Mutex
 	problems map[string]string // last reported problem per object, to log each once
@@ -41,10 +43,11 @@ type Informers struct {
 	Services  cache.SharedIndexInformer
 }
 
-// NewSource returns a Source over the informers' listers and registers a
-// rebuild on every change; start the informers afterwards.
+// NewSource returns a Source over the informers' listers and registers
+// for their changes; start the informers, then Run.
 func NewSource(watched []Informers, log *zap.Logger) (*Source, error) {
 	s := &Source{
+		dirty:    make(chan struct{}, 1),
 		services: map[string]corelisters.ServiceLister{},
 		log:      log.Named("routes"),
 		problems: map[string]string{},
@@ -52,9 +55,13 @@ func NewSource(watched []Informers, log *zap.Logger) (*Source, error) {
 	s.table.Store(NewTable(nil))
 	s.keys.Store(&map[string]bool{})
 	h := cache.ResourceEventHandlerFuncs{
-		AddFunc:    func(any) { s.Rebuild() },
-		UpdateFunc: func(any, any) { s.Rebuild() },
-		DeleteFunc: func(any) { s.Rebuild() },
+		AddFunc: func(any) { s.kick() },
+		UpdateFunc: func(old, cur any) {
+			if routingChanged(old, cur) {
+				s.kick()
+			}
+		},
+		DeleteFunc: func(any) { s.kick() },
 	}
 	for _, w := range watched {
 		s.objects = append(s.objects, kedalisters.NewScaledObjectLister(w.Objects.GetIndexer()))
@@ -141,11 +148,58 @@ func (s *Source) resolve(r *Route) error {
 	return nil
 }
 
-// Wait blocks until the informers have synced, then builds the table.
-func (s *Source) Wait(ctx context.Context, synced ...cache.InformerSynced) bool {
+// Run waits until the informers have synced, builds the table, and then
+// rebuilds it after changes, coalescing bursts (a resync of thousands of
+// objects is one rebuild, not thousands), until ctx is done.
+func (s *Source) Run(ctx context.Context, synced ...cache.InformerSynced) {
 	if !cache.WaitForCacheSync(ctx.Done(), synced...) {
-		return false
+		return
 	}
 	s.Rebuild()
-	return true
+	s.ready.Store(true)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.dirty:
+			s.Rebuild()
+		}
+	}
+}
+
+// Ready reports whether the table has been built from synced caches.
+func (s *Source) Ready() bool { return s.ready.Load() }
+
+// kick asks Run for a rebuild; it never blocks.
+func (s *Source) kick() {
+	select {
+	case s.dirty <- struct{}{}:
+	default:
+	}
+}
+
+// routingChanged reports whether an update can change a route: the
+// routing annotations of a ScaledObject (not its status, nor the wake
+// stamp), or the type or externalName of a Service.
+func routingChanged(old, cur any) bool {
+	switch o := old.(type) {
+	case *v1alpha1.ScaledObject:
+		c, ok := cur.(*v1alpha1.ScaledObject)
+		if !ok {
+			return true
+		}
+		for _, k := range []string{AnnotationService, AnnotationHosts, AnnotationPathPrefix} {
+			ov, ook := o.Annotations[k]
+			cv, cok := c.Annotations[k]
+			if ov != cv || ook != cok {
+				return true
+			}
+		}
+		return false
+	case *corev1.Service:
+		c, ok := cur.(*corev1.Service)
+		return !ok || o.Spec.Type != c.Spec.Type || o.Spec.ExternalName != c.Spec.ExternalName
+	default:
+		return true
+	}
 }

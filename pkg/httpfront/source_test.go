@@ -1,6 +1,7 @@
 package httpfront
 
 import (
+	"context"
 	"testing"
 
 	"go.uber.org/zap"
@@ -69,5 +70,60 @@ func TestSourceRoutes(t *testing.T) {
 	}
 	if !src.Known("ns", "web") || src.Known("ns", "plain") || src.Known("ns", "bad") {
 		t.Fatal("Known disagrees with the routes")
+	}
+}
+
+func TestSourceRunRebuildsOnKick(t *testing.T) {
+	kf := informers.NewSharedInformerFactory(kubefake.NewClientset(), 0)
+	sf := sluiceinformers.NewSharedInformerFactory(sluicefake.NewClientset(), 0)
+	w := Informers{Objects: sf.Keda().V1alpha1().ScaledObjects().Informer(), Services: kf.Core().V1().Services().Informer()}
+	src, err := NewSource([]Informers{w}, zap.NewNop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		src.Run(ctx, func() bool { return true })
+	}()
+	defer func() { cancel(); <-done }()
+	waitFor(t, src.Ready)
+	if err := w.Services.GetIndexer().Add(&corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "web"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Objects.GetIndexer().Add(&v1alpha1.ScaledObject{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "web",
+		Annotations: map[string]string{AnnotationService: "web:80"}}}); err != nil {
+		t.Fatal(err)
+	}
+	src.kick()
+	waitFor(t, func() bool { return src.Match("any", "/") != nil })
+}
+
+func TestRoutingChanged(t *testing.T) {
+	so := func(ann map[string]string) *v1alpha1.ScaledObject {
+		return &v1alpha1.ScaledObject{ObjectMeta: metav1.ObjectMeta{Annotations: ann}}
+	}
+	routed := map[string]string{AnnotationService: "web:80"}
+	tests := []struct {
+		name     string
+		old, cur any
+		want     bool
+	}{
+		{"status only", so(routed), so(routed), false},
+		{"wake stamp only", so(routed), so(map[string]string{AnnotationService: "web:80", v1alpha1.AnnotationHTTPWake: "x"}), false},
+		{"service changed", so(routed), so(map[string]string{AnnotationService: "web:81"}), true},
+		{"hosts added", so(routed), so(map[string]string{AnnotationService: "web:80", AnnotationHosts: ""}), true},
+		{"opted out", so(routed), so(nil), true},
+		{"service port only", &corev1.Service{}, &corev1.Service{Spec: corev1.ServiceSpec{Ports: []corev1.ServicePort{{Port: 1}}}}, false},
+		{"service type", &corev1.Service{}, &corev1.Service{Spec: corev1.ServiceSpec{Type: corev1.ServiceTypeExternalName}}, true},
+		{"tombstone", "x", "y", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := routingChanged(tt.old, tt.cur); got != tt.want {
+				t.Fatalf("routingChanged = %v, want %v", got, tt.want)
+			}
+		})
 	}
 }

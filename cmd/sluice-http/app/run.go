@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net"
 	"sync"
-	"sync/atomic"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -83,9 +82,8 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 		s.Start(ctx.Done())
 		defer s.Shutdown()
 	}
-	var built atomic.Bool
-	ready := built.Load
-	wg.Go(func() { built.Store(src.Wait(ctx, synced...)) })
+	ready := src.Ready
+	wg.Go(func() { src.Run(ctx, synced...) })
 	errs := make(chan error, 2)
 	wg.Go(func() {
 		errs <- serve(ctx, metricsLn, handler(reg, ready, front.LoadHandler(src.Known)), "metrics", log)
