@@ -124,10 +124,11 @@ func TestHTTPScaleFromZero(t *testing.T) {
 	}
 }
 
-// logColdStart reports the parts of the first-request latency: detection
-// (request to wake stamp seen by a watch), scale (stamp to replicas above
-// 0), readiness (replicas to the backend listening) and forwarding
-// (listening to the first answer).
+// logColdStart reports the parts of the first-request latency: wake
+// (request to the Deployment's replicas above 0: the front's stamp, the
+// activator's reaction and /scale), readiness (replicas to the backend
+// listening) and forwarding (listening to the first answer). When a watch
+// saw the stamp is logged too; the activator's watch sees it about then.
 func logColdStart(t *testing.T, pod *fakePod, start, stamped time.Time, res []result) {
 	t.Helper()
 	first := res[0].at
@@ -137,8 +138,8 @@ func logColdStart(t *testing.T, pod *fakePod, start, stamped time.Time, res []re
 		}
 	}
 	_, scaleAt, upAt := pod.running()
-	t.Logf("cold start: first answer after %v (detection %v, scale %v, readiness %v, forwarding %v); last of 100 after %v",
-		first.Sub(start), stamped.Sub(start), scaleAt.Sub(stamped), upAt.Sub(scaleAt), first.Sub(upAt), lastOf(res).Sub(start))
+	t.Logf("cold start: first answer after %v (wake %v, readiness %v, forwarding %v; stamp seen by a watch after %v); last of 100 after %v",
+		first.Sub(start), scaleAt.Sub(start), upAt.Sub(scaleAt), first.Sub(upAt), stamped.Sub(start), lastOf(res).Sub(start))
 }
 
 // watchWakeStamp returns a channel that receives the time a watch first
