@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"k8s.io/utils/ptr"
+
 	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
 )
 
@@ -36,6 +38,10 @@ func TestWake(t *testing.T) {
 		{name: "active trigger still named first", mods: []soMod{active, woke(time.Second)}, replicas: 0,
 			wantScale: "update deployments/scale web=1", wantRequeue: 299 * time.Second, wantReady: ReasonReady,
 			wantEvent: "active trigger orders"},
+		{name: "cooldownPeriod 0 still wakes", mods: []soMod{inactiveFor(time.Hour), woke(time.Second), func(so *v1alpha1.ScaledObject) {
+			so.Spec.CooldownPeriod = ptr.To[int32](0)
+		}}, replicas: 0, wantScale: "update deployments/scale web=1", wantRequeue: 9 * time.Second, wantReady: ReasonReady,
+			wantEvent: "an HTTP request arrived"},
 		{name: "malformed stamp", mods: []soMod{inactiveFor(time.Hour), withAnnotation(v1alpha1.AnnotationHTTPWake, "yesterday")}, replicas: 0,
 			wantReady: ReasonInvalidAnnotation},
 	}
