@@ -10,7 +10,6 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
-	"github.com/sluice-dev/sluice/pkg/httpfront"
 )
 
 // DefaultHTTPFront is the address of sluice-http's load endpoint as
@@ -62,9 +61,9 @@ func httpFrontScaledObject(o Options) *v1alpha1.ScaledObject {
 		zero := int32(0)
 		so.Spec.MinReplicaCount = &zero
 	}
-	so.Annotations = map[string]string{httpfront.AnnotationService: fmt.Sprintf("%s:%d", name, httpPort)}
+	so.Annotations = map[string]string{v1alpha1.AnnotationHTTPService: fmt.Sprintf("%s:%d", name, httpPort)}
 	if len(o.HTTPHosts) > 0 {
-		so.Annotations[httpfront.AnnotationHosts] = strings.Join(o.HTTPHosts, ",")
+		so.Annotations[v1alpha1.AnnotationHTTPHosts] = strings.Join(o.HTTPHosts, ",")
 	}
 	front := strings.TrimSuffix(o.HTTPFront, "/")
 	if front == "" {

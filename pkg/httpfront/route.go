@@ -8,19 +8,21 @@ import (
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
 )
 
 // Annotations on a ScaledObject that route HTTP requests to its app.
 const (
 	// AnnotationService names the app's Service and port as
 	// "<service>:<port>"; its presence opts the ScaledObject into the front.
-	AnnotationService = "sluice.dev/http-service"
+	AnnotationService = v1alpha1.AnnotationHTTPService
 	// AnnotationHosts lists the request hosts routed to the app, comma
 	// separated; absent or empty means any host.
-	AnnotationHosts = "sluice.dev/http-hosts"
+	AnnotationHosts = v1alpha1.AnnotationHTTPHosts
 	// AnnotationPathPrefix is the path prefix routed to the app; "/" when
 	// absent.
-	AnnotationPathPrefix = "sluice.dev/http-path-prefix"
+	AnnotationPathPrefix = v1alpha1.AnnotationHTTPPathPrefix
 )
 
 // Route sends requests matching Hosts and PathPrefix to the app of the

@@ -21,6 +21,15 @@ const (
 	// as active for cooldownPeriod after it, and scales it up at once from
 	// zero.
 	AnnotationHTTPWake = "sluice.dev/http-wake"
+	// AnnotationHTTPService routes sluice-http's requests to the app's
+	// Service, as "<service>:<port>"; its presence opts the object in.
+	AnnotationHTTPService = "sluice.dev/http-service"
+	// AnnotationHTTPHosts lists the request hosts sluice-http routes to the
+	// app, comma separated; absent or empty means any host.
+	AnnotationHTTPHosts = "sluice.dev/http-hosts"
+	// AnnotationHTTPPathPrefix is the path prefix sluice-http routes to the
+	// app; "/" when absent.
+	AnnotationHTTPPathPrefix = "sluice.dev/http-path-prefix"
 	// LabelScaledObjectName is the label key external metric selectors use
 	// to name the ScaledObject a metric belongs to.
 	LabelScaledObjectName = "scaledobject.keda.sh/name"
