@@ -107,6 +107,7 @@ func New(cfg Config) (*Front, error) {
 		Rewrite:      f.rewrite,
 		Transport:    transport,
 		ErrorHandler: f.proxyError,
+		BufferPool:   newBufferPool(),
 		ErrorLog:     zap.NewStdLog(f.log),
 	}
 	return f, nil
