@@ -20,7 +20,7 @@ type metrics struct {
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
-	app := []string{"namespace", "scaledobject"}
+	app := []string{"namespace", "scaledObject"}
 	m := &metrics{
 		held: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "sluice_http_held_requests", Help: "Requests held while their app wakes.",
