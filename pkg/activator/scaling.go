@@ -25,6 +25,13 @@ func (c *Controller) scaleZeroOne(ctx context.Context, so *v1alpha1.ScaledObject
 	current := tgt.replicas()
 	active := so.Status.Condition(v1alpha1.ConditionActive)
 
+	woke, err := wakeLeft(so, c.clock.Now())
+	if err != nil {
+		return 0, err
+	}
+	if woke > 0 && !ann.pauseOut {
+		return c.scaleForWake(ctx, so, tgt, floor, idle, woke, out)
+	}
 	if ann.force || (active != nil && active.Status == metav1.ConditionTrue) {
 		if (current == 0 || (so.Spec.IdleReplicaCount != nil && current == idle)) && !ann.pauseOut {
 			return 0, c.activate(ctx, so, tgt, activationReplicas(so, floor), ann.force, out)
@@ -93,6 +100,8 @@ func (c *Controller) activate(ctx context.Context, so *v1alpha1.ScaledObject, tg
 		why = "a trigger is failing and fallback.replicas is " + strconv.Itoa(int(so.Spec.Fallback.Replicas))
 	} else if conditionTrue(so, v1alpha1.ConditionActive) {
 		why = "the ScaledObject is active"
+	} else if left, _ := wakeLeft(so, c.clock.Now()); left > 0 {
+		why = "an HTTP request arrived (annotation " + v1alpha1.AnnotationHTTPWake + ")"
 	}
 	c.cfg.Recorder.Eventf(so, corev1.EventTypeNormal, ReasonActivated,
 		"Scaled %s %s from %d to %d: %s", tgt.gvk.Kind, tgt.name, from, floor, why)

@@ -43,6 +43,10 @@ func TestRBACRules(t *testing.T) {
 		"Role/sluice-activator-leader-election": {
 			"coordination.k8s.io/leases": "create,get,update",
 		},
+		"ClusterRole/sluice-http": {
+			"keda.sh/scaledobjects": "get,list,patch,watch",
+			"/services":             "get,list,watch",
+		},
 		"ClusterRole/sluice-external-metrics-reader": {
 			"external.metrics.k8s.io/*": "get,list,watch",
 		},
@@ -102,6 +106,7 @@ func TestRBACBindings(t *testing.T) {
 		"RoleBinding/sluice-adapter-leader-election":       "Role/sluice-adapter-leader-election ← ServiceAccount ns/sluice-adapter",
 		"ClusterRoleBinding/sluice-activator":              "ClusterRole/sluice-activator ← ServiceAccount ns/sluice-activator",
 		"RoleBinding/sluice-activator-leader-election":     "Role/sluice-activator-leader-election ← ServiceAccount ns/sluice-activator",
+		"ClusterRoleBinding/sluice-http":                   "ClusterRole/sluice-http ← ServiceAccount ns/sluice-http",
 		"ClusterRoleBinding/sluice-hpa-external-metrics":   "ClusterRole/sluice-external-metrics-reader ← ServiceAccount kube-system/horizontal-pod-autoscaler",
 	}
 	objs, _ := bundle(t, Options{Namespace: "ns"})

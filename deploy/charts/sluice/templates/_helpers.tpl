@@ -33,7 +33,7 @@ imagePullPolicy: {{ . }}
 {{- end }}
 
 {{/*
-Arguments both components take from the values.
+Arguments every component takes from the values.
 */}}
 {{- define "sluice.args" -}}
 {{- with .Values.logLevel }}
@@ -48,7 +48,7 @@ Arguments both components take from the values.
 {{- end }}
 
 {{/*
-Pod-spec scheduling fields both components take from the values.
+Pod-spec scheduling fields every component takes from the values.
 */}}
 {{- define "sluice.scheduling" -}}
 {{- with .Values.priorityClassName }}

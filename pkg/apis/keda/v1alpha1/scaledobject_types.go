@@ -31,6 +31,20 @@ const (
 	// AnnotationHPAExcludedLabels is a comma-separated list of label keys
 	// of the ScaledObject that are not copied onto its HPA.
 	AnnotationHPAExcludedLabels = "scaledobject.keda.sh/hpa-excluded-labels"
+	// AnnotationHTTPWake is written by sluice-http, not by users: the RFC
+	// 3339 time of a request for the app. The activator treats the object
+	// as active for cooldownPeriod after it, and scales it up at once from
+	// zero.
+	AnnotationHTTPWake = "sluice.dev/http-wake"
+	// AnnotationHTTPService routes sluice-http's requests to the app's
+	// Service, as "<service>:<port>"; its presence opts the object in.
+	AnnotationHTTPService = "sluice.dev/http-service"
+	// AnnotationHTTPHosts lists the request hosts sluice-http routes to the
+	// app, comma separated; absent or empty means any host.
+	AnnotationHTTPHosts = "sluice.dev/http-hosts"
+	// AnnotationHTTPPathPrefix is the path prefix sluice-http routes to the
+	// app; "/" when absent.
+	AnnotationHTTPPathPrefix = "sluice.dev/http-path-prefix"
 	// LabelScaledObjectName is the label key external metric selectors use
 	// to name the ScaledObject a metric belongs to.
 	LabelScaledObjectName = "scaledobject.keda.sh/name"
