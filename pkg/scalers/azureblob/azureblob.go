@@ -56,7 +56,7 @@ type params struct {
 
 // New returns the azure-blob constructor. Triggers reaching the same
 // endpoint with the same credential share one SDK client from cache; a nil
-// cache gets a private one of azstorage.DefaultCacheSize.
+// cache gets a private one of clientcache.DefaultSize.
 func New(cache *ClientCache) scalers.Constructor {
 	if cache == nil {
 		cache = NewClientCache(0)

@@ -27,7 +27,7 @@ type ClientCache struct {
 }
 
 // NewClientCache returns a cache of at most size clients, or
-// azstorage.DefaultCacheSize when size is not positive.
+// clientcache.DefaultSize when size is not positive.
 func NewClientCache(size int) *ClientCache {
 	return &ClientCache{c: azstorage.NewBlobClients(size)}
 }
