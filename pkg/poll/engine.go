@@ -10,6 +10,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
 	"k8s.io/utils/clock"
+
+	"github.com/sluice-dev/sluice/pkg/scalers"
 )
 
 // Engine polls the triggers of every ScaledObject it is given and stores
@@ -29,7 +31,9 @@ type Engine struct {
 	sources    map[string]*source
 	metricRefs map[string]int
 	sched      scheduler
-	runCtx     context.Context // nil until Run
+	draining   map[*source]struct{}    // dropped while a poll ran; closed by finish
+	closing    []scalers.ClosingSource // to close once mu is released
+	runCtx     context.Context         // nil until Run
 	stopped    bool
 }
 
@@ -74,6 +78,7 @@ func New(opts Options, log *zap.Logger, reg prometheus.Registerer) (*Engine, err
 		sources:    make(map[string]*source),
 		metricRefs: make(map[string]int),
 		sched:      newScheduler(),
+		draining:   make(map[*source]struct{}),
 	}, nil
 }
 
@@ -108,6 +113,9 @@ func (e *Engine) Run(ctx context.Context) error {
 	e.stopped = true
 	e.mu.Unlock()
 	e.wg.Wait()
+	e.mu.Lock()
+	e.closeAllLocked()
+	e.unlock()
 	return nil
 }
 

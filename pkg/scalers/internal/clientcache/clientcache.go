@@ -11,7 +11,6 @@
 package clientcache
 
 import (
-	"runtime"
 	"sync"
 	"time"
 
@@ -216,12 +215,4 @@ func (l *Lease[V]) release() {
 	if cur, ok := c.lru.Peek(l.key); c.opts.DropUnheld && ok && cur == e {
 		c.lru.Remove(l.key)
 	}
-}
-
-// ReleaseWhenUnreachable releases l once owner is garbage: a backstop for
-// owners that nobody closes (a trigger built and then discarded). The
-// release runs on a goroutine of its own, since closing may wait for a
-// read in progress and cleanups must not block.
-func ReleaseWhenUnreachable[T, V any](owner *T, l *Lease[V]) {
-	runtime.AddCleanup(owner, func(l *Lease[V]) { go l.Release() }, l)
 }

@@ -171,17 +171,40 @@ func TestPurgeClosesUnheldNowAndHeldOnRelease(t *testing.T) {
 	}
 }
 
-func TestReleaseWhenUnreachable(t *testing.T) {
+func TestHandleHoldsClosesAndHoldsAgain(t *testing.T) {
+	f := newFixture(Options[*client]{DropUnheld: true})
+	h, err := f.c.Hold("a", f.build)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _ := h.Get()
+	if again, _ := h.Get(); again != first || f.c.Len() != 1 {
+		t.Fatal("a handle's client changed or was not cached")
+	}
+	h.Close()
+	h.Close()
+	if first.closed.Load() != 1 || f.c.Len() != 0 {
+		t.Fatalf("closed %d times, len %d after Close; want once, 0", first.closed.Load(), f.c.Len())
+	}
+	second, err := h.Get() // used again after Close
+	if err != nil || second == first || second.closed.Load() != 0 || f.c.Len() != 1 {
+		t.Fatal("a closed handle did not hold a fresh client again")
+	}
+	if _, err := f.c.Hold("bad", func() (*client, error) { return nil, errors.New("no") }); err == nil {
+		t.Fatal("Hold lost a build error")
+	}
+}
+
+func TestCloseWhenUnreachable(t *testing.T) {
 	closed := make(chan *client, 1)
 	c := New(Options[*client]{DropUnheld: true, Close: func(v *client) { closed <- v }})
 	func() {
-		owner := new(struct{ lease *Lease[*client] })
-		l, err := c.Acquire("a", func() (*client, error) { return &client{id: 1}, nil })
+		h, err := c.Hold("a", func() (*client, error) { return &client{id: 1}, nil })
 		if err != nil {
 			t.Fatal(err)
 		}
-		owner.lease = l
-		ReleaseWhenUnreachable(owner, l)
+		owner := &struct{ h *Handle[*client] }{h: h}
+		CloseWhenUnreachable(owner, h)
 	}()
 	deadline := time.After(30 * time.Second)
 	for {
@@ -193,7 +216,7 @@ func TestReleaseWhenUnreachable(t *testing.T) {
 			}
 			return
 		case <-deadline:
-			t.Fatal("the lease of a collected owner was not released")
+			t.Fatal("the handle of a collected owner was not closed")
 		case <-time.After(10 * time.Millisecond): // collect again
 		}
 	}
