@@ -30,6 +30,7 @@ import (
 	"strings"
 
 	"github.com/sluice-dev/sluice/pkg/scalers"
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/clientcache"
 )
 
 // Type is the trigger type name.
@@ -83,11 +84,15 @@ func build(cfg scalers.Config, cache *ClientCache) (*scalers.Trigger, error) {
 	}
 	warnings = append(warnings, more...)
 	credHash := scalers.HashSecret(conn.KeyName, conn.Key, conn.SAS)
-	client, err := cache.get(strings.ToLower(conn.Host)+" "+credHash, conn)
+	h, err := cache.hold(strings.ToLower(conn.Host)+" "+credHash, conn)
 	if err != nil {
 		return nil, scalers.ParamErrorf(cfg, "connection", "%v", err)
 	}
-	src := &source{counter: client, topic: p.TopicName, name: p.QueueName, pattern: pattern, op: p.Operation}
+	held := &heldCounter{h: h}
+	src := &source{counter: held, topic: p.TopicName, name: p.QueueName, pattern: pattern, op: p.Operation}
+	// The poll engine closes the sources it drops; a trigger built and
+	// never handed to it lets go of its client once it is garbage.
+	clientcache.CloseWhenUnreachable(src, h)
 	metric := p.QueueName
 	if p.TopicName != "" {
 		src.name = p.SubscriptionName

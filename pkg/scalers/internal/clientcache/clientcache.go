@@ -172,6 +172,13 @@ func (c *Cache[V]) Len() int {
 	return c.lru.Len()
 }
 
+// Contains reports whether a client is cached under key, without using it.
+func (c *Cache[V]) Contains(key string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lru.Contains(key)
+}
+
 // Purge drops every client: unheld ones are closed now, held ones when
 // released.
 func (c *Cache[V]) Purge() {

@@ -114,19 +114,19 @@ func TestIdleClientsAreClosed(t *testing.T) {
 	}
 	use("b")
 	use("c") // over size: the least recently used goes
-	if f.c.Len() != 2 || f.c.lru.Contains("a") {
-		t.Fatalf("len %d, a kept %v; want 2 without a", f.c.Len(), f.c.lru.Contains("a"))
+	if f.c.Len() != 2 || f.c.Contains("a") {
+		t.Fatalf("len %d, a kept %v; want 2 without a", f.c.Len(), f.c.Contains("a"))
 	}
 	f.now = f.now.Add(2 * time.Minute)
 	use("d") // b and c idle for longer than a minute
-	if f.c.Len() != 1 || !f.c.lru.Contains("d") {
+	if f.c.Len() != 1 || !f.c.Contains("d") {
 		t.Fatalf("len %d after idle time, want only d", f.c.Len())
 	}
 	// A client in use is never dropped as idle.
 	err := f.c.Use("e", f.build, func(e *client) error {
 		f.now = f.now.Add(time.Hour)
 		use("f")
-		if e.closed.Load() != 0 || !f.c.lru.Contains("e") {
+		if e.closed.Load() != 0 || !f.c.Contains("e") {
 			return errors.New("e dropped while in use")
 		}
 		return nil
