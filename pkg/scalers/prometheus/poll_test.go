@@ -37,7 +37,7 @@ func TestPollRequest(t *testing.T) {
 	}{
 		{name: "query and time", check: func(r *http.Request) string {
 			q := r.URL.Query()
-			if r.URL.Path != "/prefix/api/v1/query" || q.Get("query") != "sum(up)" || q.Get("time") == "" {
+			if r.Method != http.MethodGet || r.URL.Path != "/prefix/api/v1/query" || q.Get("query") != "sum(up)" || q.Get("time") == "" || r.Header.Get("Accept") != "application/json" {
 				return r.URL.String()
 			}
 			return ""
@@ -101,9 +101,11 @@ func TestPollResponses(t *testing.T) {
 		wantErr string
 	}{
 		{name: "prometheus error", status: 422, body: `{"status":"error","errorType":"execution","error":"query timed out"}`, wantErr: "status 422: execution: query timed out"},
+		{name: "prometheus timeout", status: 503, body: `{"status":"error","errorType":"timeout","error":"query timed out in expression evaluation"}`, wantErr: "status 503: timeout: query timed out"},
 		{name: "proxy error redacted", status: 401, body: "token hunter2 rejected", wantErr: `unexpected status 401: "token [redacted] rejected"`},
 		{name: "not json", status: 200, body: "<html>", wantErr: "decode response"},
 		{name: "long body cut", status: 502, body: strings.Repeat("x", 5000), wantErr: "…"},
+		{name: "too large", status: 200, body: `{"status":"success","data":{"resultType":"vector","result":[` + strings.Repeat(" ", MaxResponseBytes) + `]}}`, wantErr: "read response: larger than"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

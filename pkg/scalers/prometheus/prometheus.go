@@ -90,9 +90,13 @@ func build(cfg scalers.Config, cache *ClientCache) (*scalers.Trigger, error) {
 		return nil, err
 	}
 	client := cache.Client(tls.Hash(), func() *http.Client { return httpclient.New(tc) })
+	api, err := newQuerier(auth.Client(client), q)
+	if err != nil {
+		return nil, scalers.ParamErrorf(cfg, "serverAddress", "%v", err)
+	}
 	return &scalers.Trigger{
 		Key:              key(q, &p, auth),
-		Source:           newSource(&httpQuerier{client: auth.Client(client)}, q, p.Timeout, p.IgnoreNullValues),
+		Source:           newSource(api, q, p.Timeout, p.IgnoreNullValues),
 		MetricName:       "prometheus",
 		Target:           p.Threshold,
 		ActivationTarget: p.ActivationThreshold,
