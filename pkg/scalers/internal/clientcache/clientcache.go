@@ -27,7 +27,8 @@ type Options[V any] struct {
 	// is dropped. DefaultSize when not positive.
 	Size int
 	// Idle, when positive, drops a client that no holder has used for that
-	// long; checked whenever the cache is used.
+	// long; checked when the cache is used, at most every quarter of Idle,
+	// so a client is closed between Idle and 1.25 Idle after its last use.
 	Idle time.Duration
 	// DropUnheld drops a client as soon as its last holder releases it:
 	// for clients that hold a connection open while they exist.
@@ -50,9 +51,10 @@ type Options[V any] struct {
 type Cache[V any] struct {
 	opts Options[V]
 
-	mu      sync.Mutex
-	lru     *simplelru.LRU[string, *entry[V]]
-	closing []*entry[V] // dropped by the eviction callback, closed after mu
+	mu        sync.Mutex
+	lru       *simplelru.LRU[string, *entry[V]]
+	closing   []*entry[V] // dropped by the eviction callback, closed after mu
+	lastSweep time.Time   // of dropIdleLocked
 }
 
 type entry[V any] struct {
@@ -127,12 +129,17 @@ func (c *Cache[V]) Acquire(key string, build func() (V, error)) (*Lease[V], erro
 // Use runs fn with the client for key, held while fn runs, and returns
 // fn's error or build's.
 func (c *Cache[V]) Use(key string, build func() (V, error), fn func(V) error) error {
-	l, err := c.Acquire(key, build)
+	c.mu.Lock()
+	e, err := c.lookupLocked(key, build)
+	if err == nil {
+		e.holders++
+	}
+	c.unlock()
 	if err != nil {
 		return err
 	}
-	defer l.Release()
-	return fn(l.Value())
+	defer c.release(key, e)
+	return fn(e.value)
 }
 
 func (c *Cache[V]) lookupLocked(key string, build func() (V, error)) (*entry[V], error) {
@@ -154,9 +161,10 @@ func (c *Cache[V]) lookupLocked(key string, build func() (V, error)) (*entry[V],
 // dropIdleLocked drops every unheld client but keep's unused for longer
 // than Idle.
 func (c *Cache[V]) dropIdleLocked(keep string, now time.Time) {
-	if c.opts.Idle <= 0 {
+	if c.opts.Idle <= 0 || now.Sub(c.lastSweep) < c.opts.Idle/4 {
 		return
 	}
+	c.lastSweep = now
 	for _, k := range c.lru.Keys() {
 		if e, _ := c.lru.Peek(k); k != keep && e.holders == 0 && now.Sub(e.lastUsed) > c.opts.Idle {
 			c.lru.Remove(k)
@@ -202,14 +210,14 @@ func (l *Lease[V]) Value() V { return l.e.value }
 // closed when it was dropped meanwhile, or, with DropUnheld, when this was
 // its last holder.
 func (l *Lease[V]) Release() {
-	l.once.Do(l.release)
+	l.once.Do(func() { l.c.release(l.key, l.e) })
 }
 
-func (l *Lease[V]) release() {
-	c := l.c
+// release counts one holder of e fewer and closes or drops it as Release
+// says.
+func (c *Cache[V]) release(key string, e *entry[V]) {
 	c.mu.Lock()
 	defer c.unlock()
-	e := l.e
 	e.holders--
 	e.lastUsed = c.opts.Now()
 	if e.holders > 0 {
@@ -219,7 +227,7 @@ func (l *Lease[V]) release() {
 		c.closing = append(c.closing, e)
 		return
 	}
-	if cur, ok := c.lru.Peek(l.key); c.opts.DropUnheld && ok && cur == e {
-		c.lru.Remove(l.key)
+	if cur, ok := c.lru.Peek(key); c.opts.DropUnheld && ok && cur == e {
+		c.lru.Remove(key)
 	}
 }
