@@ -26,7 +26,7 @@ type Engine struct {
 	names   atomic.Pointer[[]string] // nil when metricRefs changed
 	wg      sync.WaitGroup
 
-	mu         sync.RWMutex // guards everything below and every source's result
+	mu         sync.RWMutex // guards everything below, every object and every source's schedule and result
 	objects    map[Key]*object
 	sources    map[string]*source
 	metricRefs map[string]int
@@ -42,7 +42,7 @@ type object struct {
 	key   Key
 	spec  ObjectSpec
 	trigs []*trig
-	snap  atomic.Pointer[ObjectState]
+	snap  *ObjectState // derived from spec and its sources' results
 }
 
 // trig binds one trigger to its shared source and its metric children.
@@ -123,12 +123,12 @@ func (e *Engine) Run(ctx context.Context) error {
 // object is unknown. It does not allocate; the result must not be modified.
 func (e *Engine) State(key Key) (ObjectState, bool) {
 	e.mu.RLock()
+	defer e.mu.RUnlock()
 	o := e.objects[key]
-	e.mu.RUnlock()
 	if o == nil {
 		return ObjectState{}, false
 	}
-	return *o.snap.Load(), true
+	return *o.snap, true
 }
 
 // Changes returns the channel on which Run reports the key of every object

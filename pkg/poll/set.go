@@ -104,7 +104,8 @@ func (e *Engine) retuneLocked(s *source) {
 			iv = p
 		}
 	}
-	if iv > 0 && s.interval.Swap(int64(iv)) != int64(iv) {
+	if iv > 0 && iv != s.interval {
+		s.interval = iv
 		e.rescheduleLocked(s)
 	}
 }
