@@ -64,21 +64,15 @@ func New(cache *ClientCache) scalers.Constructor {
 	if cache == nil {
 		cache = NewClientCache(nil)
 	}
-	return func(cfg scalers.Config) (*scalers.Trigger, error) {
-		return build(cfg, cache)
-	}
+	return scalers.Shared(cache, build)
 }
 
-func build(cfg scalers.Config, cache *ClientCache) (*scalers.Trigger, error) {
-	var p params
-	if err := scalers.Decode(cfg, &p); err != nil {
-		return nil, err
-	}
-	pattern, warnings, err := validate(cfg, &p)
+func build(cfg scalers.Config, p *params, cache *ClientCache) (*scalers.Trigger, error) {
+	pattern, warnings, err := validate(cfg, p)
 	if err != nil {
 		return nil, err
 	}
-	conn, more, err := resolve(cfg, &p)
+	conn, more, err := resolve(cfg, p)
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +100,7 @@ func build(cfg scalers.Config, cache *ClientCache) (*scalers.Trigger, error) {
 	}
 	return &scalers.Trigger{
 		Key: strings.Join([]string{Type, strings.ToLower(conn.Host), p.QueueName, p.TopicName, p.SubscriptionName,
-			regexKey(p), credHash}, " "),
+			regexKey(*p), credHash}, " "),
 		Source:           src,
 		MetricName:       "azure-servicebus-" + metric,
 		Target:           float64(p.MessageCount),

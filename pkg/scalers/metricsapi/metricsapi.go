@@ -70,17 +70,11 @@ func New(cache *ClientCache) scalers.Constructor {
 	if cache == nil {
 		cache = NewClientCache(DefaultCacheSize)
 	}
-	return func(cfg scalers.Config) (*scalers.Trigger, error) {
-		return build(cfg, cache)
-	}
+	return scalers.Shared(cache, build)
 }
 
-func build(cfg scalers.Config, cache *ClientCache) (*scalers.Trigger, error) {
-	var p params
-	if err := scalers.Decode(cfg, &p); err != nil {
-		return nil, err
-	}
-	u, err := validate(cfg, &p)
+func build(cfg scalers.Config, p *params, cache *ClientCache) (*scalers.Trigger, error) {
+	u, err := validate(cfg, p)
 	if err != nil {
 		return nil, err
 	}
@@ -100,14 +94,14 @@ func build(cfg scalers.Config, cache *ClientCache) (*scalers.Trigger, error) {
 		return nil, err
 	}
 	client := cache.Client(tls.Hash(), func() *http.Client { return httpclient.New(tc) })
-	src := newSource(auth.Client(client), u, &p, auth, sel)
+	src := newSource(auth.Client(client), u, p, auth, sel)
 	return &scalers.Trigger{
-		Key:              key(u, &p, auth),
+		Key:              key(u, p, auth),
 		Source:           src,
 		MetricName:       "metric-api-" + p.ValueLocation,
 		Target:           p.Target,
 		ActivationTarget: p.ActivationTarget,
-		Warning:          warning(u, &p, auth),
+		Warning:          warning(u, p, auth),
 	}, nil
 }
 

@@ -70,17 +70,11 @@ func New(cache *ClientCache) scalers.Constructor {
 	if cache == nil {
 		cache = NewClientCache(DefaultCacheSize)
 	}
-	return func(cfg scalers.Config) (*scalers.Trigger, error) {
-		return build(cfg, cache)
-	}
+	return scalers.Shared(cache, build)
 }
 
-func build(cfg scalers.Config, cache *ClientCache) (*scalers.Trigger, error) {
-	var p params
-	if err := scalers.Decode(cfg, &p); err != nil {
-		return nil, err
-	}
-	q, auth, err := validate(cfg, &p)
+func build(cfg scalers.Config, p *params, cache *ClientCache) (*scalers.Trigger, error) {
+	q, auth, err := validate(cfg, p)
 	if err != nil {
 		return nil, err
 	}
@@ -95,12 +89,12 @@ func build(cfg scalers.Config, cache *ClientCache) (*scalers.Trigger, error) {
 		return nil, scalers.ParamErrorf(cfg, "serverAddress", "%v", err)
 	}
 	return &scalers.Trigger{
-		Key:              key(q, &p, auth),
+		Key:              key(q, p, auth),
 		Source:           newSource(api, q, p.Timeout, p.IgnoreNullValues),
 		MetricName:       "prometheus",
 		Target:           p.Threshold,
 		ActivationTarget: p.ActivationThreshold,
-		Warning:          warning(q, &p, auth),
+		Warning:          warning(q, p, auth),
 	}, nil
 }
 
