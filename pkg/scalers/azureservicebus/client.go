@@ -12,6 +12,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/messaging/azservicebus/admin"
 
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/azstorage"
 	"github.com/sluice-dev/sluice/pkg/scalers/internal/clientcache"
 )
 
@@ -118,20 +119,12 @@ func (c *ClientCache) transport() *http.Transport {
 	}
 }
 
-// clientOptions are the SDK pipeline options for polling: one quick retry
-// (the poller polls again at its interval anyway) and a per-try timeout,
-// so that an unreachable namespace fails a poll within seconds.
+// clientOptions are the SDK pipeline options for polling (see
+// azstorage.ClientOptions: one quick retry, a per-try timeout) over t.
 func clientOptions(t *http.Transport) policy.ClientOptions {
-	return policy.ClientOptions{
-		Transport: &http.Client{Transport: t},
-		Retry: policy.RetryOptions{
-			MaxRetries:    1,
-			TryTimeout:    30 * time.Second,
-			RetryDelay:    200 * time.Millisecond,
-			MaxRetryDelay: time.Second,
-		},
-		Telemetry: policy.TelemetryOptions{ApplicationID: "sluice"},
-	}
+	opts := azstorage.ClientOptions()
+	opts.Transport = &http.Client{Transport: t}
+	return opts
 }
 
 // withRecover runs f, turning a panic inside the SDK (it dereferences
