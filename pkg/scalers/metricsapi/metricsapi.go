@@ -59,10 +59,6 @@ type params struct {
 	httpclient.AuthParams
 }
 
-// DefaultTimeout bounds one request when the trigger sets no timeout: KEDA's
-// default HTTP timeout (KEDA_HTTP_DEFAULT_TIMEOUT, 3000 ms).
-const DefaultTimeout = 3 * time.Second
-
 // New returns the metrics-api constructor. Triggers with the same TLS
 // material share an HTTP client from cache; a nil cache gets a private one
 // of DefaultCacheSize.
@@ -131,7 +127,7 @@ func validate(cfg scalers.Config, p *params) (*url.URL, error) {
 	}
 	if p.Timeout == 0 {
 		// KEDA: 0 or unset means the default HTTP timeout.
-		p.Timeout = DefaultTimeout
+		p.Timeout = httpclient.DefaultTimeout
 	}
 	return u, nil
 }

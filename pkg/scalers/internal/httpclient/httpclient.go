@@ -15,6 +15,10 @@ import (
 	"github.com/sluice-dev/sluice/pkg/scalers/internal/clienttls"
 )
 
+// DefaultTimeout bounds one request of a trigger that sets no timeout:
+// KEDA's default HTTP timeout (KEDA_HTTP_DEFAULT_TIMEOUT, 3000 ms).
+const DefaultTimeout = 3 * time.Second
+
 // DefaultCacheSize is the number of clients a Cache keeps when NewCache is
 // given no positive size.
 const DefaultCacheSize = clientcache.DefaultSize
