@@ -36,7 +36,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/sluice-dev/sluice/pkg/scalers"
 	"github.com/sluice-dev/sluice/pkg/scalers/internal/httpclient"
@@ -47,16 +46,14 @@ const Type = "metrics-api"
 
 // params are the trigger's parameters, decoded by scalers.Decode.
 type params struct {
-	URL              string        `param:"url,required,from=metadata|env"`
-	ValueLocation    string        `param:"valueLocation,required,from=metadata|env"`
-	Target           float64       `param:"targetValue,required"`
-	ActivationTarget float64       `param:"activationTargetValue,default=0"`
-	Format           string        `param:"format,default=json,enum=json|prometheus|xml|yaml"`
-	UnsafeSSL        bool          `param:"unsafeSsl,default=false"`
-	Timeout          time.Duration `param:"timeout,from=metadata"`
-	Aggregate        bool          `param:"aggregateFromKubeServiceEndpoints,default=false,from=metadata"`
-	AggregationType  string        `param:"aggregationType,default=average,enum=average|sum|max|min,from=metadata"`
-	httpclient.AuthParams
+	URL              string  `param:"url,required,from=metadata|env"`
+	ValueLocation    string  `param:"valueLocation,required,from=metadata|env"`
+	Target           float64 `param:"targetValue,required"`
+	ActivationTarget float64 `param:"activationTargetValue,default=0"`
+	Format           string  `param:"format,default=json,enum=json|prometheus|xml|yaml"`
+	Aggregate        bool    `param:"aggregateFromKubeServiceEndpoints,default=false,from=metadata"`
+	AggregationType  string  `param:"aggregationType,default=average,enum=average|sum|max|min,from=metadata"`
+	httpclient.Params
 }
 
 // New returns the metrics-api constructor. Triggers with the same TLS
@@ -125,10 +122,7 @@ func validate(cfg scalers.Config, p *params) (*url.URL, error) {
 	if p.Aggregate {
 		return nil, scalers.ParamErrorf(cfg, "aggregateFromKubeServiceEndpoints", "is not supported by sluice (it polls the url as given); point url at one endpoint or an aggregating service")
 	}
-	if p.Timeout == 0 {
-		// KEDA: 0 or unset means the default HTTP timeout.
-		p.Timeout = httpclient.DefaultTimeout
-	}
+	p.Timeout = p.TimeoutOrDefault()
 	return u, nil
 }
 

@@ -32,7 +32,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/sluice-dev/sluice/pkg/scalers"
 	"github.com/sluice-dev/sluice/pkg/scalers/internal/httpclient"
@@ -43,20 +42,18 @@ const Type = "prometheus"
 
 // params are the trigger's parameters, decoded by scalers.Decode.
 type params struct {
-	ServerAddress       string        `param:"serverAddress,required,from=metadata|env"`
-	Query               string        `param:"query,required,from=metadata|env"`
-	Threshold           float64       `param:"threshold,required"`
-	ActivationThreshold float64       `param:"activationThreshold,default=0"`
-	Namespace           string        `param:"namespace,from=metadata"`
-	CortexOrgID         string        `param:"cortexOrgID,from=metadata"`
-	CustomHeaders       []string      `param:"customHeaders,from=metadata"`
-	QueryParameters     []string      `param:"queryParameters,from=metadata"`
-	IgnoreNullValues    bool          `param:"ignoreNullValues,default=true"`
-	UnsafeSSL           bool          `param:"unsafeSsl,default=false"`
-	Timeout             time.Duration `param:"timeout,from=metadata"`
-	AWSRegion           string        `param:"awsRegion,from=metadata|auth"`
-	IdentityOwner       string        `param:"identityOwner,from=metadata"`
-	httpclient.AuthParams
+	ServerAddress       string   `param:"serverAddress,required,from=metadata|env"`
+	Query               string   `param:"query,required,from=metadata|env"`
+	Threshold           float64  `param:"threshold,required"`
+	ActivationThreshold float64  `param:"activationThreshold,default=0"`
+	Namespace           string   `param:"namespace,from=metadata"`
+	CortexOrgID         string   `param:"cortexOrgID,from=metadata"`
+	CustomHeaders       []string `param:"customHeaders,from=metadata"`
+	QueryParameters     []string `param:"queryParameters,from=metadata"`
+	IgnoreNullValues    bool     `param:"ignoreNullValues,default=true"`
+	AWSRegion           string   `param:"awsRegion,from=metadata|auth"`
+	IdentityOwner       string   `param:"identityOwner,from=metadata"`
+	httpclient.Params
 }
 
 // New returns the prometheus constructor. Triggers with the same TLS
@@ -116,10 +113,7 @@ func validate(cfg scalers.Config, p *params) (*query, *httpclient.Auth, error) {
 	if p.IdentityOwner != "" {
 		return nil, nil, scalers.ParamErrorf(cfg, "identityOwner", "pod identity (Amazon, Azure, Google managed Prometheus) is not supported by sluice")
 	}
-	if p.Timeout == 0 {
-		// KEDA: 0 or unset means the default HTTP timeout.
-		p.Timeout = httpclient.DefaultTimeout
-	}
+	p.Timeout = p.TimeoutOrDefault()
 	q := &query{server: u, promQL: p.Query, header: http.Header{}, params: url.Values{}}
 	if err := parsePairs(p.CustomHeaders, func(k, v string) { q.header.Add(k, v) }); err != nil {
 		return nil, nil, scalers.ParamErrorf(cfg, "customHeaders", "%v", err)
