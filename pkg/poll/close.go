@@ -1,6 +1,10 @@
 package poll
 
-import "github.com/sluice-dev/sluice/pkg/scalers"
+import (
+	"reflect"
+
+	"github.com/sluice-dev/sluice/pkg/scalers"
+)
 
 // Sources that hold a shared client (scalers.ClosingSource) are closed when
 // the engine stops polling them: at once when no poll of theirs is in
@@ -28,7 +32,7 @@ func (e *Engine) drainedLocked(s *source) {
 		return
 	}
 	delete(e.draining, s)
-	if cur := e.sources[s.key]; cur == nil || cur.poller != s.poller {
+	if cur := e.sources[s.key]; cur == nil || !samePoller(cur.poller, s.poller) {
 		e.closeLocked(s.poller)
 	}
 }
@@ -43,6 +47,14 @@ func (e *Engine) closeAllLocked() {
 	for _, s := range e.sources {
 		e.closeLocked(s.poller)
 	}
+}
+
+// samePoller reports whether a and b are the same Source without panicking
+// on a type == cannot compare (a Source of such a type is never "the same",
+// so it is closed when an equal source is already polled).
+func samePoller(a, b scalers.Source) bool {
+	ta := reflect.TypeOf(a)
+	return ta == reflect.TypeOf(b) && ta != nil && ta.Comparable() && a == b
 }
 
 // closeLocked queues p's Close for unlock when p is a ClosingSource. e.mu

@@ -1,6 +1,7 @@
 package poll
 
 import (
+	"context"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -105,4 +106,21 @@ func TestClosedSourceSetAgainIsPolled(t *testing.T) {
 		t.Fatal(err)
 	}
 	eventually(t, "poll after re-set", calls(2, &src.fakeSource))
+}
+
+// funcSource is a Source whose type == cannot compare.
+type funcSource func(context.Context) (float64, error)
+
+func (f funcSource) Poll(ctx context.Context) (float64, error) { return f(ctx) }
+
+func TestUncomparableSourcesDoNotPanic(t *testing.T) {
+	h := start(t, nil)
+	src := funcSource(func(context.Context) (float64, error) { return 1, nil })
+	for _, k := range []Key{{"ns", "one"}, {"ns", "two"}, {"ns", "one"}} {
+		if err := h.e.Set(k, spec(time.Minute, trigger("a", src, 0, 0))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.e.Delete(Key{"ns", "one"})
+	h.e.Delete(Key{"ns", "two"})
 }

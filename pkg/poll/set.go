@@ -35,7 +35,7 @@ func (e *Engine) Set(key Key, spec ObjectSpec) error {
 		if s == nil {
 			s = newSource(ts)
 			e.sources[s.key] = s
-		} else if ts.Trigger.Source != s.poller {
+		} else if !samePoller(ts.Trigger.Source, s.poller) {
 			e.closeLocked(ts.Trigger.Source) // never polled: the shared poller serves it
 		}
 		s.subs[o]++
