@@ -2,8 +2,6 @@ package prometheus
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -143,14 +141,7 @@ func TestPollTimeout(t *testing.T) {
 func TestPollTLS(t *testing.T) {
 	pki := testpki.New(t)
 	handler := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = fmt.Fprint(w, oneSample) })
-	srv := httptest.NewTLSServer(handler)
-	defer srv.Close()
-	mtls := httptest.NewUnstartedServer(handler)
-	pool := x509.NewCertPool()
-	pool.AddCert(pki.CACert)
-	mtls.TLS = &tls.Config{ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: pool}
-	mtls.StartTLS()
-	defer mtls.Close()
+	srv, mtls := pki.Servers(t, handler)
 	tests := []struct {
 		name    string
 		url     string
