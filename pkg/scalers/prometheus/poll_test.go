@@ -59,6 +59,12 @@ func TestPollRequest(t *testing.T) {
 			}
 			return ""
 		}},
+		{name: "basic in the address", check: func(r *http.Request) string {
+			if u, p, ok := r.BasicAuth(); !ok || u != "su" || p != "sp" {
+				return "no basic auth from the server address"
+			}
+			return ""
+		}},
 		{name: "bearer", meta: []string{"authModes", "bearer"}, auth: map[string]string{"bearerToken": "tok"}, check: func(r *http.Request) string {
 			if r.Header.Get("Authorization") != "Bearer tok" {
 				return "no bearer"
@@ -80,7 +86,11 @@ func TestPollRequest(t *testing.T) {
 				_, _ = fmt.Fprint(w, oneSample)
 			}))
 			defer srv.Close()
-			v, err := poll(t, meta(append(tt.meta, "serverAddress", srv.URL+"/prefix/")...), tt.auth)
+			addr := srv.URL + "/prefix/"
+			if tt.name == "basic in the address" {
+				addr = strings.Replace(addr, "http://", "http://su:sp@", 1)
+			}
+			v, err := poll(t, meta(append(tt.meta, "serverAddress", addr)...), tt.auth)
 			if err != nil || v != 42 {
 				t.Fatalf("Poll() = %v, %v; want 42", v, err)
 			}
@@ -168,5 +178,22 @@ func TestPollTLS(t *testing.T) {
 				t.Fatalf("Poll() = %v, %v; want 42", v, err)
 			}
 		})
+	}
+}
+
+// BenchmarkPoll is one poll against a local server: the client's own cost
+// (request, decoding) without a real Prometheus's query time.
+func BenchmarkPoll(b *testing.B) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = fmt.Fprint(w, oneSample) }))
+	defer srv.Close()
+	tr, err := New(nil)(scalers.Config{Type: Type, Metadata: meta("serverAddress", srv.URL, "customHeaders", "X-Scope-OrgID=o", "namespace", "n")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	for b.Loop() {
+		if v, err := tr.Source.Poll(ctx); err != nil || v != 42 {
+			b.Fatal(v, err)
+		}
 	}
 }

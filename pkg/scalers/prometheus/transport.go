@@ -26,31 +26,36 @@ type queryTransport struct {
 }
 
 func (t *queryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	r := req.Clone(req.Context())
-	args := r.URL.Query()
-	if r.Method == http.MethodPost && r.Body != nil {
-		body, err := io.ReadAll(io.LimitReader(r.Body, MaxResponseBytes))
-		_ = r.Body.Close()
+	args := req.URL.Query()
+	if req.Method == http.MethodPost && req.Body != nil {
+		body, err := io.ReadAll(io.LimitReader(req.Body, MaxResponseBytes))
+		_ = req.Body.Close()
 		if err != nil {
 			return nil, fmt.Errorf("read query arguments: %w", err)
 		}
 		if args, err = url.ParseQuery(string(body)); err != nil {
 			return nil, errors.New("read query arguments: not a form")
 		}
-		r.Method, r.Body, r.GetBody, r.ContentLength = http.MethodGet, nil, nil, 0
-		r.Header.Del("Content-Type")
-		delete(r.Header, "Idempotency-Key")
 	}
-	v := url.Values{}
 	for k, vals := range t.q.params {
-		v[k] = vals
+		if _, ok := args[k]; !ok { // the query and its time win over a parameter of the same name
+			args[k] = vals
+		}
 	}
-	for k, vals := range args {
-		v[k] = vals // the query and its time win over a parameter of the same name
+	u := *req.URL
+	u.RawQuery = args.Encode()
+	r, err := http.NewRequestWithContext(req.Context(), http.MethodGet, u.String(), nil)
+	if err != nil {
+		// The address may hold a password: do not echo it.
+		return nil, errors.New("build request: invalid server address")
 	}
-	r.URL.RawQuery = v.Encode()
-	for k, vals := range t.q.headers() {
-		r.Header[k] = vals
+	r.Header = t.q.headers()
+	for k, vals := range req.Header {
+		// Keep what http.Client set, such as basic auth from the URL's
+		// user info, unless the trigger sets it; drop the form's headers.
+		if _, ok := r.Header[k]; !ok && k != "Content-Type" && k != "Idempotency-Key" {
+			r.Header[k] = vals
+		}
 	}
 	resp, err := t.base.RoundTrip(r)
 	if err != nil {
