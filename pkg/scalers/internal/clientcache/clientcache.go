@@ -24,7 +24,8 @@ const DefaultSize = 64
 // Options configure a Cache.
 type Options[V any] struct {
 	// Size bounds the clients kept; beyond it the least recently used one
-	// is dropped. DefaultSize when not positive.
+	// is dropped, held or not (a held one closes on its last release).
+	// DefaultSize when not positive.
 	Size int
 	// Idle, when positive, drops a client that no holder has used for that
 	// long; checked when the cache is used, at most every quarter of Idle,
