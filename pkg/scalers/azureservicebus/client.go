@@ -33,6 +33,7 @@ type ClientCache struct {
 // honour SSL_CERT_FILE and SSL_CERT_DIR).
 func NewClientCache(rootCAs *x509.CertPool) *ClientCache {
 	return &ClientCache{rootCAs: rootCAs, c: clientcache.New(clientcache.Options[*namespaceClient]{
+		Unbounded:  true,
 		DropUnheld: true,
 		Close:      func(nc *namespaceClient) { nc.transport.CloseIdleConnections() },
 	})}

@@ -29,7 +29,7 @@ type ConnCache struct {
 
 // NewConnCache returns an empty cache.
 func NewConnCache() *ConnCache {
-	return &ConnCache{c: clientcache.New(clientcache.Options[reader]{DropUnheld: true, Close: reader.close})}
+	return &ConnCache{c: clientcache.New(clientcache.Options[reader]{Unbounded: true, DropUnheld: true, Close: reader.close})}
 }
 
 // hold returns a handle on the reader cached under key, or else on the one

@@ -11,6 +11,7 @@
 package clientcache
 
 import (
+	"math"
 	"sync"
 	"time"
 
@@ -27,6 +28,9 @@ type Options[V any] struct {
 	// is dropped, held or not (a held one closes on its last release).
 	// DefaultSize when not positive.
 	Size int
+	// Unbounded ignores Size: for clients held as long as their triggers
+	// exist (DropUnheld), which bound them.
+	Unbounded bool
 	// Idle, when positive, drops a client that no holder has used for that
 	// long; checked when the cache is used, at most every quarter of Idle,
 	// so a client is closed between Idle and 1.25 Idle after its last use.
@@ -67,7 +71,10 @@ type entry[V any] struct {
 
 // New returns an empty cache.
 func New[V any](opts Options[V]) *Cache[V] {
-	if opts.Size <= 0 {
+	switch {
+	case opts.Unbounded:
+		opts.Size = math.MaxInt
+	case opts.Size <= 0:
 		opts.Size = DefaultSize
 	}
 	if opts.Now == nil {

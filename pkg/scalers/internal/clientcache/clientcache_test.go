@@ -75,8 +75,17 @@ func TestGetSharesAndEvictsLeastRecentlyUsed(t *testing.T) {
 	if _, err := f.c.Acquire("bad", func() (*client, error) { return nil, errors.New("no") }); err == nil || f.c.Len() != 2 {
 		t.Fatal("a failed build was held or its error lost")
 	}
-	if New(Options[int]{}).opts.Size != DefaultSize {
-		t.Fatal("Size 0 is not DefaultSize")
+	if New(Options[int]{}).opts.Size != DefaultSize || New(Options[int]{Size: -1}).opts.Size != DefaultSize {
+		t.Fatal("a Size not positive is not DefaultSize")
+	}
+	u := New(Options[int]{Size: 1, Unbounded: true})
+	for i := range DefaultSize + 1 {
+		if _, err := u.Get(strconv.Itoa(i), func() (int, error) { return i, nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if u.Len() != DefaultSize+1 {
+		t.Fatalf("an unbounded cache holds %d, want %d", u.Len(), DefaultSize+1)
 	}
 }
 
