@@ -32,19 +32,14 @@ func (e *Engine) rebuildLocked(o *object, now time.Time) bool {
 			LastSuccess:         s.lastSuccess,
 			ConsecutiveFailures: s.failures,
 			LastError:           s.lastErr,
+			FreshUntil:          s.freshUntil(staleAfter),
 			FirstPoll:           s.firstPoll,
-		}
-		if s.polled {
-			base := s.lastSuccess
-			if !s.succeeded {
-				base = s.firstAttempt
-			}
-			ts.FreshUntil = base.Add(staleAfter)
 		}
 		ts.Healthy = ts.Fresh(now)
 		ts.InFallback = st.FallbackDue(ts, now)
 	}
-	old := o.snap.Swap(st)
+	old := o.snap
+	o.snap = st
 	return old == nil || !sameDerived(old, st)
 }
 

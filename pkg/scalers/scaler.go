@@ -33,6 +33,19 @@ type ActivitySource interface {
 	PollActivity(ctx context.Context) (value, activity float64, err error)
 }
 
+// ClosingSource is a Source that holds something shared while it exists,
+// such as a connection. The poll engine calls Close when it stops polling
+// the source, after any poll of it returned, and for a Trigger's Source it
+// does not poll because an equal one is already polled. Close must be
+// safe to call more than once, must not block for long, and must leave
+// the source usable: a closed source polled again (a trigger kept and
+// handed to the engine anew) opens what it needs again.
+type ClosingSource interface {
+	Source
+	// Close gives back what the source holds.
+	Close()
+}
+
 // Trigger is a decoded trigger: the source to poll and how its value is
 // judged. A constructor returns one per ScaledObject trigger.
 type Trigger struct {

@@ -36,7 +36,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/sluice-dev/sluice/pkg/scalers"
 	"github.com/sluice-dev/sluice/pkg/scalers/internal/httpclient"
@@ -47,21 +46,15 @@ const Type = "metrics-api"
 
 // params are the trigger's parameters, decoded by scalers.Decode.
 type params struct {
-	URL              string        `param:"url,required,from=metadata|env"`
-	ValueLocation    string        `param:"valueLocation,required,from=metadata|env"`
-	Target           float64       `param:"targetValue,required"`
-	ActivationTarget float64       `param:"activationTargetValue,default=0"`
-	Format           string        `param:"format,default=json,enum=json|prometheus|xml|yaml"`
-	UnsafeSSL        bool          `param:"unsafeSsl,default=false"`
-	Timeout          time.Duration `param:"timeout,from=metadata"`
-	Aggregate        bool          `param:"aggregateFromKubeServiceEndpoints,default=false,from=metadata"`
-	AggregationType  string        `param:"aggregationType,default=average,enum=average|sum|max|min,from=metadata"`
-	httpclient.AuthParams
+	URL              string  `param:"url,required,from=metadata|env"`
+	ValueLocation    string  `param:"valueLocation,required,from=metadata|env"`
+	Target           float64 `param:"targetValue,required"`
+	ActivationTarget float64 `param:"activationTargetValue,default=0"`
+	Format           string  `param:"format,default=json,enum=json|prometheus|xml|yaml"`
+	Aggregate        bool    `param:"aggregateFromKubeServiceEndpoints,default=false,from=metadata"`
+	AggregationType  string  `param:"aggregationType,default=average,enum=average|sum|max|min,from=metadata"`
+	httpclient.Params
 }
-
-// DefaultTimeout bounds one request when the trigger sets no timeout: KEDA's
-// default HTTP timeout (KEDA_HTTP_DEFAULT_TIMEOUT, 3000 ms).
-const DefaultTimeout = 3 * time.Second
 
 // New returns the metrics-api constructor. Triggers with the same TLS
 // material share an HTTP client from cache; a nil cache gets a private one
@@ -70,17 +63,11 @@ func New(cache *ClientCache) scalers.Constructor {
 	if cache == nil {
 		cache = NewClientCache(DefaultCacheSize)
 	}
-	return func(cfg scalers.Config) (*scalers.Trigger, error) {
-		return build(cfg, cache)
-	}
+	return scalers.Shared(cache, build)
 }
 
-func build(cfg scalers.Config, cache *ClientCache) (*scalers.Trigger, error) {
-	var p params
-	if err := scalers.Decode(cfg, &p); err != nil {
-		return nil, err
-	}
-	u, err := validate(cfg, &p)
+func build(cfg scalers.Config, p *params, cache *ClientCache) (*scalers.Trigger, error) {
+	u, err := validate(cfg, p)
 	if err != nil {
 		return nil, err
 	}
@@ -100,14 +87,14 @@ func build(cfg scalers.Config, cache *ClientCache) (*scalers.Trigger, error) {
 		return nil, err
 	}
 	client := cache.Client(tls.Hash(), func() *http.Client { return httpclient.New(tc) })
-	src := newSource(auth.Client(client), u, &p, auth, sel)
+	src := newSource(auth.Client(client), u, p, auth, sel)
 	return &scalers.Trigger{
-		Key:              key(u, &p, auth),
+		Key:              key(u, p, auth),
 		Source:           src,
 		MetricName:       "metric-api-" + p.ValueLocation,
 		Target:           p.Target,
 		ActivationTarget: p.ActivationTarget,
-		Warning:          warning(u, &p, auth),
+		Warning:          warning(u, p, auth),
 	}, nil
 }
 
@@ -135,10 +122,7 @@ func validate(cfg scalers.Config, p *params) (*url.URL, error) {
 	if p.Aggregate {
 		return nil, scalers.ParamErrorf(cfg, "aggregateFromKubeServiceEndpoints", "is not supported by sluice (it polls the url as given); point url at one endpoint or an aggregating service")
 	}
-	if p.Timeout == 0 {
-		// KEDA: 0 or unset means the default HTTP timeout.
-		p.Timeout = DefaultTimeout
-	}
+	p.Timeout = p.TimeoutOrDefault()
 	return u, nil
 }
 
