@@ -17,6 +17,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
+	"github.com/sluice-dev/sluice/pkg/composite"
 	"github.com/sluice-dev/sluice/pkg/poll"
 	"github.com/sluice-dev/sluice/pkg/scalers"
 )
@@ -67,6 +68,9 @@ func (r *resolver) resolve(ctx context.Context, so *v1alpha1.ScaledObject) (res 
 		PollingInterval: time.Duration(so.Spec.PollingIntervalSeconds()) * time.Second,
 		Fallback:        so.Spec.Fallback,
 	}}
+	// A formula that does not compile leaves Composite nil; the status
+	// says why (compositeActive) and the activator sets Ready=False.
+	res.spec.Composite, _ = composite.Compile(&so.Spec)
 	rd := &recordingReader{inner: r.reader()}
 	env := &targetEnv{r: r, so: so, rd: rd}
 	defer func() { res.deps = rd.refs() }()
