@@ -81,4 +81,6 @@ func TestCompositeAt(t *testing.T) {
 	}
 }
 
-func autoscalingType(s string) autoscalingv2.MetricTargetType { return autoscalingv2.MetricTargetType(s) }
+func autoscalingType(s string) autoscalingv2.MetricTargetType {
+	return autoscalingv2.MetricTargetType(s)
+}
