@@ -6,7 +6,9 @@ import (
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/labels"
 	clocktesting "k8s.io/utils/clock/testing"
+	cmprovider "sigs.k8s.io/custom-metrics-apiserver/pkg/provider"
 
 	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
 	"github.com/sluice-dev/sluice/pkg/composite"
@@ -99,5 +101,35 @@ func TestCompositeWaitsForFirstPoll(t *testing.T) {
 	close(first)
 	if v := <-done; v != "8" {
 		t.Fatalf("got %q, want 8", v)
+	}
+}
+
+// BenchmarkGetCompositeMetric is one HPA request for composite-metric of an
+// object whose formula reads two fresh triggers.
+func BenchmarkGetCompositeMetric(b *testing.B) {
+	f, err := composite.Compile(&v1alpha1.ScaledObjectSpec{
+		Advanced: &v1alpha1.AdvancedConfig{ScalingModifiers: v1alpha1.ScalingModifiers{Formula: "a > 2 ? max(a, b) / 2 : (a + b) / 2", Target: "2"}},
+		Triggers: []v1alpha1.ScaleTriggers{{Name: "a", Type: "x"}, {Name: "b", Type: "y"}},
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	live := func(name, metric string, v float64) poll.TriggerState {
+		return poll.TriggerState{Name: name, MetricName: metric, Polled: true, Value: v,
+			LastSuccess: time.Now(), FreshUntil: time.Now().Add(time.Hour)}
+	}
+	store := &fakeStore{}
+	store.put(key, poll.ObjectState{Key: key, Composite: f, Triggers: []poll.TriggerState{live("a", "s0-x", 3), live("b", "s1-y", 4)}})
+	p, err := New(store, NewOptions())
+	if err != nil {
+		b.Fatal(err)
+	}
+	sel := labels.SelectorFromSet(labels.Set{v1alpha1.LabelScaledObjectName: "app"})
+	info := cmprovider.ExternalMetricInfo{Metric: composite.MetricName}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := p.GetExternalMetric(context.Background(), "ns", sel, info); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
