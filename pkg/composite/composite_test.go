@@ -56,6 +56,12 @@ func TestCompileAndEval(t *testing.T) {
 		{"2 ** b", 3, 4, 16, []string{"b"}},
 		{"a - b", 3, 4, -1, []string{"a", "b"}},
 		{"7", 3, 4, 7, nil},
+		// KEDA's documented examples.
+		{"(a + b)/2", 3, 4, 3.5, []string{"a", "b"}},
+		{"a > 2 ? a + b : 1", 3, 4, 7, []string{"a", "b"}},
+		{"count([a, b], {# > 1}) > 1 ? 5 : 0", 3, 4, 5, []string{"a", "b"}},
+		{"a < 2 ? a+b >= 2 ? 5 : 10 : 0", 3, 4, 0, []string{"a", "b"}},
+		{"sum(map([a, b], # * 2))", 3, 4, 14, []string{"a", "b"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.formula, func(t *testing.T) {
@@ -102,9 +108,12 @@ func TestCompileErrors(t *testing.T) {
 		{"syntax", FieldFormula, "", v1alpha1.ScalingModifiers{Formula: "a +", Target: "1"}, nil},
 		{"boolean result", FieldFormula, "float64", v1alpha1.ScalingModifiers{Formula: "a > b", Target: "1"}, nil},
 		{"range", FieldFormula, `".."`, v1alpha1.ScalingModifiers{Formula: "sum(1..100000000)", Target: "1"}, nil},
-		{"predicate", FieldFormula, "predicate", v1alpha1.ScalingModifiers{Formula: "sum([a, b], # * 2)", Target: "1"}, nil},
+		{"nested predicate", FieldFormula, "predicate inside another", v1alpha1.ScalingModifiers{
+			Formula: "count([1, 1, 1, 1, 1, 1, 1, 1], count([1, 1, 1, 1, 1, 1, 1, 1], count([1, 1], # > 0) > 0) > 0)", Target: "1"}, nil},
+		{"pointer outside a predicate", FieldFormula, "", v1alpha1.ScalingModifiers{Formula: "# + a", Target: "1"}, nil},
+		{"member access", FieldFormula, "member access", v1alpha1.ScalingModifiers{Formula: "[a, b][0]", Target: "1"}, nil},
 		{"string function", FieldFormula, "string", v1alpha1.ScalingModifiers{Formula: `len(repeat("x", 100000000))`, Target: "1"}, nil},
-		{"other builtin", FieldFormula, `"len"`, v1alpha1.ScalingModifiers{Formula: "len([a])", Target: "1"}, nil},
+		{"other builtin", FieldFormula, `"uniq"`, v1alpha1.ScalingModifiers{Formula: "len(uniq([a, b]))", Target: "1"}, nil},
 		{"too long", FieldFormula, "longer than", v1alpha1.ScalingModifiers{Formula: strings.Repeat("a+", 600) + "a", Target: "1"}, nil},
 		{"too many nodes", FieldFormula, "", v1alpha1.ScalingModifiers{Formula: strings.Repeat("a+", 300) + "a", Target: "1"}, nil},
 	}

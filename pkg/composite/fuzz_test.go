@@ -13,7 +13,8 @@ import (
 // number or an error.
 func FuzzFormula(f *testing.F) {
 	for _, s := range []string{"a + b", "(a+b)/2", "a > 5 ? 1 : 0", "max(a, b)", "sum([a, b, a])", "int(a) % int(b)",
-		"a ** b ** a", "1..10", "a ?? b", "-a", "!true ? a : b", "median([a, b])", "let x = 1; x", "a.b", "[a, b][0]"} {
+		"a ** b ** a", "1..10", "a ?? b", "-a", "!true ? a : b", "median([a, b])", "let x = 1; x", "a.b", "[a, b][0]",
+		"count([a, b], {# > 1}) > 1 ? 5 : 0", "sum(map([a, b], # * 2))", "reduce([a, b], #acc + #, 0)", "count(map([a, b], [#, #]), len(#) > 1)"} {
 		f.Add(s, "1", "0", 3.0, 4.0)
 	}
 	f.Fuzz(func(t *testing.T, formula, target, activation string, a, b float64) {
