@@ -101,7 +101,7 @@ func (r *resolver) resolve(ctx context.Context, so *v1alpha1.ScaledObject) (res 
 func (r *resolver) build(ctx context.Context, so *v1alpha1.ScaledObject, i int, t v1alpha1.ScaleTriggers, env *targetEnv) (*scalers.Trigger, error) {
 	cfg := scalers.Config{
 		Index: i, Name: t.Name, Type: t.Type, Metadata: t.Metadata,
-		Logger: r.log.Named(t.Type),
+		Logger: r.log.Named(t.Type), AsMetricSource: composite.Used(&so.Spec),
 	}
 	if t.AuthenticationRef != nil {
 		spec, err := r.authSpec(so.Namespace, t.AuthenticationRef)
