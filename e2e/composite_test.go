@@ -17,14 +17,15 @@ import (
 )
 
 // compositeOf names the worker's trigger "a" and adds a second metrics-api
-// trigger "b" reading b, combined by formula with the given target and
-// activation target.
+// trigger "b" reading b, without a targetValue of its own as KEDA's example
+// writes it, combined by formula with the given target and activation
+// target.
 func compositeOf(b *valueServer, formula, target, activation string) func(*v1alpha1.ScaledObject) {
 	return func(so *v1alpha1.ScaledObject) {
 		so.Spec.Triggers[0].Name = "a"
 		so.Spec.Triggers = append(so.Spec.Triggers, v1alpha1.ScaleTriggers{
 			Type: "metrics-api", Name: "b",
-			Metadata: map[string]string{"url": b.URL, "valueLocation": "value", "targetValue": "5"},
+			Metadata: map[string]string{"url": b.URL, "valueLocation": "value"},
 		})
 		so.Spec.Advanced = &v1alpha1.AdvancedConfig{ScalingModifiers: v1alpha1.ScalingModifiers{
 			Formula: formula, Target: target, ActivationTarget: activation}}
