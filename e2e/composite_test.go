@@ -160,3 +160,40 @@ func TestCompositeInvalid(t *testing.T) {
 	})
 	holdReplicas(t, 3*time.Second, "an invalid formula scales nothing", 0, w.replicas)
 }
+
+// TestCompositeFallback: once a trigger the formula reads has failed
+// fallback.failureThreshold times, the composite is served as
+// fallback.replicas × target, so the real HPA holds fallback.replicas, and
+// the Fallback condition says so; when the source recovers the formula
+// takes over again.
+func TestCompositeFallback(t *testing.T) {
+	b := newValueServer(t, 10)
+	w := newWorker(t, 10, 0, compositeOf(b, "a + b", "5", ""), func(so *v1alpha1.ScaledObject) {
+		so.Spec.Fallback = &v1alpha1.Fallback{FailureThreshold: 2, Replicas: 3}
+	})
+	waitReplicas(t, phase, "the HPA scales to (10+10)/5", 4, w.replicas)
+
+	b.fail.Store(true)
+	eventually(t, phase, "the composite serves the fallback", func() error {
+		v, err := compositeValue(t, w)
+		if err == nil && v != "15" {
+			err = fmt.Errorf("value %s, want 3 × 5", v)
+		}
+		return err
+	})
+	waitReplicas(t, phase, "the HPA holds fallback.replicas", 3, w.replicas)
+	eventually(t, phase, "Fallback=True", func() error {
+		so, err := w.object()
+		if err != nil {
+			return err
+		}
+		if c := so.Status.Condition(v1alpha1.ConditionFallback); c == nil || c.Status != metav1.ConditionTrue {
+			return fmt.Errorf("Fallback = %+v", c)
+		}
+		return nil
+	})
+
+	b.fail.Store(false)
+	b.set(20)
+	waitReplicas(t, phase, "the formula again: (10+20)/5", 6, w.replicas)
+}
