@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -94,6 +95,29 @@ func TestCompositeScalesOnFormula(t *testing.T) {
 		m[0].External.Target.Type != autoscalingv2.AverageValueMetricType || m[0].External.Target.AverageValue.String() != "5" {
 		t.Fatalf("HPA metrics = %+v, want composite-metric alone with AverageValue 5", m)
 	}
+
+	eventually(t, phase, "sluice status shows the composite", func() error {
+		r := sluiceCLI(t, cluster, "status", "-n", w.ns, "-o", "json")
+		var out struct {
+			Items []struct {
+				Triggers []struct{ Type, Metric, Value, Target string }
+			}
+		}
+		if r.err != nil {
+			return r.err
+		}
+		if err := json.Unmarshal([]byte(r.out), &out); err != nil {
+			return err
+		}
+		for _, it := range out.Items {
+			for _, tr := range it.Triggers {
+				if tr.Metric == composite.MetricName && tr.Type == "scalingModifiers" && tr.Value == "42" && tr.Target == "5" {
+					return nil
+				}
+			}
+		}
+		return fmt.Errorf("no composite row with 42/5 in %s", r.out)
+	})
 
 	b.fail.Store(true)
 	eventually(t, phase, "a failing trigger makes the composite unknown", func() error {
