@@ -122,6 +122,12 @@ func TestCRDsRejectInvalidObjects(t *testing.T) {
 		{"bad scalingModifiers metricType", func(s map[string]any) {
 			s["advanced"] = map[string]any{"scalingModifiers": map[string]any{"formula": "a", "metricType": "Utilization"}}
 		}, "scalingModifiers.metricType must be AverageValue or Value"},
+		{"scalingModifiers formula without target", func(s map[string]any) {
+			s["advanced"] = map[string]any{"scalingModifiers": map[string]any{"formula": "a"}}
+		}, "scalingModifiers.target is required when scalingModifiers.formula is set"},
+		{"scalingModifiers formula too long", func(s map[string]any) {
+			s["advanced"] = map[string]any{"scalingModifiers": map[string]any{"formula": strings.Repeat("a+", 512) + "a", "target": "1"}}
+		}, "formula: Too long"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -217,7 +223,7 @@ func TestCRDsPrinterColumns(t *testing.T) {
 	for _, c := range table.ColumnDefinitions {
 		names = append(names, c.Name)
 	}
-	wantNames := []string{"Name", "ScaleTargetKind", "ScaleTargetName", "Min", "Max", "Ready", "Active", "Fallback", "Paused", "Triggers", "Age"}
+	wantNames := []string{"Name", "ScaleTargetKind", "ScaleTargetName", "Min", "Max", "Ready", "Active", "Fallback", "Paused", "Triggers", "Authentications", "Age"}
 	if !slices.Equal(names, wantNames) {
 		t.Fatalf("columns = %v, want %v", names, wantNames)
 	}
@@ -228,7 +234,7 @@ func TestCRDsPrinterColumns(t *testing.T) {
 	want := map[string]any{
 		"Name": "orders", "ScaleTargetKind": "apps/v1.StatefulSet", "ScaleTargetName": "orders-worker",
 		"Min": float64(1), "Max": float64(50), "Ready": "True", "Active": "True", "Fallback": "False",
-		"Paused": "True", "Triggers": "azure-queue,kafka",
+		"Paused": "True", "Triggers": "azure-queue,kafka", "Authentications": "storage-auth,kafka-auth",
 	}
 	for i, name := range names {
 		if w, ok := want[name]; ok && cells[i] != w {

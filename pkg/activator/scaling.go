@@ -158,15 +158,16 @@ func cooldownLeft(so *v1alpha1.ScaledObject, active *v1alpha1.Condition, now tim
 // (activity.Idle). A stale Active=False never passes.
 func (c *Controller) idleEvidence(ctx context.Context, so *v1alpha1.ScaledObject, ms metricSet) error {
 	sel := labels.SelectorFromSet(labels.Set{v1alpha1.LabelScaledObjectName: so.Name})
-	readings := make(map[string]activity.Reading, len(ms.external))
-	for _, name := range ms.external {
+	metrics := ms.idleMetrics()
+	readings := make(map[string]activity.Reading, len(metrics))
+	for _, name := range metrics {
 		r, err := c.cfg.Metrics.ReadExternalMetric(ctx, so.Namespace, name, sel)
 		if err != nil {
 			return err
 		}
 		readings[name] = r
 	}
-	return activity.Idle(so, ms.external, readings)
+	return activity.Idle(so, metrics, readings)
 }
 
 // conditionTrue reports whether the condition of type t is True.

@@ -35,6 +35,7 @@ type outcome struct {
 	hpaName        string
 	external       []string
 	resource       []string
+	composite      string
 	pausedReplicas *int32
 	paused         bool
 	readyReason    string
@@ -151,7 +152,7 @@ func (c *Controller) reconcileSteps(ctx context.Context, l listers, so *v1alpha1
 	if err != nil {
 		return err
 	}
-	out.external, out.resource = ms.external, ms.resource
+	out.external, out.resource, out.composite = ms.external, ms.resource, ms.compositeName()
 	if err := c.applyHPA(ctx, l, so, tgt, ms, ann); err != nil {
 		return err
 	}

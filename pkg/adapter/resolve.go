@@ -18,6 +18,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
+	"github.com/sluice-dev/sluice/pkg/composite"
 	"github.com/sluice-dev/sluice/pkg/poll"
 	"github.com/sluice-dev/sluice/pkg/scalers"
 )
@@ -68,6 +69,9 @@ func (r *resolver) resolve(ctx context.Context, so *v1alpha1.ScaledObject) (res 
 		PollingInterval: time.Duration(so.Spec.PollingIntervalSeconds()) * time.Second,
 		Fallback:        so.Spec.Fallback,
 	}}
+	// A formula that does not compile leaves Composite nil; the status
+	// says why (compositeActive) and the activator sets Ready=False.
+	res.spec.Composite, _ = composite.Compile(&so.Spec)
 	rd := &recordingReader{inner: r.reader()}
 	env := &targetEnv{r: r, so: so, rd: rd}
 	defer func() { res.deps = rd.refs() }()
@@ -99,7 +103,7 @@ func (r *resolver) resolve(ctx context.Context, so *v1alpha1.ScaledObject) (res 
 func (r *resolver) build(ctx context.Context, so *v1alpha1.ScaledObject, i int, t v1alpha1.ScaleTriggers, env *targetEnv) (*scalers.Trigger, error) {
 	cfg := scalers.Config{
 		Index: i, Name: t.Name, Type: t.Type, Metadata: t.Metadata,
-		Logger: r.log.Named(t.Type),
+		Logger: r.log.Named(t.Type), AsMetricSource: composite.Used(&so.Spec),
 	}
 	if t.AuthenticationRef != nil {
 		spec, err := r.authSpec(so.Namespace, t.AuthenticationRef)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/sluice-dev/sluice/pkg/activity"
 	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
+	"github.com/sluice-dev/sluice/pkg/composite"
 	"github.com/sluice-dev/sluice/pkg/poll"
 	"github.com/sluice-dev/sluice/pkg/scalers"
 )
@@ -43,11 +44,14 @@ type adapterStatus struct {
 	Health         map[string]v1alpha1.HealthStatus
 	LastActiveTime *metav1.Time
 	TriggersTypes  string
+	AuthTypes      string
+	Activity       map[string]v1alpha1.TriggerActivityStatus
 }
 
 // ownedStatus extracts what the adapter owns from a stored status.
 func ownedStatus(s *v1alpha1.ScaledObjectStatus) adapterStatus {
-	out := adapterStatus{Triggers: s.Triggers, Health: s.Health, LastActiveTime: s.LastActiveTime, TriggersTypes: s.TriggersTypes}
+	out := adapterStatus{Triggers: s.Triggers, Health: s.Health, LastActiveTime: s.LastActiveTime, TriggersTypes: s.TriggersTypes,
+		AuthTypes: s.AuthenticationsTypes, Activity: s.TriggersActivity}
 	for _, t := range []v1alpha1.ConditionType{v1alpha1.ConditionActive, v1alpha1.ConditionFallback} {
 		if c := s.Condition(t); c != nil {
 			out.Conditions = append(out.Conditions, *c)
@@ -68,7 +72,7 @@ func (a adapterStatus) equal(b adapterStatus) bool {
 // status holds.
 func desiredStatus(so *v1alpha1.ScaledObject, state *poll.ObjectState, invalid []invalidTrigger, now time.Time) adapterStatus {
 	cur := ownedStatus(&so.Status)
-	out := adapterStatus{TriggersTypes: triggerTypes(so), Health: map[string]v1alpha1.HealthStatus{}}
+	out := adapterStatus{TriggersTypes: triggerTypes(so), AuthTypes: authTypes(so), Health: map[string]v1alpha1.HealthStatus{}}
 	var triggers []poll.TriggerState
 	if state != nil {
 		triggers = state.Triggers
@@ -86,6 +90,7 @@ func desiredStatus(so *v1alpha1.ScaledObject, state *poll.ObjectState, invalid [
 		})
 		out.Triggers = append(out.Triggers, ts)
 		out.Health[t.MetricName] = health(ts.NumberOfFailures, ts.Healthy)
+		out.Activity = setActivity(out.Activity, t.MetricName, ts.Active)
 	}
 	for _, inv := range invalid {
 		if inv.transient {
@@ -111,8 +116,10 @@ func desiredStatus(so *v1alpha1.ScaledObject, state *poll.ObjectState, invalid [
 		out.Health = nil
 	}
 
-	active := activeCondition(so, triggers, invalid)
-	fallback := fallbackCondition(so, triggers)
+	active, fallback := activeCondition(so, triggers, invalid), fallbackCondition(so, triggers)
+	if composite.Used(&so.Spec) {
+		active, fallback = compositeConditions(so, state, active)
+	}
 	out.Conditions = []v1alpha1.Condition{keepTransition(cur, active, now), keepTransition(cur, fallback, now)}
 
 	// lastActiveTime moves when the object becomes active and when it stops

@@ -145,6 +145,8 @@ func store(so *v1alpha1.ScaledObject, s adapterStatus) {
 	so.Status.Health = s.Health
 	so.Status.LastActiveTime = s.LastActiveTime
 	so.Status.TriggersTypes = s.TriggersTypes
+	so.Status.AuthenticationsTypes = s.AuthTypes
+	so.Status.TriggersActivity = s.Activity
 }
 
 func TestFormatQuantity(t *testing.T) {

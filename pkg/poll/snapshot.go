@@ -10,6 +10,7 @@ func (e *Engine) rebuildLocked(o *object, now time.Time) bool {
 		Key:             o.key,
 		PollingInterval: o.spec.PollingInterval,
 		Fallback:        o.spec.Fallback,
+		Composite:       o.spec.Composite,
 		Triggers:        make([]TriggerState, len(o.trigs)),
 		UpdatedAt:       now,
 	}
@@ -46,7 +47,7 @@ func (e *Engine) rebuildLocked(o *object, now time.Time) bool {
 // sameDerived reports whether a and b agree on everything a status writer
 // publishes.
 func sameDerived(a, b *ObjectState) bool {
-	if len(a.Triggers) != len(b.Triggers) {
+	if len(a.Triggers) != len(b.Triggers) || a.Composite != b.Composite || deriveComposite(a) != deriveComposite(b) {
 		return false
 	}
 	for i := range a.Triggers {

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
+	"github.com/sluice-dev/sluice/pkg/composite"
 	"github.com/sluice-dev/sluice/pkg/scalers"
 )
 
@@ -24,6 +25,9 @@ type ObjectSpec struct {
 	// Fallback is the object's spec.fallback; nil when unset. It must not
 	// be modified after Set.
 	Fallback *v1alpha1.Fallback
+	// Composite is the object's compiled scalingModifiers; nil when unset.
+	// The provider then also serves composite.MetricName for the object.
+	Composite *composite.Formula
 	// Triggers are the object's decoded triggers. Their MetricNames must be
 	// unique and every Trigger must have a non-empty Key and a Source.
 	Triggers []TriggerSpec
@@ -57,6 +61,9 @@ type ObjectState struct {
 	PollingInterval time.Duration
 	// Fallback is the object's fallback; nil when unset.
 	Fallback *v1alpha1.Fallback
+	// Composite is the object's compiled scalingModifiers; nil when unset
+	// (see CompositeAt).
+	Composite *composite.Formula
 	// Triggers are in ObjectSpec order.
 	Triggers []TriggerState
 	// UpdatedAt is when this snapshot was built; the Healthy and

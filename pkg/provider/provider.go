@@ -85,6 +85,9 @@ func (o Options) Validate() []error {
 //   - otherwise a 503 error, so that the HPA keeps the current replica
 //     count. A failing source is never served as 0.
 //
+// For an object with scalingModifiers the metric composite.MetricName is
+// served too: see compositeMetric.
+//
 // NaN, ±Inf and negative values are served as 0.
 type Provider struct {
 	store Store
@@ -122,6 +125,9 @@ func (p *Provider) GetExternalMetric(ctx context.Context, namespace string, sel 
 	st, ok := p.store.State(key)
 	if !ok {
 		return nil, notFound(info.Metric, key)
+	}
+	if st.Composite != nil && isComposite(info.Metric) {
+		return p.compositeMetric(ctx, key, st)
 	}
 	ts := trigger(&st, info.Metric)
 	if ts == nil {

@@ -87,6 +87,11 @@ type Config struct {
 	Env map[string]string
 	// Logger is named for the trigger type; it must never be given secrets.
 	Logger *zap.Logger
+	// AsMetricSource is true when the object scales on
+	// advanced.scalingModifiers: the trigger's value feeds the formula and
+	// its own target is not used, so a constructor may let the target be
+	// omitted (0), as KEDA does for the same triggers.
+	AsMetricSource bool
 
 	// known, set by Registry.Build, records what Decode declares.
 	known *knownParams

@@ -10,7 +10,9 @@
 //     optionally followed by equality label matchers, e.g.
 //     queue_depth{queue="a"}, which must select exactly one series. For
 //     summaries and histograms select <name>_count or <name>_sum.
-//   - targetValue (required, > 0), activationTargetValue (default 0).
+//   - targetValue (required, > 0; may be omitted when the trigger only
+//     feeds a scalingModifiers formula, as in KEDA), activationTargetValue
+//     (default 0).
 //   - format: json (default), yaml (converted to JSON, then read like json)
 //     or prometheus (text exposition format). KEDA's xml is refused with a
 //     clear error: it cannot read any document in KEDA either.
@@ -48,7 +50,7 @@ const Type = "metrics-api"
 type params struct {
 	URL              string  `param:"url,required,from=metadata|env"`
 	ValueLocation    string  `param:"valueLocation,required,from=metadata|env"`
-	Target           float64 `param:"targetValue,required"`
+	Target           float64 `param:"targetValue"` // required unless cfg.AsMetricSource: see targetParam
 	ActivationTarget float64 `param:"activationTargetValue,default=0"`
 	Format           string  `param:"format,default=json,enum=json|prometheus|xml|yaml"`
 	Aggregate        bool    `param:"aggregateFromKubeServiceEndpoints,default=false,from=metadata"`
@@ -66,7 +68,18 @@ func New(cache *ClientCache) scalers.Constructor {
 	return scalers.Shared(cache, build)
 }
 
+// targetParam makes targetValue required for a trigger that scales on its
+// own; one that only feeds a scalingModifiers formula may omit it.
+type targetParam struct {
+	Target float64 `param:"targetValue,required"`
+}
+
 func build(cfg scalers.Config, p *params, cache *ClientCache) (*scalers.Trigger, error) {
+	if !cfg.AsMetricSource {
+		if err := scalers.Decode(cfg, &targetParam{}); err != nil {
+			return nil, err
+		}
+	}
 	u, err := validate(cfg, p)
 	if err != nil {
 		return nil, err
@@ -108,7 +121,7 @@ func validate(cfg scalers.Config, p *params) (*url.URL, error) {
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return nil, scalers.ParamErrorf(cfg, "url", "want an http or https URL, got scheme %q", u.Scheme)
 	}
-	if p.Target <= 0 {
+	if p.Target < 0 || (p.Target == 0 && !cfg.AsMetricSource) {
 		return nil, scalers.ParamErrorf(cfg, "targetValue", "want a number greater than 0, got %v", p.Target)
 	}
 	if p.ActivationTarget < 0 {

@@ -77,6 +77,7 @@ const (
 // +kubebuilder:printcolumn:name="Fallback",type=string,JSONPath=`.status.conditions[?(@.type=="Fallback")].status`
 // +kubebuilder:printcolumn:name="Paused",type=string,JSONPath=`.status.conditions[?(@.type=="Paused")].status`
 // +kubebuilder:printcolumn:name="Triggers",type=string,JSONPath=`.status.triggersTypes`
+// +kubebuilder:printcolumn:name="Authentications",type=string,JSONPath=`.status.authenticationsTypes`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type ScaledObject struct {
 	metav1.TypeMeta   `json:",inline"`
@@ -206,11 +207,19 @@ type HorizontalPodAutoscalerConfig struct {
 }
 
 // ScalingModifiers combines trigger metrics into one composite metric.
+//
+// +kubebuilder:validation:XValidation:rule="!has(self.formula) || size(self.formula) == 0 || (has(self.target) && size(self.target) > 0)",message="scalingModifiers.target is required when scalingModifiers.formula is set"
 type ScalingModifiers struct {
-	// Formula over the triggers' names, for example "(a + b) / 2".
+	// Formula over the triggers' names, for example "(a + b) / 2": an
+	// expr-lang expression of numbers, trigger names, arithmetic,
+	// comparison, logic, the conditional operator and the functions abs,
+	// ceil, floor, round, int, float, min, max, sum, mean and median.
+	// +kubebuilder:validation:MaxLength=1024
 	// +optional
 	Formula string `json:"formula,omitempty"`
-	// Target value of the composite metric.
+	// Target value of the composite metric; required with a formula, a
+	// positive number.
+	// +kubebuilder:validation:MaxLength=64
 	// +optional
 	Target string `json:"target,omitempty"`
 	// ActivationTarget is the value the composite metric must exceed for
