@@ -50,9 +50,15 @@ func TestListenPortZero(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	health, _, err := listen(o, prov, new(atomic.Bool))
+	reg := prometheus.NewRegistry()
+	health, _, err := listen(o, prov, reg, new(atomic.Bool))
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The gauge reads the certificate the server serves (here the one the
+	// library generates in memory): it expires in the future.
+	if got := certExpiry(t, reg); got <= float64(time.Now().Unix()) {
+		t.Errorf("serving certificate expiry gauge = %v, want a time in the future", got)
 	}
 	secure := o.Server.SecureServing.Listener
 	t.Cleanup(func() { _ = health.Close(); _ = secure.Close() })
@@ -197,4 +203,20 @@ current-context: c
 		t.Fatal(err)
 	}
 	return path
+}
+
+// certExpiry reads sluice_adapter_serving_certificate_expiry_timestamp_seconds.
+func certExpiry(t *testing.T, reg *prometheus.Registry) float64 {
+	t.Helper()
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() == "sluice_adapter_serving_certificate_expiry_timestamp_seconds" {
+			return mf.GetMetric()[0].GetGauge().GetValue()
+		}
+	}
+	t.Fatal("no serving certificate expiry gauge")
+	return 0
 }

@@ -59,6 +59,19 @@ type Options struct {
 	// LeaderElectionID names the Lease.
 	LeaderElectionID string
 
+	// ServingCertSecret names the Secret in Namespace holding the serving
+	// certificate (mounted as --tls-cert-file and --tls-private-key-file);
+	// the elected replica renews it, and the caBundle of the APIService
+	// ServingCertAPIService, when Sluice generated it. Empty turns renewal
+	// off.
+	ServingCertSecret     string
+	ServingCertAPIService string
+	// ServingCertCheckInterval is the time between renewal checks;
+	// ServingCertRenewBefore how long before expiry a certificate is
+	// replaced.
+	ServingCertCheckInterval time.Duration
+	ServingCertRenewBefore   time.Duration
+
 	// LogFormat is json or console; LogLevel debug, info, warn or error.
 	LogFormat, LogLevel string
 }
@@ -85,6 +98,11 @@ func NewOptions() *Options {
 		LeaderElectionID:   "sluice-adapter",
 		LogFormat:          logging.FormatJSON,
 		LogLevel:           "info",
+
+		ServingCertSecret:        "sluice-adapter-tls",
+		ServingCertAPIService:    "v1beta1.external.metrics.k8s.io",
+		ServingCertCheckInterval: time.Hour,
+		ServingCertRenewBefore:   30 * 24 * time.Hour,
 	}
 }
 
@@ -110,6 +128,12 @@ func (o *Options) Flags() cliflag.NamedFlagSets {
 	fs.DurationVar(&o.ResyncPeriod, "resync-period", o.ResyncPeriod, "how often every ScaledObject and the secrets it references are read again")
 	fs.BoolVar(&o.LeaderElect, "leader-elect", o.LeaderElect, "elect one replica to write ScaledObject status")
 	fs.StringVar(&o.LeaderElectionID, "leader-election-id", o.LeaderElectionID, "name of the leader-election Lease")
+
+	fs = fss.FlagSet("certificates")
+	fs.StringVar(&o.ServingCertSecret, "serving-cert-secret", o.ServingCertSecret, "Secret in --namespace holding the serving certificate; the elected replica renews it, and the APIService caBundle, when Sluice generated it; empty turns renewal off")
+	fs.StringVar(&o.ServingCertAPIService, "serving-cert-apiservice", o.ServingCertAPIService, "APIService whose caBundle trusts the serving certificate")
+	fs.DurationVar(&o.ServingCertCheckInterval, "serving-cert-check-interval", o.ServingCertCheckInterval, "time between checks of the serving certificate")
+	fs.DurationVar(&o.ServingCertRenewBefore, "serving-cert-renew-before", o.ServingCertRenewBefore, "how long before expiry the serving certificate is renewed")
 
 	fs = fss.FlagSet("polling")
 	fs.IntVar(&o.Poll.MaxConcurrentPolls, "max-concurrent-polls", o.Poll.MaxConcurrentPolls, "polls of event sources running at once")
@@ -144,6 +168,11 @@ func (o *Options) Validate() []error {
 	check(o.Poll.StaleAfterIntervals > 0, "stale-after-intervals", "must be greater than 0")
 	check(o.Provider.FirstPollWait >= 0, "first-poll-wait", "must not be negative")
 	check(o.LeaderElectionID != "", "leader-election-id", "must not be empty")
+	if o.ServingCertSecret != "" {
+		check(o.ServingCertAPIService != "", "serving-cert-apiservice", "must not be empty")
+		check(o.ServingCertCheckInterval >= time.Second, "serving-cert-check-interval", "must be at least 1s")
+		check(o.ServingCertRenewBefore > o.ServingCertCheckInterval, "serving-cert-renew-before", "must be longer than --serving-cert-check-interval")
+	}
 	check(logging.ValidFormat(o.LogFormat), "log-format", "must be json or console")
 	check(logging.ValidLevel(o.LogLevel), "log-level", "must be debug, info, warn or error")
 	for _, ns := range o.WatchNamespaces {

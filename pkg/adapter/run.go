@@ -25,6 +25,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	genericapiserver "k8s.io/apiserver/pkg/server"
+	"k8s.io/apiserver/pkg/server/dynamiccertificates"
 	genericoptions "k8s.io/apiserver/pkg/server/options"
 	"k8s.io/client-go/discovery/cached/memory"
 	"k8s.io/client-go/dynamic"
@@ -113,10 +114,11 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 	ctrl = newController(w, res, engine, pub, recorder, log)
 
 	var serving atomic.Bool
-	health, server, err := listen(o, prov, &serving)
+	health, server, err := listen(o, prov, reg, &serving)
 	if err != nil {
 		return err
 	}
+	renewer := o.renewer(kube, dyn, recorder, log)
 
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return engine.Run(ctx) })
@@ -132,7 +134,13 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 		return nil
 	})
 	g.Go(func() error {
-		return runElected(ctx, o, kube, log, func(ctx context.Context) { pub.run(ctx, o.Workers, ctrl.keys) })
+		return runElected(ctx, o, kube, log, func(ctx context.Context) {
+			var renew func(context.Context)
+			if renewer != nil {
+				renew = renewer.Run
+			}
+			leaderJobs(ctx, func(ctx context.Context) { pub.run(ctx, o.Workers, ctrl.keys) }, renew)
+		})
 	})
 	g.Go(func() error { return serveHealth(ctx, health, reg, readiness(w, serving.Load), log) })
 	g.Go(func() error {
@@ -164,12 +172,12 @@ func clientConfig(o *Options) (*rest.Config, error) {
 
 // listen binds the metrics listener and builds the API server, which binds
 // the secure one, and then writes --bound-addresses-file.
-func listen(o *Options, prov *provider.Provider, serving *atomic.Bool) (net.Listener, *basecmd.AdapterBase, error) {
+func listen(o *Options, prov *provider.Provider, reg prometheus.Registerer, serving *atomic.Bool) (net.Listener, *basecmd.AdapterBase, error) {
 	health, err := listenHealth(o.MetricsBindAddress)
 	if err != nil {
 		return nil, nil, err
 	}
-	server, err := apiServer(o, prov, serving)
+	server, err := apiServer(o, prov, reg, serving)
 	if err == nil {
 		err = boundaddrs.Write(o.BoundAddressesFile, map[string]net.Addr{
 			boundaddrs.Metrics: health.Addr(),
@@ -209,9 +217,10 @@ func listenSecure(s *genericoptions.SecureServingOptions) error {
 	return nil
 }
 
-// apiServer builds the external-metrics API server over prov; serving turns
-// true once it listens.
-func apiServer(o *Options, prov *provider.Provider, serving *atomic.Bool) (*basecmd.AdapterBase, error) {
+// apiServer builds the external-metrics API server over prov, and the
+// gauge of its certificate's expiry in reg; serving turns true once it
+// listens.
+func apiServer(o *Options, prov *provider.Provider, reg prometheus.Registerer, serving *atomic.Bool) (*basecmd.AdapterBase, error) {
 	if err := listenSecure(o.Server.SecureServing.SecureServingOptions); err != nil {
 		return nil, err
 	}
@@ -227,6 +236,13 @@ func apiServer(o *Options, prov *provider.Provider, serving *atomic.Bool) (*base
 	srv, err := b.Server()
 	if err != nil {
 		return nil, fmt.Errorf("build external metrics server: %w", err)
+	}
+	var cert dynamiccertificates.CertKeyContentProvider
+	if info := srv.GenericAPIServer.SecureServingInfo; info != nil {
+		cert = info.Cert
+	}
+	if err := registerCertExpiry(reg, cert); err != nil {
+		return nil, fmt.Errorf("register certificate metric: %w", err)
 	}
 	err = srv.GenericAPIServer.AddPostStartHook("sluice-serving", func(genericapiserver.PostStartHookContext) error {
 		serving.Store(true)

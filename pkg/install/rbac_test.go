@@ -24,8 +24,12 @@ func TestRBACRules(t *testing.T) {
 			"apps/statefulsets":                     "get",
 			"/events":                               "create,patch",
 			"events.k8s.io/events":                  "create,patch",
+			"apiregistration.k8s.io/apiservices":    "get,patch",
 		},
 		"ClusterRole/sluice-adapter-targets": {},
+		"Role/sluice-adapter-certificates": {
+			"/secrets": "patch",
+		},
 		"Role/sluice-adapter-leader-election": {
 			"coordination.k8s.io/leases": "create,get,update",
 		},
@@ -99,6 +103,7 @@ func TestRBACBindings(t *testing.T) {
 		"ClusterRoleBinding/sluice-adapter-auth-delegator": "ClusterRole/system:auth-delegator ← ServiceAccount ns/sluice-adapter",
 		"RoleBinding/sluice-adapter-auth-reader":           "Role/extension-apiserver-authentication-reader ← ServiceAccount ns/sluice-adapter",
 		"RoleBinding/sluice-adapter-leader-election":       "Role/sluice-adapter-leader-election ← ServiceAccount ns/sluice-adapter",
+		"RoleBinding/sluice-adapter-certificates":          "Role/sluice-adapter-certificates ← ServiceAccount ns/sluice-adapter",
 		"ClusterRoleBinding/sluice-activator":              "ClusterRole/sluice-activator ← ServiceAccount ns/sluice-activator",
 		"RoleBinding/sluice-activator-leader-election":     "Role/sluice-activator-leader-election ← ServiceAccount ns/sluice-activator",
 		"ClusterRoleBinding/sluice-hpa-external-metrics":   "ClusterRole/sluice-external-metrics-reader ← ServiceAccount kube-system/horizontal-pod-autoscaler",
