@@ -153,4 +153,3 @@ func (r *certRenewer) event(typ, reason, format string, args ...any) {
 	ref := &corev1.ObjectReference{APIVersion: "apiregistration.k8s.io/v1", Kind: "APIService", Name: r.APIService}
 	r.Recorder.Eventf(ref, typ, reason, format, args...)
 }
-

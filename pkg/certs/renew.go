@@ -51,12 +51,15 @@ func New(p Policy, now time.Time) (*Bundle, error) {
 }
 
 // Renew returns the material that replaces b at now, and why; nil and ""
-// when b stays as it is. The CA is replaced when its key is missing or
-// does not match, or it expires within p.CARenewBefore; the old CA then
-// stays in the bundle until it expires. The serving certificate is
-// replaced with a new CA, or when it does not verify for p.Names (the
-// current certificate's names when empty) or expires within
-// p.RenewBefore. Expired CAs leave the bundle.
+// when b stays as it is. The serving certificate is replaced when it does
+// not verify for p.Names (the current certificate's names when empty) or
+// expires within p.RenewBefore. It is signed by the current CA when its
+// key is kept; otherwise, or when the CA expires within p.CARenewBefore,
+// a new CA comes first, alone: the old CA stays in the bundle until it
+// expires, and the serving certificate is replaced at the next call (at
+// once only when the current one no longer serves at all). So a rotation
+// takes two steps, and whoever writes the result must publish the bundle
+// between them. Expired CAs leave the bundle.
 func Renew(b *Bundle, p Policy, now time.Time) (*Bundle, string, error) {
 	if len(p.Names) == 0 {
 		leaf, err := b.Leaf()
@@ -84,6 +87,8 @@ func Renew(b *Bundle, p Policy, now time.Time) (*Bundle, string, error) {
 		} else {
 			why = append(why, "new serving certificate: signed by the new CA")
 		}
+	} else if len(why) > 0 && b.Check(p.Names, now, p.RenewBefore) != nil {
+		why = append(why, "the serving certificate follows at the next renewal, once kube-apiserver trusts the new CA")
 	}
 	if len(why) == 0 {
 		return nil, "", nil
@@ -97,6 +102,7 @@ func renew(b *Bundle, p Policy, now time.Time) (*Bundle, error) {
 	cas := parseCerts(b.CA)
 	next := &Bundle{CAKey: b.CAKey, Cert: b.Cert, Key: b.Key}
 	servingOK := b.Check(p.Names, now, p.RenewBefore) == nil
+	servingUsable := servingOK || b.Check(p.Names, now, 0) == nil
 	ca := currentCA(b, cas, p, now)
 	if ca == nil && servingOK && len(cas) > 0 && cas[0].IsCA && cas[0].NotAfter.Sub(now) >= p.CARenewBefore {
 		// No key to sign with (material from before renewal existed, or
@@ -121,7 +127,12 @@ func renew(b *Bundle, p Policy, now time.Time) (*Bundle, error) {
 			next.CA = append(next.CA, certPEMOf(c.Raw)...)
 		}
 	}
-	if !bytes.Equal(next.CAKey, b.CAKey) || !servingOK {
+	// A new CA comes alone while the current certificate still serves:
+	// kube-apiserver must trust the new CA (the caBundle holds both) before
+	// any replica serves a certificate it signed, so that certificate
+	// follows at the next renewal.
+	newCA := !bytes.Equal(next.CAKey, b.CAKey)
+	if (newCA && !servingUsable) || (!newCA && !servingOK) {
 		var err error
 		if next.Cert, next.Key, err = ca.issue(p.Names, now, p.ServingLifetime); err != nil {
 			return nil, err

@@ -71,17 +71,29 @@ func TestRenew(t *testing.T) {
 			if next == nil || !strings.Contains(reason, tt.wantReason) {
 				t.Fatalf("Renew reason %q, want one containing %q", reason, tt.wantReason)
 			}
-			if err := next.Check(tt.p.Names, tt.at, tt.p.RenewBefore); err != nil && len(tt.p.Names) > 0 {
+			// A CA rotation takes a second step; then nothing is due.
+			final := next
+			for range 2 {
+				again, _, err := Renew(final, tt.p, tt.at)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if again == nil {
+					break
+				}
+				final = again
+			}
+			if again, why, _ := Renew(final, tt.p, tt.at); again != nil {
+				t.Errorf("still due after two steps: %q", why)
+			}
+			if err := final.Check(tt.p.Names, tt.at, tt.p.RenewBefore); err != nil && len(tt.p.Names) > 0 {
 				t.Errorf("renewed material does not serve: %v", err)
 			}
-			if got := bytes.Equal(next.CAKey, tt.b.CAKey); got != tt.sameCA {
+			if got := bytes.Equal(final.CAKey, tt.b.CAKey); got != tt.sameCA {
 				t.Errorf("CA kept = %v, want %v", got, tt.sameCA)
 			}
-			if got := len(parseCerts(next.CA)); got != tt.wantCAs {
+			if got := len(parseCerts(final.CA)); got != tt.wantCAs {
 				t.Errorf("bundle holds %d CAs, want %d", got, tt.wantCAs)
-			}
-			if again, why, err := Renew(next, tt.p, tt.at); err != nil || again != nil {
-				t.Errorf("renewing the renewed material: %q, %v; want nothing due", why, err)
 			}
 		})
 	}
@@ -101,20 +113,54 @@ func TestRenewKeepsOldCAUntilItExpires(t *testing.T) {
 	if n := len(parseCerts(rotated.CA)); n != 2 {
 		t.Fatalf("bundle after rotation holds %d CAs, want 2", n)
 	}
-	// The old serving certificate still verifies against the new bundle.
-	mixed := &Bundle{CA: rotated.CA, Cert: old.Cert, Key: old.Key}
-	if err := mixed.Check(names, t0.Add(day), 0); err != nil {
-		t.Errorf("old certificate against the new bundle: %v", err)
+	if !bytes.Equal(rotated.Cert, old.Cert) {
+		t.Fatal("the rotation replaced a serving certificate that was not due")
 	}
-	after, why, err := Renew(rotated, policy(), t0.Add(101*day))
+	// The old certificate (capped at the old CA's expiry) becomes due and
+	// is replaced under the new CA; the old CA stays while it is valid.
+	renewed, why, err := Renew(rotated, policy(), t0.Add(71*day))
+	if err != nil || renewed == nil || bytes.Equal(renewed.Cert, old.Cert) || !bytes.Equal(renewed.CAKey, rotated.CAKey) {
+		t.Fatalf("Renew when the old certificate is due = %q, %v; want a new certificate under the new CA", why, err)
+	}
+	if n := len(parseCerts(renewed.CA)); n != 2 {
+		t.Errorf("bundle holds %d CAs before the old one expired, want 2", n)
+	}
+	after, why, err := Renew(renewed, policy(), t0.Add(101*day))
 	if err != nil || after == nil || !strings.Contains(why, "expired CA removed") {
 		t.Fatalf("Renew after the old CA expired = %q, %v; want it removed", why, err)
 	}
 	if n := len(parseCerts(after.CA)); n != 1 {
 		t.Errorf("bundle holds %d CAs, want 1", n)
 	}
-	if !bytes.Equal(after.Cert, rotated.Cert) {
+	if !bytes.Equal(after.Cert, renewed.Cert) {
 		t.Error("serving certificate replaced, want it kept")
+	}
+}
+
+// TestRenewRotatesCAInTwoSteps: a new CA is published alone while the
+// current certificate still serves; the certificate it signs follows.
+func TestRenewRotatesCAInTwoSteps(t *testing.T) {
+	fresh := mustNew(t, policy(), t0)
+	legacy := &Bundle{CA: fresh.CA, Cert: fresh.Cert, Key: fresh.Key}
+	at := t0.Add(336 * day) // the serving certificate is due
+	step1, why, err := Renew(legacy, policy(), at)
+	if err != nil || step1 == nil {
+		t.Fatalf("step 1: %v", err)
+	}
+	if !bytes.Equal(step1.Cert, legacy.Cert) || !strings.Contains(why, "follows at the next renewal") {
+		t.Errorf("step 1 replaced the serving certificate (%s), want the new CA alone", why)
+	}
+	step2, why, err := Renew(step1, policy(), at)
+	if err != nil || step2 == nil || bytes.Equal(step2.Cert, legacy.Cert) {
+		t.Fatalf("step 2 = %q, %v; want a new serving certificate", why, err)
+	}
+	if !bytes.Equal(step2.CAKey, step1.CAKey) || !bytes.Equal(step2.CA, step1.CA) {
+		t.Error("step 2 changed the CA")
+	}
+	// Expired: nothing to protect, both at once.
+	both, _, err := Renew(legacy, policy(), t0.Add(366*day))
+	if err != nil || both == nil || bytes.Equal(both.Cert, legacy.Cert) {
+		t.Errorf("expired certificate not replaced with the new CA: %v", err)
 	}
 }
 

@@ -102,6 +102,11 @@ func (in *Installer) tls(ctx context.Context, ns string) (*TLS, error) {
 			return t, nil
 		}
 		fmt.Fprintf(in.Out, "replacing the certificate in secret %s/%s: %s\n", ns, TLSSecretName, why)
+		// Install writes the Secret and the caBundle together, so a CA
+		// rotation's second step (the certificate) need not wait.
+		if again, _, err := certs.Renew(next, TLSPolicy(ns), now); err == nil && again != nil {
+			next = again
+		}
 		return next, nil
 	}
 	return NewTLS(ns, now)
