@@ -108,9 +108,9 @@ func (r *certRenewer) Check(ctx context.Context) error {
 		return fmt.Errorf("apply secret: %w", err)
 	}
 	leaf, _ := next.Leaf()
-	r.Log.Info("serving certificate renewed", zap.String("reason", why), zap.Time("notAfter", leaf.NotAfter))
-	r.event(corev1.EventTypeNormal, ReasonRenewed, "renewed the serving certificate in Secret %s/%s, valid until %s: %s",
-		r.Namespace, r.Secret, leaf.NotAfter.UTC().Format(time.RFC3339), why)
+	r.Log.Info("certificate material renewed", zap.String("reason", why), zap.Time("servingNotAfter", leaf.NotAfter))
+	r.event(corev1.EventTypeNormal, ReasonRenewed, "renewed the material in Secret %s/%s (%s); the serving certificate is valid until %s",
+		r.Namespace, r.Secret, why, leaf.NotAfter.UTC().Format(time.RFC3339))
 	return nil
 }
 

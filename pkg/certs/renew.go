@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -93,7 +94,7 @@ func Renew(b *Bundle, p Policy, now time.Time) (*Bundle, string, error) {
 	if len(why) == 0 {
 		return nil, "", nil
 	}
-	return next, fmt.Sprint(why), nil
+	return next, strings.Join(why, "; "), nil
 }
 
 // renew builds the material that should replace b (b itself, field for
