@@ -1,6 +1,7 @@
 package adapter
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net"
@@ -11,6 +12,7 @@ import (
 	cliflag "k8s.io/component-base/cli/flag"
 	cmoptions "sigs.k8s.io/custom-metrics-apiserver/pkg/cmd/options"
 
+	"github.com/sluice-dev/sluice/pkg/leader"
 	"github.com/sluice-dev/sluice/pkg/logging"
 	"github.com/sluice-dev/sluice/pkg/poll"
 	"github.com/sluice-dev/sluice/pkg/provider"
@@ -53,11 +55,11 @@ type Options struct {
 	Poll     poll.Options
 	Provider provider.Options
 
-	// LeaderElect makes one replica the status writer; every replica polls
-	// and serves metrics.
-	LeaderElect bool
-	// LeaderElectionID names the Lease.
-	LeaderElectionID string
+	// LeaderElection elects the replica that writes status and renews the
+	// serving certificate; every replica polls and serves metrics (see
+	// pkg/leader; the same flags as sluice-activator's). An empty
+	// LeaseNamespace means Namespace.
+	LeaderElection leader.Options
 
 	// ServingCertSecret names the Secret in Namespace holding the serving
 	// certificate (mounted as --tls-cert-file and --tls-private-key-file);
@@ -94,8 +96,7 @@ func NewOptions() *Options {
 		MetricsBindAddress: ":8080",
 		Poll:               poll.NewOptions(),
 		Provider:           provider.NewOptions(),
-		LeaderElect:        true,
-		LeaderElectionID:   "sluice-adapter",
+		LeaderElection:     leader.NewOptions("sluice-adapter", ""),
 		LogFormat:          logging.FormatJSON,
 		LogLevel:           "info",
 
@@ -126,8 +127,13 @@ func (o *Options) Flags() cliflag.NamedFlagSets {
 	fs.StringVar(&o.Namespace, "namespace", o.Namespace, "the adapter's own namespace, where ClusterTriggerAuthentication secrets and the leader-election Lease live ($POD_NAMESPACE by default)")
 	fs.IntVar(&o.Workers, "workers", o.Workers, "ScaledObjects reconciled at once")
 	fs.DurationVar(&o.ResyncPeriod, "resync-period", o.ResyncPeriod, "how often every ScaledObject and the secrets it references are read again")
-	fs.BoolVar(&o.LeaderElect, "leader-elect", o.LeaderElect, "elect one replica to write ScaledObject status")
-	fs.StringVar(&o.LeaderElectionID, "leader-election-id", o.LeaderElectionID, "name of the leader-election Lease")
+
+	fs = fss.FlagSet("leader election")
+	o.LeaderElection.AddFlags(fs, "write ScaledObject status and renew the serving certificate (every replica serves metrics)")
+	fs.Lookup("leader-elect-lease-namespace").Usage += " (--namespace when empty)"
+	// The adapter's flag before pkg/leader gave both programs one set.
+	fs.StringVar(&o.LeaderElection.LeaseName, "leader-election-id", o.LeaderElection.LeaseName, "name of the leader-election Lease")
+	_ = fs.MarkDeprecated("leader-election-id", "use --leader-elect-lease-name")
 
 	fs = fss.FlagSet("certificates")
 	fs.StringVar(&o.ServingCertSecret, "serving-cert-secret", o.ServingCertSecret, "Secret in --namespace holding the serving certificate; the elected replica renews it, and the APIService caBundle, when Sluice generated it; empty turns renewal off")
@@ -167,7 +173,11 @@ func (o *Options) Validate() []error {
 	check(o.Poll.PollTimeout > 0, "poll-timeout", "must be greater than 0")
 	check(o.Poll.StaleAfterIntervals > 0, "stale-after-intervals", "must be greater than 0")
 	check(o.Provider.FirstPollWait >= 0, "first-poll-wait", "must not be negative")
-	check(o.LeaderElectionID != "", "leader-election-id", "must not be empty")
+	le := o.LeaderElection
+	// An empty lease namespace is --namespace, whose emptiness is reported
+	// above.
+	le.LeaseNamespace = cmp.Or(le.LeaseNamespace, o.Namespace, "-")
+	errs = append(errs, le.Validate()...)
 	if o.ServingCertSecret != "" {
 		check(o.ServingCertAPIService != "", "serving-cert-apiservice", "must not be empty")
 		check(o.ServingCertCheckInterval >= time.Second, "serving-cert-check-interval", "must be at least 1s")

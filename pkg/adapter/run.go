@@ -14,9 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"os"
 	"sync/atomic"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/pflag"
@@ -283,13 +281,4 @@ func readiness(w *watches, serving func() bool) func() error {
 		}
 		return nil
 	}
-}
-
-// hostname names this replica in leader election.
-func hostname() string {
-	h, err := os.Hostname()
-	if err != nil {
-		return fmt.Sprintf("sluice-adapter-%d", time.Now().UnixNano())
-	}
-	return h
 }

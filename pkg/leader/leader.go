@@ -70,12 +70,11 @@ func (o *Options) Validate() []error {
 	}
 	if o.RetryPeriod <= 0 {
 		bad("leader-elect-retry-period", "must be greater than 0")
+	} else if o.RetryPeriod >= o.RenewDeadline {
+		bad("leader-elect-retry-period", "must be less than --leader-elect-renew-deadline")
 	}
-	if o.RenewDeadline <= o.RetryPeriod {
-		bad("leader-elect-renew-deadline", "must be greater than --leader-elect-retry-period")
-	}
-	if o.LeaseDuration <= o.RenewDeadline {
-		bad("leader-elect-lease-duration", "must be greater than --leader-elect-renew-deadline")
+	if o.RenewDeadline >= o.LeaseDuration {
+		bad("leader-elect-renew-deadline", "must be less than --leader-elect-lease-duration")
 	}
 	return errs
 }

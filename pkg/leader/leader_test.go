@@ -18,8 +18,8 @@ func TestValidate(t *testing.T) {
 		{"off ignores the rest", func(o *Options) { o.Elect, o.LeaseName = false, "" }, ""},
 		{"no name", func(o *Options) { o.LeaseName = "" }, "--leader-elect-lease-name"},
 		{"no namespace", func(o *Options) { o.LeaseNamespace = "" }, "--leader-elect-lease-namespace"},
-		{"renew deadline past lease", func(o *Options) { o.RenewDeadline = o.LeaseDuration }, "--leader-elect-lease-duration"},
-		{"retry past renew deadline", func(o *Options) { o.RetryPeriod = o.RenewDeadline }, "--leader-elect-renew-deadline"},
+		{"renew deadline past lease", func(o *Options) { o.RenewDeadline = o.LeaseDuration }, "--leader-elect-renew-deadline"},
+		{"retry past renew deadline", func(o *Options) { o.RetryPeriod = o.RenewDeadline }, "--leader-elect-retry-period"},
 		{"zero retry", func(o *Options) { o.RetryPeriod = 0 }, "--leader-elect-retry-period"},
 	}
 	for _, tt := range tests {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/sluice-dev/sluice/pkg/leader"
 	"github.com/sluice-dev/sluice/pkg/logging"
 )
 
@@ -21,15 +22,9 @@ type Options struct {
 	Kubeconfig string
 	// WatchNamespaces limits the watch to these namespaces; empty means all.
 	WatchNamespaces []string
-	// LeaderElect runs the workers only while holding the Lease.
-	LeaderElect bool
-	// LeaseName and LeaseNamespace name the leader-election Lease.
-	LeaseName      string
-	LeaseNamespace string
-	// LeaseDuration, RenewDeadline and RetryPeriod tune leader election.
-	LeaseDuration time.Duration
-	RenewDeadline time.Duration
-	RetryPeriod   time.Duration
+	// LeaderElection runs the workers only while holding the Lease (see
+	// pkg/leader; the same flags as sluice-adapter's).
+	LeaderElection leader.Options
 	// Workers is the number of ScaledObjects reconciled in parallel.
 	Workers int
 	// KubeAPIQPS and KubeAPIBurst are the client-side rate limits.
@@ -54,12 +49,7 @@ type Options struct {
 // its own metrics port (:8080) when both run on one host.
 func NewOptions() *Options {
 	return &Options{
-		LeaderElect:        true,
-		LeaseName:          "sluice-activator",
-		LeaseNamespace:     "sluice-system",
-		LeaseDuration:      15 * time.Second,
-		RenewDeadline:      10 * time.Second,
-		RetryPeriod:        2 * time.Second,
+		LeaderElection:     leader.NewOptions("sluice-activator", "sluice-system"),
 		Workers:            8,
 		KubeAPIQPS:         100,
 		KubeAPIBurst:       200,
@@ -80,12 +70,7 @@ func (o *Options) Flags() []*pflag.FlagSet {
 	kube.DurationVar(&o.ResyncPeriod, "resync-period", o.ResyncPeriod, "How often informers replay their caches.")
 
 	le := pflag.NewFlagSet("leader election", pflag.ContinueOnError)
-	le.BoolVar(&o.LeaderElect, "leader-elect", o.LeaderElect, "Run the workers only while holding the leader Lease.")
-	le.StringVar(&o.LeaseName, "leader-elect-lease-name", o.LeaseName, "Name of the leader-election Lease.")
-	le.StringVar(&o.LeaseNamespace, "leader-elect-lease-namespace", o.LeaseNamespace, "Namespace of the leader-election Lease.")
-	le.DurationVar(&o.LeaseDuration, "leader-elect-lease-duration", o.LeaseDuration, "How long a Lease is valid without renewal.")
-	le.DurationVar(&o.RenewDeadline, "leader-elect-renew-deadline", o.RenewDeadline, "How long the leader tries to renew before giving up.")
-	le.DurationVar(&o.RetryPeriod, "leader-elect-retry-period", o.RetryPeriod, "How often candidates try to acquire or renew.")
+	o.LeaderElection.AddFlags(le, "reconcile ScaledObjects and scale targets")
 
 	ctl := pflag.NewFlagSet("controller", pflag.ContinueOnError)
 	ctl.IntVar(&o.Workers, "workers", o.Workers, "ScaledObjects reconciled in parallel.")
@@ -124,20 +109,7 @@ func (o *Options) Validate() []error {
 			bad("watch-namespace", "must not be empty")
 		}
 	}
-	if o.LeaderElect {
-		if o.LeaseName == "" {
-			bad("leader-elect-lease-name", "must not be empty")
-		}
-		if o.LeaseNamespace == "" {
-			bad("leader-elect-lease-namespace", "must not be empty")
-		}
-		if o.RenewDeadline >= o.LeaseDuration {
-			bad("leader-elect-renew-deadline", "must be less than --leader-elect-lease-duration")
-		}
-		if o.RetryPeriod <= 0 {
-			bad("leader-elect-retry-period", "must be positive")
-		}
-	}
+	errs = append(errs, o.LeaderElection.Validate()...)
 	if !logging.ValidFormat(o.LogFormat) {
 		bad("log-format", "must be json or console, got %q", o.LogFormat)
 	}
