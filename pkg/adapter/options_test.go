@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/spf13/pflag"
+
+	"github.com/sluice-dev/sluice/pkg/helpvoice"
 )
 
 // parse binds a fresh Options to a flag set and parses args.
@@ -82,4 +84,20 @@ func FuzzValidHostPort(f *testing.F) {
 			t.Fatalf("accepted %q with port %q", addr, port)
 		}
 	})
+}
+
+// TestFlagHelpVoice: the help of every flag Sluice defines in the voice
+// all three programs share (pkg/helpvoice); the apiserver library's own
+// flag sets keep the library's words.
+func TestFlagHelpVoice(t *testing.T) {
+	library := map[string]bool{"secure serving": true, "authentication": true, "authorization": true, "audit": true, "features": true}
+	named := NewOptions().Flags()
+	for _, name := range named.Order {
+		if library[name] {
+			continue
+		}
+		for _, p := range helpvoice.Check(named.FlagSets[name]) {
+			t.Error(p)
+		}
+	}
 }

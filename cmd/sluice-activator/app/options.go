@@ -63,23 +63,23 @@ func NewOptions() *Options {
 // Flags returns the flags bound to o, one set per concern, in help order.
 func (o *Options) Flags() []*pflag.FlagSet {
 	kube := pflag.NewFlagSet("kubernetes", pflag.ContinueOnError)
-	kube.StringVar(&o.Kubeconfig, "kubeconfig", o.Kubeconfig, "Path to a kubeconfig; in-cluster config when empty.")
-	kube.StringArrayVar(&o.WatchNamespaces, "watch-namespace", o.WatchNamespaces, "Namespace to watch; repeat for several. All namespaces when not given.")
-	kube.Float32Var(&o.KubeAPIQPS, "kube-api-qps", o.KubeAPIQPS, "Client-side queries per second to the API server.")
-	kube.IntVar(&o.KubeAPIBurst, "kube-api-burst", o.KubeAPIBurst, "Client-side burst of queries to the API server.")
-	kube.DurationVar(&o.ResyncPeriod, "resync-period", o.ResyncPeriod, "How often informers replay their caches.")
+	kube.StringVar(&o.Kubeconfig, "kubeconfig", o.Kubeconfig, "kubeconfig for watching ScaledObjects and writing HPAs, status and /scale; in-cluster config when empty")
+	kube.StringArrayVar(&o.WatchNamespaces, "watch-namespace", o.WatchNamespaces, "namespace whose ScaledObjects to reconcile (repeatable); all namespaces when not given")
+	kube.Float32Var(&o.KubeAPIQPS, "kube-api-qps", o.KubeAPIQPS, "queries per second to kube-apiserver")
+	kube.IntVar(&o.KubeAPIBurst, "kube-api-burst", o.KubeAPIBurst, "burst of queries to kube-apiserver")
+	kube.DurationVar(&o.ResyncPeriod, "resync-period", o.ResyncPeriod, "how often every ScaledObject and HPA is reconciled again")
 
 	le := pflag.NewFlagSet("leader election", pflag.ContinueOnError)
 	o.LeaderElection.AddFlags(le, "reconcile ScaledObjects and scale targets")
 
 	ctl := pflag.NewFlagSet("controller", pflag.ContinueOnError)
-	ctl.IntVar(&o.Workers, "workers", o.Workers, "ScaledObjects reconciled in parallel.")
-	ctl.StringVar(&o.MetricsBindAddress, "metrics-bind-address", o.MetricsBindAddress, "Address serving /metrics, /healthz, /readyz and /livez. Port 0 picks a free one.")
-	ctl.StringVar(&o.BoundAddressesFile, "bound-addresses-file", o.BoundAddressesFile, "File to write the bound listen address to, as JSON, once listening (for port 0). Not written when empty.")
+	ctl.IntVar(&o.Workers, "workers", o.Workers, "ScaledObjects reconciled at once")
+	ctl.StringVar(&o.MetricsBindAddress, "metrics-bind-address", o.MetricsBindAddress, "address serving /metrics, /healthz, /readyz and /livez over plain HTTP; port 0 picks a free one")
+	ctl.StringVar(&o.BoundAddressesFile, "bound-addresses-file", o.BoundAddressesFile, "file to write the address the listener bound to, as JSON, once bound (for port 0); none when empty")
 
 	lg := pflag.NewFlagSet("logging", pflag.ContinueOnError)
-	lg.StringVar(&o.LogFormat, "log-format", o.LogFormat, "Log format: json or console.")
-	lg.StringVar(&o.LogLevel, "log-level", o.LogLevel, "Log level: debug, info, warn or error.")
+	lg.StringVar(&o.LogFormat, "log-format", o.LogFormat, "log format: json or console")
+	lg.StringVar(&o.LogLevel, "log-level", o.LogLevel, "log level: debug, info, warn or error")
 	return []*pflag.FlagSet{kube, le, ctl, lg}
 }
 

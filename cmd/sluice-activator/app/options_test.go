@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/spf13/pflag"
+
+	"github.com/sluice-dev/sluice/pkg/helpvoice"
 )
 
 func parse(t *testing.T, args ...string) *Options {
@@ -67,5 +69,15 @@ func TestValidate(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestFlagHelpVoice: the help of every flag in the voice all three
+// programs share (pkg/helpvoice).
+func TestFlagHelpVoice(t *testing.T) {
+	for _, fs := range NewOptions().Flags() {
+		for _, p := range helpvoice.Check(fs) {
+			t.Error(p)
+		}
 	}
 }
