@@ -1,13 +1,9 @@
-// Package adapter is sluice-adapter: the external-metrics API server that
-// polls every trigger of every ScaledObject and serves the values to the
-// HPAs, and publishes each object's activity to its status.
-//
-// Wiring: informers on ScaledObjects and (Cluster)TriggerAuthentications
-// feed a controller that resolves each object's triggers (authentication,
-// environment, the trigger registry) into the poll engine; the engine's
-// store backs the metrics provider served by custom-metrics-apiserver; a
-// publisher on the elected replica writes status when it changes.
-package adapter
+// Package app wires the sluice-adapter program: options, clients, the
+// poll engine, the external-metrics API server (custom-metrics-apiserver)
+// over its store, leader election, certificate renewal and the HTTP
+// endpoints, around the core in pkg/adapter. Tests that need the whole
+// program (e2e) run the built binary.
+package app
 
 import (
 	"context"
@@ -25,20 +21,17 @@ import (
 	genericapiserver "k8s.io/apiserver/pkg/server"
 	"k8s.io/apiserver/pkg/server/dynamiccertificates"
 	genericoptions "k8s.io/apiserver/pkg/server/options"
-	"k8s.io/client-go/discovery/cached/memory"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	typedcorev1 "k8s.io/client-go/kubernetes/typed/core/v1"
 	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/rest"
-	"k8s.io/client-go/restmapper"
-	"k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/tools/clientcmd"
 	"k8s.io/client-go/tools/record"
-	"k8s.io/utils/clock"
 	basecmd "sigs.k8s.io/custom-metrics-apiserver/pkg/cmd"
 
+	"github.com/sluice-dev/sluice/pkg/adapter"
 	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
 	"github.com/sluice-dev/sluice/pkg/boundaddrs"
 	"github.com/sluice-dev/sluice/pkg/client/clientset/versioned"
@@ -87,29 +80,19 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 	}
 	defer stopEvents()
 
-	var ctrl *controller
-	w, err := newWatches(keda, o.WatchNamespaces, o.ResyncPeriod,
-		func(key string) { ctrl.enqueue(key) },
-		func(ns, kind, name string) { ctrl.authChanged(ns, kind, name) })
-	if err != nil {
-		return fmt.Errorf("set up informers: %w", err)
-	}
 	meta, err := metadata.NewForConfig(cfg)
 	if err != nil {
 		return fmt.Errorf("build metadata client: %w", err)
 	}
-	objects, err := newObjectWatches(kube, meta, o.WatchNamespaces, o.Namespace, o.ResyncPeriod, func(ref objRef) { ctrl.objectChanged(ref) })
+	core, err := adapter.New(adapter.Config{
+		Kube: kube, Keda: keda, Dynamic: dyn, Metadata: meta,
+		Engine: engine, Registry: registry, Recorder: recorder,
+		WatchNamespaces: o.WatchNamespaces, Namespace: o.Namespace, ResyncPeriod: o.ResyncPeriod, Workers: o.Workers,
+		Log: log,
+	})
 	if err != nil {
 		return fmt.Errorf("set up informers: %w", err)
 	}
-	w.synced = append(w.synced, objects.synced...)
-	res := &resolver{
-		kube: kube, dyn: dyn, w: w, registry: registry, ownNamespace: o.Namespace, log: log.Named("triggers"),
-		mapper:  restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(kube.Discovery())),
-		objects: objects,
-	}
-	pub := newPublisher(keda, w, engine, clock.RealClock{}, recorder, log)
-	ctrl = newController(w, res, engine, pub, recorder, log)
 
 	var serving atomic.Bool
 	health, server, err := listen(o, prov, reg, &serving)
@@ -121,14 +104,7 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return engine.Run(ctx) })
 	g.Go(func() error {
-		w.start(ctx)
-		objects.start(ctx)
-		defer w.shutdown()
-		defer objects.shutdown()
-		if !cache.WaitForCacheSync(ctx.Done(), w.synced...) {
-			return nil // stopping
-		}
-		ctrl.run(ctx, o.Workers)
+		core.Run(ctx)
 		return nil
 	})
 	g.Go(func() error {
@@ -137,10 +113,10 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 			if renewer != nil {
 				renew = renewer.Run
 			}
-			leaderJobs(ctx, func(ctx context.Context) { pub.run(ctx, o.Workers, ctrl.keys) }, renew)
+			leaderJobs(ctx, core.Lead, renew)
 		})
 	})
-	g.Go(func() error { return serveHealth(ctx, health, reg, readiness(w, serving.Load), log) })
+	g.Go(func() error { return serveHealth(ctx, health, reg, readiness(core.HasSynced, serving.Load), log) })
 	g.Go(func() error {
 		if err := server.Run(ctx); err != nil {
 			return fmt.Errorf("serve external metrics: %w", err)
@@ -271,9 +247,9 @@ func eventRecorder(kube kubernetes.Interface) (record.EventRecorder, func(), err
 // thing that waits (provider.Options.FirstPollWait) or answers "not yet",
 // so one slow or broken object cannot take the APIService, and every
 // external-metric HPA of the cluster, down with it.
-func readiness(w *watches, serving func() bool) func() error {
+func readiness(synced, serving func() bool) func() error {
 	return func() error {
-		if !w.hasSynced() {
+		if !synced() {
 			return errors.New("informers not synced")
 		}
 		if !serving() {
