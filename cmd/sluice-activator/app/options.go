@@ -6,12 +6,11 @@ package app
 
 import (
 	"fmt"
-	"net"
-	"strconv"
 	"time"
 
 	"github.com/spf13/pflag"
 
+	"github.com/sluice-dev/sluice/pkg/health"
 	"github.com/sluice-dev/sluice/pkg/leader"
 	"github.com/sluice-dev/sluice/pkg/logging"
 )
@@ -101,7 +100,7 @@ func (o *Options) Validate() []error {
 	if o.ResyncPeriod < 0 {
 		bad("resync-period", "must not be negative, got %v", o.ResyncPeriod)
 	}
-	if !validHostPort(o.MetricsBindAddress) {
+	if !health.ValidAddress(o.MetricsBindAddress) {
 		bad("metrics-bind-address", "must be host:port, for example :8081 or 127.0.0.1:0, got %q", o.MetricsBindAddress)
 	}
 	for _, ns := range o.WatchNamespaces {
@@ -117,15 +116,4 @@ func (o *Options) Validate() []error {
 		bad("log-level", "must be debug, info, warn or error, got %q", o.LogLevel)
 	}
 	return errs
-}
-
-// validHostPort reports whether addr is host:port with a numeric port; the
-// host may be empty (every interface).
-func validHostPort(addr string) bool {
-	_, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		return false
-	}
-	n, err := strconv.Atoi(port)
-	return err == nil && n >= 0 && n <= 65535
 }

@@ -29,6 +29,7 @@ import (
 	"github.com/sluice-dev/sluice/pkg/client/clientset/versioned"
 	sluicescheme "github.com/sluice-dev/sluice/pkg/client/clientset/versioned/scheme"
 	sluiceinformers "github.com/sluice-dev/sluice/pkg/client/informers/externalversions"
+	"github.com/sluice-dev/sluice/pkg/health"
 	"github.com/sluice-dev/sluice/pkg/kubeutil"
 )
 
@@ -103,7 +104,13 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 		defer s.Shutdown()
 	}
 	serveErr := make(chan error, 1)
-	wg.Go(func() { serveErr <- serve(ctx, ln, reg, ctrl.HasSynced, log) })
+	ready := func() error {
+		if !ctrl.HasSynced() {
+			return errors.New("informer caches not synced")
+		}
+		return nil
+	}
+	wg.Go(func() { serveErr <- health.Serve(ctx, ln, reg, ready, log) })
 	runErr := runWorkers(ctx, o, kube, ctrl, log)
 	cancel()
 	return errors.Join(runErr, <-serveErr)

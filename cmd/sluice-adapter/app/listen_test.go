@@ -1,12 +1,9 @@
 package app
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -126,66 +123,6 @@ func TestListenHealthTaken(t *testing.T) {
 	if !errors.Is(err, syscall.EADDRINUSE) || !strings.Contains(err.Error(), "--metrics-bind-address") {
 		t.Errorf("listenHealth(taken) = %v, want address in use naming the flag", err)
 	}
-}
-
-func TestServeHealth(t *testing.T) {
-	l, err := listenHealth("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ready atomic.Bool
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- serveHealth(ctx, l, prometheus.NewRegistry(), func() error {
-			if !ready.Load() {
-				return errors.New("not yet")
-			}
-			return nil
-		}, zap.NewNop())
-	}()
-	base := "http://" + l.Addr().String()
-	tests := []struct {
-		path  string
-		ready bool
-		want  int
-	}{
-		{"/healthz", false, http.StatusOK},
-		{"/livez", false, http.StatusOK},
-		{"/metrics", false, http.StatusOK},
-		{"/readyz", false, http.StatusServiceUnavailable},
-		{"/readyz", true, http.StatusOK},
-	}
-	for _, tt := range tests {
-		ready.Store(tt.ready)
-		if got := status(t, base+tt.path); got != tt.want {
-			t.Errorf("GET %s (ready %v) = %d, want %d", tt.path, tt.ready, got, tt.want)
-		}
-	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("serveHealth = %v after cancel, want nil", err)
-		}
-	case <-time.After(time.Minute):
-		t.Fatal("serveHealth did not return after cancel")
-	}
-	if resp, err := http.Get(base + "/healthz"); err == nil {
-		_ = resp.Body.Close()
-		t.Error("still serving after cancel")
-	}
-}
-
-func status(t *testing.T, url string) int {
-	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	_, _ = io.Copy(io.Discard, resp.Body)
-	return resp.StatusCode
 }
 
 // writeKubeconfig writes a kubeconfig for a server that is never called.

@@ -4,14 +4,13 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"net"
 	"os"
-	"strconv"
 	"time"
 
 	cliflag "k8s.io/component-base/cli/flag"
 	cmoptions "sigs.k8s.io/custom-metrics-apiserver/pkg/cmd/options"
 
+	"github.com/sluice-dev/sluice/pkg/health"
 	"github.com/sluice-dev/sluice/pkg/leader"
 	"github.com/sluice-dev/sluice/pkg/logging"
 	"github.com/sluice-dev/sluice/pkg/poll"
@@ -168,7 +167,7 @@ func (o *Options) Validate() []error {
 	check(o.Namespace != "", "namespace", "must not be empty")
 	check(o.Workers > 0, "workers", "must be greater than 0")
 	check(o.ResyncPeriod >= time.Minute, "resync-period", "must be at least 1m")
-	check(validHostPort(o.MetricsBindAddress), "metrics-bind-address", "must be host:port, for example :8080 or 127.0.0.1:0")
+	check(health.ValidAddress(o.MetricsBindAddress), "metrics-bind-address", "must be host:port, for example :8080 or 127.0.0.1:0")
 	check(o.Poll.MaxConcurrentPolls > 0, "max-concurrent-polls", "must be greater than 0")
 	check(o.Poll.PollTimeout > 0, "poll-timeout", "must be greater than 0")
 	check(o.Poll.StaleAfterIntervals > 0, "stale-after-intervals", "must be greater than 0")
@@ -193,14 +192,3 @@ func (o *Options) Validate() []error {
 
 // ValidateErr joins Validate's errors, or returns nil.
 func (o *Options) ValidateErr() error { return errors.Join(o.Validate()...) }
-
-// validHostPort reports whether addr is host:port with a numeric port; the
-// host may be empty (every interface).
-func validHostPort(addr string) bool {
-	_, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		return false
-	}
-	n, err := strconv.Atoi(port)
-	return err == nil && n >= 0 && n <= 65535
-}

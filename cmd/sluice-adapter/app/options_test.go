@@ -1,8 +1,6 @@
 package app
 
 import (
-	"net"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -64,26 +62,6 @@ func TestSecurePortHelpSaysZeroPicksAPort(t *testing.T) {
 	if !strings.Contains(f.Usage, "0 picks a free one") {
 		t.Errorf("--secure-port help = %q", f.Usage)
 	}
-}
-
-// FuzzValidHostPort checks that the address check never panics and only
-// accepts what net.Listen can take apart: a host and a numeric port.
-func FuzzValidHostPort(f *testing.F) {
-	for _, s := range []string{":8080", "127.0.0.1:0", "[::1]:0", "8080", ":http", ":65536", "", "[::1", "a:b:c"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, addr string) {
-		if !validHostPort(addr) {
-			return
-		}
-		_, port, err := net.SplitHostPort(addr)
-		if err != nil {
-			t.Fatalf("accepted %q: %v", addr, err)
-		}
-		if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
-			t.Fatalf("accepted %q with port %q", addr, port)
-		}
-	})
 }
 
 // TestFlagHelpVoice: the help of every flag Sluice defines in the voice

@@ -29,12 +29,14 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	"k8s.io/client-go/tools/record"
+	"k8s.io/component-base/metrics/legacyregistry"
 	basecmd "sigs.k8s.io/custom-metrics-apiserver/pkg/cmd"
 
 	"github.com/sluice-dev/sluice/pkg/adapter"
 	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
 	"github.com/sluice-dev/sluice/pkg/boundaddrs"
 	"github.com/sluice-dev/sluice/pkg/client/clientset/versioned"
+	"github.com/sluice-dev/sluice/pkg/health"
 	"github.com/sluice-dev/sluice/pkg/poll"
 	"github.com/sluice-dev/sluice/pkg/provider"
 	"github.com/sluice-dev/sluice/pkg/scalers/builtin"
@@ -95,7 +97,7 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 	}
 
 	var serving atomic.Bool
-	health, server, err := listen(o, prov, reg, &serving)
+	healthLn, server, err := listen(o, prov, reg, &serving)
 	if err != nil {
 		return err
 	}
@@ -116,14 +118,19 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 			leaderJobs(ctx, core.Lead, renew)
 		})
 	})
-	g.Go(func() error { return serveHealth(ctx, health, reg, readiness(core.HasSynced, serving.Load), log) })
+	// The apiserver library's registry (request metrics, Go and process
+	// collectors) is served beside the adapter's own.
+	gatherers := prometheus.Gatherers{reg, legacyregistry.DefaultGatherer}
+	g.Go(func() error {
+		return health.Serve(ctx, healthLn, gatherers, readiness(core.HasSynced, serving.Load), log)
+	})
 	g.Go(func() error {
 		if err := server.Run(ctx); err != nil {
 			return fmt.Errorf("serve external metrics: %w", err)
 		}
 		return nil
 	})
-	log.Info("adapter started", zap.Stringer("metricsAddress", health.Addr()), zap.Stringer("secureAddress", o.Server.SecureServing.Listener.Addr()))
+	log.Info("adapter started", zap.Stringer("metricsAddress", healthLn.Addr()), zap.Stringer("secureAddress", o.Server.SecureServing.Listener.Addr()))
 	return g.Wait()
 }
 
