@@ -53,30 +53,16 @@ func TestCertRenewalInCluster(t *testing.T) {
 	if err := vol.write(orig.Data()); err != nil {
 		t.Fatal(err)
 	}
-	_, addrs := startProgram(t, dir, "sluice-adapter", []string{
-		"--kubeconfig=" + cluster.Kubeconfig,
-		"--authentication-kubeconfig=" + cluster.Kubeconfig,
-		"--authorization-kubeconfig=" + cluster.Kubeconfig,
-		"--bind-address=127.0.0.1",
-		"--secure-port=0",
-		"--tls-cert-file=" + filepath.Join(vol.dir, certs.KeyCert),
-		"--tls-private-key-file=" + filepath.Join(vol.dir, certs.KeyKey),
-		"--namespace=" + ns,
-		"--watch-namespace=" + ns,
-		"--leader-election-id=certs-" + ns,
+	_, addrs := startProgram(t, dir, "sluice-adapter", adapterArgs(filepath.Join(vol.dir, certs.KeyCert), filepath.Join(vol.dir, certs.KeyKey),
+		"--namespace="+ns,
+		"--watch-namespace="+ns,
+		"--leader-elect-lease-name=certs-"+ns,
 		// Between the two steps of a CA rotation kube-apiserver picks up the
 		// new caBundle; in a cluster an hour passes, here a few seconds.
 		"--serving-cert-check-interval=3s",
-		"--log-level=debug",
-	}, boundaddrs.Secure)
+	), boundaddrs.Secure)
 	port := addrs[boundaddrs.Secure].Port
-	err = cluster.RegisterAPIService(ctx, testenv.APIService{Group: "external.metrics.k8s.io", Version: "v1beta1", Port: port, CABundle: orig.CA})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cluster.WaitAPIServiceAvailable(ctx, "external.metrics.k8s.io", "v1beta1", time.Minute); err != nil {
-		t.Fatal(err)
-	}
+	registerAdapter(t, port, orig.CA)
 	src := newValueServer(t, 42)
 	if _, err := kedaClient(t).KedaV1alpha1().ScaledObjects(ns).Create(ctx, metricsAPIObject(ns, "web", src.URL), metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)

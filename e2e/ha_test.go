@@ -42,29 +42,15 @@ func TestHAKillBothLeaders(t *testing.T) {
 		return d
 	}
 	for i := range adapters {
-		p, addrs := startProgram(t, sub(fmt.Sprint("adapter-", i)), "sluice-adapter", []string{
-			"--kubeconfig=" + cluster.Kubeconfig,
-			"--authentication-kubeconfig=" + cluster.Kubeconfig,
-			"--authorization-kubeconfig=" + cluster.Kubeconfig,
-			"--bind-address=127.0.0.1",
-			"--secure-port=0",
-			"--tls-cert-file=" + cert.CertFile,
-			"--tls-private-key-file=" + cert.KeyFile,
-			"--namespace=" + ns,
-			"--watch-namespace=" + ns,
+		p, addrs := startProgram(t, sub(fmt.Sprint("adapter-", i)), "sluice-adapter", adapterArgs(cert.CertFile, cert.KeyFile,
+			"--namespace="+ns,
+			"--watch-namespace="+ns,
 			"--leader-elect-lease-name=ha-adapter",
-			"--log-level=debug",
-		}, boundaddrs.Secure)
+		), boundaddrs.Secure)
 		adapters[i] = p
 		lb.add(addrs[boundaddrs.Secure].String())
 	}
-	err = cluster.RegisterAPIService(ctx, testenv.APIService{Group: "external.metrics.k8s.io", Version: "v1beta1", Port: lb.port(), CABundle: cert.CABundle})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cluster.WaitAPIServiceAvailable(ctx, "external.metrics.k8s.io", "v1beta1", time.Minute); err != nil {
-		t.Fatal(err)
-	}
+	registerAdapter(t, lb.port(), cert.CABundle)
 	for i := range activators {
 		activators[i], _ = startProgram(t, sub(fmt.Sprint("activator-", i)), "sluice-activator", []string{
 			"--kubeconfig=" + cluster.Kubeconfig,
