@@ -80,7 +80,7 @@ func (b *balancer) track(c net.Conn, on bool) {
 func (b *balancer) proxy(client net.Conn) {
 	b.track(client, true)
 	defer b.track(client, false)
-	defer client.Close()
+	defer func() { _ = client.Close() }()
 	b.mu.Lock()
 	order := make([]string, 0, len(b.backends))
 	for i := range b.backends {
@@ -101,7 +101,7 @@ func (b *balancer) proxy(client net.Conn) {
 	}
 	b.track(backend, true)
 	defer b.track(backend, false)
-	defer backend.Close()
+	defer func() { _ = backend.Close() }()
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		_, _ = io.Copy(backend, client)

@@ -64,7 +64,9 @@ func startCandidate(t *testing.T, cp *testenv.ControlPlane, o Options, id string
 	}()
 	t.Cleanup(func() {
 		cancel()
-		<-c.done
+		if err := <-c.done; err != nil {
+			t.Errorf("candidate %s: Run: %v", id, err)
+		}
 	})
 	return c
 }
