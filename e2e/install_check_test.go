@@ -108,7 +108,7 @@ func checkInstalled(t *testing.T, cp *testenv.ControlPlane, dyn dynamic.Interfac
 	if !bytes.Equal(caBundleOf(t, dyn), secret.Data[install.KeyCA]) {
 		t.Errorf("the APIService's caBundle is not the CA in secret %s", install.TLSSecretName)
 	}
-	if err := install.TLSFromSecret(secret.Data).Check(ns, time.Now()); err != nil {
+	if err := install.CheckTLS(install.TLSFromSecret(secret.Data), ns, time.Now()); err != nil {
 		t.Errorf("the generated certificate: %v", err)
 	}
 	return secret

@@ -157,21 +157,3 @@ func TestFormatQuantity(t *testing.T) {
 		}
 	}
 }
-
-func TestOptionsValidate(t *testing.T) {
-	if errs := NewOptions().Validate(); len(errs) != 0 {
-		t.Fatalf("defaults invalid: %v", errs)
-	}
-	o := NewOptions()
-	o.Workers, o.Namespace, o.LogFormat = 0, "", "xml"
-	errs := o.Validate()
-	joined := o.ValidateErr().Error()
-	for _, flag := range []string{"--workers", "--namespace", "--log-format"} {
-		if !strings.Contains(joined, flag) {
-			t.Errorf("errors %q do not name %s", joined, flag)
-		}
-	}
-	if len(errs) != 3 {
-		t.Errorf("got %d errors, want 3: %v", len(errs), errs)
-	}
-}

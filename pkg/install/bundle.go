@@ -77,7 +77,7 @@ func Bundle(o Options, tls *TLS) ([]*unstructured.Unstructured, error) {
 	if err != nil {
 		return nil, err
 	}
-	secret, err := tls.Secret(o.Namespace)
+	secret, err := tlsSecret(tls, o.Namespace)
 	if err != nil {
 		return nil, err
 	}
