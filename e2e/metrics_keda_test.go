@@ -36,7 +36,7 @@ func readKEDASeries(t *testing.T) []kedaSeries {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read-only: nothing to flush
 	var out []kedaSeries
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {

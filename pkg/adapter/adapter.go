@@ -58,9 +58,9 @@ type Adapter struct {
 	w        *watches
 	objects  *objectWatches
 	replicas *hpaReplicas
-	ctrl    *controller
-	pub     *publisher
-	workers int
+	ctrl     *controller
+	pub      *publisher
+	workers  int
 }
 
 // New sets up the informers and the controller; nothing runs yet.
