@@ -11,7 +11,7 @@
 # against peers spend most of their time waiting for them (an HPA sync, a
 # cooldown), so with peers twice as many packages run at once as there are
 # CPUs (SLUICE_TEST_PARALLEL overrides that), and the e2e package, the
-# longest, runs as two shards beside them, each with a control plane of its
+# longest, runs as three shards beside them, each with a control plane of its
 # own. SLUICE_TEST_COUNT=N runs every test N times (a stress run).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -21,8 +21,11 @@ gotest() { go test -race -count="${SLUICE_TEST_COUNT:-1}" -timeout 60m "$@"; }
 tags=integration,e2e
 parallel=${SLUICE_TEST_PARALLEL:-$((2 * $(nproc)))}
 e2e=github.com/sluice-dev/sluice/e2e
-# The shards of the e2e package; a new test lands in the second.
-e2e_shards=('-run=^Test(Activator|Install|Fault)' '-skip=^Test(Activator|Install|Fault)')
+# The shards of the e2e package, each with a control plane of its own, by
+# test-name prefix; a new test lands in the last.
+e2e_first='Activator|Install|Fault'
+e2e_second='Composite|Fallback|Annotation|HTTP|HA|Cert|EnvSource|Metrics'
+e2e_shards=("-run=^Test($e2e_first)" "-run=^Test($e2e_second)" "-skip=^Test($e2e_first|$e2e_second)")
 trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
 
 # The Dockerfile and Helm checks are modules of their own (BuildKit's
