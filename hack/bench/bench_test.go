@@ -29,7 +29,7 @@ func TestQuick(t *testing.T) {
 		},
 		{scenario: "memory", positive: []string{"adapter RSS, steady state", "adapter peak RSS (VmHWM)"}},
 		{scenario: "activation", positive: []string{"activation latency count", "activation latency p50", "activation latency max"}},
-		{scenario: "reconcile", positive: []string{"until all HPAs exist", "HPAs per second"}},
+		{scenario: "reconcile", positive: []string{"until all HPAs exist", "until all ScaledObjects Ready", "HPAs per second", "API requests per object, all"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.scenario, func(t *testing.T) {

@@ -127,7 +127,6 @@ func (e *env) startAdapter(ctx context.Context) error {
 		"--metrics-bind-address=127.0.0.1:0",
 		"--namespace=default",
 		"--watch-namespace="+benchNamespace,
-		"--kube-api-qps=5000", "--kube-api-burst=10000",
 		"--leader-elect=false",
 		"--log-level=warn",
 	)
