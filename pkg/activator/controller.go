@@ -89,9 +89,6 @@ func New(cfg Config) (*Controller, error) {
 		clock:   cfg.Clock,
 		stats:   cfg.Stats,
 		sources: make(map[string]listers, len(cfg.Sources)),
-		queue: workqueue.NewTypedRateLimitingQueueWithConfig(
-			workqueue.DefaultTypedControllerRateLimiter[string](),
-			workqueue.TypedRateLimitingQueueConfig[string]{Name: "scaledobjects"}),
 	}
 	if c.clock == nil {
 		c.clock = clock.RealClock{}
@@ -99,6 +96,9 @@ func New(cfg Config) (*Controller, error) {
 	if c.stats == nil {
 		c.stats = NewStats(nil)
 	}
+	c.queue = workqueue.NewTypedRateLimitingQueueWithConfig(
+		workqueue.DefaultTypedControllerRateLimiter[string](),
+		workqueue.TypedRateLimitingQueueConfig[string]{Name: "scaledobjects", MetricsProvider: c.stats.queue})
 	for _, s := range cfg.Sources {
 		c.sources[s.Namespace] = listers{scaledObjects: s.ScaledObjects.Lister(), hpas: s.HPAs.Lister()}
 		soReg, err := s.ScaledObjects.Informer().AddEventHandler(c.scaledObjectHandler())
@@ -136,6 +136,7 @@ func (c *Controller) Run(ctx context.Context, workers int) error {
 	}
 	c.log.Info("workers starting", zap.Int("workers", workers))
 	var wg sync.WaitGroup
+	wg.Go(func() { c.reportProgress(ctx, progressEvery) })
 	for range workers {
 		wg.Go(func() {
 			for c.processNext(ctx) {
