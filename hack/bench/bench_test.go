@@ -24,8 +24,10 @@ func TestQuick(t *testing.T) {
 	}{
 		{
 			scenario: "metrics",
-			positive: []string{"adapter RSS, steady state", "external metric requests/s", "external metric p99", "floor GET namespace requests/s", "floor GET namespace p99"},
-			zero:     []string{"external metric errors", "floor GET namespace errors"},
+			positive: []string{"adapter RSS, steady state", "external metric requests/s", "external metric p99",
+				"floor (test adapter) requests/s", "floor (test adapter) p99", "floor (test adapter): adapter CPU per request",
+				"adapter CPU per request, sluice/test adapter", "kube-apiserver CPU per request, sluice/test adapter"},
+			zero: []string{"external metric errors", "floor (test adapter) errors"},
 		},
 		{scenario: "memory", positive: []string{"adapter RSS, steady state", "adapter peak RSS (VmHWM)"}},
 		{scenario: "activation", positive: []string{"activation latency count", "activation latency p50", "activation latency max"}},

@@ -1,6 +1,7 @@
 // Command bench measures Sluice against the targets of docs/performance.md
 // on a local control plane: the external metrics API under load through
-// kube-apiserver (metrics), the adapter's memory and CPU with 10,000
+// kube-apiserver against custom-metrics-apiserver's test adapter as the
+// floor (metrics), the adapter's memory and CPU with 10,000
 // sources (memory), the time from a source becoming active to one replica
 // (activation), and how fast HPAs appear for 1,000 new ScaledObjects
 // (reconcile). Every request goes to 127.0.0.1; everything it starts is

@@ -17,7 +17,9 @@ type options struct {
 	jsonPath string // also write the report as JSON here; "-" is stdout
 	binDir   string // sluice-adapter and sluice-activator
 	kubeBin  string // etcd, kube-apiserver, kube-controller-manager ("" = testenv's default)
-	workDir  string // logs and certificates ("" = a temporary directory, removed at the end)
+	// testAdapter is custom-metrics-apiserver's test adapter ("" = build it).
+	testAdapter string
+	workDir     string // logs and certificates ("" = a temporary directory, removed at the end)
 
 	objects     int           // ScaledObjects (metrics, memory, reconcile)
 	clients     int           // concurrent load clients (metrics)
@@ -40,6 +42,7 @@ func parseOptions(args []string) (*options, error) {
 	fs.StringVar(&o.jsonPath, "json", "", "also write the results as JSON to this file (- for stdout)")
 	fs.StringVar(&o.binDir, "bin-dir", "", "directory holding sluice-adapter and sluice-activator (default <repo>/bin)")
 	fs.StringVar(&o.kubeBin, "kube-bin-dir", "", "directory holding etcd, kube-apiserver and kube-controller-manager (default $SLUICE_KUBE_BIN_DIR or `make kube`)")
+	fs.StringVar(&o.testAdapter, "test-adapter", "", "custom-metrics-apiserver's test adapter binary, the floor of the metrics scenario (default: go build "+testAdapterPkg+")")
 	fs.StringVar(&o.workDir, "work-dir", "", "keep logs and certificates here instead of a removed temporary directory")
 	fs.IntVar(&o.objects, "objects", 0, "ScaledObjects to create (default 10000 for metrics and memory, 1000 for reconcile)")
 	fs.IntVar(&o.clients, "clients", 0, "concurrent clients of the load generator (default 50)")
