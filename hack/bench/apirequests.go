@@ -78,8 +78,9 @@ func (c requestCounts) total() float64 {
 }
 
 // addRequestRows reports the requests in c per object, one row per verb and
-// resource with at least one request per hundred objects, and their total.
-func (r *report) addRequestRows(c requestCounts, objects int) {
+// resource with at least one request per hundred objects, and their total,
+// each row named prefix + ", " + what.
+func (r *report) addRequestRows(prefix string, c requestCounts, objects int) {
 	n := float64(objects)
 	keys := make([]string, 0, len(c))
 	for k, v := range c {
@@ -90,8 +91,8 @@ func (r *report) addRequestRows(c requestCounts, objects int) {
 	slices.SortFunc(keys, func(a, b string) int {
 		return cmp.Or(cmp.Compare(c[b], c[a]), strings.Compare(a, b))
 	})
-	r.add("API requests per object, all", c.total()/n, "")
+	r.add(prefix+", all", c.total()/n, "")
 	for _, k := range keys {
-		r.add("API requests per object, "+k, c[k]/n, "")
+		r.add(prefix+", "+k, c[k]/n, "")
 	}
 }

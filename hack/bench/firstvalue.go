@@ -65,6 +65,10 @@ func runFirstValue(ctx context.Context, o *options, r *report) error {
 		return err
 	}
 	defer stop()
+	before, err := e.apiRequests(ctx)
+	if err != nil {
+		return err
+	}
 	act := make([]time.Duration, 0, o.creates)
 	for i := range o.creates {
 		d, err := e.activateNew(ctx, scaled, "act"+strconv.Itoa(i))
@@ -73,6 +77,13 @@ func runFirstValue(ctx context.Context, o *options, r *report) error {
 		}
 		act = append(act, d)
 	}
+	after, err := e.apiRequests(ctx)
+	if err != nil {
+		return err
+	}
+	n := float64(o.creates)
+	own := requestCounts{"POST deployments": n, "POST scaledobjects": n}
+	r.addRequestRows("API requests per activated object", after.since(before, own), o.creates)
 	s = summarize(act)
 	r.addLatencies("activation with work waiting", s)
 	r.addTarget("activation with work waiting p99 within target", ms(s.P99), "ms", "< 1500", s.P99 < 1500*time.Millisecond)

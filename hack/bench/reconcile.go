@@ -85,6 +85,6 @@ func runReconcile(ctx context.Context, o *options, r *report) error {
 	r.addTarget("until all HPAs exist and all Ready", done.Seconds(), "s", target, done < limit)
 	r.add("until the adapter published Active on all", activeAt.Sub(start).Seconds(), "s")
 	r.add("HPAs per second", n/hpaAt.Sub(start).Seconds(), "1/s")
-	r.addRequestRows(after.since(before, own), o.objects)
+	r.addRequestRows("API requests per object", after.since(before, own), o.objects)
 	return nil
 }

@@ -30,6 +30,11 @@ func (c *Controller) scaledObjectHandler() cache.ResourceEventHandler {
 	return cache.ResourceEventHandlerFuncs{
 		AddFunc: enqueue,
 		UpdateFunc: func(oldObj, newObj any) {
+			o, okOld := oldObj.(*v1alpha1.ScaledObject)
+			n, okNew := newObj.(*v1alpha1.ScaledObject)
+			if okOld && okNew && ownStatusEcho(o, n) {
+				return
+			}
 			enqueue(oldObj) // the old target's other claimants may be free now
 			enqueue(newObj)
 		},
