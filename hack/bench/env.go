@@ -37,6 +37,8 @@ type env struct {
 	keda     versioned.Interface
 	adapter  *testenv.Process
 	adapterH string // the adapter's plain-HTTP health address, host:port
+	// activator is sluice-activator once started.
+	activator *testenv.Process
 }
 
 // startEnv starts the control plane (with the controller manager when
@@ -172,6 +174,7 @@ func (e *env) startActivator(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	e.activator = p
 	return e.waitReady(ctx, p, addrs[boundaddrs.Metrics].String(), time.Minute)
 }
 

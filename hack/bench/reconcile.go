@@ -85,6 +85,27 @@ func runReconcile(ctx context.Context, o *options, r *report) error {
 	r.addTarget("until all HPAs exist and all Ready", done.Seconds(), "s", target, done < limit)
 	r.add("until the adapter published Active on all", activeAt.Sub(start).Seconds(), "s")
 	r.add("HPAs per second", n/hpaAt.Sub(start).Seconds(), "1/s")
+	if err := e.addMemoryRows(r); err != nil {
+		return err
+	}
 	r.addRequestRows("API requests per object", after.since(before, own), o.objects)
+	return nil
+}
+
+// addMemoryRows reports the resident memory of the adapter and the
+// activator, and their sum against the target.
+func (e *env) addMemoryRows(r *report) error {
+	a, err := readUsage(e.adapter.PID())
+	if err != nil {
+		return err
+	}
+	b, err := readUsage(e.activator.PID())
+	if err != nil {
+		return err
+	}
+	r.add("adapter RSS", mib(a.RSS), "MiB")
+	r.add("activator RSS", mib(b.RSS), "MiB")
+	sum := mib(a.RSS + b.RSS)
+	r.addTarget("adapter + activator RSS", sum, "MiB", "< 256", sum < 256)
 	return nil
 }
