@@ -192,8 +192,8 @@ func (r *report) addRun(name string, x *loadRun) {
 	}
 }
 
-// waitAllPolled waits until the adapter's /readyz says every trigger it
-// knows has been polled once.
+// waitAllPolled waits until the adapter's /readyz is ok: informers synced
+// and the API served (it does not wait for polls; waitStatusPublished does).
 func (e *env) waitAllPolled(ctx context.Context) error {
 	return e.waitReady(ctx, e.adapter, e.adapterH, 5*time.Minute)
 }

@@ -63,6 +63,9 @@ type Config struct {
 type listers struct {
 	scaledObjects kedalisters.ScaledObjectLister
 	hpas          autoscalinglisters.HorizontalPodAutoscalerLister
+	// soIndex and hpaIndex are the same caches, with the indexes of
+	// index.go.
+	soIndex, hpaIndex cache.Indexer
 }
 
 // Controller reconciles ScaledObjects into HPAs and 0 ⇄ 1 scaling. Build it
@@ -100,7 +103,13 @@ func New(cfg Config) (*Controller, error) {
 		workqueue.DefaultTypedControllerRateLimiter[string](),
 		workqueue.TypedRateLimitingQueueConfig[string]{Name: "scaledobjects", MetricsProvider: c.stats.queue})
 	for _, s := range cfg.Sources {
-		c.sources[s.Namespace] = listers{scaledObjects: s.ScaledObjects.Lister(), hpas: s.HPAs.Lister()}
+		if err := addIndexers(s); err != nil {
+			return nil, err
+		}
+		c.sources[s.Namespace] = listers{
+			scaledObjects: s.ScaledObjects.Lister(), hpas: s.HPAs.Lister(),
+			soIndex: s.ScaledObjects.Informer().GetIndexer(), hpaIndex: s.HPAs.Informer().GetIndexer(),
+		}
 		soReg, err := s.ScaledObjects.Informer().AddEventHandler(c.scaledObjectHandler())
 		if err != nil {
 			return nil, fmt.Errorf("add scaledobject handler: %w", err)
