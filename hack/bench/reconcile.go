@@ -55,15 +55,15 @@ func runReconcile(ctx context.Context, o *options, r *report) error {
 	}
 	created := time.Since(start)
 	all := func(v int) bool { return v >= o.objects }
-	hpaAt, err := hpas.wait(ctx, 5*time.Minute, "all HPAs", all)
+	hpaAt, err := hpas.wait(ctx, o.timeout, "all HPAs", all)
 	if err != nil {
 		return err
 	}
-	readyAt, err := sos.ready.wait(ctx, 5*time.Minute, "all ScaledObjects Ready", all)
+	readyAt, err := sos.ready.wait(ctx, o.timeout, "all ScaledObjects Ready", all)
 	if err != nil {
 		return err
 	}
-	activeAt, err := sos.active.wait(ctx, 5*time.Minute, "Active published on all ScaledObjects", all)
+	activeAt, err := sos.active.wait(ctx, o.timeout, "Active published on all ScaledObjects", all)
 	if err != nil {
 		return err
 	}
