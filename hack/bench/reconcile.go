@@ -39,6 +39,10 @@ func runReconcile(ctx context.Context, o *options, r *report) error {
 		return err
 	}
 	defer sos.stop()
+	// Work is waiting for every object and its Deployment is at one
+	// replica, the HPA's floor: nothing is to be scaled, so the requests
+	// counted are the cost of taking an object in, not of scaling it.
+	e.src.set(activationValue)
 	before, err := e.apiRequests(ctx)
 	if err != nil {
 		return err
