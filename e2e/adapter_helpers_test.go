@@ -34,7 +34,6 @@ type adapter struct {
 // until the APIService is available. It stops in t.Cleanup.
 func startAdapter(t *testing.T, extraArgs ...string) *adapter {
 	t.Helper()
-	ctx := context.Background()
 	dir := t.TempDir()
 	// The certificate must name the Service RegisterAPIService creates for
 	// the port, which is known only once the adapter has bound it.
@@ -42,24 +41,39 @@ func startAdapter(t *testing.T, extraArgs ...string) *adapter {
 	if err != nil {
 		t.Fatal(err)
 	}
-	args := append([]string{
-		"--kubeconfig=" + cluster.Kubeconfig,
-		"--authentication-kubeconfig=" + cluster.Kubeconfig,
-		"--authorization-kubeconfig=" + cluster.Kubeconfig,
-		"--bind-address=127.0.0.1",
-		"--secure-port=0",
-		"--tls-cert-file=" + cert.CertFile,
-		"--tls-private-key-file=" + cert.KeyFile,
-		"--namespace=default",
-		"--log-level=debug",
-	}, extraArgs...)
+	args := adapterArgs(cert.CertFile, cert.KeyFile, append([]string{"--namespace=default"}, extraArgs...)...)
 	// The adapter serves before it is registered, so that every request the
 	// aggregator proxies after registration reaches this process.
 	p, addrs := startProgram(t, dir, "sluice-adapter", args, boundaddrs.Secure)
 	port := addrs[boundaddrs.Secure].Port
 	a := &adapter{Process: p, port: port, metricsPort: addrs[boundaddrs.Metrics].Port}
-	err = cluster.RegisterAPIService(ctx, testenv.APIService{
-		Group: "external.metrics.k8s.io", Version: "v1beta1", Port: port, CABundle: cert.CABundle,
+	registerAdapter(t, port, cert.CABundle)
+	return a
+}
+
+// adapterArgs are the arguments of a sluice-adapter process serving with
+// the certificate files against the shared control plane, then extra.
+func adapterArgs(certFile, keyFile string, extra ...string) []string {
+	return append([]string{
+		"--kubeconfig=" + cluster.Kubeconfig,
+		"--authentication-kubeconfig=" + cluster.Kubeconfig,
+		"--authorization-kubeconfig=" + cluster.Kubeconfig,
+		"--bind-address=127.0.0.1",
+		"--secure-port=0",
+		"--tls-cert-file=" + certFile,
+		"--tls-private-key-file=" + keyFile,
+		"--log-level=debug",
+	}, extra...)
+}
+
+// registerAdapter registers the adapter on localhost:port, trusting
+// caBundle, as the cluster's external metrics API and waits until
+// kube-apiserver serves it.
+func registerAdapter(t *testing.T, port int, caBundle []byte) {
+	t.Helper()
+	ctx := context.Background()
+	err := cluster.RegisterAPIService(ctx, testenv.APIService{
+		Group: "external.metrics.k8s.io", Version: "v1beta1", Port: port, CABundle: caBundle,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -71,7 +85,6 @@ func startAdapter(t *testing.T, extraArgs ...string) *adapter {
 	eventually(t, time.Minute, "external metrics API served through kube-apiserver", func() error {
 		return rc.Get().AbsPath("/apis/external.metrics.k8s.io/v1beta1").Do(ctx).Error()
 	})
-	return a
 }
 
 // valueServer is a metrics-api endpoint on 127.0.0.1 serving {"value": v},

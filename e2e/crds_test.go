@@ -89,7 +89,6 @@ func TestCRDsRejectInvalidObjects(t *testing.T) {
 	}{
 		{"min above max", func(s map[string]any) { s["minReplicaCount"], s["maxReplicaCount"] = 5, 2 }, "minReplicaCount must not be greater than maxReplicaCount"},
 		{"idle not below min", func(s map[string]any) { s["idleReplicaCount"], s["minReplicaCount"] = 1, 1 }, "idleReplicaCount must be less than minReplicaCount"},
-		{"idle with min defaulted to 0", func(s map[string]any) { s["idleReplicaCount"] = 0 }, "idleReplicaCount must be less than minReplicaCount"},
 		{"polling interval 0", func(s map[string]any) { s["pollingInterval"] = 0 }, "pollingInterval must be at least 1 second"},
 		{"negative cooldown", func(s map[string]any) { s["cooldownPeriod"] = -1 }, "cooldownPeriod must not be negative"},
 		{"negative initial cooldown", func(s map[string]any) { s["initialCooldownPeriod"] = -1 }, "initialCooldownPeriod must not be negative"},
@@ -105,15 +104,16 @@ func TestCRDsRejectInvalidObjects(t *testing.T) {
 			}
 		}, "trigger names must be unique within a ScaledObject"},
 		{"bad metricType", func(s map[string]any) { trigger(s)["metricType"] = "Average" }, "metricType must be one of AverageValue, Value or Utilization"},
-		{"fallback threshold 0", func(s map[string]any) { s["fallback"] = map[string]any{"failureThreshold": 0, "replicas": 1} }, "fallback.failureThreshold must be at least 1"},
 		{"negative fallback replicas", func(s map[string]any) { s["fallback"] = map[string]any{"failureThreshold": 1, "replicas": -1} }, "fallback.replicas must not be negative"},
 		{"bad fallback behavior", func(s map[string]any) {
 			s["fallback"] = map[string]any{"failureThreshold": 1, "replicas": 1, "behavior": "sometimes"}
 		}, "fallback.behavior must be one of static"},
-		{"fallback with Value metric", func(s map[string]any) {
+		{"idle 1 with min defaulted to 0", func(s map[string]any) { s["idleReplicaCount"] = 1 }, "idleReplicaCount must be less than minReplicaCount"},
+		{"negative fallback threshold", func(s map[string]any) { s["fallback"] = map[string]any{"failureThreshold": -1, "replicas": 1} }, "fallback.failureThreshold must not be negative"},
+		{"fallback with only a cpu trigger", func(s map[string]any) {
 			s["fallback"] = map[string]any{"failureThreshold": 1, "replicas": 1}
-			trigger(s)["metricType"] = "Value"
-		}, "fallback works only with triggers of metricType AverageValue"},
+			s["triggers"] = []any{map[string]any{"type": "cpu", "metricType": "Utilization", "metadata": map[string]any{"value": "50"}}}
+		}, "fallback needs at least one trigger that is not cpu or memory"},
 		{"empty target name", func(s map[string]any) { s["scaleTargetRef"] = map[string]any{"name": ""} }, "scaleTargetRef.name must not be empty"},
 		{"bad authenticationRef kind", func(s map[string]any) {
 			trigger(s)["authenticationRef"] = map[string]any{"name": "a", "kind": "Secret"}
@@ -122,6 +122,12 @@ func TestCRDsRejectInvalidObjects(t *testing.T) {
 		{"bad scalingModifiers metricType", func(s map[string]any) {
 			s["advanced"] = map[string]any{"scalingModifiers": map[string]any{"formula": "a", "metricType": "Utilization"}}
 		}, "scalingModifiers.metricType must be AverageValue or Value"},
+		{"scalingModifiers formula without target", func(s map[string]any) {
+			s["advanced"] = map[string]any{"scalingModifiers": map[string]any{"formula": "a"}}
+		}, "scalingModifiers.target is required when scalingModifiers.formula is set"},
+		{"scalingModifiers formula too long", func(s map[string]any) {
+			s["advanced"] = map[string]any{"scalingModifiers": map[string]any{"formula": strings.Repeat("a+", 512) + "a", "target": "1"}}
+		}, "formula: Too long"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -217,7 +223,7 @@ func TestCRDsPrinterColumns(t *testing.T) {
 	for _, c := range table.ColumnDefinitions {
 		names = append(names, c.Name)
 	}
-	wantNames := []string{"Name", "ScaleTargetKind", "ScaleTargetName", "Min", "Max", "Ready", "Active", "Fallback", "Paused", "Triggers", "Age"}
+	wantNames := []string{"Name", "ScaleTargetKind", "ScaleTargetName", "Min", "Max", "Ready", "Active", "Fallback", "Paused", "Triggers", "Authentications", "Age"}
 	if !slices.Equal(names, wantNames) {
 		t.Fatalf("columns = %v, want %v", names, wantNames)
 	}
@@ -228,7 +234,7 @@ func TestCRDsPrinterColumns(t *testing.T) {
 	want := map[string]any{
 		"Name": "orders", "ScaleTargetKind": "apps/v1.StatefulSet", "ScaleTargetName": "orders-worker",
 		"Min": float64(1), "Max": float64(50), "Ready": "True", "Active": "True", "Fallback": "False",
-		"Paused": "True", "Triggers": "azure-queue,kafka",
+		"Paused": "True", "Triggers": "azure-queue,kafka", "Authentications": "storage-auth,kafka-auth",
 	}
 	for i, name := range names {
 		if w, ok := want[name]; ok && cells[i] != w {

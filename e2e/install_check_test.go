@@ -43,14 +43,17 @@ func installedObjects(ns string) []installedObject {
 		{core("namespaces"), "", ns},
 		{core("serviceaccounts"), ns, "sluice-adapter"},
 		{core("serviceaccounts"), ns, "sluice-activator"},
+		{core("serviceaccounts"), ns, "sluice-http"},
 		{rbac("clusterroles"), "", "sluice-adapter"},
 		{rbac("clusterroles"), "", "sluice-adapter-targets"},
 		{rbac("clusterroles"), "", "sluice-activator"},
+		{rbac("clusterroles"), "", "sluice-http"},
 		{rbac("clusterroles"), "", "sluice-external-metrics-reader"},
 		{rbac("clusterrolebindings"), "", "sluice-adapter"},
 		{rbac("clusterrolebindings"), "", "sluice-adapter-targets"},
 		{rbac("clusterrolebindings"), "", "sluice-adapter-auth-delegator"},
 		{rbac("clusterrolebindings"), "", "sluice-activator"},
+		{rbac("clusterrolebindings"), "", "sluice-http"},
 		{rbac("clusterrolebindings"), "", "sluice-hpa-external-metrics"},
 		{rbac("roles"), ns, "sluice-adapter-leader-election"},
 		{rbac("roles"), ns, "sluice-activator-leader-election"},
@@ -60,8 +63,10 @@ func installedObjects(ns string) []installedObject {
 		{core("secrets"), ns, install.TLSSecretName},
 		{core("services"), ns, "sluice-adapter"},
 		{core("services"), ns, "sluice-activator"},
+		{core("services"), ns, "sluice-http"},
 		{deployments, ns, "sluice-adapter"},
 		{deployments, ns, "sluice-activator"},
+		{deployments, ns, "sluice-http"},
 		{apiServicesGVR(), "", install.APIServiceName},
 	}
 }
@@ -82,7 +87,7 @@ func checkInstalled(t *testing.T, cp *testenv.ControlPlane, dyn dynamic.Interfac
 			t.Errorf("%s %s/%s: labels %v lack the install labels", o.gvr.Resource, o.namespace, o.name, l)
 		}
 	}
-	for _, name := range []string{"sluice-adapter", "sluice-activator"} {
+	for _, name := range []string{"sluice-adapter", "sluice-activator", "sluice-http"} {
 		d, err := cp.Client.AppsV1().Deployments(ns).Get(ctx, name, metav1.GetOptions{})
 		if err != nil {
 			t.Fatal(err)
@@ -103,7 +108,7 @@ func checkInstalled(t *testing.T, cp *testenv.ControlPlane, dyn dynamic.Interfac
 	if !bytes.Equal(caBundleOf(t, dyn), secret.Data[install.KeyCA]) {
 		t.Errorf("the APIService's caBundle is not the CA in secret %s", install.TLSSecretName)
 	}
-	if err := install.TLSFromSecret(secret.Data).Check(ns, time.Now()); err != nil {
+	if err := install.CheckTLS(install.TLSFromSecret(secret.Data), ns, time.Now()); err != nil {
 		t.Errorf("the generated certificate: %v", err)
 	}
 	return secret

@@ -42,7 +42,7 @@ func run(args []string) int {
 	for _, set := range named {
 		fs.AddFlagSet(set)
 	}
-	showVersion := fs.Bool("version", false, "Print the version and exit.")
+	showVersion := fs.Bool("version", false, "print the version and exit")
 	fs.Usage = func() {
 		fmt.Fprintln(os.Stderr, "Usage: sluice-activator [flags]")
 		for _, set := range named {

@@ -13,7 +13,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/sluice-dev/sluice/pkg/adapter"
+	"github.com/sluice-dev/sluice/cmd/sluice-adapter/app"
 	"github.com/sluice-dev/sluice/pkg/logging"
 	"github.com/sluice-dev/sluice/pkg/version"
 )
@@ -33,7 +33,7 @@ func main() {
 }
 
 func run(args []string) error {
-	o := adapter.NewOptions()
+	o := app.NewOptions()
 	fs := pflag.NewFlagSet("sluice-adapter", pflag.ContinueOnError)
 	named := o.Flags()
 	for _, name := range named.Order {
@@ -68,5 +68,5 @@ func run(args []string) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	return adapter.Run(ctx, o, log.Named("adapter"))
+	return app.Run(ctx, o, log.Named("adapter"))
 }

@@ -47,7 +47,7 @@ func TestDockerfile(t *testing.T) {
 		names[strconv.Itoa(i)] = true
 		targets = append(targets, s.Name)
 	}
-	for _, want := range []string{"adapter", "activator"} {
+	for _, want := range []string{"adapter", "activator", "http"} {
 		if !slices.Contains(targets, want) {
 			t.Errorf("no stage %q to build with --target %s; stages: %v", want, want, targets)
 		}

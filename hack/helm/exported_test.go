@@ -15,6 +15,7 @@ import (
 func metricSources() []string {
 	return []string{
 		filepath.Join("..", "..", "pkg", "poll", "metrics.go"),
+		filepath.Join("..", "..", "pkg", "poll", "kedametrics.go"),
 		filepath.Join("..", "..", "pkg", "activator", "stats.go"),
 	}
 }

@@ -1,6 +1,7 @@
 package helm
 
 import (
+	"bytes"
 	"encoding/base64"
 	"slices"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 
+	"github.com/sluice-dev/sluice/pkg/certs"
 	"github.com/sluice-dev/sluice/pkg/install"
 )
 
@@ -204,8 +206,18 @@ func TestGeneratedTLSServesAdapter(t *testing.T) {
 		t.Errorf("Secret type %s, want %s", s.Type, corev1.SecretTypeTLS)
 	}
 	m := install.TLSFromSecret(s.Data)
-	if err := m.Check(ns, time.Now()); err != nil {
+	if err := install.CheckTLS(m, ns, time.Now()); err != nil {
 		t.Errorf("generated certificate: %v", err)
+	}
+	// The adapter renews it in the cluster with the chart's CA (its key
+	// is in ca.key), so the APIService's caBundle need not change.
+	p := install.TLSPolicy(ns)
+	next, why, err := certs.Renew(m, p, time.Now().Add(p.ServingLifetime-p.RenewBefore+time.Hour))
+	if err != nil || next == nil {
+		t.Fatalf("renewal before expiry: %v, want new material", err)
+	}
+	if !bytes.Equal(next.CAKey, m.CAKey) || !bytes.Equal(next.CA, m.CA) {
+		t.Errorf("renewal replaced the chart's CA (%s), want it kept", why)
 	}
 	ca, _, _ := unstructured.NestedString(find(t, objs, "APIService", install.APIServiceName).Object, "spec", "caBundle")
 	if ca != base64.StdEncoding.EncodeToString(m.CA) {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"go.uber.org/zap"
+	"k8s.io/apimachinery/pkg/labels"
 	autoscalinginformers "k8s.io/client-go/informers/autoscaling/v2"
 	"k8s.io/client-go/kubernetes"
 	autoscalinglisters "k8s.io/client-go/listers/autoscaling/v2"
@@ -71,10 +72,13 @@ type listers struct {
 // Controller reconciles ScaledObjects into HPAs and 0 ⇄ 1 scaling. Build it
 // with New, start the informers, then call Run.
 type Controller struct {
-	cfg     Config
-	log     *zap.Logger
-	clock   clock.PassiveClock
-	stats   *Stats
+	cfg   Config
+	log   *zap.Logger
+	clock clock.PassiveClock
+	stats *Stats
+	// mu guards queue, which is replaced at the end of each Run (each
+	// leadership term): a shut-down queue cannot be reused.
+	mu      sync.Mutex
 	queue   workqueue.TypedRateLimitingInterface[string]
 	sources map[string]listers
 	synced  []cache.InformerSynced
@@ -99,9 +103,7 @@ func New(cfg Config) (*Controller, error) {
 	if c.stats == nil {
 		c.stats = NewStats(nil)
 	}
-	c.queue = workqueue.NewTypedRateLimitingQueueWithConfig(
-		workqueue.DefaultTypedControllerRateLimiter[string](),
-		workqueue.TypedRateLimitingQueueConfig[string]{Name: "scaledobjects", MetricsProvider: c.stats.queue})
+	c.queue = c.newQueue()
 	for _, s := range cfg.Sources {
 		if err := addIndexers(s); err != nil {
 			return nil, err
@@ -138,45 +140,88 @@ func (c *Controller) HasSynced() bool {
 // returns after every worker has stopped. Stopping is not an error, even
 // before the caches synced, so Run returns nil when ctx ends.
 func (c *Controller) Run(ctx context.Context, workers int) error {
-	defer c.queue.ShutDown()
+	q := c.currentQueue()
+	defer c.retireQueue(q)
 	if !cache.WaitForCacheSync(ctx.Done(), c.synced...) {
 		c.log.Info("stopped before the caches synced")
 		return nil
 	}
+	// A new term starts from everything in the caches, whatever the
+	// previous term left undone.
+	c.enqueueAll()
 	c.log.Info("workers starting", zap.Int("workers", workers))
 	var wg sync.WaitGroup
 	wg.Go(func() { c.reportProgress(ctx, progressEvery) })
 	for range workers {
 		wg.Go(func() {
-			for c.processNext(ctx) {
+			for c.processNext(ctx, q) {
 			}
 		})
 	}
 	<-ctx.Done()
-	c.queue.ShutDown()
+	c.retireQueue(q)
 	wg.Wait()
 	c.log.Info("workers stopped")
 	return nil
 }
 
-// processNext handles one key; it returns false when the queue shut down.
-func (c *Controller) processNext(ctx context.Context) bool {
-	key, quit := c.queue.Get()
+// newQueue returns the queue of one term; every term's queue reports to
+// the same workqueue_* series.
+func (c *Controller) newQueue() workqueue.TypedRateLimitingInterface[string] {
+	return workqueue.NewTypedRateLimitingQueueWithConfig(
+		workqueue.DefaultTypedControllerRateLimiter[string](),
+		workqueue.TypedRateLimitingQueueConfig[string]{Name: "scaledobjects", MetricsProvider: c.stats.queue})
+}
+
+// currentQueue returns the queue event handlers add to.
+func (c *Controller) currentQueue() workqueue.TypedRateLimitingInterface[string] {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.queue
+}
+
+// retireQueue shuts q down, which stops the workers of its term, and gives
+// the handlers a fresh queue for the next term (Run may be called again).
+func (c *Controller) retireQueue(q workqueue.TypedRateLimitingInterface[string]) {
+	c.mu.Lock()
+	if c.queue == q {
+		c.queue = c.newQueue()
+	}
+	c.mu.Unlock()
+	q.ShutDown()
+}
+
+// enqueueAll adds every ScaledObject of every source.
+func (c *Controller) enqueueAll() {
+	for _, l := range c.sources {
+		all, err := l.scaledObjects.List(labels.Everything())
+		if err != nil {
+			continue
+		}
+		for _, so := range all {
+			c.enqueue(so.Namespace, so.Name)
+		}
+	}
+}
+
+// processNext handles one key of q; it returns false when q shut down.
+func (c *Controller) processNext(ctx context.Context, q workqueue.TypedRateLimitingInterface[string]) bool {
+	key, quit := q.Get()
 	if quit {
 		return false
 	}
-	defer c.queue.Done(key)
+	defer q.Done(key)
 	start := c.clock.Now()
 	after, err := c.sync(ctx, key)
 	c.stats.observeReconcile(err, c.clock.Since(start))
 	if err != nil {
 		c.log.Error("reconcile failed", zap.String("scaledObject", key), zap.Error(err))
-		c.queue.AddRateLimited(key)
+		q.AddRateLimited(key)
 		return true
 	}
-	c.queue.Forget(key)
+	q.Forget(key)
 	if after > 0 {
-		c.queue.AddAfter(key, after)
+		q.AddAfter(key, after)
 	}
 	return true
 }

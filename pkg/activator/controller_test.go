@@ -105,3 +105,44 @@ func TestRunReconcilesAndStops(t *testing.T) {
 		t.Fatal("Run did not return after cancel")
 	}
 }
+
+// TestRunAgainInANewTerm: Run is one leadership term. After a term ends
+// the controller runs again (its queue is not the dead one) and the new
+// term starts from every object in the caches: an HPA deleted between
+// terms is applied again.
+func TestRunAgainInANewTerm(t *testing.T) {
+	f := newFixture(t)
+	f.objects = append(f.objects, scaledObject("so"))
+	f.replicas["deployments/web"] = 1
+	c := f.newController()
+	informers, stopInformers := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer stopInformers()
+	for _, s := range c.cfg.Sources {
+		wg.Go(func() { s.ScaledObjects.Informer().Run(informers.Done()) })
+		wg.Go(func() { s.HPAs.Informer().Run(informers.Done()) })
+	}
+	hpaApplied := func(ctx context.Context) error {
+		return wait.PollUntilContextTimeout(ctx, 10*time.Millisecond, 10*time.Second, true, func(context.Context) (bool, error) {
+			_, err := f.kube.Tracker().Get(hpaGVR, ns, "keda-hpa-so")
+			return err == nil, nil
+		})
+	}
+	for term := 1; term <= 2; term++ {
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- c.Run(ctx, 2) }()
+		if err := hpaApplied(ctx); err != nil {
+			cancel()
+			t.Fatalf("term %d: hpa never applied: %v", term, err)
+		}
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatalf("term %d: Run: %v", term, err)
+		}
+		if err := f.kube.Tracker().Delete(hpaGVR, ns, "keda-hpa-so"); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

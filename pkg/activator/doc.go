@@ -42,4 +42,13 @@
 // /scale as get-then-update with the observed resourceVersion, so a
 // concurrent change by the HPA controller makes the write fail instead of
 // being overwritten.
+//
+// # Annotations
+//
+// paused and paused-replicas remove the HPA (pause.go). paused-scale-in and
+// paused-scale-out set the HPA's scaleDown or scaleUp selectPolicy to
+// Disabled on top of the user's behavior and stop the activator's own move
+// in that direction; force-activation counts as Active=True for the rules
+// above; hpa-excluded-labels keeps labels off the HPA (annotations.go). A
+// value that does not parse is Ready=False, reason InvalidAnnotation.
 package activator

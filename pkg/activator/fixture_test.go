@@ -103,6 +103,8 @@ type fixture struct {
 	replicas map[string]int32
 	objects  []*v1alpha1.ScaledObject
 	hpas     []*autoscalingv2.HorizontalPodAutoscaler
+	// stats, when set, are the controller's metrics.
+	stats *Stats
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -177,7 +179,7 @@ func (f *fixture) newController() *Controller {
 		Kube: f.kube, Sluice: f.sluice, Scales: f.scales,
 		Resolver: NewMapperResolver(testMapper(), kindsWithScale{}),
 		Metrics:  f.metrics, Sources: []Source{src}, Recorder: f.recorder,
-		Logger: zap.NewNop(), Clock: f.clock,
+		Logger: zap.NewNop(), Clock: f.clock, Stats: f.stats,
 	})
 	if err != nil {
 		f.t.Fatal(err)

@@ -112,7 +112,7 @@ func ownerScaledObject(hpa *autoscalingv2.HorizontalPodAutoscaler) string {
 
 // enqueue adds namespace/name to the queue.
 func (c *Controller) enqueue(namespace, name string) {
-	c.queue.Add(namespace + "/" + name)
+	c.currentQueue().Add(namespace + "/" + name)
 }
 
 // enqueueTargeting adds every ScaledObject of the namespace, except skip,

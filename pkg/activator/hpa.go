@@ -18,12 +18,15 @@ import (
 	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
 )
 
-// desiredHPA is the complete HPA the object should own.
-func desiredHPA(so *v1alpha1.ScaledObject, tgt *target, ms metricSet) (*autoscalingv2ac.HorizontalPodAutoscalerApplyConfiguration, error) {
+// desiredHPA is the complete HPA the object should own: the object's
+// labels except those hpa-excluded-labels names, and the user's behavior
+// with the paused directions disabled.
+func desiredHPA(so *v1alpha1.ScaledObject, tgt *target, ms metricSet, ann scalingAnnotations) (*autoscalingv2ac.HorizontalPodAutoscalerApplyConfiguration, error) {
 	labels := maps.Clone(so.Labels)
 	if labels == nil {
 		labels = map[string]string{}
 	}
+	maps.DeleteFunc(labels, func(k, _ string) bool { return ann.excluded[k] })
 	labels[LabelManagedBy] = ManagedByValue
 	ref := metav1.NewControllerRef(so, v1alpha1.SchemeGroupVersion.WithKind("ScaledObject"))
 	spec := autoscalingv2ac.HorizontalPodAutoscalerSpec().
@@ -34,8 +37,12 @@ func desiredHPA(so *v1alpha1.ScaledObject, tgt *target, ms metricSet) (*autoscal
 		WithMinReplicas(max(so.Spec.MinReplicas(), 1)).
 		WithMaxReplicas(so.Spec.MaxReplicas()).
 		WithMetrics(ms.specs...)
-	if a := so.Spec.Advanced; a != nil && a.HorizontalPodAutoscalerConfig != nil && a.HorizontalPodAutoscalerConfig.Behavior != nil {
-		b, err := behaviorConfig(a.HorizontalPodAutoscalerConfig.Behavior)
+	var behavior *autoscalingv2.HorizontalPodAutoscalerBehavior
+	if a := so.Spec.Advanced; a != nil && a.HorizontalPodAutoscalerConfig != nil {
+		behavior = a.HorizontalPodAutoscalerConfig.Behavior
+	}
+	if behavior = ann.withPausedDirections(behavior); behavior != nil {
+		b, err := behaviorConfig(behavior)
 		if err != nil {
 			return nil, err
 		}
@@ -67,8 +74,8 @@ func behaviorConfig(b *autoscalingv2.HorizontalPodAutoscalerBehavior) (*autoscal
 // owns on the cached HPA already equal it. An edit by anyone else moves
 // field ownership away from the activator, so the extracted configuration
 // differs and the HPA is put back.
-func (c *Controller) applyHPA(ctx context.Context, l listers, so *v1alpha1.ScaledObject, tgt *target, ms metricSet) error {
-	desired, err := desiredHPA(so, tgt, ms)
+func (c *Controller) applyHPA(ctx context.Context, l listers, so *v1alpha1.ScaledObject, tgt *target, ms metricSet, ann scalingAnnotations) error {
+	desired, err := desiredHPA(so, tgt, ms, ann)
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	metav1ac "k8s.io/client-go/applyconfigurations/meta/v1"
 
 	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
+	"github.com/sluice-dev/sluice/pkg/composite"
 )
 
 // metricSet is the HPA's metrics and the names the status lists.
@@ -21,6 +22,10 @@ type metricSet struct {
 	// broken are the triggers left out of the HPA, in spec order: invalid,
 	// or not reported by the adapter yet.
 	broken []*userError
+	// composite is set when spec.advanced.scalingModifiers replaces the
+	// triggers' external metrics with composite.MetricName; external still
+	// lists the triggers' metrics, as KEDA's status does.
+	composite *composite.Formula
 }
 
 // isResourceTrigger reports whether the activator decodes the trigger
@@ -29,11 +34,18 @@ func isResourceTrigger(t string) bool { return t == "cpu" || t == "memory" }
 
 // desiredMetrics builds one HPA metric per trigger: an External metric from
 // the adapter's status.triggers entry, or a (Container)Resource metric for
-// cpu and memory. A trigger that cannot be built is left out and listed in
+// cpu and memory. With scalingModifiers the External metrics are replaced
+// by the one composite metric (compositeMetric); scalingModifiers that do
+// not compile are an InvalidScalingModifiers error. A trigger that cannot be built is left out and listed in
 // broken; it never blocks the others. Only when no trigger can be built is
 // the first problem returned as the error.
 func desiredMetrics(so *v1alpha1.ScaledObject) (metricSet, error) {
 	var ms metricSet
+	f, err := composite.Compile(&so.Spec)
+	if err != nil {
+		return metricSet{}, &userError{ReasonInvalidScalingModifiers, err.Error()}
+	}
+	ms.composite = f
 	byIndex := make(map[int32]*v1alpha1.TriggerStatus, len(so.Status.Triggers))
 	for i := range so.Status.Triggers {
 		byIndex[so.Status.Triggers[i].Index] = &so.Status.Triggers[i]
@@ -64,8 +76,13 @@ func desiredMetrics(so *v1alpha1.ScaledObject) (metricSet, error) {
 			ms.broken = append(ms.broken, err)
 			continue
 		}
-		ms.specs = append(ms.specs, spec)
+		if f == nil {
+			ms.specs = append(ms.specs, spec)
+		}
 		ms.external = append(ms.external, ts.MetricName)
+	}
+	if f != nil {
+		ms.specs = append(ms.specs, compositeMetric(so.Name, f))
 	}
 	if len(ms.specs) == 0 && len(ms.broken) > 0 {
 		return metricSet{}, ms.broken[0]

@@ -50,7 +50,7 @@ func (c *Controller) reportProgress(ctx context.Context, period time.Duration) {
 		}
 		counts := c.readyCounts()
 		c.stats.setObjects(counts)
-		queued := c.queue.Len()
+		queued := c.currentQueue().Len()
 		switch {
 		case queued > 0 || counts["Unknown"] > 0:
 			backlog = true

@@ -28,6 +28,9 @@ const (
 	ReasonWaitingForAdapter = "WaitingForAdapter"
 	// ReasonInvalidTrigger: a trigger cannot become an HPA metric.
 	ReasonInvalidTrigger = "InvalidTrigger"
+	// ReasonInvalidScalingModifiers: advanced.scalingModifiers do not
+	// compile; the message names the field.
+	ReasonInvalidScalingModifiers = "InvalidScalingModifiers"
 	// ReasonInvalidHPAName: the HPA's name would be refused by the API server.
 	ReasonInvalidHPAName = "InvalidHPAName"
 	// ReasonHPAConflict: an HPA not owned by the object scales its target.

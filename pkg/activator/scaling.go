@@ -2,6 +2,7 @@ package activator
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,24 +17,36 @@ import (
 
 // scaleZeroOne moves the target between idle (0 or idleReplicaCount) and
 // the HPA floor, and returns when to look again for a pending cooldown.
-func (c *Controller) scaleZeroOne(ctx context.Context, so *v1alpha1.ScaledObject, tgt *target, ms metricSet, out *outcome) (time.Duration, error) {
+// With paused-scale-out it never scales up, with paused-scale-in never
+// down, and with force-activation the object counts as active.
+func (c *Controller) scaleZeroOne(ctx context.Context, so *v1alpha1.ScaledObject, tgt *target, ms metricSet, ann scalingAnnotations, out *outcome) (time.Duration, error) {
 	floor := max(so.Spec.MinReplicas(), 1)
 	idle, canIdle := idleReplicas(&so.Spec)
 	current := tgt.replicas()
 	active := so.Status.Condition(v1alpha1.ConditionActive)
 
-	if active != nil && active.Status == metav1.ConditionTrue {
-		if current == 0 || (so.Spec.IdleReplicaCount != nil && current == idle) {
-			return 0, c.activate(ctx, so, tgt, floor, out)
+	woke, err := wakeLeft(so, c.clock.Now())
+	if err != nil {
+		return 0, err
+	}
+	if woke > 0 && !ann.pauseOut {
+		return c.scaleForWake(ctx, so, tgt, floor, idle, woke, out)
+	}
+	if ann.force || (active != nil && active.Status == metav1.ConditionTrue) {
+		if (current == 0 || (so.Spec.IdleReplicaCount != nil && current == idle)) && !ann.pauseOut {
+			return 0, c.activate(ctx, so, tgt, activationReplicas(so, floor), ann.force, out)
 		}
 		return 0, nil
 	}
 	if !canIdle && current == 0 {
 		// Without scale to zero the HPA floor holds; the HPA itself is
 		// disabled at 0, so bring the target up to the floor.
-		return 0, c.activate(ctx, so, tgt, floor, out)
+		if ann.pauseOut {
+			return 0, nil
+		}
+		return 0, c.activate(ctx, so, tgt, floor, false, out)
 	}
-	if !canIdle || current != floor || current == idle {
+	if !canIdle || current != floor || current == idle || ann.pauseIn {
 		return 0, nil // from n > floor the HPA's behaviour scales down first
 	}
 	if active == nil || active.Status != metav1.ConditionFalse {
@@ -44,8 +57,8 @@ func (c *Controller) scaleZeroOne(ctx context.Context, so *v1alpha1.ScaledObject
 		// adapter yet) is unknown, not inactive.
 		return 0, nil
 	}
-	if failingTriggers(so) != "" && !conditionTrue(so, v1alpha1.ConditionFallback) {
-		return 0, nil
+	if failingTriggers(so) != "" || conditionTrue(so, v1alpha1.ConditionFallback) {
+		return 0, nil // never idle while a trigger fails or falls back
 	}
 	if wait := cooldownLeft(so, active, c.clock.Now()); wait > 0 {
 		return wait, nil
@@ -64,8 +77,9 @@ func (c *Controller) scaleZeroOne(ctx context.Context, so *v1alpha1.ScaledObject
 	return 0, nil
 }
 
-// activate scales the target to floor and records which trigger caused it.
-func (c *Controller) activate(ctx context.Context, so *v1alpha1.ScaledObject, tgt *target, floor int32, out *outcome) error {
+// activate scales the target to floor and records which trigger, or the
+// force-activation annotation, caused it.
+func (c *Controller) activate(ctx context.Context, so *v1alpha1.ScaledObject, tgt *target, floor int32, forced bool, out *outcome) error {
 	from := tgt.replicas()
 	if err := c.scaleTo(ctx, so, tgt, floor, out); err != nil {
 		return err
@@ -78,14 +92,39 @@ func (c *Controller) activate(ctx context.Context, so *v1alpha1.ScaledObject, tg
 		}
 	}
 	why := "minReplicaCount is at least 1"
-	if len(names) > 0 {
+	if forced {
+		why = "activation is forced by annotation " + v1alpha1.AnnotationForceActivation
+	} else if len(names) > 0 {
 		why = "active trigger " + strings.Join(names, ", ")
+	} else if fallingBack(so) {
+		why = "a trigger is failing and fallback.replicas is " + strconv.Itoa(int(so.Spec.Fallback.Replicas))
 	} else if conditionTrue(so, v1alpha1.ConditionActive) {
 		why = "the ScaledObject is active"
+	} else if left, _ := wakeLeft(so, c.clock.Now()); left > 0 {
+		why = "an HTTP request arrived (annotation " + v1alpha1.AnnotationHTTPWake + ")"
 	}
 	c.cfg.Recorder.Eventf(so, corev1.EventTypeNormal, ReasonActivated,
 		"Scaled %s %s from %d to %d: %s", tgt.gvk.Kind, tgt.name, from, floor, why)
 	return nil
+}
+
+// activationReplicas is where the target goes from 0 or idle: floor, or,
+// while a trigger falls back, fallback.replicas when that is higher (capped
+// at maxReplicaCount). From 0 every fallback behaviour holds
+// fallback.replicas (see provider.FallbackReplicas), so the target goes
+// there at once instead of stopping at the floor until the HPA's next sync.
+func activationReplicas(so *v1alpha1.ScaledObject, floor int32) int32 {
+	if !fallingBack(so) {
+		return floor
+	}
+	return max(floor, min(so.Spec.Fallback.Replicas, so.Spec.MaxReplicas()))
+}
+
+// fallingBack reports whether the adapter says a trigger of so serves its
+// fallback replica count.
+func fallingBack(so *v1alpha1.ScaledObject) bool {
+	fb := so.Spec.Fallback
+	return fb != nil && fb.Behavior != v1alpha1.FallbackScalingModifiers && conditionTrue(so, v1alpha1.ConditionFallback)
 }
 
 // idleReplicas returns the replica count while inactive and whether the
@@ -119,15 +158,16 @@ func cooldownLeft(so *v1alpha1.ScaledObject, active *v1alpha1.Condition, now tim
 // (activity.Idle). A stale Active=False never passes.
 func (c *Controller) idleEvidence(ctx context.Context, so *v1alpha1.ScaledObject, ms metricSet) error {
 	sel := labels.SelectorFromSet(labels.Set{v1alpha1.LabelScaledObjectName: so.Name})
-	readings := make(map[string]activity.Reading, len(ms.external))
-	for _, name := range ms.external {
+	metrics := ms.idleMetrics()
+	readings := make(map[string]activity.Reading, len(metrics))
+	for _, name := range metrics {
 		r, err := c.cfg.Metrics.ReadExternalMetric(ctx, so.Namespace, name, sel)
 		if err != nil {
 			return err
 		}
 		readings[name] = r
 	}
-	return activity.Idle(so, ms.external, readings)
+	return activity.Idle(so, metrics, readings)
 }
 
 // conditionTrue reports whether the condition of type t is True.

@@ -29,6 +29,16 @@ func TestScaleUpOnActive(t *testing.T) {
 		{name: "already up", mods: []soMod{active}, replicas: 2},
 		{name: "inactive stays at 0", mods: []soMod{inactiveFor(time.Hour)}, replicas: 0},
 		{name: "minReplicaCount restored without activity", mods: []soMod{withMin(2)}, replicas: 0, want: "update deployments/scale web=2"},
+		{name: "0 to fallback.replicas", mods: []soMod{active, fallingBackTo(6, "")}, replicas: 0, want: "update deployments/scale web=6"},
+		{name: "0 to fallback.replicas with currentReplicas", mods: []soMod{active, fallingBackTo(6, v1alpha1.FallbackCurrentReplicas)}, replicas: 0, want: "update deployments/scale web=6"},
+		{name: "0 to fallback.replicas with currentReplicasIfLower", mods: []soMod{active, fallingBackTo(6, v1alpha1.FallbackCurrentReplicasIfLower)}, replicas: 0, want: "update deployments/scale web=6"},
+		{name: "fallback capped at maxReplicaCount", mods: []soMod{active, fallingBackTo(200, "")}, replicas: 0, want: "update deployments/scale web=100"},
+		{name: "fallback below minReplicaCount", mods: []soMod{active, withMin(3), fallingBackTo(2, "")}, replicas: 0, want: "update deployments/scale web=3"},
+		{name: "idle to fallback.replicas", mods: []soMod{active, withMin(3), fallingBackTo(5, ""), func(so *v1alpha1.ScaledObject) {
+			so.Spec.IdleReplicaCount = ptr.To[int32](1)
+		}}, replicas: 1, want: "update deployments/scale web=5"},
+		{name: "scalingModifiers behaviour: the floor", mods: []soMod{active, fallingBackTo(6, v1alpha1.FallbackScalingModifiers)}, replicas: 0, want: "update deployments/scale web=1"},
+		{name: "fallback at n is the HPA's", mods: []soMod{active, fallingBackTo(6, "")}, replicas: 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -87,7 +97,9 @@ func TestScaleDown(t *testing.T) {
 		{name: "Active condition Unknown", mods: []soMod{withCondition(v1alpha1.ConditionActive, metav1.ConditionUnknown, t0.Add(-time.Hour))}, replicas: 1},
 		{name: "trigger unhealthy", mods: []soMod{inactiveFor(time.Hour), unhealthy}, replicas: 1},
 		{name: "trigger unhealthy under fallback", mods: []soMod{inactiveFor(time.Hour), unhealthy,
-			withCondition(v1alpha1.ConditionFallback, metav1.ConditionTrue, t0.Add(-time.Hour))}, replicas: 1, wantScale: "update deployments/scale web=0"},
+			withCondition(v1alpha1.ConditionFallback, metav1.ConditionTrue, t0.Add(-time.Hour))}, replicas: 1},
+		{name: "never to 0 while falling back", mods: []soMod{inactiveFor(time.Hour),
+			withCondition(v1alpha1.ConditionFallback, metav1.ConditionTrue, t0.Add(-time.Hour))}, replicas: 1},
 		{name: "a trigger the adapter has not reported holds", mods: []soMod{inactiveFor(time.Hour), func(so *v1alpha1.ScaledObject) {
 			so.Spec.Triggers = append(so.Spec.Triggers, v1alpha1.ScaleTriggers{Type: "kafka"})
 		}}, replicas: 1},
@@ -165,5 +177,14 @@ func TestOriginalReplicaCountWrittenBeforeFirstScale(t *testing.T) {
 	f.expectWrites("apply horizontalpodautoscalers keda-hpa-so", "apply scaledobjects/status so", "update deployments/scale web=1")
 	if got := ptr.Deref(f.appliedStatus().OriginalReplicaCount, -1); got != 0 {
 		t.Errorf("originalReplicaCount = %d, want 0", got)
+	}
+}
+
+// fallingBackTo sets a fallback of replicas with behavior and the adapter's
+// Fallback condition True.
+func fallingBackTo(replicas int32, behavior v1alpha1.FallbackBehavior) soMod {
+	return func(so *v1alpha1.ScaledObject) {
+		so.Spec.Fallback = &v1alpha1.Fallback{FailureThreshold: 3, Replicas: replicas, Behavior: behavior}
+		withCondition(v1alpha1.ConditionFallback, metav1.ConditionTrue, t0.Add(-time.Minute))(so)
 	}
 }

@@ -13,12 +13,30 @@ type Stats struct {
 	scales     *prometheus.CounterVec
 	objects    *prometheus.GaugeVec
 	queue      *queueMetrics
+	// paused is KEDA's keda_scaled_object_paused; nil unless
+	// KEDACompatibleMetrics was given.
+	paused *prometheus.GaugeVec
+}
+
+// StatsOption changes what NewStats creates.
+type StatsOption func(*Stats)
+
+// KEDACompatibleMetrics adds KEDA's keda_scaled_object_paused{namespace,
+// scaledObject}: 1 while a pause annotation stands, else 0, for every
+// ScaledObject this replica reconciles.
+func KEDACompatibleMetrics() StatsOption {
+	return func(s *Stats) {
+		s.paused = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "keda_scaled_object_paused",
+			Help: "KEDA-compatible: 1 when the ScaledObject is paused by annotation, else 0.",
+		}, []string{"namespace", "scaledObject"})
+	}
 }
 
 // NewStats creates the metrics and registers them with reg when reg is not
 // nil. It panics when registration fails, which only happens when two
 // Stats share one registry — a programming error.
-func NewStats(reg prometheus.Registerer) *Stats {
+func NewStats(reg prometheus.Registerer, opts ...StatsOption) *Stats {
 	s := &Stats{
 		reconciles: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: "sluice", Subsystem: "activator", Name: "reconciles_total",
@@ -39,9 +57,15 @@ func NewStats(reg prometheus.Registerer) *Stats {
 		}, []string{"ready"}),
 		queue: newQueueMetrics(),
 	}
+	for _, o := range opts {
+		o(s)
+	}
 	if reg != nil {
 		reg.MustRegister(s.reconciles, s.duration, s.scales, s.objects)
 		reg.MustRegister(s.queue.collectors()...)
+		if s.paused != nil {
+			reg.MustRegister(s.paused)
+		}
 	}
 	return s
 }
@@ -65,5 +89,24 @@ func (s *Stats) observeScale(direction string) {
 func (s *Stats) setObjects(counts map[string]int) {
 	for state, n := range counts {
 		s.objects.WithLabelValues(state).Set(float64(n))
+	}
+}
+
+// observePaused records whether the object is paused.
+func (s *Stats) observePaused(namespace, name string, paused bool) {
+	if s.paused == nil {
+		return
+	}
+	v := 0.0
+	if paused {
+		v = 1
+	}
+	s.paused.WithLabelValues(namespace, name).Set(v)
+}
+
+// forget drops the series of an object that is gone.
+func (s *Stats) forget(namespace, name string) {
+	if s.paused != nil {
+		s.paused.DeleteLabelValues(namespace, name)
 	}
 }

@@ -21,6 +21,7 @@ func ownedStatus(s *v1alpha1.ScaledObjectStatus) v1alpha1.ScaledObjectStatus {
 		OriginalReplicaCount: s.OriginalReplicaCount,
 		ExternalMetricNames:  s.ExternalMetricNames,
 		ResourceMetricNames:  s.ResourceMetricNames,
+		CompositeScalerName:  s.CompositeScalerName,
 		HPAName:              s.HPAName,
 		PausedReplicaCount:   s.PausedReplicaCount,
 	}
@@ -39,6 +40,7 @@ func (c *Controller) desiredStatus(so *v1alpha1.ScaledObject, out *outcome) v1al
 		OriginalReplicaCount: out.original,
 		ExternalMetricNames:  out.external,
 		ResourceMetricNames:  out.resource,
+		CompositeScalerName:  out.composite,
 		HPAName:              out.hpaName,
 		PausedReplicaCount:   out.pausedReplicas,
 	}
@@ -128,6 +130,9 @@ func statusConfig(s *v1alpha1.ScaledObjectStatus) *kedaac.ScaledObjectStatusAppl
 	}
 	if s.HPAName != "" {
 		ac.WithHPAName(s.HPAName)
+	}
+	if s.CompositeScalerName != "" {
+		ac.WithCompositeScalerName(s.CompositeScalerName)
 	}
 	if s.PausedReplicaCount != nil {
 		ac.WithPausedReplicaCount(*s.PausedReplicaCount)

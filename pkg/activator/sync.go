@@ -35,6 +35,7 @@ type outcome struct {
 	hpaName        string
 	external       []string
 	resource       []string
+	composite      string
 	pausedReplicas *int32
 	paused         bool
 	readyReason    string
@@ -72,6 +73,7 @@ func (c *Controller) sync(ctx context.Context, key string) (time.Duration, error
 	}
 	so, err := l.scaledObjects.ScaledObjects(ns).Get(name)
 	if apierrors.IsNotFound(err) {
+		c.stats.forget(ns, name)
 		return 0, nil
 	}
 	if err != nil {
@@ -100,6 +102,7 @@ func (c *Controller) sync(ctx context.Context, key string) (time.Duration, error
 	if err := c.applyStatus(ctx, so, out); err != nil {
 		return 0, err
 	}
+	c.stats.observePaused(so.Namespace, so.Name, out.paused)
 	return out.requeue, nil
 }
 
@@ -141,6 +144,10 @@ func (c *Controller) reconcileSteps(ctx context.Context, l listers, so *v1alpha1
 	if pause.paused {
 		return c.reconcilePaused(ctx, l, so, tgt, pause, out)
 	}
+	ann, err := parseScalingAnnotations(so.Annotations)
+	if err != nil {
+		return err
+	}
 	if err := hpaConflict(l, so, tgt); err != nil {
 		return err
 	}
@@ -151,8 +158,8 @@ func (c *Controller) reconcileSteps(ctx context.Context, l listers, so *v1alpha1
 	if err != nil {
 		return err
 	}
-	out.external, out.resource = ms.external, ms.resource
-	if err := c.applyHPA(ctx, l, so, tgt, ms); err != nil {
+	out.external, out.resource, out.composite = ms.external, ms.resource, ms.compositeName()
+	if err := c.applyHPA(ctx, l, so, tgt, ms, ann); err != nil {
 		return err
 	}
 	out.hpaName = so.HPAName()
@@ -162,7 +169,7 @@ func (c *Controller) reconcileSteps(ctx context.Context, l listers, so *v1alpha1
 	if failing := failingTriggers(so); failing != "" && !conditionTrue(so, v1alpha1.ConditionFallback) {
 		out.notReady(ReasonTriggerFailing, "trigger %s is failing; see status.triggers for the error", failing)
 	}
-	after, err := c.scaleZeroOne(ctx, so, tgt, ms, out)
+	after, err := c.scaleZeroOne(ctx, so, tgt, ms, ann, out)
 	out.requeue = after
 	return err
 }

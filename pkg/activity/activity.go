@@ -8,6 +8,13 @@
 //   - per trigger (status.triggers): the metric name, the HPA target and
 //     the activation threshold as quantities, and whether it is active and
 //     healthy;
+//   - with spec.advanced.scalingModifiers, the composite metric
+//     (composite.MetricName) stands for the triggers: Active is the
+//     composite against scalingModifiers.activationTarget, and the
+//     activator reads back that one metric for evidence of idleness;
+//   - status.triggersActivity, status.authenticationsTypes (adapter) and
+//     status.compositeScalerName (activator) are for KEDA users and tools;
+//     neither program reads them;
 //   - when each value was last observed: the timestamp of the value the
 //     metrics API serves, which is the time of the source's last
 //     successful poll.
@@ -26,6 +33,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
+	"github.com/sluice-dev/sluice/pkg/composite"
 )
 
 // Trigger is what the adapter knows of one polled trigger.
@@ -80,9 +88,10 @@ type Reading struct {
 
 // Idle returns nil when so may go idle on the evidence of readings (by
 // metric name, read just now through the metrics API): Active is False,
-// and for every external trigger of status.triggers a value was read that
-// was observed after Active turned False (so at least one poll since
-// confirms it) and is at or below the trigger's activation threshold.
+// and for every metric a value was read that was observed after Active
+// turned False (so at least one poll since confirms it) and is at or below
+// its activation threshold: the trigger's in status.triggers, or for
+// composite.MetricName spec.advanced.scalingModifiers.activationTarget.
 // Otherwise it says what is missing: a stale Active=False never passes.
 func Idle(so *v1alpha1.ScaledObject, metrics []string, readings map[string]Reading) error {
 	active := so.Status.Condition(v1alpha1.ConditionActive)
@@ -98,13 +107,9 @@ func Idle(so *v1alpha1.ScaledObject, metrics []string, readings map[string]Readi
 		byName[so.Status.Triggers[i].MetricName] = &so.Status.Triggers[i]
 	}
 	for _, name := range metrics {
-		ts := byName[name]
-		if ts == nil {
-			return fmt.Errorf("metric %s: not in status.triggers", name)
-		}
-		threshold, err := resource.ParseQuantity(defaultZero(ts.ActivationTarget))
+		threshold, err := activationThreshold(so, name, byName[name])
 		if err != nil {
-			return fmt.Errorf("metric %s: activation threshold %q is not a quantity", name, ts.ActivationTarget)
+			return err
 		}
 		r, ok := readings[name]
 		if !ok {
@@ -126,4 +131,24 @@ func defaultZero(s string) string {
 		return "0"
 	}
 	return s
+}
+
+// activationThreshold is the activation threshold of metric name: the
+// composite metric's from the spec, a trigger's from its status entry ts.
+func activationThreshold(so *v1alpha1.ScaledObject, name string, ts *v1alpha1.TriggerStatus) (resource.Quantity, error) {
+	if name == composite.MetricName && composite.Used(&so.Spec) {
+		f, err := composite.Compile(&so.Spec)
+		if err != nil {
+			return resource.Quantity{}, fmt.Errorf("metric %s: %w", name, err)
+		}
+		return Quantity(f.ActivationTarget), nil
+	}
+	if ts == nil {
+		return resource.Quantity{}, fmt.Errorf("metric %s: not in status.triggers", name)
+	}
+	threshold, err := resource.ParseQuantity(defaultZero(ts.ActivationTarget))
+	if err != nil {
+		return resource.Quantity{}, fmt.Errorf("metric %s: activation threshold %q is not a quantity", name, ts.ActivationTarget)
+	}
+	return threshold, nil
 }

@@ -18,13 +18,22 @@ import (
 	"github.com/sluice-dev/sluice/pkg/scalers"
 )
 
-// objRef names a Secret or ConfigMap a trigger read.
+// objRef names a Secret, ConfigMap or scale target a trigger read.
 type objRef struct{ kind, namespace, name string }
 
 const (
 	kindSecret    = "Secret"
 	kindConfigMap = "ConfigMap"
 )
+
+// targetGVRs are the scale-target kinds whose pod template (the source of
+// <param>FromEnv) is watched, by metadata: a new generation re-resolves the
+// ScaledObjects that read it. Targets of other kinds are read again at
+// each resync.
+var targetGVRs = map[string]schema.GroupVersionResource{
+	"Deployment":  {Group: "apps", Version: "v1", Resource: "deployments"},
+	"StatefulSet": {Group: "apps", Version: "v1", Resource: "statefulsets"},
+}
 
 // objectWatches watches the metadata, never the data, of the Secrets and
 // ConfigMaps of the watched namespaces and the adapter's own: a change
@@ -67,6 +76,13 @@ func newObjectWatches(kube kubernetes.Interface, meta metadata.Interface, namesp
 			o.listers[kind][ns] = inf.Lister()
 			o.synced = append(o.synced, inf.Informer().HasSynced)
 		}
+		for kind, gvr := range targetGVRs {
+			inf := f.ForResource(gvr).Informer()
+			if _, err := inf.AddEventHandler(targetHandler(kind, onChange)); err != nil {
+				return nil, err
+			}
+			o.synced = append(o.synced, inf.HasSynced)
+		}
 		o.factories = append(o.factories, f)
 	}
 	return o, nil
@@ -108,6 +124,32 @@ func (o *objectWatches) handler(kind string, onChange func(objRef)) cache.Resour
 			notify(newObj)
 		},
 		// Adds matter too: a trigger waiting for a missing Secret.
+		AddFunc:    notify,
+		DeleteFunc: notify,
+	}
+}
+
+// targetHandler reports a scale target whose spec changed (a new
+// generation: the pod template may hold another environment), or that
+// appeared or went away. Status updates (replicas) are not changes.
+func targetHandler(kind string, onChange func(objRef)) cache.ResourceEventHandlerFuncs {
+	notify := func(obj any) {
+		if tomb, ok := obj.(cache.DeletedFinalStateUnknown); ok {
+			obj = tomb.Obj
+		}
+		if m, ok := obj.(*metav1.PartialObjectMetadata); ok {
+			onChange(objRef{kind, m.Namespace, m.Name})
+		}
+	}
+	return cache.ResourceEventHandlerFuncs{
+		UpdateFunc: func(oldObj, newObj any) {
+			om, ok1 := oldObj.(*metav1.PartialObjectMetadata)
+			nm, ok2 := newObj.(*metav1.PartialObjectMetadata)
+			if ok1 && ok2 && om.Generation == nm.Generation {
+				return
+			}
+			notify(newObj)
+		},
 		AddFunc:    notify,
 		DeleteFunc: notify,
 	}

@@ -154,3 +154,38 @@ func BenchmarkCachedSecretRead(b *testing.B) {
 		}
 	}
 }
+
+// TestTargetHandler: a scale target is reported when its spec changes (a
+// new generation: the pod template may hold another environment), appears
+// or goes away; a status update (same generation) is not a change.
+func TestTargetHandler(t *testing.T) {
+	dep := func(gen int64, rv string) *metav1.PartialObjectMetadata {
+		return &metav1.PartialObjectMetadata{ObjectMeta: metav1.ObjectMeta{Name: "web", Namespace: "ns", Generation: gen, ResourceVersion: rv}}
+	}
+	tests := []struct {
+		name string
+		fire func(h cache.ResourceEventHandlerFuncs)
+		want int
+	}{
+		{"status update", func(h cache.ResourceEventHandlerFuncs) { h.OnUpdate(dep(1, "1"), dep(1, "2")) }, 0},
+		{"new pod template", func(h cache.ResourceEventHandlerFuncs) { h.OnUpdate(dep(1, "1"), dep(2, "2")) }, 1},
+		{"created", func(h cache.ResourceEventHandlerFuncs) { h.OnAdd(dep(1, "1"), false) }, 1},
+		{"deleted, seen late", func(h cache.ResourceEventHandlerFuncs) {
+			h.OnDelete(cache.DeletedFinalStateUnknown{Key: "ns/web", Obj: dep(1, "1")})
+		}, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []objRef
+			tt.fire(targetHandler("Deployment", func(r objRef) { got = append(got, r) }))
+			if len(got) != tt.want {
+				t.Fatalf("reported %v, want %d", got, tt.want)
+			}
+			for _, r := range got {
+				if r != (objRef{"Deployment", "ns", "web"}) {
+					t.Errorf("reported %+v", r)
+				}
+			}
+		})
+	}
+}

@@ -209,6 +209,16 @@ func (p *publisher) sync(ctx context.Context, key poll.Key) error {
 // configuration holding only the fields the adapter owns.
 func applyConfig(so *v1alpha1.ScaledObject, s adapterStatus) *kedaac.ScaledObjectApplyConfiguration {
 	st := kedaac.ScaledObjectStatus().WithTriggersTypes(s.TriggersTypes)
+	if s.AuthTypes != "" {
+		st.WithAuthenticationsTypes(s.AuthTypes)
+	}
+	if len(s.Activity) > 0 {
+		a := make(map[string]kedaac.TriggerActivityStatusApplyConfiguration, len(s.Activity))
+		for k, v := range s.Activity {
+			a[k] = *kedaac.TriggerActivityStatus().WithIsActive(v.IsActive)
+		}
+		st.WithTriggersActivity(a)
+	}
 	for _, c := range s.Conditions {
 		cc := kedaac.Condition().WithType(c.Type).WithStatus(c.Status).WithReason(c.Reason).WithMessage(c.Message)
 		if c.LastTransitionTime != nil {
@@ -218,7 +228,7 @@ func applyConfig(so *v1alpha1.ScaledObject, s adapterStatus) *kedaac.ScaledObjec
 	}
 	for _, t := range s.Triggers {
 		st.WithTriggers(kedaac.TriggerStatus().WithMetricName(t.MetricName).WithIndex(t.Index).WithName(t.Name).
-			WithType(t.Type).WithTarget(t.Target).WithActive(t.Active).WithHealthy(t.Healthy).
+			WithType(t.Type).WithTarget(t.Target).WithActivationTarget(t.ActivationTarget).WithActive(t.Active).WithHealthy(t.Healthy).
 			WithNumberOfFailures(t.NumberOfFailures).WithLastError(t.LastError).WithWarning(t.Warning))
 	}
 	if len(s.Health) > 0 {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"go.uber.org/zap"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -17,6 +18,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
+	"github.com/sluice-dev/sluice/pkg/composite"
 	"github.com/sluice-dev/sluice/pkg/poll"
 	"github.com/sluice-dev/sluice/pkg/scalers"
 )
@@ -67,8 +69,11 @@ func (r *resolver) resolve(ctx context.Context, so *v1alpha1.ScaledObject) (res 
 		PollingInterval: time.Duration(so.Spec.PollingIntervalSeconds()) * time.Second,
 		Fallback:        so.Spec.Fallback,
 	}}
+	// A formula that does not compile leaves Composite nil; the status
+	// says why (compositeActive) and the activator sets Ready=False.
+	res.spec.Composite, _ = composite.Compile(&so.Spec)
 	rd := &recordingReader{inner: r.reader()}
-	env := &targetEnv{r: r, so: so, rd: rd}
+	env := &targetEnv{r: r, so: so, rd: rd, seen: rd.record}
 	defer func() { res.deps = rd.refs() }()
 	for i, t := range so.Spec.Triggers {
 		if resourceTriggers[t.Type] {
@@ -86,8 +91,9 @@ func (r *resolver) resolve(ctx context.Context, so *v1alpha1.ScaledObject) (res 
 		}
 		res.spec.Triggers = append(res.spec.Triggers, poll.TriggerSpec{
 			Index: i, Name: t.Name, Type: t.Type,
-			MetricName: metric,
-			Trigger:    trig,
+			MetricName:  metric,
+			ValueTarget: t.MetricType == autoscalingv2.ValueMetricType,
+			Trigger:     trig,
 		})
 	}
 	return res
@@ -97,7 +103,7 @@ func (r *resolver) resolve(ctx context.Context, so *v1alpha1.ScaledObject) (res 
 func (r *resolver) build(ctx context.Context, so *v1alpha1.ScaledObject, i int, t v1alpha1.ScaleTriggers, env *targetEnv) (*scalers.Trigger, error) {
 	cfg := scalers.Config{
 		Index: i, Name: t.Name, Type: t.Type, Metadata: t.Metadata,
-		Logger: r.log.Named(t.Type),
+		Logger: r.log.Named(t.Type), AsMetricSource: composite.Used(&so.Spec),
 	}
 	if t.AuthenticationRef != nil {
 		spec, err := r.authSpec(so.Namespace, t.AuthenticationRef)
@@ -173,8 +179,11 @@ func (a apiReader) ConfigMap(ctx context.Context, ns, name string) (*corev1.Conf
 // targetEnv reads the scale target's pod template once, on first use, and
 // resolves container environments from it.
 type targetEnv struct {
-	r    *resolver
-	rd   scalers.ObjectReader
+	r  *resolver
+	rd scalers.ObjectReader
+	// seen records the target as read, so that a change of its pod
+	// template re-resolves the object.
+	seen func(objRef)
 	so   *v1alpha1.ScaledObject
 	pod  *corev1.PodSpec
 	err  error
@@ -185,7 +194,7 @@ type targetEnv struct {
 func (e *targetEnv) container(ctx context.Context, name string) (map[string]string, error) {
 	if !e.read {
 		e.read = true
-		e.pod, e.err = e.r.podSpec(ctx, e.so)
+		e.pod, e.err = e.r.podSpec(ctx, e.so, e.seen)
 	}
 	if e.err != nil {
 		return nil, e.err
@@ -198,7 +207,7 @@ func (e *targetEnv) container(ctx context.Context, name string) (map[string]stri
 
 // podSpec returns the pod template of the scale target: spec.template of a
 // Deployment, StatefulSet or any resource that has one.
-func (r *resolver) podSpec(ctx context.Context, so *v1alpha1.ScaledObject) (*corev1.PodSpec, error) {
+func (r *resolver) podSpec(ctx context.Context, so *v1alpha1.ScaledObject, seen func(objRef)) (*corev1.PodSpec, error) {
 	ref := so.Spec.ScaleTargetRef
 	if ref == nil || ref.Name == "" {
 		return nil, fmt.Errorf("scaleTargetRef.name is empty")
@@ -208,6 +217,9 @@ func (r *resolver) podSpec(ctx context.Context, so *v1alpha1.ScaledObject) (*cor
 		return nil, fmt.Errorf("scaleTargetRef.apiVersion %q: %w", ref.APIVersion, err)
 	}
 	gvk := gv.WithKind(defaultString(ref.Kind, "Deployment"))
+	if seen != nil {
+		seen(objRef{gvk.Kind, so.Namespace, ref.Name}) // even when missing: its creation re-resolves
+	}
 	mapping, err := r.mapper.RESTMapping(gvk.GroupKind(), gvk.Version)
 	if err != nil {
 		return nil, fmt.Errorf("scale target %s: %w", gvk.Kind, err)

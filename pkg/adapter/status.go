@@ -12,6 +12,7 @@ import (
 
 	"github.com/sluice-dev/sluice/pkg/activity"
 	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
+	"github.com/sluice-dev/sluice/pkg/composite"
 	"github.com/sluice-dev/sluice/pkg/poll"
 	"github.com/sluice-dev/sluice/pkg/scalers"
 )
@@ -43,11 +44,14 @@ type adapterStatus struct {
 	Health         map[string]v1alpha1.HealthStatus
 	LastActiveTime *metav1.Time
 	TriggersTypes  string
+	AuthTypes      string
+	Activity       map[string]v1alpha1.TriggerActivityStatus
 }
 
 // ownedStatus extracts what the adapter owns from a stored status.
 func ownedStatus(s *v1alpha1.ScaledObjectStatus) adapterStatus {
-	out := adapterStatus{Triggers: s.Triggers, Health: s.Health, LastActiveTime: s.LastActiveTime, TriggersTypes: s.TriggersTypes}
+	out := adapterStatus{Triggers: s.Triggers, Health: s.Health, LastActiveTime: s.LastActiveTime, TriggersTypes: s.TriggersTypes,
+		AuthTypes: s.AuthenticationsTypes, Activity: s.TriggersActivity}
 	for _, t := range []v1alpha1.ConditionType{v1alpha1.ConditionActive, v1alpha1.ConditionFallback} {
 		if c := s.Condition(t); c != nil {
 			out.Conditions = append(out.Conditions, *c)
@@ -68,7 +72,7 @@ func (a adapterStatus) equal(b adapterStatus) bool {
 // status holds.
 func desiredStatus(so *v1alpha1.ScaledObject, state *poll.ObjectState, invalid []invalidTrigger, now time.Time) adapterStatus {
 	cur := ownedStatus(&so.Status)
-	out := adapterStatus{TriggersTypes: triggerTypes(so), Health: map[string]v1alpha1.HealthStatus{}}
+	out := adapterStatus{TriggersTypes: triggerTypes(so), AuthTypes: authTypes(so), Health: map[string]v1alpha1.HealthStatus{}}
 	var triggers []poll.TriggerState
 	if state != nil {
 		triggers = state.Triggers
@@ -86,6 +90,7 @@ func desiredStatus(so *v1alpha1.ScaledObject, state *poll.ObjectState, invalid [
 		})
 		out.Triggers = append(out.Triggers, ts)
 		out.Health[t.MetricName] = health(ts.NumberOfFailures, ts.Healthy)
+		out.Activity = setActivity(out.Activity, t.MetricName, ts.Active)
 	}
 	for _, inv := range invalid {
 		if inv.transient {
@@ -111,8 +116,10 @@ func desiredStatus(so *v1alpha1.ScaledObject, state *poll.ObjectState, invalid [
 		out.Health = nil
 	}
 
-	active := activeCondition(so, triggers, invalid)
-	fallback := fallbackCondition(so, triggers)
+	active, fallback := activeCondition(so, triggers, invalid), fallbackCondition(so, triggers)
+	if composite.Used(&so.Spec) {
+		active, fallback = compositeConditions(so, state, active)
+	}
 	out.Conditions = []v1alpha1.Condition{keepTransition(cur, active, now), keepTransition(cur, fallback, now)}
 
 	// lastActiveTime moves when the object becomes active and when it stops
@@ -148,7 +155,7 @@ func activeCondition(so *v1alpha1.ScaledObject, triggers []poll.TriggerState, in
 			waiting = first(waiting, t)
 		case t.InFallback && so.Spec.Fallback != nil && so.Spec.Fallback.Replicas > 0:
 			c.Status, c.Reason = metav1.ConditionTrue, ReasonFallbackActive
-			c.Message = fmt.Sprintf("trigger %s is failing and its fallback holds %d replicas", label(t.Name, t.MetricName), so.Spec.Fallback.Replicas)
+			c.Message = fmt.Sprintf("trigger %s is failing and its fallback holds %s", label(t.Name, t.MetricName), fallbackText(so.Spec.Fallback))
 			return c
 		case !t.Healthy:
 			failing = first(failing, t)
@@ -187,7 +194,7 @@ func fallbackCondition(so *v1alpha1.ScaledObject, triggers []poll.TriggerState) 
 		if t := &triggers[i]; t.InFallback && so.Spec.Fallback != nil {
 			return v1alpha1.Condition{
 				Type: v1alpha1.ConditionFallback, Status: metav1.ConditionTrue, Reason: ReasonFallbackActive,
-				Message: fmt.Sprintf("trigger %s is failing; the HPA is served the fallback of %d replicas", label(t.Name, t.MetricName), so.Spec.Fallback.Replicas),
+				Message: fmt.Sprintf("trigger %s is failing; the HPA is served the fallback of %s", label(t.Name, t.MetricName), fallbackText(so.Spec.Fallback)),
 			}
 		}
 	}

@@ -145,6 +145,8 @@ func store(so *v1alpha1.ScaledObject, s adapterStatus) {
 	so.Status.Health = s.Health
 	so.Status.LastActiveTime = s.LastActiveTime
 	so.Status.TriggersTypes = s.TriggersTypes
+	so.Status.AuthenticationsTypes = s.AuthTypes
+	so.Status.TriggersActivity = s.Activity
 }
 
 func TestFormatQuantity(t *testing.T) {
@@ -153,23 +155,5 @@ func TestFormatQuantity(t *testing.T) {
 		if got := formatQuantity(in); got != want {
 			t.Errorf("formatQuantity(%v) = %q, want %q", in, got, want)
 		}
-	}
-}
-
-func TestOptionsValidate(t *testing.T) {
-	if errs := NewOptions().Validate(); len(errs) != 0 {
-		t.Fatalf("defaults invalid: %v", errs)
-	}
-	o := NewOptions()
-	o.Workers, o.Namespace, o.LogFormat = 0, "", "xml"
-	errs := o.Validate()
-	joined := o.ValidateErr().Error()
-	for _, flag := range []string{"--workers", "--namespace", "--log-format"} {
-		if !strings.Contains(joined, flag) {
-			t.Errorf("errors %q do not name %s", joined, flag)
-		}
-	}
-	if len(errs) != 3 {
-		t.Errorf("got %d errors, want 3: %v", len(errs), errs)
 	}
 }

@@ -28,7 +28,8 @@ type Manifests struct {
 //   - for the non-HTTP functions, a Deployment <name> and, when any trigger
 //     maps, a ScaledObject <name> with one trigger per function;
 //   - for the HTTP functions, a Deployment and a Service <name>-http and,
-//     with HTTP scaling options, a ScaledObject <name>-http.
+//     with HTTP scaling options, a ScaledObject <name>-http (behind
+//     sluice-http with HTTPScaleToZero).
 //
 // p may have no functions when o.Triggers is not empty. The options are
 // validated first.
@@ -72,11 +73,17 @@ func Generate(p *functions.Project, o Options) (*Manifests, error) {
 	}
 	if len(plan.HTTP) > 0 {
 		replicas := int32(1)
-		if o.MinReplicas != nil && *o.MinReplicas > 1 {
-			replicas = *o.MinReplicas
+		if o.HTTPScaleToZero {
+			replicas = 0 // the first request wakes it
+		}
+		if o.MinReplicas != nil {
+			replicas = max(replicas, *o.MinReplicas)
 		}
 		m.Objects = append(m.Objects, deployment(httpName(o.Name), RoleHTTP, plan.HTTP, replicas, o), service(o))
-		if o.HTTPPrometheusServer != "" {
+		switch {
+		case o.HTTPScaleToZero:
+			m.Objects = append(m.Objects, httpFrontScaledObject(o))
+		case o.HTTPPrometheusServer != "":
 			m.Objects = append(m.Objects, httpScaledObject(o))
 		}
 	}

@@ -39,6 +39,10 @@ func TestGolden(t *testing.T) {
 		{name: "dotnet-isolated", project: "dotnet-isolated", opts: Options{
 			Name: "shop", Namespace: "shop", Image: "registry.example/shop:3", ServiceType: "LoadBalancer",
 		}},
+		{name: "dotnet-isolated-scale-to-zero", project: "dotnet-isolated", opts: Options{
+			Name: "shop", Namespace: "shop", Image: "registry.example/shop:3",
+			HTTPScaleToZero: true, HTTPHosts: []string{"shop.example.com"}, CooldownPeriod: ptr(600),
+		}},
 		{name: "dotnet-servicebus", project: "dotnet-servicebus", opts: Options{Name: "shop-bus", Namespace: "shop", Image: "registry.example/shop-bus:1"}},
 		{name: "node-eventhub", project: "node-eventhub", opts: Options{
 			Name: "telemetry", Namespace: "iot", Image: "registry.example/telemetry:1", MaxReplicas: ptr(8),

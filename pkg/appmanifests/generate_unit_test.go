@@ -62,6 +62,10 @@ func TestGenerateShapes(t *testing.T) {
 		{"http only", map[string]string{"H": http}, Options{UseConfigMap: true}, "ConfigMap/app Deployment/app-http Service/app-http", 1},
 		{"http scaled", map[string]string{"H": http}, Options{HTTPPrometheusServer: "http://p", HTTPTarget: 2.5},
 			"Secret/app Deployment/app-http Service/app-http ScaledObject/app-http", 1},
+		{"http scale to zero", map[string]string{"H": http}, Options{HTTPScaleToZero: true, Namespace: "ns"},
+			"Secret/app Deployment/app-http Service/app-http ScaledObject/app-http", 0},
+		{"http scale to zero min", map[string]string{"H": http}, Options{HTTPScaleToZero: true, Namespace: "ns", MinReplicas: ptr(2)},
+			"Secret/app Deployment/app-http Service/app-http ScaledObject/app-http", 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -78,6 +82,37 @@ func TestGenerateShapes(t *testing.T) {
 				t.Errorf("replicas = %d, want %d", *d.Spec.Replicas, tt.replicas)
 			}
 		})
+	}
+}
+
+func TestGenerateHTTPScaleToZero(t *testing.T) {
+	fns := map[string]string{"H": `{"bindings":[{"type":"httpTrigger","direction":"in","name":"req"}]}`}
+	m, err := Generate(project(t, fns, nil), Options{
+		Name: "app", Image: "img", Namespace: "shop", HTTPScaleToZero: true, HTTPTarget: 20,
+		HTTPFront: "http://front.infra.svc:8082/", HTTPHosts: []string{"shop.example.com", "www.example.com"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	so := m.Objects[len(m.Objects)-1].(*v1alpha1.ScaledObject)
+	if got := *so.Spec.MinReplicaCount; got != 0 {
+		t.Errorf("minReplicaCount = %d, want 0", got)
+	}
+	wantAnn := map[string]string{"sluice.dev/http-service": "app-http:80", "sluice.dev/http-hosts": "shop.example.com,www.example.com"}
+	for k, v := range wantAnn {
+		if so.Annotations[k] != v {
+			t.Errorf("annotation %s = %q, want %q", k, so.Annotations[k], v)
+		}
+	}
+	tr := so.Spec.Triggers[0]
+	wantMeta := map[string]string{"url": "http://front.infra.svc:8082/apps/shop/app-http", "valueLocation": "concurrency", "targetValue": "20"}
+	if tr.Type != "metrics-api" || len(tr.Metadata) != len(wantMeta) {
+		t.Fatalf("trigger = %+v", tr)
+	}
+	for k, v := range wantMeta {
+		if tr.Metadata[k] != v {
+			t.Errorf("trigger %s = %q, want %q", k, tr.Metadata[k], v)
+		}
 	}
 }
 

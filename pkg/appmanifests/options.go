@@ -48,6 +48,15 @@ type Options struct {
 	HTTPTarget float64
 	// HTTPQuery overrides the PromQL request-rate query; see DefaultHTTPQuery.
 	HTTPQuery string
+	// HTTPScaleToZero puts the HTTP functions behind sluice-http: their
+	// ScaledObject may rest at zero and scales on the concurrency the front
+	// measures (HTTPTarget per replica, DefaultHTTPConcurrency when 0).
+	HTTPScaleToZero bool
+	// HTTPFront is sluice-http's load endpoint; DefaultHTTPFront when empty.
+	HTTPFront string
+	// HTTPHosts are the request hosts sluice-http routes to the app; any
+	// host when empty.
+	HTTPHosts []string
 	// Triggers are added to the worker ScaledObject, after the triggers of
 	// the functions.
 	Triggers []v1alpha1.ScaleTriggers
@@ -102,13 +111,14 @@ func (o Options) Validate() []error {
 		add("--service-type %q: must be ClusterIP, NodePort or LoadBalancer", o.ServiceType)
 	}
 	errs = append(errs, o.validateHTTP()...)
+	errs = append(errs, o.validateHTTPFront()...)
 	return errs
 }
 
 // validateHTTP checks the HTTP scaling options.
 func (o Options) validateHTTP() []error {
 	var errs []error
-	if (o.HTTPPrometheusServer == "") != (o.HTTPTarget == 0) {
+	if !o.HTTPScaleToZero && (o.HTTPPrometheusServer == "") != (o.HTTPTarget == 0) {
 		errs = append(errs, errors.New("--http-prometheus-server and --http-target: give both or neither"))
 	}
 	if o.HTTPTarget < 0 {

@@ -30,6 +30,14 @@ func TestOptionsValidate(t *testing.T) {
 		{"target without server", func(o *Options) { o.HTTPTarget = 10 }, "give both or neither"},
 		{"bad server", func(o *Options) { o.HTTPPrometheusServer, o.HTTPTarget = "p:9090", 1 }, "--http-prometheus-server"},
 		{"negative target", func(o *Options) { o.HTTPPrometheusServer, o.HTTPTarget = "http://p", -1 }, "--http-target"},
+		{"scale to zero", func(o *Options) { o.HTTPScaleToZero, o.Namespace, o.HTTPTarget = true, "ns", 5 }, ""},
+		{"scale to zero and prometheus", func(o *Options) {
+			o.HTTPScaleToZero, o.Namespace, o.HTTPPrometheusServer, o.HTTPTarget = true, "ns", "http://p", 1
+		}, "not both"},
+		{"scale to zero without namespace", func(o *Options) { o.HTTPScaleToZero = true }, "needs a namespace"},
+		{"bad front", func(o *Options) { o.HTTPScaleToZero, o.Namespace, o.HTTPFront = true, "ns", "http://f/apps" }, "--http-front"},
+		{"bad host", func(o *Options) { o.HTTPScaleToZero, o.Namespace, o.HTTPHosts = true, "ns", []string{"a b"} }, "--http-host"},
+		{"host without scale to zero", func(o *Options) { o.HTTPHosts = []string{"a.example.com"} }, "need --http-scale-to-zero"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -26,6 +26,9 @@ const (
 	// Secure is sluice-adapter's HTTPS listener serving the external
 	// metrics API (--bind-address and --secure-port).
 	Secure = "secure"
+	// Proxy is sluice-http's plain-HTTP listener that apps' requests go
+	// through (--proxy-bind-address).
+	Proxy = "proxy"
 )
 
 // Write stores addrs in path atomically: it writes a temporary file in the

@@ -24,10 +24,10 @@ const placeholderNamespace = DefaultNamespace
 type Options struct {
 	// Namespace the components run in; DefaultNamespace when empty.
 	Namespace string
-	// Registry holds the images sluice-adapter and sluice-activator;
-	// DefaultRegistry when empty.
+	// Registry holds the images sluice-adapter, sluice-activator and
+	// sluice-http; DefaultRegistry when empty.
 	Registry string
-	// ImageTag of both images; DefaultImageTag() when empty.
+	// ImageTag of the images; DefaultImageTag() when empty.
 	ImageTag string
 }
 
@@ -54,8 +54,8 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// Image returns the reference of the component name (sluice-adapter or
-// sluice-activator).
+// Image returns the reference of the component name (sluice-adapter,
+// sluice-activator or sluice-http).
 func (o Options) Image(name string) string {
 	o = o.withDefaults()
 	return strings.TrimSuffix(o.Registry, "/") + "/" + name + ":" + o.ImageTag
@@ -77,7 +77,7 @@ func Bundle(o Options, tls *TLS) ([]*unstructured.Unstructured, error) {
 	if err != nil {
 		return nil, err
 	}
-	secret, err := tls.Secret(o.Namespace)
+	secret, err := tlsSecret(tls, o.Namespace)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package install
 
 import (
 	"encoding/base64"
+	"strings"
 	"testing"
 	"time"
 
@@ -89,6 +90,9 @@ func TestBundleSubstitutesNamespaceAndImages(t *testing.T) {
 			if images["sluice-adapter"] != tt.adapter || images["sluice-activator"] != tt.activator {
 				t.Errorf("images %v, want adapter %s and activator %s", images, tt.adapter, tt.activator)
 			}
+			if want := strings.Replace(tt.activator, "sluice-activator", "sluice-http", 1); images["sluice-http"] != want {
+				t.Errorf("images %v, want http %s", images, want)
+			}
 		})
 	}
 }
@@ -105,7 +109,7 @@ func TestBundleOrder(t *testing.T) {
 	for _, u := range objs {
 		counts[u.GetKind()]++
 	}
-	want := map[string]int{"CustomResourceDefinition": 3, "Namespace": 1, "ServiceAccount": 2, "Deployment": 2, "Service": 2, "Secret": 1, "APIService": 1}
+	want := map[string]int{"CustomResourceDefinition": 3, "Namespace": 1, "ServiceAccount": 3, "Deployment": 3, "Service": 3, "Secret": 1, "APIService": 1}
 	for k, n := range want {
 		if counts[k] != n {
 			t.Errorf("%d objects of kind %s, want %d", counts[k], k, n)

@@ -17,6 +17,8 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
+
+	"github.com/sluice-dev/sluice/pkg/certs"
 )
 
 // Installer installs and removes Sluice in one cluster.
@@ -91,12 +93,21 @@ func (in *Installer) tls(ctx context.Context, ns string) (*TLS, error) {
 			return nil, fmt.Errorf("read secret %s/%s: %w", ns, TLSSecretName, err)
 		}
 		t := TLSFromSecret(secret.Data)
-		checkErr := t.Check(ns, now)
-		if checkErr == nil {
+		next, why, err := certs.Renew(t, TLSPolicy(ns), now)
+		if err != nil {
+			return nil, fmt.Errorf("renew the certificate in secret %s/%s: %w", ns, TLSSecretName, err)
+		}
+		if next == nil {
 			fmt.Fprintf(in.Out, "keeping the certificate in secret %s/%s\n", ns, TLSSecretName)
 			return t, nil
 		}
-		fmt.Fprintf(in.Out, "replacing the certificate in secret %s/%s: %v\n", ns, TLSSecretName, checkErr)
+		fmt.Fprintf(in.Out, "replacing the certificate in secret %s/%s: %s\n", ns, TLSSecretName, why)
+		// Install writes the Secret and the caBundle together, so a CA
+		// rotation's second step (the certificate) need not wait.
+		if again, _, err := certs.Renew(next, TLSPolicy(ns), now); err == nil && again != nil {
+			next = again
+		}
+		return next, nil
 	}
 	return NewTLS(ns, now)
 }

@@ -63,7 +63,7 @@ func TestPlanKeepsAndRenewsTheCertificate(t *testing.T) {
 		log  string
 	}{
 		{"rerun the next day", now.Add(24 * time.Hour), true, "keeping the certificate"},
-		{"rerun 20 days before expiry", now.Add(ServingLifetime - 20*24*time.Hour), false, "replacing the certificate"},
+		{"rerun 20 days before expiry", now.Add(TLSPolicy(DefaultNamespace).ServingLifetime - 20*24*time.Hour), false, "replacing the certificate"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -20,12 +20,17 @@ func TestRBACRules(t *testing.T) {
 			"keda.sh/scaledobjects/status":          "patch,update",
 			"/secrets":                              "get,list,watch",
 			"/configmaps":                           "get,list,watch",
-			"apps/deployments":                      "get",
-			"apps/statefulsets":                     "get",
+			"apps/deployments":                      "get,list,watch",
+			"apps/statefulsets":                     "get,list,watch",
+			"autoscaling/horizontalpodautoscalers":  "list,watch",
 			"/events":                               "create,patch",
 			"events.k8s.io/events":                  "create,patch",
+			"apiregistration.k8s.io/apiservices":    "get,patch",
 		},
 		"ClusterRole/sluice-adapter-targets": {},
+		"Role/sluice-adapter-certificates": {
+			"/secrets": "patch",
+		},
 		"Role/sluice-adapter-leader-election": {
 			"coordination.k8s.io/leases": "create,get,update",
 		},
@@ -41,6 +46,10 @@ func TestRBACRules(t *testing.T) {
 		},
 		"Role/sluice-activator-leader-election": {
 			"coordination.k8s.io/leases": "create,get,update",
+		},
+		"ClusterRole/sluice-http": {
+			"keda.sh/scaledobjects": "get,list,patch,watch",
+			"/services":             "get,list,watch",
 		},
 		"ClusterRole/sluice-external-metrics-reader": {
 			"external.metrics.k8s.io/*": "get,list,watch",
@@ -99,8 +108,10 @@ func TestRBACBindings(t *testing.T) {
 		"ClusterRoleBinding/sluice-adapter-auth-delegator": "ClusterRole/system:auth-delegator ← ServiceAccount ns/sluice-adapter",
 		"RoleBinding/sluice-adapter-auth-reader":           "Role/extension-apiserver-authentication-reader ← ServiceAccount ns/sluice-adapter",
 		"RoleBinding/sluice-adapter-leader-election":       "Role/sluice-adapter-leader-election ← ServiceAccount ns/sluice-adapter",
+		"RoleBinding/sluice-adapter-certificates":          "Role/sluice-adapter-certificates ← ServiceAccount ns/sluice-adapter",
 		"ClusterRoleBinding/sluice-activator":              "ClusterRole/sluice-activator ← ServiceAccount ns/sluice-activator",
 		"RoleBinding/sluice-activator-leader-election":     "Role/sluice-activator-leader-election ← ServiceAccount ns/sluice-activator",
+		"ClusterRoleBinding/sluice-http":                   "ClusterRole/sluice-http ← ServiceAccount ns/sluice-http",
 		"ClusterRoleBinding/sluice-hpa-external-metrics":   "ClusterRole/sluice-external-metrics-reader ← ServiceAccount kube-system/horizontal-pod-autoscaler",
 	}
 	objs, _ := bundle(t, Options{Namespace: "ns"})

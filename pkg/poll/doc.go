@@ -21,6 +21,28 @@
 // than Options.StaleAfterIntervals of its object's intervals; the provider
 // serves only fresh values, the object's fallback, or an error.
 //
+// # How one value flows
+//
+// One mutex, Engine.mu, guards the engine; each stage writes its own part:
+//
+//  1. Configure (set.go): Set and Delete subscribe objects to sources, one
+//     source per scalers.Trigger.Key, and drop (close.go) those no object
+//     uses any more.
+//  2. Schedule (scheduler.go): the scheduler goroutine keeps each source's
+//     schedule (interval, phase, next poll) in a heap and hands due polls
+//     to the workers.
+//  3. Poll (source.go: work, execute): a worker calls the scalers.Source
+//     outside the lock, bounded by PollTimeout.
+//  4. Store (source.go: record): the outcome becomes the source's result
+//     (value, activity, failures, last success).
+//  5. Derive (snapshot.go: rebuildLocked): every object using the source
+//     gets a new immutable ObjectState from its spec, its sources' results
+//     and the time; a change a status writer cares about is reported on
+//     Changes (notify.go). State and the provider read that snapshot.
+//
+// Only MetricNames' sorted list is cached outside the lock (an atomic
+// pointer rebuilt after Set or Delete changed the names).
+//
 // Metrics (names and labels are a contract): sluice_scaler_metrics_value,
 // sluice_scaler_active (0/1), sluice_scaler_errors_total and
 // sluice_scaler_poll_duration_seconds, labelled namespace, scaledObject,

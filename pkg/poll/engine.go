@@ -10,6 +10,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
 	"k8s.io/utils/clock"
+
+	"github.com/sluice-dev/sluice/pkg/scalers"
 )
 
 // Engine polls the triggers of every ScaledObject it is given and stores
@@ -24,12 +26,14 @@ type Engine struct {
 	names   atomic.Pointer[[]string] // nil when metricRefs changed
 	wg      sync.WaitGroup
 
-	mu         sync.RWMutex // guards everything below and every source's result
+	mu         sync.RWMutex // guards everything below, every object and every source's schedule and result
 	objects    map[Key]*object
 	sources    map[string]*source
 	metricRefs map[string]int
 	sched      scheduler
-	runCtx     context.Context // nil until Run
+	draining   map[*source]struct{}    // dropped while a poll ran; closed by finish
+	closing    []scalers.ClosingSource // to close once mu is released
+	runCtx     context.Context         // nil until Run
 	stopped    bool
 }
 
@@ -38,7 +42,7 @@ type object struct {
 	key   Key
 	spec  ObjectSpec
 	trigs []*trig
-	snap  atomic.Pointer[ObjectState]
+	snap  *ObjectState // derived from spec and its sources' results
 }
 
 // trig binds one trigger to its shared source and its metric children.
@@ -59,7 +63,7 @@ func New(opts Options, log *zap.Logger, reg prometheus.Registerer) (*Engine, err
 	if log == nil {
 		log = zap.NewNop()
 	}
-	m, err := newMetrics(reg)
+	m, err := newMetrics(reg, opts.KEDACompatibleMetrics)
 	if err != nil {
 		return nil, err
 	}
@@ -74,6 +78,7 @@ func New(opts Options, log *zap.Logger, reg prometheus.Registerer) (*Engine, err
 		sources:    make(map[string]*source),
 		metricRefs: make(map[string]int),
 		sched:      newScheduler(),
+		draining:   make(map[*source]struct{}),
 	}, nil
 }
 
@@ -108,6 +113,9 @@ func (e *Engine) Run(ctx context.Context) error {
 	e.stopped = true
 	e.mu.Unlock()
 	e.wg.Wait()
+	e.mu.Lock()
+	e.closeAllLocked()
+	e.unlock()
 	return nil
 }
 
@@ -115,12 +123,12 @@ func (e *Engine) Run(ctx context.Context) error {
 // object is unknown. It does not allocate; the result must not be modified.
 func (e *Engine) State(key Key) (ObjectState, bool) {
 	e.mu.RLock()
+	defer e.mu.RUnlock()
 	o := e.objects[key]
-	e.mu.RUnlock()
 	if o == nil {
 		return ObjectState{}, false
 	}
-	return *o.snap.Load(), true
+	return *o.snap, true
 }
 
 // Changes returns the channel on which Run reports the key of every object

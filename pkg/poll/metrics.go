@@ -28,13 +28,20 @@ type metrics struct {
 	duration *prometheus.HistogramVec
 	sources  prometheus.Gauge
 	objects  prometheus.Gauge
+	// keda are KEDA's series; nil unless KEDA-compatible metrics are on.
+	keda *kedaMetrics
 }
 
-// labelSet identifies one trigger's series.
-type labelSet struct{ namespace, name, typ, metric string }
+// labelSet identifies one trigger's series; index and triggerName only
+// appear in KEDA's.
+type labelSet struct {
+	namespace, name, typ, metric string
+	index                        int
+	triggerName                  string
+}
 
 func newLabelSet(key Key, ts TriggerSpec) labelSet {
-	return labelSet{key.Namespace, key.Name, ts.Type, ts.MetricName}
+	return labelSet{key.Namespace, key.Name, ts.Type, ts.MetricName, ts.Index, ts.Name}
 }
 
 func (l labelSet) values() []string { return []string{l.namespace, l.name, l.typ, l.metric} }
@@ -44,9 +51,10 @@ type triggerMetrics struct {
 	value, active prometheus.Gauge
 	errors        prometheus.Counter
 	duration      prometheus.Observer
+	keda          kedaTrigger
 }
 
-func newMetrics(reg prometheus.Registerer) (*metrics, error) {
+func newMetrics(reg prometheus.Registerer, keda bool) (*metrics, error) {
 	m := &metrics{
 		value: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: metricValue, Help: "Last value polled for a trigger's source.",
@@ -68,8 +76,16 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Name: metricScaledObj, Help: "ScaledObjects known to the poll engine.",
 		}),
 	}
+	if keda {
+		m.keda = newKEDAMetrics()
+	}
 	if reg == nil {
 		return m, nil
+	}
+	if m.keda != nil {
+		if err := m.keda.register(reg); err != nil {
+			return nil, err
+		}
 	}
 	for _, c := range []prometheus.Collector{m.value, m.active, m.errors, m.duration, m.sources, m.objects} {
 		if err := reg.Register(c); err != nil {
@@ -86,10 +102,23 @@ func (m *metrics) forTrigger(l labelSet) triggerMetrics {
 		active:   m.active.WithLabelValues(v...),
 		errors:   m.errors.WithLabelValues(v...),
 		duration: m.duration.WithLabelValues(v...),
+		keda:     m.keda.forTrigger(l),
 	}
 }
 
-func (m *metrics) delete(l labelSet) {
+// delete drops l's series unless a label set in keep still uses them:
+// Sluice's labels leave out the trigger's index and name, so a renamed
+// trigger keeps its Sluice series and only its KEDA series change.
+func (m *metrics) delete(l labelSet, keep map[labelSet]bool) {
+	if keep[l] {
+		return
+	}
+	m.keda.deleteTrigger(l)
+	for k := range keep {
+		if k.namespace == l.namespace && k.name == l.name && k.typ == l.typ && k.metric == l.metric {
+			return
+		}
+	}
 	v := l.values()
 	m.value.DeleteLabelValues(v...)
 	m.active.DeleteLabelValues(v...)
@@ -100,6 +129,7 @@ func (m *metrics) delete(l labelSet) {
 // observe records one poll outcome for a trigger.
 func (t triggerMetrics) observe(v float64, err error, active bool, took time.Duration) {
 	t.duration.Observe(took.Seconds())
+	t.keda.observe(v, err, active, took)
 	if err != nil {
 		t.errors.Inc()
 		return

@@ -35,18 +35,24 @@ type Options struct {
 	// source after its first (which is immediate), so that sources started
 	// together do not poll in step. Tests inject a deterministic function.
 	Jitter func(max time.Duration) time.Duration
+	// KEDACompatibleMetrics also exports KEDA's series
+	// (keda_scaler_metrics_value, keda_scaler_active, …, with KEDA's
+	// labels) beside Sluice's own, so that KEDA's dashboards and alerts
+	// keep working.
+	KEDACompatibleMetrics bool
 }
 
 // NewOptions returns Options holding the defaults: 64 concurrent polls, a 3s
-// poll timeout, staleness after 3 intervals, the real clock and uniform
-// random jitter.
+// poll timeout, staleness after 3 intervals, the real clock, uniform
+// random jitter and KEDA-compatible metrics.
 func NewOptions() Options {
 	return Options{
-		MaxConcurrentPolls:  DefaultMaxConcurrentPolls,
-		PollTimeout:         DefaultPollTimeout,
-		StaleAfterIntervals: DefaultStaleAfterIntervals,
-		Clock:               clock.RealClock{},
-		Jitter:              UniformJitter,
+		MaxConcurrentPolls:    DefaultMaxConcurrentPolls,
+		PollTimeout:           DefaultPollTimeout,
+		StaleAfterIntervals:   DefaultStaleAfterIntervals,
+		Clock:                 clock.RealClock{},
+		Jitter:                UniformJitter,
+		KEDACompatibleMetrics: true,
 	}
 }
 

@@ -165,10 +165,11 @@ func (e *Engine) finish(j pollJob, r pollResult) {
 		e.record(j.src, r.value, r.activity, r.err, r.took)
 	}
 	e.mu.Lock()
-	defer e.mu.Unlock()
+	defer e.unlock()
 	s := j.src
 	e.sched.inflight--
 	e.wakeLocked()
+	e.drainedLocked(s)
 	if e.sources[s.key] != s || j.ctx.Err() != nil {
 		return
 	}

@@ -10,8 +10,9 @@ import (
 // Set adds or replaces the object at key. Triggers whose source is already
 // polled keep their poller without a gap or an extra poll and immediately
 // share its last value; new sources start with a jittered first poll; sources
-// no longer referenced by any object are stopped. It fails, changing
-// nothing, when spec is invalid.
+// no longer referenced by any object are stopped and closed (see
+// scalers.ClosingSource), as is a given Source that an equal, already
+// polled one serves. It fails, changing nothing, when spec is invalid.
 func (e *Engine) Set(key Key, spec ObjectSpec) error {
 	if err := validateSpec(spec); err != nil {
 		return fmt.Errorf("set %s: %w", key, err)
@@ -19,7 +20,7 @@ func (e *Engine) Set(key Key, spec ObjectSpec) error {
 	spec.Triggers = slices.Clone(spec.Triggers)
 
 	e.mu.Lock()
-	defer e.mu.Unlock()
+	defer e.unlock()
 	o := e.objects[key]
 	if o == nil {
 		o = &object{key: key}
@@ -34,6 +35,8 @@ func (e *Engine) Set(key Key, spec ObjectSpec) error {
 		if s == nil {
 			s = newSource(ts)
 			e.sources[s.key] = s
+		} else if !samePoller(ts.Trigger.Source, s.poller) {
+			e.closeLocked(ts.Trigger.Source) // never polled: the shared poller serves it
 		}
 		s.subs[o]++
 		ls := newLabelSet(key, ts)
@@ -56,11 +59,11 @@ func (e *Engine) Set(key Key, spec ObjectSpec) error {
 	return nil
 }
 
-// Delete removes the object at key, stops the sources only it used and
-// deletes its metric label sets. Deleting an unknown key does nothing.
+// Delete removes the object at key, stops and closes the sources only it
+// used and deletes its metric label sets. Deleting an unknown key does nothing.
 func (e *Engine) Delete(key Key) {
 	e.mu.Lock()
-	defer e.mu.Unlock()
+	defer e.unlock()
 	o := e.objects[key]
 	if o == nil {
 		return
@@ -70,6 +73,7 @@ func (e *Engine) Delete(key Key) {
 		e.unsubscribeLocked(o, t, nil)
 	}
 	o.trigs = nil
+	e.metrics.keda.deleteObject(key)
 	e.notes.mark(key)
 	e.updateGaugesLocked()
 }
@@ -81,13 +85,10 @@ func (e *Engine) unsubscribeLocked(o *object, t *trig, keep map[labelSet]bool) {
 	if s.subs[o]--; s.subs[o] <= 0 {
 		delete(s.subs, o)
 	}
-	if ls := newLabelSet(o.key, t.spec); !keep[ls] {
-		e.metrics.delete(ls)
-	}
+	e.metrics.delete(newLabelSet(o.key, t.spec), keep)
 	e.addName(t.spec.MetricName, -1)
 	if len(s.subs) == 0 {
-		e.stopLocked(s)
-		delete(e.sources, s.key)
+		e.dropLocked(s)
 		return
 	}
 	e.retuneLocked(s)
@@ -102,7 +103,8 @@ func (e *Engine) retuneLocked(s *source) {
 			iv = p
 		}
 	}
-	if iv > 0 && s.interval.Swap(int64(iv)) != int64(iv) {
+	if iv > 0 && iv != s.interval {
+		s.interval = iv
 		e.rescheduleLocked(s)
 	}
 }

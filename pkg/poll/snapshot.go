@@ -10,6 +10,7 @@ func (e *Engine) rebuildLocked(o *object, now time.Time) bool {
 		Key:             o.key,
 		PollingInterval: o.spec.PollingInterval,
 		Fallback:        o.spec.Fallback,
+		Composite:       o.spec.Composite,
 		Triggers:        make([]TriggerState, len(o.trigs)),
 		UpdatedAt:       now,
 	}
@@ -22,6 +23,7 @@ func (e *Engine) rebuildLocked(o *object, now time.Time) bool {
 			Name:                t.spec.Name,
 			Type:                t.spec.Type,
 			MetricName:          t.spec.MetricName,
+			ValueTarget:         t.spec.ValueTarget,
 			Target:              tr.Target,
 			ActivationTarget:    tr.ActivationTarget,
 			Warning:             tr.Warning,
@@ -31,26 +33,21 @@ func (e *Engine) rebuildLocked(o *object, now time.Time) bool {
 			LastSuccess:         s.lastSuccess,
 			ConsecutiveFailures: s.failures,
 			LastError:           s.lastErr,
+			FreshUntil:          s.freshUntil(staleAfter),
 			FirstPoll:           s.firstPoll,
-		}
-		if s.polled {
-			base := s.lastSuccess
-			if !s.succeeded {
-				base = s.firstAttempt
-			}
-			ts.FreshUntil = base.Add(staleAfter)
 		}
 		ts.Healthy = ts.Fresh(now)
 		ts.InFallback = st.FallbackDue(ts, now)
 	}
-	old := o.snap.Swap(st)
+	old := o.snap
+	o.snap = st
 	return old == nil || !sameDerived(old, st)
 }
 
 // sameDerived reports whether a and b agree on everything a status writer
 // publishes.
 func sameDerived(a, b *ObjectState) bool {
-	if len(a.Triggers) != len(b.Triggers) {
+	if len(a.Triggers) != len(b.Triggers) || a.Composite != b.Composite || deriveComposite(a) != deriveComposite(b) {
 		return false
 	}
 	for i := range a.Triggers {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync/atomic"
 	"time"
 
 	"go.uber.org/zap"
@@ -14,24 +13,37 @@ import (
 	"github.com/sluice-dev/sluice/pkg/scalers"
 )
 
-// source is one de-duplicated upstream with its poller. The fields after
-// the marker are guarded by Engine.mu.
+// source is one de-duplicated upstream with its poller. Its state is in
+// two parts, each written by one stage of the flow (see doc.go): schedule
+// by the scheduler, result by record. Everything but the fields before
+// the first part is guarded by Engine.mu.
 type source struct {
 	key       string
 	typ       string
 	poller    scalers.Source
-	interval  atomic.Int64  // nanoseconds; shortest among subscribers
 	firstPoll chan struct{} // closed after the first poll
 
-	// guarded by Engine.mu
-	subs         map[*object]int
-	started      bool          // scheduled by startLocked
-	index        int           // in the scheduler's heap, -1 when not waiting
-	start        time.Time     // when scheduling began; the first poll is due then
-	phase        time.Duration // offset in [0, interval) of the polls after the first
-	next         time.Time     // next scheduled poll while waiting
-	last         time.Time     // scheduled time of the last dispatched poll
-	cancel       func()        // cancels the poll in flight, nil when none
+	subs map[*object]int // objects using the source, with their trigger count
+
+	schedule
+	result
+}
+
+// schedule is when a source polls: the scheduler's part of its state.
+type schedule struct {
+	interval time.Duration // shortest pollingInterval among subscribers
+	started  bool          // scheduled by startLocked
+	index    int           // in the scheduler's heap, -1 when not waiting
+	start    time.Time     // when scheduling began; the first poll is due then
+	phase    time.Duration // offset in [0, interval) of the polls after the first
+	next     time.Time     // next scheduled poll while waiting
+	last     time.Time     // scheduled time of the last dispatched poll
+	cancel   func()        // cancels the poll in flight, nil when none
+}
+
+// result is what the source's polls returned: record's part of its state,
+// from which every trigger's state is derived (see rebuildLocked).
+type result struct {
 	polled       bool
 	succeeded    bool
 	value        float64
@@ -42,21 +54,50 @@ type source struct {
 	lastErr      string
 }
 
+// store records one poll's outcome at now. It reports whether this was the
+// first poll and whether the source was failing before it.
+func (r *result) store(now time.Time, v, activity float64, err error) (first, wasFailing bool) {
+	first, wasFailing = !r.polled, r.failures > 0
+	if first {
+		r.polled, r.firstAttempt = true, now
+	}
+	if err == nil {
+		r.succeeded, r.value, r.activity, r.lastSuccess, r.failures, r.lastErr = true, v, activity, now, 0, ""
+	} else {
+		r.failures++
+		r.lastErr = err.Error()
+	}
+	return first, wasFailing
+}
+
+// freshUntil is when the result turns stale: staleAfter after the last
+// success, or after the first poll when none succeeded; zero before any
+// poll.
+func (r *result) freshUntil(staleAfter time.Duration) time.Time {
+	switch {
+	case !r.polled:
+		return time.Time{}
+	case r.succeeded:
+		return r.lastSuccess.Add(staleAfter)
+	}
+	return r.firstAttempt.Add(staleAfter)
+}
+
 func newSource(ts TriggerSpec) *source {
 	return &source{
 		key:       ts.Trigger.Key,
 		typ:       ts.Type,
 		poller:    ts.Trigger.Source,
-		index:     -1,
 		firstPoll: make(chan struct{}),
 		subs:      make(map[*object]int),
+		schedule:  schedule{index: -1},
 	}
 }
 
 // period is the source's interval; a source is always retuned before it
 // starts, the fallback only guards against a busy loop.
 func (s *source) period() time.Duration {
-	if d := time.Duration(s.interval.Load()); d > 0 {
+	if d := s.interval; d > 0 {
 		return d
 	}
 	return time.Duration(v1alpha1.DefaultPollingInterval) * time.Second
@@ -127,17 +168,7 @@ func (e *Engine) record(s *source, v, activity float64, err error, took time.Dur
 		return
 	}
 	now := e.clock.Now()
-	first := !s.polled
-	if first {
-		s.polled, s.firstAttempt = true, now
-	}
-	wasFailing := s.failures > 0
-	if err == nil {
-		s.succeeded, s.value, s.activity, s.lastSuccess, s.failures, s.lastErr = true, v, activity, now, 0, ""
-	} else {
-		s.failures++
-		s.lastErr = err.Error()
-	}
+	first, wasFailing := s.store(now, v, activity, err)
 	for o := range s.subs {
 		if e.rebuildLocked(o, now) {
 			e.notes.mark(o.key)

@@ -77,6 +77,7 @@ func TestFreshStaleAndFallbackDue(t *testing.T) {
 		{"below threshold", fb, TriggerState{Polled: true, ConsecutiveFailures: 2, FreshUntil: now.Add(time.Second)}, false, false, false},
 		{"at threshold", fb, TriggerState{Polled: true, ConsecutiveFailures: 3, FreshUntil: now.Add(time.Second)}, false, false, true},
 		{"zero threshold acts as one", &v1alpha1.Fallback{}, TriggerState{Polled: true, ConsecutiveFailures: 1, FreshUntil: now.Add(time.Second)}, false, false, true},
+		{"scalingModifiers behaviour has no replica fallback", &v1alpha1.Fallback{FailureThreshold: 1, Behavior: v1alpha1.FallbackScalingModifiers}, TriggerState{Polled: true, ConsecutiveFailures: 5, FreshUntil: now.Add(time.Second)}, false, false, false},
 		{"no fallback", nil, TriggerState{Polled: true, ConsecutiveFailures: 9, FreshUntil: now.Add(time.Second)}, false, false, false},
 	}
 	for _, tt := range tests {

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
+	"github.com/sluice-dev/sluice/pkg/composite"
 	"github.com/sluice-dev/sluice/pkg/scalers"
 )
 
@@ -24,6 +25,9 @@ type ObjectSpec struct {
 	// Fallback is the object's spec.fallback; nil when unset. It must not
 	// be modified after Set.
 	Fallback *v1alpha1.Fallback
+	// Composite is the object's compiled scalingModifiers; nil when unset.
+	// The provider then also serves composite.MetricName for the object.
+	Composite *composite.Formula
 	// Triggers are the object's decoded triggers. Their MetricNames must be
 	// unique and every Trigger must have a non-empty Key and a Source.
 	Triggers []TriggerSpec
@@ -39,6 +43,9 @@ type TriggerSpec struct {
 	Type string
 	// MetricName is the full external metric name, from scalers.MetricName.
 	MetricName string
+	// ValueTarget is true when the HPA targets the metric's total value
+	// (metricType Value) rather than its average per replica.
+	ValueTarget bool
 	// Trigger is the decoded trigger. When a source with the same Key is
 	// already being polled, that poller and its Source are kept and this
 	// Trigger's Source is not used.
@@ -54,6 +61,9 @@ type ObjectState struct {
 	PollingInterval time.Duration
 	// Fallback is the object's fallback; nil when unset.
 	Fallback *v1alpha1.Fallback
+	// Composite is the object's compiled scalingModifiers; nil when unset
+	// (see CompositeAt).
+	Composite *composite.Formula
 	// Triggers are in ObjectSpec order.
 	Triggers []TriggerState
 	// UpdatedAt is when this snapshot was built; the Healthy and
@@ -70,6 +80,8 @@ type TriggerState struct {
 	Name       string
 	Type       string
 	MetricName string
+	// ValueTarget is copied from the TriggerSpec.
+	ValueTarget bool
 	// Target, ActivationTarget and Warning are copied from the Trigger.
 	Target           float64
 	ActivationTarget float64
@@ -130,8 +142,10 @@ func (s *ObjectState) Trigger(metricName string) *TriggerState {
 // FallbackDue reports whether the object's fallback applies to t at now: a
 // fallback is set, the value is not fresh, and the source has failed at
 // least fallback.failureThreshold times in a row or its value is stale.
+// Behavior scalingModifiers has no replica fallback: the failing trigger is
+// left to the scalingModifiers formula.
 func (s *ObjectState) FallbackDue(t *TriggerState, now time.Time) bool {
-	if s.Fallback == nil || !t.Polled || t.Fresh(now) {
+	if s.Fallback == nil || s.Fallback.Behavior == v1alpha1.FallbackScalingModifiers || !t.Polled || t.Fresh(now) {
 		return false
 	}
 	threshold := max(int(s.Fallback.FailureThreshold), 1)

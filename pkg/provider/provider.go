@@ -46,6 +46,10 @@ type Options struct {
 	FirstPollWait time.Duration
 	// Clock judges staleness and times the first-poll wait.
 	Clock clock.Clock
+	// Replicas reads scale targets' current replica counts for the
+	// fallback behaviours that need them and for Value targets; nil serves
+	// every fallback as if the count were unknown (see FallbackReplicas).
+	Replicas ReplicaReader
 }
 
 // NewOptions returns the defaults: a 2s first-poll wait and the real clock.
@@ -74,13 +78,15 @@ func (o Options) Validate() []error {
 //
 //   - the trigger's last value while it is fresh (last poll succeeded, not
 //     stale), timestamped with the time of that poll;
-//   - fallback.replicas × target when the object's fallback is due (see
-//     poll.ObjectState.FallbackDue), timestamped now. With an AverageValue
-//     target this makes the HPA hold fallback.replicas. Every fallback
-//     behaviour is served as static: currentReplicas* need the scale
-//     target's current replica count, which the adapter does not read;
+//   - while the object's fallback is due (see poll.ObjectState.FallbackDue),
+//     the value that makes the HPA land on the fallback's replica count
+//     (FallbackReplicas by fallback.behavior, FallbackValue by metric
+//     type), timestamped now;
 //   - otherwise a 503 error, so that the HPA keeps the current replica
 //     count. A failing source is never served as 0.
+//
+// For an object with scalingModifiers the metric composite.MetricName is
+// served too: see compositeMetric.
 //
 // NaN, ±Inf and negative values are served as 0.
 type Provider struct {
@@ -120,6 +126,9 @@ func (p *Provider) GetExternalMetric(ctx context.Context, namespace string, sel 
 	if !ok {
 		return nil, notFound(info.Metric, key)
 	}
+	if st.Composite != nil && isComposite(info.Metric) {
+		return p.compositeMetric(ctx, key, st)
+	}
 	ts := trigger(&st, info.Metric)
 	if ts == nil {
 		return nil, notFound(info.Metric, key)
@@ -135,7 +144,10 @@ func (p *Provider) GetExternalMetric(ctx context.Context, namespace string, sel 
 	case ts.Fresh(now):
 		return newList(ts.MetricName, ts.Value, ts.LastSuccess), nil
 	case st.FallbackDue(ts, now):
-		return newList(ts.MetricName, float64(st.Fallback.Replicas)*ts.Target, now), nil
+		if v, ok := p.fallbackValue(&st, ts); ok {
+			return newList(ts.MetricName, v, now), nil
+		}
+		return nil, failing(info.Metric, key, ts)
 	default:
 		return nil, failing(info.Metric, key, ts)
 	}

@@ -69,3 +69,16 @@ func (r *Registry) Build(cfg Config) (*Trigger, error) {
 func (r *Registry) Types() []string {
 	return slices.Sorted(maps.Keys(r.constructors))
 }
+
+// Shared returns the Constructor of a trigger type whose triggers share one
+// value, such as a client cache: it decodes each trigger's parameters into
+// a new P with Decode and hands them to build with shared.
+func Shared[S, P any](shared S, build func(cfg Config, p *P, shared S) (*Trigger, error)) Constructor {
+	return func(cfg Config) (*Trigger, error) {
+		var p P
+		if err := Decode(cfg, &p); err != nil {
+			return nil, err
+		}
+		return build(cfg, &p, shared)
+	}
+}

@@ -87,3 +87,25 @@ func TestHashSecret(t *testing.T) {
 		t.Errorf("HashSecret = %q", h)
 	}
 }
+
+func TestShared(t *testing.T) {
+	type params struct {
+		Name string `param:"name,required,from=metadata"`
+	}
+	shared := new(int)
+	ctor := Shared(shared, func(cfg Config, p *params, s *int) (*Trigger, error) {
+		*s++
+		return &Trigger{Key: p.Name}, nil
+	})
+	r := NewRegistry()
+	if err := r.Register("t", ctor); err != nil {
+		t.Fatal(err)
+	}
+	tr, err := r.Build(Config{Type: "t", Metadata: map[string]string{"name": "a"}})
+	if err != nil || tr.Key != "a" || *shared != 1 {
+		t.Fatalf("Build = %v, %v (shared %d); want key a, built once", tr, err, *shared)
+	}
+	if _, err := r.Build(Config{Type: "t", Metadata: map[string]string{}}); err == nil || !strings.Contains(err.Error(), `"name"`) || *shared != 1 {
+		t.Fatalf("a decode error must stop before build: %v (shared %d)", err, *shared)
+	}
+}

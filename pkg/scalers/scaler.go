@@ -33,6 +33,19 @@ type ActivitySource interface {
 	PollActivity(ctx context.Context) (value, activity float64, err error)
 }
 
+// ClosingSource is a Source that holds something shared while it exists,
+// such as a connection. The poll engine calls Close when it stops polling
+// the source, after any poll of it returned, and for a Trigger's Source it
+// does not poll because an equal one is already polled. Close must be
+// safe to call more than once, must not block for long, and must leave
+// the source usable: a closed source polled again (a trigger kept and
+// handed to the engine anew) opens what it needs again.
+type ClosingSource interface {
+	Source
+	// Close gives back what the source holds.
+	Close()
+}
+
 // Trigger is a decoded trigger: the source to poll and how its value is
 // judged. A constructor returns one per ScaledObject trigger.
 type Trigger struct {
@@ -74,6 +87,11 @@ type Config struct {
 	Env map[string]string
 	// Logger is named for the trigger type; it must never be given secrets.
 	Logger *zap.Logger
+	// AsMetricSource is true when the object scales on
+	// advanced.scalingModifiers: the trigger's value feeds the formula and
+	// its own target is not used, so a constructor may let the target be
+	// omitted (0), as KEDA does for the same triggers.
+	AsMetricSource bool
 
 	// known, set by Registry.Build, records what Decode declares.
 	known *knownParams

@@ -42,7 +42,7 @@ func TestLeaderElection(t *testing.T) {
 	o := NewOptions()
 	// Acquiring takes one RetryPeriod; the lease times are long enough that
 	// a loaded machine never misses a renewal within the test.
-	o.LeaseDuration, o.RenewDeadline, o.RetryPeriod = 30*time.Second, 20*time.Second, 100*time.Millisecond
+	o.LeaderElection.LeaseDuration, o.LeaderElection.RenewDeadline, o.LeaderElection.RetryPeriod = 30*time.Second, 20*time.Second, 100*time.Millisecond
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	kf.Start(ctx.Done())
@@ -55,7 +55,7 @@ func TestLeaderElection(t *testing.T) {
 	done := make(chan error, 1)
 	wg.Go(func() { done <- runWorkers(ctx, o, kube, ctrl, zap.NewNop()) })
 	holder := func(ctx context.Context) string {
-		lease, err := kube.CoordinationV1().Leases(o.LeaseNamespace).Get(ctx, o.LeaseName, metav1.GetOptions{})
+		lease, err := kube.CoordinationV1().Leases(o.LeaderElection.LeaseNamespace).Get(ctx, o.LeaderElection.LeaseName, metav1.GetOptions{})
 		if err != nil || lease.Spec.HolderIdentity == nil {
 			return ""
 		}

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/spf13/pflag"
+
+	"github.com/sluice-dev/sluice/pkg/helpvoice"
 )
 
 func parse(t *testing.T, args ...string) *Options {
@@ -25,14 +27,14 @@ func TestDefaultsAreValid(t *testing.T) {
 	if errs := o.Validate(); len(errs) != 0 {
 		t.Fatalf("defaults invalid: %v", errs)
 	}
-	if !o.LeaderElect || o.Workers != 8 || o.KubeAPIQPS != -1 || o.KubeAPIBurst != 200 || o.MetricsBindAddress != ":8081" {
+	if !o.LeaderElection.Elect || o.Workers != 8 || o.KubeAPIQPS != -1 || o.KubeAPIBurst != 200 || o.MetricsBindAddress != ":8081" {
 		t.Errorf("defaults = %+v", o)
 	}
 }
 
 func TestFlags(t *testing.T) {
 	o := parse(t, "--watch-namespace=a", "--watch-namespace=b", "--leader-elect=false", "--workers=3", "--log-format=console")
-	if strings.Join(o.WatchNamespaces, ",") != "a,b" || o.LeaderElect || o.Workers != 3 || o.LogFormat != "console" {
+	if strings.Join(o.WatchNamespaces, ",") != "a,b" || o.LeaderElection.Elect || o.Workers != 3 || o.LogFormat != "console" {
 		t.Errorf("parsed = %+v", o)
 	}
 }
@@ -69,5 +71,15 @@ func TestValidate(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestFlagHelpVoice: the help of every flag in the voice all three
+// programs share (pkg/helpvoice).
+func TestFlagHelpVoice(t *testing.T) {
+	for _, fs := range NewOptions().Flags() {
+		for _, p := range helpvoice.Check(fs) {
+			t.Error(p)
+		}
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"sync"
 	"time"
 
@@ -13,7 +12,6 @@ import (
 	"go.uber.org/zap"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/util/uuid"
 	"k8s.io/client-go/discovery/cached/memory"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/informers"
@@ -31,6 +29,7 @@ import (
 	"github.com/sluice-dev/sluice/pkg/client/clientset/versioned"
 	sluicescheme "github.com/sluice-dev/sluice/pkg/client/clientset/versioned/scheme"
 	sluiceinformers "github.com/sluice-dev/sluice/pkg/client/informers/externalversions"
+	"github.com/sluice-dev/sluice/pkg/health"
 	"github.com/sluice-dev/sluice/pkg/kubeutil"
 )
 
@@ -39,8 +38,8 @@ const metricsTimeout = 5 * time.Second
 
 // Run builds the clients and the controller, serves the HTTP endpoints and
 // runs the workers (while leader, when leader election is on) until ctx is
-// done. It returns after every goroutine it started has stopped; losing
-// leadership is an error, so the process restarts as a candidate.
+// done. It returns after every goroutine it started has stopped; after a
+// lost term it campaigns again (pkg/leader).
 func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 	cfg, err := clientcmd.BuildConfigFromFlags("", o.Kubeconfig)
 	if err != nil {
@@ -86,7 +85,7 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 		Sources:  sources,
 		Recorder: broadcaster.NewRecorder(scheme, corev1.EventSource{Component: "sluice-activator"}),
 		Logger:   log,
-		Stats:    activator.NewStats(reg),
+		Stats:    newStats(o, reg),
 	})
 	if err != nil {
 		return fmt.Errorf("create controller: %w", err)
@@ -105,7 +104,13 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 		defer s.Shutdown()
 	}
 	serveErr := make(chan error, 1)
-	wg.Go(func() { serveErr <- serve(ctx, ln, reg, ctrl.HasSynced, log) })
+	ready := func() error {
+		if !ctrl.HasSynced() {
+			return errors.New("informer caches not synced")
+		}
+		return nil
+	}
+	wg.Go(func() { serveErr <- health.Serve(ctx, ln, reg, ready, log) })
 	runErr := runWorkers(ctx, o, kube, ctrl, log)
 	cancel()
 	return errors.Join(runErr, <-serveErr)
@@ -141,13 +146,4 @@ func newSources(o *Options, kube kubernetes.Interface, sluice versioned.Interfac
 		starters = append(starters, kf, sf)
 	}
 	return sources, starters
-}
-
-// hostIdentity names this process in the leader-election Lease.
-func hostIdentity() string {
-	host, err := os.Hostname()
-	if err != nil {
-		host = "unknown"
-	}
-	return host + "_" + string(uuid.NewUUID())
 }

@@ -6,11 +6,9 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,29 +16,8 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/sluice-dev/sluice/pkg/boundaddrs"
+	"github.com/sluice-dev/sluice/pkg/health"
 )
-
-func TestHandler(t *testing.T) {
-	var ready atomic.Bool
-	h := handler(prometheus.NewRegistry(), ready.Load)
-	get := func(path string) int {
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
-		return rec.Code
-	}
-	for _, p := range []string{"/healthz", "/livez", "/metrics"} {
-		if code := get(p); code != http.StatusOK {
-			t.Errorf("%s = %d", p, code)
-		}
-	}
-	if code := get("/readyz"); code != http.StatusServiceUnavailable {
-		t.Errorf("/readyz before sync = %d", code)
-	}
-	ready.Store(true)
-	if code := get("/readyz"); code != http.StatusOK {
-		t.Errorf("/readyz after sync = %d", code)
-	}
-}
 
 // TestServeOnPortZero binds port 0, reads the bound address from the file
 // as a test harness would, serves there until cancelled and then stops.
@@ -62,7 +39,7 @@ func TestServeOnPortZero(t *testing.T) {
 	}
 	done := make(chan error, 1)
 	go func() {
-		done <- serve(ctx, ln, prometheus.NewRegistry(), func() bool { return true }, zap.NewNop())
+		done <- health.Serve(ctx, ln, prometheus.NewRegistry(), func() error { return nil }, zap.NewNop())
 	}()
 	resp, err := http.Get("http://" + addr + "/readyz")
 	if err != nil {

@@ -55,6 +55,8 @@ func ForKind(kind schema.GroupVersionKind) interface{} {
 		return &kedav1alpha1.ScaleTriggersApplyConfiguration{}
 	case v1alpha1.SchemeGroupVersion.WithKind("ScalingModifiers"):
 		return &kedav1alpha1.ScalingModifiersApplyConfiguration{}
+	case v1alpha1.SchemeGroupVersion.WithKind("TriggerActivityStatus"):
+		return &kedav1alpha1.TriggerActivityStatusApplyConfiguration{}
 	case v1alpha1.SchemeGroupVersion.WithKind("TriggerAuthentication"):
 		return &kedav1alpha1.TriggerAuthenticationApplyConfiguration{}
 	case v1alpha1.SchemeGroupVersion.WithKind("TriggerAuthenticationSpec"):

@@ -56,22 +56,16 @@ type params struct {
 
 // New returns the azure-blob constructor. Triggers reaching the same
 // endpoint with the same credential share one SDK client from cache; a nil
-// cache gets a private one of azstorage.DefaultCacheSize.
+// cache gets a private one of clientcache.DefaultSize.
 func New(cache *ClientCache) scalers.Constructor {
 	if cache == nil {
 		cache = NewClientCache(0)
 	}
-	return func(cfg scalers.Config) (*scalers.Trigger, error) {
-		return build(cfg, cache)
-	}
+	return scalers.Shared(cache, build)
 }
 
-func build(cfg scalers.Config, cache *ClientCache) (*scalers.Trigger, error) {
-	var p params
-	if err := scalers.Decode(cfg, &p); err != nil {
-		return nil, err
-	}
-	l, err := validate(cfg, &p)
+func build(cfg scalers.Config, p *params, cache *ClientCache) (*scalers.Trigger, error) {
+	l, err := validate(cfg, p)
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +82,7 @@ func build(cfg scalers.Config, cache *ClientCache) (*scalers.Trigger, error) {
 		}
 	}
 	return &scalers.Trigger{
-		Key:              key(t, &p, l),
+		Key:              key(t, p, l),
 		Source:           &source{container: c, listing: l},
 		MetricName:       "azure-blob-" + p.Container,
 		Target:           float64(p.BlobCount),

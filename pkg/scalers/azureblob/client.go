@@ -3,6 +3,7 @@ package azureblob
 import (
 	"context"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/container"
 
 	"github.com/sluice-dev/sluice/pkg/scalers/internal/azstorage"
@@ -27,7 +28,7 @@ type ClientCache struct {
 }
 
 // NewClientCache returns a cache of at most size clients, or
-// azstorage.DefaultCacheSize when size is not positive.
+// clientcache.DefaultSize when size is not positive.
 func NewClientCache(size int) *ClientCache {
 	return &ClientCache{c: azstorage.NewBlobClients(size)}
 }
@@ -57,25 +58,32 @@ func (c *sdkContainer) EachPage(ctx context.Context, prefix, delimiter string, f
 	}
 	if delimiter == "" {
 		pager := c.client.NewListBlobsFlatPager(&container.ListBlobsFlatOptions{Prefix: pre})
-		for pager.More() {
-			resp, err := pager.NextPage(ctx)
-			if err != nil {
-				return c.target.Sanitize("list blobs", err)
+		return eachPage(ctx, c.target, pager, fn, func(r container.ListBlobsFlatResponse) []*container.BlobItem {
+			if r.Segment == nil {
+				return nil
 			}
-			if resp.Segment != nil {
-				fn(names(resp.Segment.BlobItems))
-			}
-		}
-		return nil
+			return r.Segment.BlobItems
+		})
 	}
 	pager := c.client.NewListBlobsHierarchyPager(delimiter, &container.ListBlobsHierarchyOptions{Prefix: pre})
+	return eachPage(ctx, c.target, pager, fn, func(r container.ListBlobsHierarchyResponse) []*container.BlobItem {
+		if r.Segment == nil {
+			return nil
+		}
+		return r.Segment.BlobItems
+	})
+}
+
+// eachPage calls fn with the blob names of each page of pager, which
+// items reads from a page.
+func eachPage[T any](ctx context.Context, t *azstorage.Target, pager *runtime.Pager[T], fn func([]string), items func(T) []*container.BlobItem) error {
 	for pager.More() {
 		resp, err := pager.NextPage(ctx)
 		if err != nil {
-			return c.target.Sanitize("list blobs", err)
+			return t.Sanitize("list blobs", err)
 		}
-		if resp.Segment != nil {
-			fn(names(resp.Segment.BlobItems))
+		if it := items(resp); it != nil {
+			fn(names(it))
 		}
 	}
 	return nil

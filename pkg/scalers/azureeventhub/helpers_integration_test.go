@@ -37,20 +37,8 @@ func newWorld(t testing.TB) *world {
 		t.Fatal(err)
 	}
 	hubs := NewHubCache(0, 0)
-	t.Cleanup(func() { closeClients(context.Background(), hubs.drain()) })
+	t.Cleanup(hubs.c.Purge)
 	return &world{az: az, peer: peer, blob: blob, hubs: hubs}
-}
-
-// drain removes every client from the cache, for test cleanup.
-func (c *HubCache) drain() []*azeventhubs.ProducerClient {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	var out []*azeventhubs.ProducerClient
-	for k, e := range c.entries {
-		out = append(out, e.client)
-		delete(c.entries, k)
-	}
-	return out
 }
 
 // trigger builds a trigger for hub with the connections in env vars, as a

@@ -5,10 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/messaging/azeventhubs/v2"
+
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/clientcache"
 )
 
 // This file is the only one that touches the azeventhubs SDK.
@@ -39,113 +40,58 @@ type hubConn struct {
 
 // HubCache shares Event Hubs clients, each holding one AMQP connection,
 // between triggers that read the same hub with the same credential. A
-// client unused for its idle time is closed at the next use of the cache,
-// and the least recently used idle client is closed when the cache is
-// full, so that deleted triggers leave no connection open for long. It is
-// safe for concurrent use.
+// client is held only while a poll uses it; one unused for its idle time
+// is closed at the next use of the cache, and the least recently used is
+// closed when the cache is full (after its poll, when one runs), so that
+// deleted triggers leave no connection open for long. It is safe for
+// concurrent use.
 type HubCache struct {
-	mu      sync.Mutex
-	size    int
-	idle    time.Duration
-	now     func() time.Time
-	entries map[string]*hubEntry
+	c *clientcache.Cache[*azeventhubs.ProducerClient]
 }
 
-type hubEntry struct {
-	client   *azeventhubs.ProducerClient
-	users    int
-	lastUsed time.Time
-}
-
-// NewHubCache returns a cache of at most size idle clients (64 when size
-// is not positive) that closes clients unused for idle (DefaultIdleClose
-// when not positive).
+// NewHubCache returns a cache of at most size clients (64 when size is not
+// positive) that closes clients unused for idle (DefaultIdleClose when not
+// positive).
 func NewHubCache(size int, idle time.Duration) *HubCache {
-	if size <= 0 {
-		size = 64
-	}
+	return newHubCache(size, idle, time.Now)
+}
+
+func newHubCache(size int, idle time.Duration, now func() time.Time) *HubCache {
 	if idle <= 0 {
 		idle = DefaultIdleClose
 	}
-	return &HubCache{size: size, idle: idle, now: time.Now, entries: map[string]*hubEntry{}}
+	return &HubCache{c: clientcache.New(clientcache.Options[*azeventhubs.ProducerClient]{
+		Size: size, Idle: idle, Now: now, Close: closeClient,
+	})}
 }
 
 // Len returns the number of open clients.
-func (c *HubCache) Len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.entries)
-}
+func (c *HubCache) Len() int { return c.c.Len() }
 
-// use runs fn with the client for h, opening one when none is cached, and
-// closes clients that went idle.
-func (c *HubCache) use(ctx context.Context, h *hubConn, fn func(hubAPI) error) error {
-	e, stale, err := c.acquire(h)
-	closeClients(ctx, stale)
-	if err != nil {
-		return err
-	}
-	defer c.release(e)
-	return fn(&sdkHub{client: e.client, secrets: h.secrets})
-}
-
-func (c *HubCache) acquire(h *hubConn) (*hubEntry, []*azeventhubs.ProducerClient, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	now := c.now()
-	var stale []*azeventhubs.ProducerClient
-	for k, e := range c.entries {
-		if e.users == 0 && k != h.key && now.Sub(e.lastUsed) > c.idle {
-			stale = append(stale, e.client)
-			delete(c.entries, k)
+// use runs fn with the client for h, opening one when none is cached.
+func (c *HubCache) use(h *hubConn, fn func(hubAPI) error) error {
+	return c.c.Use(h.key, func() (*azeventhubs.ProducerClient, error) {
+		client, err := azeventhubs.NewProducerClientFromConnectionString(h.conn, h.hub, &azeventhubs.ProducerClientOptions{
+			ApplicationID: "sluice",
+			RetryOptions: azeventhubs.RetryOptions{
+				MaxRetries: 1, RetryDelay: 200 * time.Millisecond, MaxRetryDelay: time.Second,
+			},
+		})
+		if err != nil {
+			return nil, redact("event hubs client", err, h.secrets)
 		}
-	}
-	if e, ok := c.entries[h.key]; ok {
-		e.users++
-		return e, stale, nil
-	}
-	client, err := azeventhubs.NewProducerClientFromConnectionString(h.conn, h.hub, &azeventhubs.ProducerClientOptions{
-		ApplicationID: "sluice",
-		RetryOptions: azeventhubs.RetryOptions{
-			MaxRetries: 1, RetryDelay: 200 * time.Millisecond, MaxRetryDelay: time.Second,
-		},
+		return client, nil
+	}, func(client *azeventhubs.ProducerClient) error {
+		return fn(&sdkHub{client: client, secrets: h.secrets})
 	})
-	if err != nil {
-		return nil, stale, redact("event hubs client", err, h.secrets)
-	}
-	e := &hubEntry{client: client, users: 1, lastUsed: now}
-	c.entries[h.key] = e
-	if len(c.entries) > c.size {
-		var oldestKey string
-		var oldest *hubEntry
-		for k, o := range c.entries {
-			if o.users == 0 && (oldest == nil || o.lastUsed.Before(oldest.lastUsed)) {
-				oldestKey, oldest = k, o
-			}
-		}
-		if oldest != nil {
-			stale = append(stale, oldest.client)
-			delete(c.entries, oldestKey)
-		}
-	}
-	return e, stale, nil
 }
 
-func (c *HubCache) release(e *hubEntry) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e.users--
-	e.lastUsed = c.now()
-}
-
-// closeClients closes clients, bounded in time: a close that cannot reach
+// closeClient closes a client, bounded in time: a close that cannot reach
 // the service must not hold up the poll that noticed the idle client.
-func closeClients(ctx context.Context, clients []*azeventhubs.ProducerClient) {
-	for _, cl := range clients {
-		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		_ = cl.Close(cctx)
-		cancel()
-	}
+func closeClient(cl *azeventhubs.ProducerClient) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = cl.Close(ctx)
 }
 
 // sdkHub is hubAPI over a ProducerClient.

@@ -10,15 +10,14 @@ import (
 
 func TestHubCacheClosesIdleClients(t *testing.T) {
 	now := time.Unix(1000, 0)
-	c := NewHubCache(2, time.Minute)
-	c.now = func() time.Time { return now }
+	c := newHubCache(2, time.Minute, func() time.Time { return now })
 	conn := func(hub string) *hubConn {
 		return &hubConn{key: hub, conn: "Endpoint=sb://127.0.0.1:1;SharedAccessKeyName=k;SharedAccessKey=" + testHubKey + ";UseDevelopmentEmulator=true", hub: hub}
 	}
 	use := func(hub string) {
 		t.Helper()
 		now = now.Add(time.Second) // distinct use times: LRU order is defined
-		if err := c.use(context.Background(), conn(hub), func(hubAPI) error { return nil }); err != nil {
+		if err := c.use(conn(hub), func(hubAPI) error { return nil }); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -32,7 +31,7 @@ func TestHubCacheClosesIdleClients(t *testing.T) {
 	if c.Len() != 2 {
 		t.Fatalf("len = %d, want 2", c.Len())
 	}
-	if _, ok := c.entries["a"]; ok {
+	if c.c.Contains("a") {
 		t.Fatal("a kept, want it evicted as least recently used")
 	}
 	now = now.Add(2 * time.Minute)
@@ -41,10 +40,10 @@ func TestHubCacheClosesIdleClients(t *testing.T) {
 		t.Fatalf("len = %d after idle time, want only d", c.Len())
 	}
 	// A client in use is never closed under its user.
-	err := c.use(context.Background(), conn("e"), func(hubAPI) error {
+	err := c.use(conn("e"), func(hubAPI) error {
 		now = now.Add(time.Hour)
 		use("f")
-		if _, ok := c.entries["e"]; !ok {
+		if !c.c.Contains("e") {
 			return errors.New("e closed while in use")
 		}
 		return nil

@@ -48,7 +48,7 @@ func (s *source) Poll(ctx context.Context) (float64, error) {
 func (s *source) PollActivity(ctx context.Context) (value, activity float64, err error) {
 	var total int64
 	var partitions int
-	err = s.hubs.use(ctx, s.hub, func(h hubAPI) error {
+	err = s.hubs.use(s.hub, func(h hubAPI) error {
 		ids, err := h.PartitionIDs(ctx)
 		if err != nil {
 			return err

@@ -39,7 +39,7 @@ type StoreCache struct {
 }
 
 // NewStoreCache returns a cache of at most size clients, or
-// azstorage.DefaultCacheSize when size is not positive.
+// clientcache.DefaultSize when size is not positive.
 func NewStoreCache(size int) *StoreCache {
 	return &StoreCache{c: azstorage.NewBlobClients(size)}
 }

@@ -55,22 +55,16 @@ type params struct {
 
 // New returns the azure-queue constructor. Triggers reaching the same
 // endpoint with the same credential share one SDK client from cache; a nil
-// cache gets a private one of azstorage.DefaultCacheSize.
+// cache gets a private one of clientcache.DefaultSize.
 func New(cache *ClientCache) scalers.Constructor {
 	if cache == nil {
 		cache = NewClientCache(0)
 	}
-	return func(cfg scalers.Config) (*scalers.Trigger, error) {
-		return build(cfg, cache)
-	}
+	return scalers.Shared(cache, build)
 }
 
-func build(cfg scalers.Config, cache *ClientCache) (*scalers.Trigger, error) {
-	var p params
-	if err := scalers.Decode(cfg, &p); err != nil {
-		return nil, err
-	}
-	if err := validate(cfg, &p); err != nil {
+func build(cfg scalers.Config, p *params, cache *ClientCache) (*scalers.Trigger, error) {
+	if err := validate(cfg, p); err != nil {
 		return nil, err
 	}
 	t, err := azstorage.Resolve(cfg, azstorage.Queue, azstorage.Params{
@@ -86,7 +80,7 @@ func build(cfg scalers.Config, cache *ClientCache) (*scalers.Trigger, error) {
 		}
 	}
 	return &scalers.Trigger{
-		Key:              key(t, &p),
+		Key:              key(t, p),
 		Source:           &source{queue: q, strategy: p.Strategy},
 		MetricName:       "azure-queue-" + p.QueueName,
 		Target:           float64(p.QueueLength),

@@ -6,6 +6,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azqueue/v2"
 
 	"github.com/sluice-dev/sluice/pkg/scalers/internal/azstorage"
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/clientcache"
 )
 
 // This file is the only one that touches the azqueue SDK.
@@ -24,13 +25,14 @@ type queueAPI interface {
 // the same endpoint with the same credential. It is safe for concurrent
 // use.
 type ClientCache struct {
-	c *azstorage.Cache[*azqueue.ServiceClient]
+	c *clientcache.Cache[*azqueue.ServiceClient]
 }
 
 // NewClientCache returns a cache of at most size clients, or
-// azstorage.DefaultCacheSize when size is not positive.
+// clientcache.DefaultSize when size is not positive. Service clients hold
+// nothing to close.
 func NewClientCache(size int) *ClientCache {
-	return &ClientCache{c: azstorage.NewCache[*azqueue.ServiceClient](size)}
+	return &ClientCache{c: clientcache.New(clientcache.Options[*azqueue.ServiceClient]{Size: size})}
 }
 
 // Len returns the number of cached clients.

@@ -1,96 +1,110 @@
 package azureservicebus
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
 	"net"
 	"net/http"
-	"runtime"
-	"sync"
 	"time"
-	"weak"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/messaging/azservicebus/admin"
+
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/azstorage"
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/clientcache"
 )
 
 // This file and sdk.go are the only ones that touch the azservicebus SDK.
 
 // ClientCache shares admin clients, and so their connections, between
 // triggers that reach the same namespace with the same credential. A
-// client lives as long as some trigger holds it: once none does, the
-// garbage collector drops it from the cache and its idle connections are
-// closed. It is safe for concurrent use.
+// client lives as long as some trigger holds it: once the poll engine has
+// closed every source using it, or they are garbage, its idle connections
+// are closed. It is safe for concurrent use.
 type ClientCache struct {
 	rootCAs *x509.CertPool
-
-	mu      sync.Mutex
-	clients map[string]weak.Pointer[namespaceClient]
+	c       *clientcache.Cache[*namespaceClient]
 }
 
 // NewClientCache returns an empty cache. Clients verify the namespace's
 // certificate against rootCAs, or the system's roots when nil (which
 // honour SSL_CERT_FILE and SSL_CERT_DIR).
 func NewClientCache(rootCAs *x509.CertPool) *ClientCache {
-	return &ClientCache{rootCAs: rootCAs, clients: map[string]weak.Pointer[namespaceClient]{}}
+	return &ClientCache{rootCAs: rootCAs, c: clientcache.New(clientcache.Options[*namespaceClient]{
+		Unbounded:  true,
+		DropUnheld: true,
+		Close:      func(nc *namespaceClient) { nc.transport.CloseIdleConnections() },
+	})}
 }
 
 // Len returns the number of clients in use by some trigger.
-func (c *ClientCache) Len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.clients)
-}
+func (c *ClientCache) Len() int { return c.c.Len() }
 
 // namespaceClient is one admin client with its own transport.
 type namespaceClient struct {
-	admin *admin.Client
-	conn  *connection
-}
-
-// dropArg is what the cleanup of a collected client needs; it must not
-// reach the client itself.
-type dropArg struct {
-	key       string
-	ptr       weak.Pointer[namespaceClient]
+	admin     *admin.Client
+	conn      *connection
 	transport *http.Transport
 }
 
-// get returns the client for conn, shared with every live trigger that
-// uses the same host and credential. key must hold credentials hashed.
-func (c *ClientCache) get(key string, conn *connection) (*namespaceClient, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if p, ok := c.clients[key]; ok {
-		if nc := p.Value(); nc != nil {
-			return nc, nil
+// hold returns a handle on the client for conn, shared with every trigger
+// that holds one for the same host and credential. key must hold
+// credentials hashed.
+func (c *ClientCache) hold(key string, conn *connection) (*clientcache.Handle[*namespaceClient], error) {
+	return c.c.Hold(key, func() (*namespaceClient, error) {
+		transport := c.transport()
+		client, err := admin.NewClientFromConnectionString(conn.Raw, &admin.ClientOptions{ClientOptions: clientOptions(transport)})
+		if err != nil {
+			transport.CloseIdleConnections()
+			// The SDK's parse errors may quote the endpoint; ours already
+			// checked the string, so this is unexpected: say so without it.
+			return nil, fmt.Errorf("admin client: the SDK refused the connection string (%s)", redact(err.Error(), conn))
 		}
-	}
-	transport := c.transport()
-	client, err := admin.NewClientFromConnectionString(conn.Raw, &admin.ClientOptions{ClientOptions: clientOptions(transport)})
-	if err != nil {
-		transport.CloseIdleConnections()
-		// The SDK's parse errors may quote the endpoint; ours already
-		// checked the string, so this is unexpected: say so without it.
-		return nil, fmt.Errorf("admin client: the SDK refused the connection string (%s)", redact(err.Error(), conn))
-	}
-	nc := &namespaceClient{admin: client, conn: conn}
-	ptr := weak.Make(nc)
-	c.clients[key] = ptr
-	runtime.AddCleanup(nc, c.drop, dropArg{key: key, ptr: ptr, transport: transport})
-	return nc, nil
+		return &namespaceClient{admin: client, conn: conn, transport: transport}, nil
+	})
 }
 
-// drop forgets a collected client and closes its idle connections.
-func (c *ClientCache) drop(a dropArg) {
-	a.transport.CloseIdleConnections()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if p, ok := c.clients[a.key]; ok && p == a.ptr {
-		delete(c.clients, a.key)
-	}
+// heldCounter is a counter over a held client; closing it lets go of the
+// client, and a later read holds one again.
+type heldCounter struct {
+	h *clientcache.Handle[*namespaceClient]
 }
+
+func (c *heldCounter) Queue(ctx context.Context, name string) (int64, error) {
+	nc, err := c.h.Get()
+	if err != nil {
+		return 0, err
+	}
+	return nc.Queue(ctx, name)
+}
+
+func (c *heldCounter) Subscription(ctx context.Context, topic, name string) (int64, error) {
+	nc, err := c.h.Get()
+	if err != nil {
+		return 0, err
+	}
+	return nc.Subscription(ctx, topic, name)
+}
+
+func (c *heldCounter) Queues(ctx context.Context, each func(string, int64)) error {
+	nc, err := c.h.Get()
+	if err != nil {
+		return err
+	}
+	return nc.Queues(ctx, each)
+}
+
+func (c *heldCounter) Subscriptions(ctx context.Context, topic string, each func(string, int64)) error {
+	nc, err := c.h.Get()
+	if err != nil {
+		return err
+	}
+	return nc.Subscriptions(ctx, topic, each)
+}
+
+func (c *heldCounter) close() { c.h.Close() }
 
 // transport returns a fresh HTTP transport for one client.
 func (c *ClientCache) transport() *http.Transport {
@@ -106,20 +120,12 @@ func (c *ClientCache) transport() *http.Transport {
 	}
 }
 
-// clientOptions are the SDK pipeline options for polling: one quick retry
-// (the poller polls again at its interval anyway) and a per-try timeout,
-// so that an unreachable namespace fails a poll within seconds.
+// clientOptions are the SDK pipeline options for polling (see
+// azstorage.ClientOptions: one quick retry, a per-try timeout) over t.
 func clientOptions(t *http.Transport) policy.ClientOptions {
-	return policy.ClientOptions{
-		Transport: &http.Client{Transport: t},
-		Retry: policy.RetryOptions{
-			MaxRetries:    1,
-			TryTimeout:    30 * time.Second,
-			RetryDelay:    200 * time.Millisecond,
-			MaxRetryDelay: time.Second,
-		},
-		Telemetry: policy.TelemetryOptions{ApplicationID: "sluice"},
-	}
+	opts := azstorage.ClientOptions()
+	opts.Transport = &http.Client{Transport: t}
+	return opts
 }
 
 // withRecover runs f, turning a panic inside the SDK (it dereferences

@@ -30,6 +30,7 @@ import (
 	"strings"
 
 	"github.com/sluice-dev/sluice/pkg/scalers"
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/clientcache"
 )
 
 // Type is the trigger type name.
@@ -63,31 +64,29 @@ func New(cache *ClientCache) scalers.Constructor {
 	if cache == nil {
 		cache = NewClientCache(nil)
 	}
-	return func(cfg scalers.Config) (*scalers.Trigger, error) {
-		return build(cfg, cache)
-	}
+	return scalers.Shared(cache, build)
 }
 
-func build(cfg scalers.Config, cache *ClientCache) (*scalers.Trigger, error) {
-	var p params
-	if err := scalers.Decode(cfg, &p); err != nil {
-		return nil, err
-	}
-	pattern, warnings, err := validate(cfg, &p)
+func build(cfg scalers.Config, p *params, cache *ClientCache) (*scalers.Trigger, error) {
+	pattern, warnings, err := validate(cfg, p)
 	if err != nil {
 		return nil, err
 	}
-	conn, more, err := resolve(cfg, &p)
+	conn, more, err := resolve(cfg, p)
 	if err != nil {
 		return nil, err
 	}
 	warnings = append(warnings, more...)
 	credHash := scalers.HashSecret(conn.KeyName, conn.Key, conn.SAS)
-	client, err := cache.get(strings.ToLower(conn.Host)+" "+credHash, conn)
+	h, err := cache.hold(strings.ToLower(conn.Host)+" "+credHash, conn)
 	if err != nil {
 		return nil, scalers.ParamErrorf(cfg, "connection", "%v", err)
 	}
-	src := &source{counter: client, topic: p.TopicName, name: p.QueueName, pattern: pattern, op: p.Operation}
+	held := &heldCounter{h: h}
+	src := &source{counter: held, topic: p.TopicName, name: p.QueueName, pattern: pattern, op: p.Operation}
+	// The poll engine closes the sources it drops; a trigger built and
+	// never handed to it lets go of its client once it is garbage.
+	clientcache.CloseWhenUnreachable(src, h)
 	metric := p.QueueName
 	if p.TopicName != "" {
 		src.name = p.SubscriptionName
@@ -101,7 +100,7 @@ func build(cfg scalers.Config, cache *ClientCache) (*scalers.Trigger, error) {
 	}
 	return &scalers.Trigger{
 		Key: strings.Join([]string{Type, strings.ToLower(conn.Host), p.QueueName, p.TopicName, p.SubscriptionName,
-			regexKey(p), credHash}, " "),
+			regexKey(*p), credHash}, " "),
 		Source:           src,
 		MetricName:       "azure-servicebus-" + metric,
 		Target:           float64(p.MessageCount),

@@ -27,7 +27,19 @@ type source struct {
 	op      string
 }
 
-var _ scalers.Source = (*source)(nil)
+var (
+	_ scalers.Source        = (*source)(nil)
+	_ scalers.ClosingSource = (*source)(nil)
+)
+
+// Close implements scalers.ClosingSource: the source lets go of its
+// namespace client, whose connections close when no other trigger holds
+// it. A later poll holds one again.
+func (s *source) Close() {
+	if c, ok := s.counter.(interface{ close() }); ok {
+		c.close()
+	}
+}
 
 // Poll implements scalers.Source: the active message count, or with a
 // pattern the sum, maximum or average (rounded down, as KEDA) of the

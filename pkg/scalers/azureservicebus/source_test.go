@@ -105,16 +105,29 @@ func TestClientCacheSharesAndDrops(t *testing.T) {
 		}
 		return tr.Source.(*source)
 	}
+	client := func(s *source) *namespaceClient {
+		nc, err := s.counter.(*heldCounter).h.Get()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return nc
+	}
 	func() {
 		a, b := build(testConn, "a"), build(testConn, "b")
-		if a.counter != b.counter || cache.Len() != 1 {
-			t.Fatalf("same namespace and key: %d clients, shared %v", cache.Len(), a.counter == b.counter)
+		if client(a) != client(b) || cache.Len() != 1 {
+			t.Fatalf("same namespace and key: %d clients, shared %v", cache.Len(), client(a) == client(b))
 		}
-		if entity := build(testConn+";EntityPath=c", "c"); entity.counter != a.counter {
+		if entity := build(testConn+";EntityPath=c", "c"); client(entity) != client(a) {
 			t.Fatal("an entity path of the same namespace and key got another client")
 		}
-		if c := build(emulator, "c"); c.counter == a.counter || cache.Len() != 2 {
+		if c := build(emulator, "c"); client(c) == client(a) || cache.Len() != 2 {
 			t.Fatalf("another namespace: %d clients", cache.Len())
+		}
+		// Closed by the poll engine: the client goes once no source holds it.
+		c := build(emulator, "d")
+		c.Close()
+		if cache.Len() != 2 {
+			t.Fatalf("%d clients after closing one of two holders, want 2", cache.Len())
 		}
 	}()
 	// The triggers are gone: the garbage collector must drop the clients.

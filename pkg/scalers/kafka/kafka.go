@@ -83,21 +83,15 @@ func New(cache *ClientCache) scalers.Constructor {
 	if cache == nil {
 		cache = NewClientCache(DefaultCacheSize)
 	}
-	return func(cfg scalers.Config) (*scalers.Trigger, error) {
-		return build(cfg, cache)
-	}
+	return scalers.Shared(cache, build)
 }
 
-func build(cfg scalers.Config, cache *ClientCache) (*scalers.Trigger, error) {
-	var p params
-	if err := scalers.Decode(cfg, &p); err != nil {
-		return nil, err
-	}
-	limit, warning, err := validate(cfg, &p)
+func build(cfg scalers.Config, p *params, cache *ClientCache) (*scalers.Trigger, error) {
+	limit, warning, err := validate(cfg, p)
 	if err != nil {
 		return nil, err
 	}
-	tc, err := tlsConfig(cfg, &p)
+	tc, err := tlsConfig(cfg, p)
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +101,7 @@ func build(cfg scalers.Config, cache *ClientCache) (*scalers.Trigger, error) {
 	}
 	// The client is looked up on first poll, so that building a trigger
 	// never contacts or holds a cluster.
-	clientKey := strings.Join(append([]string{strconv.Itoa(len(p.BootstrapServers))}, p.BootstrapServers...), ",") + " " + credentialHash(&p)
+	clientKey := strings.Join(append([]string{strconv.Itoa(len(p.BootstrapServers))}, p.BootstrapServers...), ",") + " " + credentialHash(p)
 	get := func() (admin, error) {
 		return cache.client(clientKey, func() (admin, error) { return newAdmin(cc) })
 	}
@@ -125,7 +119,7 @@ func build(cfg scalers.Config, cache *ClientCache) (*scalers.Trigger, error) {
 		name = "kafka-" + p.ConsumerGroup + "-topics"
 	}
 	return &scalers.Trigger{
-		Key:              key(&p, limit),
+		Key:              key(p, limit),
 		Source:           newSource(get, p.ConsumerGroup, p.Topic, limit, opts),
 		MetricName:       name,
 		Target:           float64(p.LagThreshold),

@@ -132,18 +132,9 @@ func (a *kafkaAdmin) committed(ctx context.Context, group string, topics map[str
 	if resp.Error != nil {
 		return nil, fmt.Errorf("fetch committed offsets: %w", resp.Error)
 	}
-	out := make(map[string]map[int]int64, len(resp.Topics))
-	for topic, parts := range resp.Topics {
-		m := make(map[int]int64, len(parts))
-		for _, p := range parts {
-			if p.Error != nil {
-				return nil, fmt.Errorf("fetch committed offset of %s/%d: %w", topic, p.Partition, p.Error)
-			}
-			m[p.Partition] = p.CommittedOffset
-		}
-		out[topic] = m
-	}
-	return out, nil
+	return perPartition(resp.Topics, "fetch committed offset", func(p kafkago.OffsetFetchPartition) (int, int64, error) {
+		return p.Partition, p.CommittedOffset, p.Error
+	})
 }
 
 func (a *kafkaAdmin) latest(ctx context.Context, topics map[string][]int) (map[string]map[int]int64, error) {
@@ -159,14 +150,23 @@ func (a *kafkaAdmin) latest(ctx context.Context, topics map[string][]int) (map[s
 	if err != nil {
 		return nil, fmt.Errorf("list offsets: %w", err)
 	}
-	out := make(map[string]map[int]int64, len(resp.Topics))
-	for topic, parts := range resp.Topics {
+	return perPartition(resp.Topics, "list offset", func(p kafkago.PartitionOffsets) (int, int64, error) {
+		return p.Partition, p.LastOffset, p.Error
+	})
+}
+
+// perPartition collects one number per partition of each topic with read,
+// failing on the first partition that carries an error, named by op.
+func perPartition[P any](topics map[string][]P, op string, read func(P) (part int, n int64, err error)) (map[string]map[int]int64, error) {
+	out := make(map[string]map[int]int64, len(topics))
+	for topic, parts := range topics {
 		m := make(map[int]int64, len(parts))
 		for _, p := range parts {
-			if p.Error != nil {
-				return nil, fmt.Errorf("list offset of %s/%d: %w", topic, p.Partition, p.Error)
+			id, n, err := read(p)
+			if err != nil {
+				return nil, fmt.Errorf("%s of %s/%d: %w", op, topic, id, err)
 			}
-			m[p.Partition] = p.LastOffset
+			m[id] = n
 		}
 		out[topic] = m
 	}

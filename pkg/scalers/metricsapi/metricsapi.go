@@ -10,7 +10,9 @@
 //     optionally followed by equality label matchers, e.g.
 //     queue_depth{queue="a"}, which must select exactly one series. For
 //     summaries and histograms select <name>_count or <name>_sum.
-//   - targetValue (required, > 0), activationTargetValue (default 0).
+//   - targetValue (required, > 0; may be omitted when the trigger only
+//     feeds a scalingModifiers formula, as in KEDA), activationTargetValue
+//     (default 0).
 //   - format: json (default), yaml (converted to JSON, then read like json)
 //     or prometheus (text exposition format). KEDA's xml is refused with a
 //     clear error: it cannot read any document in KEDA either.
@@ -36,7 +38,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/sluice-dev/sluice/pkg/scalers"
 	"github.com/sluice-dev/sluice/pkg/scalers/internal/httpclient"
@@ -47,21 +48,15 @@ const Type = "metrics-api"
 
 // params are the trigger's parameters, decoded by scalers.Decode.
 type params struct {
-	URL              string        `param:"url,required,from=metadata|env"`
-	ValueLocation    string        `param:"valueLocation,required,from=metadata|env"`
-	Target           float64       `param:"targetValue,required"`
-	ActivationTarget float64       `param:"activationTargetValue,default=0"`
-	Format           string        `param:"format,default=json,enum=json|prometheus|xml|yaml"`
-	UnsafeSSL        bool          `param:"unsafeSsl,default=false"`
-	Timeout          time.Duration `param:"timeout,from=metadata"`
-	Aggregate        bool          `param:"aggregateFromKubeServiceEndpoints,default=false,from=metadata"`
-	AggregationType  string        `param:"aggregationType,default=average,enum=average|sum|max|min,from=metadata"`
-	httpclient.AuthParams
+	URL              string  `param:"url,required,from=metadata|env"`
+	ValueLocation    string  `param:"valueLocation,required,from=metadata|env"`
+	Target           float64 `param:"targetValue"` // required unless cfg.AsMetricSource: see targetParam
+	ActivationTarget float64 `param:"activationTargetValue,default=0"`
+	Format           string  `param:"format,default=json,enum=json|prometheus|xml|yaml"`
+	Aggregate        bool    `param:"aggregateFromKubeServiceEndpoints,default=false,from=metadata"`
+	AggregationType  string  `param:"aggregationType,default=average,enum=average|sum|max|min,from=metadata"`
+	httpclient.Params
 }
-
-// DefaultTimeout bounds one request when the trigger sets no timeout: KEDA's
-// default HTTP timeout (KEDA_HTTP_DEFAULT_TIMEOUT, 3000 ms).
-const DefaultTimeout = 3 * time.Second
 
 // New returns the metrics-api constructor. Triggers with the same TLS
 // material share an HTTP client from cache; a nil cache gets a private one
@@ -70,17 +65,22 @@ func New(cache *ClientCache) scalers.Constructor {
 	if cache == nil {
 		cache = NewClientCache(DefaultCacheSize)
 	}
-	return func(cfg scalers.Config) (*scalers.Trigger, error) {
-		return build(cfg, cache)
-	}
+	return scalers.Shared(cache, build)
 }
 
-func build(cfg scalers.Config, cache *ClientCache) (*scalers.Trigger, error) {
-	var p params
-	if err := scalers.Decode(cfg, &p); err != nil {
-		return nil, err
+// targetParam makes targetValue required for a trigger that scales on its
+// own; one that only feeds a scalingModifiers formula may omit it.
+type targetParam struct {
+	Target float64 `param:"targetValue,required"`
+}
+
+func build(cfg scalers.Config, p *params, cache *ClientCache) (*scalers.Trigger, error) {
+	if !cfg.AsMetricSource {
+		if err := scalers.Decode(cfg, &targetParam{}); err != nil {
+			return nil, err
+		}
 	}
-	u, err := validate(cfg, &p)
+	u, err := validate(cfg, p)
 	if err != nil {
 		return nil, err
 	}
@@ -100,14 +100,14 @@ func build(cfg scalers.Config, cache *ClientCache) (*scalers.Trigger, error) {
 		return nil, err
 	}
 	client := cache.Client(tls.Hash(), func() *http.Client { return httpclient.New(tc) })
-	src := newSource(auth.Client(client), u, &p, auth, sel)
+	src := newSource(auth.Client(client), u, p, auth, sel)
 	return &scalers.Trigger{
-		Key:              key(u, &p, auth),
+		Key:              key(u, p, auth),
 		Source:           src,
 		MetricName:       "metric-api-" + p.ValueLocation,
 		Target:           p.Target,
 		ActivationTarget: p.ActivationTarget,
-		Warning:          warning(u, &p, auth),
+		Warning:          warning(u, p, auth),
 	}, nil
 }
 
@@ -121,7 +121,7 @@ func validate(cfg scalers.Config, p *params) (*url.URL, error) {
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return nil, scalers.ParamErrorf(cfg, "url", "want an http or https URL, got scheme %q", u.Scheme)
 	}
-	if p.Target <= 0 {
+	if p.Target < 0 || (p.Target == 0 && !cfg.AsMetricSource) {
 		return nil, scalers.ParamErrorf(cfg, "targetValue", "want a number greater than 0, got %v", p.Target)
 	}
 	if p.ActivationTarget < 0 {
@@ -135,10 +135,7 @@ func validate(cfg scalers.Config, p *params) (*url.URL, error) {
 	if p.Aggregate {
 		return nil, scalers.ParamErrorf(cfg, "aggregateFromKubeServiceEndpoints", "is not supported by sluice (it polls the url as given); point url at one endpoint or an aggregating service")
 	}
-	if p.Timeout == 0 {
-		// KEDA: 0 or unset means the default HTTP timeout.
-		p.Timeout = DefaultTimeout
-	}
+	p.Timeout = p.TimeoutOrDefault()
 	return u, nil
 }
 

@@ -2,8 +2,6 @@ package metricsapi
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"net/http"
@@ -85,14 +83,7 @@ func TestPollAuthModes(t *testing.T) {
 func TestPollTLS(t *testing.T) {
 	pki := testpki.New(t)
 	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = fmt.Fprint(w, `{"v":"1.5k"}`) })
-	srv := httptest.NewTLSServer(handler)
-	defer srv.Close()
-	mtls := httptest.NewUnstartedServer(handler)
-	pool := x509.NewCertPool()
-	pool.AddCert(pki.CACert)
-	mtls.TLS = &tls.Config{ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: pool}
-	mtls.StartTLS()
-	defer mtls.Close()
+	srv, mtls := pki.Servers(t, handler)
 
 	tests := []struct {
 		name    string

@@ -5,19 +5,20 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/prometheus/client_golang/api"
+	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
+	"github.com/prometheus/common/model"
 )
 
-// This file is the only one that knows Prometheus's HTTP API.
-
-// MaxResponseBytes is the largest query response a poll accepts.
-const MaxResponseBytes = 4 << 20
+// This file and transport.go are the only ones that know Prometheus's HTTP
+// API, through client_golang's API client.
 
 // snippetRunes bounds the part of an error response quoted in an error.
 const snippetRunes = 160
@@ -36,109 +37,95 @@ type queryResult struct {
 	values []float64
 }
 
-// httpQuerier is querier over GET /api/v1/query.
-type httpQuerier struct {
-	client *http.Client
+// apiQuerier is querier over client_golang's v1 API, for one query.
+type apiQuerier struct {
+	api v1.API
 }
 
-var _ querier = (*httpQuerier)(nil)
+var _ querier = (*apiQuerier)(nil)
 
-// apiResponse is the envelope of every Prometheus API response.
-type apiResponse struct {
-	Status    string `json:"status"`
-	ErrorType string `json:"errorType"`
-	Error     string `json:"error"`
-	Data      struct {
-		ResultType string          `json:"resultType"`
-		Result     json.RawMessage `json:"result"`
-	} `json:"data"`
+// newQuerier returns the querier for q over client, whose transport the
+// query's headers, parameters and response bound wrap (see queryTransport).
+func newQuerier(client *http.Client, q *query) (*apiQuerier, error) {
+	base := client.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	c, err := api.NewClient(api.Config{
+		Address: q.server.String(),
+		Client:  &http.Client{Transport: &queryTransport{base: base, q: q}, Timeout: client.Timeout},
+	})
+	if err != nil {
+		// The address may hold a password: do not echo it.
+		return nil, errors.New("prometheus client: invalid server address")
+	}
+	return &apiQuerier{api: v1.NewAPI(c)}, nil
 }
 
-func (h *httpQuerier) instant(ctx context.Context, q *query, at time.Time) (*queryResult, error) {
-	extra := url.Values{"query": {q.promQL}, "time": {strconv.FormatFloat(float64(at.UnixMilli())/1000, 'f', 3, 64)}}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, q.endpoint(extra), nil)
+func (a *apiQuerier) instant(ctx context.Context, q *query, at time.Time) (*queryResult, error) {
+	status := new(int) // set by queryTransport: the client does not tell it
+	v, _, _, err := a.api.Query(context.WithValue(ctx, statusKey{}, status), q.promQL, at)
 	if err != nil {
-		return nil, errors.New("build request: invalid server address")
+		return nil, describe(err, *status, q.secrets)
 	}
-	req.Header = q.headers()
-	resp, err := h.client.Do(req)
-	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err // url.Error prints the URL, which may hold a password.
-		}
-		return nil, fmt.Errorf("query prometheus: %w", err)
-	}
-	defer func() { _ = resp.Body.Close() }()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxResponseBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("read response: %w", err)
-	}
-	if len(body) > MaxResponseBytes {
-		return nil, fmt.Errorf("read response: larger than %d bytes", MaxResponseBytes)
-	}
-	var r apiResponse
-	jsonErr := json.Unmarshal(body, &r)
+	return fromValue(v)
+}
+
+// statusKey is the context key under which queryTransport stores the
+// response's status code in an *int.
+type statusKey struct{}
+
+// describe turns a client error into Sluice's, without credentials: the
+// server's own error, a bad status with a cut and redacted body, or the
+// transport's error without the URL.
+func describe(err error, status int, secrets []string) error {
+	var apiErr *v1.Error
+	var urlErr *url.Error
 	switch {
-	case jsonErr == nil && r.Status == "error":
-		return nil, fmt.Errorf("query prometheus: status %d: %s: %s", resp.StatusCode, r.ErrorType, redact(r.Error, q.secrets, 4*snippetRunes))
-	case resp.StatusCode < 200 || resp.StatusCode > 299:
-		return nil, fmt.Errorf("query prometheus: unexpected status %d%s", resp.StatusCode, quote(redact(string(body), q.secrets, snippetRunes)))
-	case jsonErr != nil:
-		return nil, fmt.Errorf("decode response: %w", jsonErr)
-	case r.Status != "success":
-		return nil, fmt.Errorf("decode response: unexpected status %q", r.Status)
+	case errors.Is(err, errTooLarge):
+		return fmt.Errorf("read response: %w", err)
+	case errors.As(err, &apiErr) && apiErr.Detail != "":
+		// A status other than 2xx, 400 and 422: client_golang reads
+		// Prometheus's error only for those, but a query timeout is a
+		// 503 with one. Any other body is a proxy's or load balancer's.
+		var e struct {
+			Status    string `json:"status"`
+			ErrorType string `json:"errorType"`
+			Error     string `json:"error"`
+		}
+		if json.Unmarshal([]byte(apiErr.Detail), &e) == nil && e.Status == "error" && e.ErrorType != "" {
+			return fmt.Errorf("query prometheus: status %d: %s: %s", status, e.ErrorType, redact(e.Error, secrets, 4*snippetRunes))
+		}
+		return fmt.Errorf("query prometheus: unexpected status %d%s", status, quote(redact(apiErr.Detail, secrets, snippetRunes)))
+	case errors.As(err, &apiErr) && apiErr.Type == v1.ErrBadResponse:
+		return fmt.Errorf("decode response: %s", redact(apiErr.Msg, secrets, snippetRunes))
+	case errors.As(err, &apiErr):
+		return fmt.Errorf("query prometheus: status %d: %s: %s", status, apiErr.Type, redact(apiErr.Msg, secrets, 4*snippetRunes))
+	case errors.As(err, &urlErr):
+		// url.Error prints the URL, which may hold a password.
+		return fmt.Errorf("query prometheus: %w", urlErr.Err)
 	}
-	return decodeResult(r.Data.ResultType, r.Data.Result)
+	return fmt.Errorf("query prometheus: %w", err)
 }
 
-// decodeResult reads the sample values of a result.
-func decodeResult(kind string, raw json.RawMessage) (*queryResult, error) {
-	res := &queryResult{resultType: kind}
-	switch kind {
-	case "vector":
-		var series []struct {
-			Value []json.RawMessage `json:"value"`
-		}
-		if err := json.Unmarshal(raw, &series); err != nil {
-			return nil, fmt.Errorf("decode vector: %w", err)
-		}
-		for _, s := range series {
-			v, err := sampleValue(s.Value)
-			if err != nil {
-				return nil, err
+// fromValue reads the sample values of a result.
+func fromValue(v model.Value) (*queryResult, error) {
+	if v == nil {
+		return nil, errors.New("decode response: no result")
+	}
+	res := &queryResult{resultType: v.Type().String()}
+	switch v := v.(type) {
+	case model.Vector:
+		for _, s := range v {
+			if s.Histogram != nil {
+				return nil, errors.New("query returned a native histogram; want a number, for example with histogram_count(...)")
 			}
-			res.values = append(res.values, v)
+			res.values = append(res.values, float64(s.Value))
 		}
-	case "scalar":
-		var sample []json.RawMessage
-		if err := json.Unmarshal(raw, &sample); err != nil {
-			return nil, fmt.Errorf("decode scalar: %w", err)
-		}
-		v, err := sampleValue(sample)
-		if err != nil {
-			return nil, err
-		}
-		res.values = []float64{v}
+	case *model.Scalar:
+		res.values = []float64{float64(v.Value)}
 	}
 	return res, nil
-}
-
-// sampleValue reads the value of a [<time>, "<value>"] pair. Prometheus
-// writes NaN, +Inf and -Inf as such; ParseFloat reads them.
-func sampleValue(pair []json.RawMessage) (float64, error) {
-	if len(pair) != 2 {
-		return 0, fmt.Errorf("decode sample: want [time, value], got %d elements", len(pair))
-	}
-	var s string
-	if err := json.Unmarshal(pair[1], &s); err != nil {
-		return 0, fmt.Errorf("decode sample value: %w", err)
-	}
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		return 0, fmt.Errorf("decode sample value %q: not a number", s)
-	}
-	return v, nil
 }
 
 // redact replaces secrets in text, control characters with spaces, and

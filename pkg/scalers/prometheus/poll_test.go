@@ -2,8 +2,6 @@ package prometheus
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -37,7 +35,7 @@ func TestPollRequest(t *testing.T) {
 	}{
 		{name: "query and time", check: func(r *http.Request) string {
 			q := r.URL.Query()
-			if r.URL.Path != "/prefix/api/v1/query" || q.Get("query") != "sum(up)" || q.Get("time") == "" {
+			if r.Method != http.MethodGet || r.URL.Path != "/prefix/api/v1/query" || q.Get("query") != "sum(up)" || q.Get("time") == "" || r.Header.Get("Accept") != "application/json" {
 				return r.URL.String()
 			}
 			return ""
@@ -58,6 +56,12 @@ func TestPollRequest(t *testing.T) {
 		{name: "basic", meta: []string{"authModes", "basic"}, auth: map[string]string{"username": "u", "password": "p"}, check: func(r *http.Request) string {
 			if u, p, ok := r.BasicAuth(); !ok || u != "u" || p != "p" {
 				return "no basic auth"
+			}
+			return ""
+		}},
+		{name: "basic in the address", check: func(r *http.Request) string {
+			if u, p, ok := r.BasicAuth(); !ok || u != "su" || p != "sp" {
+				return "no basic auth from the server address"
 			}
 			return ""
 		}},
@@ -82,7 +86,11 @@ func TestPollRequest(t *testing.T) {
 				_, _ = fmt.Fprint(w, oneSample)
 			}))
 			defer srv.Close()
-			v, err := poll(t, meta(append(tt.meta, "serverAddress", srv.URL+"/prefix/")...), tt.auth)
+			addr := srv.URL + "/prefix/"
+			if tt.name == "basic in the address" {
+				addr = strings.Replace(addr, "http://", "http://su:sp@", 1)
+			}
+			v, err := poll(t, meta(append(tt.meta, "serverAddress", addr)...), tt.auth)
 			if err != nil || v != 42 {
 				t.Fatalf("Poll() = %v, %v; want 42", v, err)
 			}
@@ -101,9 +109,11 @@ func TestPollResponses(t *testing.T) {
 		wantErr string
 	}{
 		{name: "prometheus error", status: 422, body: `{"status":"error","errorType":"execution","error":"query timed out"}`, wantErr: "status 422: execution: query timed out"},
+		{name: "prometheus timeout", status: 503, body: `{"status":"error","errorType":"timeout","error":"query timed out in expression evaluation"}`, wantErr: "status 503: timeout: query timed out"},
 		{name: "proxy error redacted", status: 401, body: "token hunter2 rejected", wantErr: `unexpected status 401: "token [redacted] rejected"`},
 		{name: "not json", status: 200, body: "<html>", wantErr: "decode response"},
 		{name: "long body cut", status: 502, body: strings.Repeat("x", 5000), wantErr: "…"},
+		{name: "too large", status: 200, body: `{"status":"success","data":{"resultType":"vector","result":[` + strings.Repeat(" ", MaxResponseBytes) + `]}}`, wantErr: "read response: larger than"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -141,14 +151,7 @@ func TestPollTimeout(t *testing.T) {
 func TestPollTLS(t *testing.T) {
 	pki := testpki.New(t)
 	handler := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = fmt.Fprint(w, oneSample) })
-	srv := httptest.NewTLSServer(handler)
-	defer srv.Close()
-	mtls := httptest.NewUnstartedServer(handler)
-	pool := x509.NewCertPool()
-	pool.AddCert(pki.CACert)
-	mtls.TLS = &tls.Config{ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: pool}
-	mtls.StartTLS()
-	defer mtls.Close()
+	srv, mtls := pki.Servers(t, handler)
 	tests := []struct {
 		name    string
 		url     string
@@ -175,5 +178,22 @@ func TestPollTLS(t *testing.T) {
 				t.Fatalf("Poll() = %v, %v; want 42", v, err)
 			}
 		})
+	}
+}
+
+// BenchmarkPoll is one poll against a local server: the client's own cost
+// (request, decoding) without a real Prometheus's query time.
+func BenchmarkPoll(b *testing.B) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = fmt.Fprint(w, oneSample) }))
+	defer srv.Close()
+	tr, err := New(nil)(scalers.Config{Type: Type, Metadata: meta("serverAddress", srv.URL, "customHeaders", "X-Scope-OrgID=o", "namespace", "n")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	for b.Loop() {
+		if v, err := tr.Source.Poll(ctx); err != nil || v != 42 {
+			b.Fatal(v, err)
+		}
 	}
 }

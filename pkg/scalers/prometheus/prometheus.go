@@ -32,7 +32,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/sluice-dev/sluice/pkg/scalers"
 	"github.com/sluice-dev/sluice/pkg/scalers/internal/httpclient"
@@ -43,25 +42,19 @@ const Type = "prometheus"
 
 // params are the trigger's parameters, decoded by scalers.Decode.
 type params struct {
-	ServerAddress       string        `param:"serverAddress,required,from=metadata|env"`
-	Query               string        `param:"query,required,from=metadata|env"`
-	Threshold           float64       `param:"threshold,required"`
-	ActivationThreshold float64       `param:"activationThreshold,default=0"`
-	Namespace           string        `param:"namespace,from=metadata"`
-	CortexOrgID         string        `param:"cortexOrgID,from=metadata"`
-	CustomHeaders       []string      `param:"customHeaders,from=metadata"`
-	QueryParameters     []string      `param:"queryParameters,from=metadata"`
-	IgnoreNullValues    bool          `param:"ignoreNullValues,default=true"`
-	UnsafeSSL           bool          `param:"unsafeSsl,default=false"`
-	Timeout             time.Duration `param:"timeout,from=metadata"`
-	AWSRegion           string        `param:"awsRegion,from=metadata|auth"`
-	IdentityOwner       string        `param:"identityOwner,from=metadata"`
-	httpclient.AuthParams
+	ServerAddress       string   `param:"serverAddress,required,from=metadata|env"`
+	Query               string   `param:"query,required,from=metadata|env"`
+	Threshold           float64  `param:"threshold,required"`
+	ActivationThreshold float64  `param:"activationThreshold,default=0"`
+	Namespace           string   `param:"namespace,from=metadata"`
+	CortexOrgID         string   `param:"cortexOrgID,from=metadata"`
+	CustomHeaders       []string `param:"customHeaders,from=metadata"`
+	QueryParameters     []string `param:"queryParameters,from=metadata"`
+	IgnoreNullValues    bool     `param:"ignoreNullValues,default=true"`
+	AWSRegion           string   `param:"awsRegion,from=metadata|auth"`
+	IdentityOwner       string   `param:"identityOwner,from=metadata"`
+	httpclient.Params
 }
-
-// DefaultTimeout bounds one query when the trigger sets no timeout: KEDA's
-// default HTTP timeout (KEDA_HTTP_DEFAULT_TIMEOUT, 3000 ms).
-const DefaultTimeout = 3 * time.Second
 
 // New returns the prometheus constructor. Triggers with the same TLS
 // material share an HTTP client from cache; a nil cache gets a private one
@@ -70,17 +63,11 @@ func New(cache *ClientCache) scalers.Constructor {
 	if cache == nil {
 		cache = NewClientCache(DefaultCacheSize)
 	}
-	return func(cfg scalers.Config) (*scalers.Trigger, error) {
-		return build(cfg, cache)
-	}
+	return scalers.Shared(cache, build)
 }
 
-func build(cfg scalers.Config, cache *ClientCache) (*scalers.Trigger, error) {
-	var p params
-	if err := scalers.Decode(cfg, &p); err != nil {
-		return nil, err
-	}
-	q, auth, err := validate(cfg, &p)
+func build(cfg scalers.Config, p *params, cache *ClientCache) (*scalers.Trigger, error) {
+	q, auth, err := validate(cfg, p)
 	if err != nil {
 		return nil, err
 	}
@@ -90,13 +77,17 @@ func build(cfg scalers.Config, cache *ClientCache) (*scalers.Trigger, error) {
 		return nil, err
 	}
 	client := cache.Client(tls.Hash(), func() *http.Client { return httpclient.New(tc) })
+	api, err := newQuerier(auth.Client(client), q)
+	if err != nil {
+		return nil, scalers.ParamErrorf(cfg, "serverAddress", "%v", err)
+	}
 	return &scalers.Trigger{
-		Key:              key(q, &p, auth),
-		Source:           newSource(&httpQuerier{client: auth.Client(client)}, q, p.Timeout, p.IgnoreNullValues),
+		Key:              key(q, p, auth),
+		Source:           newSource(api, q, p.Timeout, p.IgnoreNullValues),
 		MetricName:       "prometheus",
 		Target:           p.Threshold,
 		ActivationTarget: p.ActivationThreshold,
-		Warning:          warning(q, &p, auth),
+		Warning:          warning(q, p, auth),
 	}, nil
 }
 
@@ -122,10 +113,7 @@ func validate(cfg scalers.Config, p *params) (*query, *httpclient.Auth, error) {
 	if p.IdentityOwner != "" {
 		return nil, nil, scalers.ParamErrorf(cfg, "identityOwner", "pod identity (Amazon, Azure, Google managed Prometheus) is not supported by sluice")
 	}
-	if p.Timeout == 0 {
-		// KEDA: 0 or unset means the default HTTP timeout.
-		p.Timeout = DefaultTimeout
-	}
+	p.Timeout = p.TimeoutOrDefault()
 	q := &query{server: u, promQL: p.Query, header: http.Header{}, params: url.Values{}}
 	if err := parsePairs(p.CustomHeaders, func(k, v string) { q.header.Add(k, v) }); err != nil {
 		return nil, nil, scalers.ParamErrorf(cfg, "customHeaders", "%v", err)

@@ -34,23 +34,6 @@ func (q *query) setSecretHeader(name, value string) {
 	}
 }
 
-// endpoint returns the URL of the instant query API with the query's
-// parameters and the given extra ones.
-func (q *query) endpoint(extra url.Values) string {
-	u := *q.server
-	u.Path = strings.TrimSuffix(u.Path, "/") + "/api/v1/query"
-	u.RawPath = ""
-	v := url.Values{}
-	for k, vals := range q.params {
-		v[k] = slices.Clone(vals)
-	}
-	for k, vals := range extra {
-		v[k] = vals
-	}
-	u.RawQuery = v.Encode()
-	return u.String()
-}
-
 // headers returns every header the request carries.
 func (q *query) headers() http.Header {
 	h := q.header.Clone()

@@ -1,10 +1,15 @@
 package prometheus
 
 import (
-	"encoding/json"
+	"context"
+	"io"
 	"math"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestValue(t *testing.T) {
@@ -44,6 +49,32 @@ func TestValue(t *testing.T) {
 	}
 }
 
+// respond serves body to every request and returns the querier result of
+// one instant query against it, over client_golang's client.
+func respond(t testing.TB, body string) (*queryResult, error) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, body)
+	}))
+	defer srv.Close()
+	u, err := url.Parse(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := &query{server: u, promQL: "up", header: http.Header{}, params: url.Values{}}
+	api, err := newQuerier(srv.Client(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	return api.instant(ctx, q, time.Unix(1, 0))
+}
+
+func success(kind, raw string) string {
+	return `{"status":"success","data":{"resultType":"` + kind + `","result":` + raw + `}}`
+}
+
 func TestDecodeResult(t *testing.T) {
 	tests := []struct {
 		kind, raw string
@@ -53,22 +84,22 @@ func TestDecodeResult(t *testing.T) {
 		{kind: "vector", raw: `[{"metric":{},"value":[1.5,"2"]},{"metric":{"a":"b"},"value":[1.5,"NaN"]}]`, want: []float64{2, math.NaN()}},
 		{kind: "vector", raw: `[]`, want: nil},
 		{kind: "scalar", raw: `[1.5,"+Inf"]`, want: []float64{math.Inf(1)}},
-		{kind: "matrix", raw: `[{"values":[[1,"1"]]}]`, want: nil},
-		{kind: "vector", raw: `[{"value":[1.5]}]`, wantErr: true},
+		{kind: "matrix", raw: `[{"metric":{},"values":[[1,"1"]]}]`, want: nil},
+		{kind: "vector", raw: `[{"metric":{},"histogram":[1.5,{"count":"1","sum":"1"}]}]`, wantErr: true},
 		{kind: "vector", raw: `[{"value":[1.5,"x"]}]`, wantErr: true},
 		{kind: "scalar", raw: `{}`, wantErr: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.raw, func(t *testing.T) {
-			res, err := decodeResult(tt.kind, json.RawMessage(tt.raw))
+			res, err := respond(t, success(tt.kind, tt.raw))
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("err = %v", err)
 			}
 			if err != nil {
 				return
 			}
-			if len(res.values) != len(tt.want) {
-				t.Fatalf("got %v, want %v", res.values, tt.want)
+			if res.resultType != tt.kind || len(res.values) != len(tt.want) {
+				t.Fatalf("got %s %v, want %s %v", res.resultType, res.values, tt.kind, tt.want)
 			}
 			for i, v := range tt.want {
 				if got := res.values[i]; got != v && !(math.IsNaN(got) && math.IsNaN(v)) {
@@ -83,7 +114,7 @@ func FuzzDecodeResult(f *testing.F) {
 	f.Add("vector", `[{"metric":{},"value":[1.5,"2"]}]`)
 	f.Add("scalar", `[1.5,"+Inf"]`)
 	f.Fuzz(func(t *testing.T, kind, raw string) {
-		res, err := decodeResult(kind, json.RawMessage(raw))
+		res, err := respond(t, success(kind, raw))
 		if err != nil {
 			return
 		}

@@ -2,7 +2,8 @@ package rabbitmq
 
 import (
 	"context"
-	"sync"
+
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/clientcache"
 )
 
 // reader reads queue statistics over one connection to a broker. It is safe
@@ -18,63 +19,28 @@ type reader interface {
 }
 
 // ConnCache shares connections between triggers that reach the same broker
-// with the same credentials and TLS material. A connection is reference
-// counted: each trigger built holds it until it is garbage (the poll engine
-// drops sources it no longer polls), and the last release closes it. It is
-// safe for concurrent use.
+// with the same credentials and TLS material. Each trigger holds its
+// connection until the poll engine closes its source or the source is
+// garbage, and the last holder to let go closes it. It is safe for
+// concurrent use.
 type ConnCache struct {
-	mu      sync.Mutex
-	entries map[string]*cacheEntry
-}
-
-type cacheEntry struct {
-	r    reader
-	refs int
+	c *clientcache.Cache[reader]
 }
 
 // NewConnCache returns an empty cache.
 func NewConnCache() *ConnCache {
-	return &ConnCache{entries: make(map[string]*cacheEntry)}
+	return &ConnCache{c: clientcache.New(clientcache.Options[reader]{Unbounded: true, DropUnheld: true, Close: reader.close})}
 }
 
-// acquire returns the reader cached under key, or else caches the one
-// newReader makes, and counts one more holder. key must hold credentials
-// only hashed. newReader must not connect.
-func (c *ConnCache) acquire(key string, newReader func() reader) reader {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.entries[key]
-	if !ok {
-		e = &cacheEntry{r: newReader()}
-		c.entries[key] = e
-	}
-	e.refs++
-	return e.r
-}
-
-// release counts one holder of key fewer and closes the reader when none
-// is left.
-func (c *ConnCache) release(key string) {
-	c.mu.Lock()
-	e, ok := c.entries[key]
-	last := false
-	if ok {
-		e.refs--
-		if last = e.refs <= 0; last {
-			delete(c.entries, key)
-		}
-	}
-	c.mu.Unlock()
-	if last {
-		// close waits for a read in progress; cleanups must not block.
-		go e.r.close()
-	}
+// hold returns a handle on the reader cached under key, or else on the one
+// newReader makes. key must hold credentials only hashed. newReader must
+// not connect.
+func (c *ConnCache) hold(key string, newReader func() reader) *clientcache.Handle[reader] {
+	// newReader cannot fail, so neither can Hold.
+	h, _ := c.c.Hold(key, func() (reader, error) { return newReader(), nil })
+	return h
 }
 
 // Len returns the number of connections held (open or to be opened on the
 // next poll).
-func (c *ConnCache) Len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.entries)
-}
+func (c *ConnCache) Len() int { return c.c.Len() }

@@ -7,12 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
+
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/httpclient"
 )
 
 // maxPages bounds how many pages of a regex listing one poll reads.
@@ -30,16 +30,8 @@ type httpReader struct {
 }
 
 func newHTTPReader(t *target, tc *tls.Config) *httpReader {
-	tr := &http.Transport{
-		Proxy:               http.ProxyFromEnvironment,
-		DialContext:         (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		TLSClientConfig:     tc,
-		TLSHandshakeTimeout: 10 * time.Second,
-		MaxIdleConnsPerHost: 4,
-		IdleConnTimeout:     90 * time.Second,
-	}
 	return &httpReader{
-		client: &http.Client{Transport: tr}, base: t.scheme + "://" + t.addr + t.prefix,
+		client: httpclient.New(tc), base: t.scheme + "://" + t.addr + t.prefix,
 		redacted: t.redacted(), user: t.user, pass: t.pass, auth: t.hasUser,
 	}
 }

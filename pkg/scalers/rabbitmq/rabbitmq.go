@@ -32,12 +32,12 @@ package rabbitmq
 
 import (
 	"net/url"
-	"runtime"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/sluice-dev/sluice/pkg/scalers"
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/clientcache"
 )
 
 // Type is the trigger type name.
@@ -123,16 +123,14 @@ func build(cfg scalers.Config, cache *ConnCache) (*scalers.Trigger, error) {
 	if err != nil {
 		return nil, err
 	}
-	var r reader
+	newReader := func() reader { return newHTTPReader(t, tc) }
 	if t.protocol == protoAMQP {
-		r = cache.acquire(t.connKey(), func() reader { return newAMQPReader(t, tc) })
-	} else {
-		r = cache.acquire(t.connKey(), func() reader { return newHTTPReader(t, tc) })
+		newReader = func() reader { return newAMQPReader(t, tc) }
 	}
-	src := &source{r: r, t: t}
-	// The poll engine has no close hook: the connection is released when
-	// no trigger holds its source any more.
-	runtime.AddCleanup(src, cache.release, t.connKey())
+	src := &source{h: cache.hold(t.connKey(), newReader), t: t}
+	// The poll engine closes the sources it drops; a trigger built and
+	// never handed to it lets go of its connection once it is garbage.
+	clientcache.CloseWhenUnreachable(src, src.h)
 	return &scalers.Trigger{
 		Key:              key(t),
 		Source:           src,

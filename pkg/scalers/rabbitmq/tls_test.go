@@ -58,7 +58,11 @@ func TestTLSMaterial(t *testing.T) {
 			s := tr.Source.(*source)
 			var certs int
 			var external bool
-			switch r := s.r.(type) {
+			sr, err := s.h.Get()
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch r := sr.(type) {
 			case *amqpReader:
 				if tc := r.config.TLSClientConfig; tc != nil {
 					certs = len(tc.Certificates)

@@ -3,10 +3,15 @@ package cli
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sluice-dev/sluice/pkg/helpvoice"
 )
 
 // result is what a command run wrote and returned.
@@ -163,3 +168,20 @@ func TestOneLine(t *testing.T) {
 type multiErr struct{}
 
 func (*multiErr) Error() string { return "a\nb\n" }
+
+// TestFlagHelpVoice: the help of every flag of every command in the voice
+// all three programs share (pkg/helpvoice).
+func TestFlagHelpVoice(t *testing.T) {
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		for _, p := range helpvoice.Check(c.LocalFlags()) {
+			if !strings.HasPrefix(p, "--help:") {
+				t.Errorf("%s: %s", c.CommandPath(), p)
+			}
+		}
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(NewRootCommand(Streams{In: strings.NewReader(""), Out: io.Discard, ErrOut: io.Discard}))
+}

@@ -28,6 +28,9 @@ type deployOptions struct {
 	triggers        []string
 	writeConfigs    bool
 	configFile      string
+	httpScaleToZero bool
+	httpFront       string
+	httpHosts       []string
 	dryRun          bool
 	output          string
 
@@ -47,13 +50,16 @@ in DIR (default ".") and applies, with server-side apply:
   - a Deployment NAME for the non-HTTP functions and a ScaledObject NAME
     with one trigger per function,
   - a Deployment and Service NAME-http for the HTTP functions, and with
-    --http-prometheus-server and --http-target a ScaledObject NAME-http.
+    --http-prometheus-server and --http-target a ScaledObject NAME-http
+    that scales 1 -> n on a Prometheus request rate, or with
+    --http-scale-to-zero one that scales 0 -> n behind sluice-http.
 Projects that declare functions in code (Python v2, Node v4) give their
 triggers with --trigger.`,
 		Example: `  sluice deploy --name orders --registry ghcr.io/me
   sluice deploy --name orders --image-name ghcr.io/me/orders:v1 --max-replicas 10
   sluice deploy --name jobs --image-name me/jobs:1 --trigger azure-queue:queueName=jobs,connectionFromEnv=AzureWebJobsStorage
-  sluice deploy --name orders --image-name me/orders:1 --dry-run -o yaml`,
+  sluice deploy --name orders --image-name me/orders:1 --dry-run -o yaml
+  sluice deploy --name api --image-name me/api:1 --http-scale-to-zero --http-host api.example.com`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.dir = "."
@@ -78,7 +84,10 @@ triggers with --trigger.`,
 	fs.BoolVar(&o.useConfigMap, "use-config-map", false, "store the settings in a ConfigMap instead of a Secret")
 	fs.StringVar(&o.serviceType, "service-type", "ClusterIP", "type of the HTTP Service: ClusterIP, NodePort or LoadBalancer")
 	fs.StringVar(&o.promServer, "http-prometheus-server", "", "Prometheus URL to scale the HTTP functions on their request rate")
-	fs.Float64Var(&o.httpTarget, "http-target", 0, "requests per second per replica of the HTTP functions")
+	fs.Float64Var(&o.httpTarget, "http-target", 0, "requests per second per replica of the HTTP functions (with --http-scale-to-zero: requests in flight per replica, default 100)")
+	fs.BoolVar(&o.httpScaleToZero, "http-scale-to-zero", false, "route the HTTP functions through sluice-http, which holds requests while they wake from zero")
+	fs.StringVar(&o.httpFront, "http-front", "", "sluice-http's metrics address (default "+appmanifests.DefaultHTTPFront+")")
+	fs.StringArrayVar(&o.httpHosts, "http-host", nil, "request host sluice-http routes to the app (repeatable; default: any host)")
 	fs.StringVar(&o.httpQuery, "http-prometheus-query", "", "PromQL request-rate query (default: rate of http_requests_total for the Service)")
 	fs.StringArrayVar(&o.triggers, "trigger", nil, "add a trigger, type:key=value,... (repeatable)")
 	fs.BoolVar(&o.writeConfigs, "write-configs", false, "write the manifests (to --config-file or standard output) and stop")

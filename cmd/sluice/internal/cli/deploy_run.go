@@ -38,6 +38,9 @@ func runDeploy(ctx context.Context, s Streams, kube *kubeFlags, o *deployOptions
 		HTTPPrometheusServer: o.promServer,
 		HTTPTarget:           o.httpTarget,
 		HTTPQuery:            o.httpQuery,
+		HTTPScaleToZero:      o.httpScaleToZero,
+		HTTPFront:            o.httpFront,
+		HTTPHosts:            o.httpHosts,
 	}
 	for _, t := range o.triggers {
 		trigger, err := appmanifests.ParseTrigger(t)

@@ -31,10 +31,10 @@ func newInstallCommand(s Streams, kube *kubeFlags) *cobra.Command {
 	o := &installOptions{}
 	cmd := &cobra.Command{
 		Use:   "install",
-		Short: "Install Sluice: CRDs, RBAC, sluice-adapter, sluice-activator and the external metrics APIService",
+		Short: "Install Sluice: CRDs, RBAC, sluice-adapter, sluice-activator, sluice-http and the external metrics APIService",
 		Long: `Applies, with server-side apply (field manager "sluice"), the keda.sh CRDs, the
-namespace, RBAC, the sluice-adapter and sluice-activator Deployments and
-Services, the Secret ` + install.TLSSecretName + ` with a CA and the adapter's serving
+namespace, RBAC, the sluice-adapter, sluice-activator and sluice-http
+Deployments and Services, the Secret ` + install.TLSSecretName + ` with a CA and the adapter's serving
 certificate, and the APIService ` + install.APIServiceName + ` trusting that CA.
 
 Running it again is safe: the certificate is kept until it expires within 30
@@ -54,7 +54,7 @@ certificate and key in the Secret: applying that output installs them.`,
 	}
 	fs := cmd.Flags()
 	fs.StringVarP(&o.namespace, "namespace", "n", install.DefaultNamespace, "namespace of the components")
-	fs.StringVar(&o.registry, "image-registry", install.DefaultRegistry, "registry of the sluice-adapter and sluice-activator images")
+	fs.StringVar(&o.registry, "image-registry", install.DefaultRegistry, "registry of the sluice-adapter, sluice-activator and sluice-http images")
 	fs.StringVar(&o.imageTag, "image-tag", install.DefaultImageTag(), "tag of both images")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "print the manifests instead of applying them (the cluster is not contacted)")
 	fs.StringVarP(&o.output, "output", "o", appmanifests.FormatYAML, "manifest format of --dry-run: yaml or json")

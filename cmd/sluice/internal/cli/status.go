@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -34,7 +35,8 @@ func newStatusCommand(s Streams, kube *kubeFlags) *cobra.Command {
 replicas now, min/max, the Ready and Active conditions, and for each trigger
 the metric's current value and target as the external metrics API serves them
 to the HPA. When something is not Ready the reason is shown; when the metrics
-API fails its error is shown in the trigger's cell.`,
+API fails its error is shown in the trigger's cell. With the table, standard
+error also says when the adapter's serving certificate expires.`,
 		Example: `  sluice status -n orders
   sluice status -A -o yaml`,
 		Args: cobra.NoArgs,
@@ -71,6 +73,9 @@ func runStatus(ctx context.Context, s Streams, kube *kubeFlags, o *statusOptions
 	rows, err := src.rows(ctx, ns)
 	if err != nil {
 		return err
+	}
+	if o.output == "table" {
+		fmt.Fprintln(s.ErrOut, src.certificateLine(ctx, time.Now()))
 	}
 	if len(rows) == 0 && o.output == "table" {
 		if o.allNamespaces {

@@ -15,8 +15,10 @@ import (
 	"k8s.io/client-go/dynamic"
 	externalmetrics "k8s.io/metrics/pkg/client/external_metrics"
 
+	"github.com/sluice-dev/sluice/pkg/activity"
 	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
 	"github.com/sluice-dev/sluice/pkg/client/clientset/versioned"
+	"github.com/sluice-dev/sluice/pkg/composite"
 )
 
 // statusSource reads what status shows: ScaledObjects, their targets'
@@ -96,7 +98,28 @@ func (src *statusSource) row(ctx context.Context, so *v1alpha1.ScaledObject) sta
 		}
 		r.Triggers = append(r.Triggers, tr)
 	}
+	if tr, ok := src.compositeRow(so); ok {
+		r.Triggers = append(r.Triggers, tr)
+	}
 	return r
+}
+
+// compositeRow is the row of the composite metric of an object with
+// scalingModifiers: what the HPA scales on instead of the triggers'
+// metrics.
+func (src *statusSource) compositeRow(so *v1alpha1.ScaledObject) (triggerRow, bool) {
+	if !composite.Used(&so.Spec) {
+		return triggerRow{}, false
+	}
+	tr := triggerRow{Type: "scalingModifiers", Name: "formula", Metric: composite.MetricName}
+	f, err := composite.Compile(&so.Spec)
+	if err != nil {
+		tr.Error = shortError(err)
+		return tr, true
+	}
+	tr.Target = activity.FormatQuantity(f.Target)
+	tr.Value, tr.Error = src.metric(so, composite.MetricName)
+	return tr, true
 }
 
 // replicas reads the current replicas from the target's /scale.

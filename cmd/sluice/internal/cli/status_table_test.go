@@ -5,7 +5,11 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/sluice-dev/sluice/pkg/install"
 )
 
 var updateGolden = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -83,5 +87,33 @@ func TestWriteStatusGolden(t *testing.T) {
 func TestWriteStatusRejectsUnknownFormat(t *testing.T) {
 	if err := writeStatus(&bytes.Buffer{}, nil, "wide", false, false); err == nil {
 		t.Error("writeStatus accepted -o wide")
+	}
+}
+
+func TestCertificateExpiry(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	b, err := install.NewTLS("sluice-system", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		at   time.Time
+		want string
+	}{
+		{"fresh", now, "expires 2027-01-01T00:00:00Z (in 365 days)"},
+		{"due", now.Add(340 * 24 * time.Hour), "WARNING: due for renewal"},
+		{"expired", now.Add(400 * 24 * time.Hour), "EXPIRED on 2027-01-01"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := certificateExpiry(b.Cert, "sluice-system", tt.at, 30*24*time.Hour)
+			if !strings.Contains(got, tt.want) {
+				t.Errorf("certificateExpiry = %q, want it to contain %q", got, tt.want)
+			}
+		})
+	}
+	if got := certificateExpiry([]byte("x"), "ns", now, time.Hour); !strings.Contains(got, "unknown") {
+		t.Errorf("certificateExpiry(garbage) = %q, want unknown", got)
 	}
 }

@@ -33,7 +33,7 @@ imagePullPolicy: {{ . }}
 {{- end }}
 
 {{/*
-Arguments both components take from the values.
+Arguments every component takes from the values.
 */}}
 {{- define "sluice.args" -}}
 {{- with .Values.logLevel }}
@@ -48,7 +48,7 @@ Arguments both components take from the values.
 {{- end }}
 
 {{/*
-Pod-spec scheduling fields both components take from the values.
+Pod-spec scheduling fields every component takes from the values.
 */}}
 {{- define "sluice.scheduling" -}}
 {{- with .Values.priorityClassName }}
@@ -80,8 +80,10 @@ sluice-adapter-tls
 {{- end }}
 
 {{/*
-The adapter's TLS material as YAML with base64 values ca, cert and key (cert
-and key empty for an existing Secret). Generated, it is the Secret already
+The adapter's TLS material as YAML with base64 values ca, caKey, cert and
+key (cert and key empty for an existing Secret; caKey empty unless
+generated). The adapter renews generated material in the cluster (see
+docs/operations.md), signing with caKey. Generated, it is the Secret already
 in the cluster when there is one, else a new CA and a certificate for the
 names `sluice install` uses. Render it once per release: each call
 generates anew.
@@ -94,6 +96,7 @@ generates anew.
 ca: {{ index $old "ca.crt" }}
 cert: {{ index $old "tls.crt" }}
 key: {{ index $old "tls.key" }}
+caKey: {{ index $old "ca.key" | default "" }}
 {{- else -}}
 {{- $names := list (printf "sluice-adapter.%s.svc" $ns) (printf "sluice-adapter.%s.svc.cluster.local" $ns) "sluice-adapter" (printf "sluice-adapter.%s" $ns) -}}
 {{- $ca := genCA (printf "sluice-adapter-ca@%s" $ns) 3650 -}}
@@ -101,6 +104,7 @@ key: {{ index $old "tls.key" }}
 ca: {{ $ca.Cert | b64enc }}
 cert: {{ $cert.Cert | b64enc }}
 key: {{ $cert.Key | b64enc }}
+caKey: {{ $ca.Key | b64enc }}
 {{- end -}}
 {{- else -}}
 ca: {{ required "tls.ca is required when tls.generate is false" .Values.tls.ca | b64enc }}

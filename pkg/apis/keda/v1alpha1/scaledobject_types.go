@@ -16,6 +16,35 @@ const (
 	// AnnotationTransferHPAOwnership set to "true" lets a ScaledObject adopt
 	// an existing HPA that targets the same workload.
 	AnnotationTransferHPAOwnership = "scaledobject.keda.sh/transfer-hpa-ownership"
+	// AnnotationPausedScaleIn set to "true" stops every scale-in: the HPA's
+	// scaleDown policy is Disabled and the target never goes to idle; the
+	// HPA still scales out.
+	AnnotationPausedScaleIn = "autoscaling.keda.sh/paused-scale-in"
+	// AnnotationPausedScaleOut set to "true" stops every scale-out: the
+	// HPA's scaleUp policy is Disabled and the target never leaves idle; the
+	// HPA still scales in.
+	AnnotationPausedScaleOut = "autoscaling.keda.sh/paused-scale-out"
+	// AnnotationForceActivation set to "true" treats the object as active
+	// whatever its triggers say: the target leaves idle and never returns
+	// there while the annotation stands.
+	AnnotationForceActivation = "autoscaling.keda.sh/force-activation"
+	// AnnotationHPAExcludedLabels is a comma-separated list of label keys
+	// of the ScaledObject that are not copied onto its HPA.
+	AnnotationHPAExcludedLabels = "scaledobject.keda.sh/hpa-excluded-labels"
+	// AnnotationHTTPWake is written by sluice-http, not by users: the RFC
+	// 3339 time of a request for the app. The activator treats the object
+	// as active for cooldownPeriod after it, and scales it up at once from
+	// zero.
+	AnnotationHTTPWake = "sluice.dev/http-wake"
+	// AnnotationHTTPService routes sluice-http's requests to the app's
+	// Service, as "<service>:<port>"; its presence opts the object in.
+	AnnotationHTTPService = "sluice.dev/http-service"
+	// AnnotationHTTPHosts lists the request hosts sluice-http routes to the
+	// app, comma separated; absent or empty means any host.
+	AnnotationHTTPHosts = "sluice.dev/http-hosts"
+	// AnnotationHTTPPathPrefix is the path prefix sluice-http routes to the
+	// app; "/" when absent.
+	AnnotationHTTPPathPrefix = "sluice.dev/http-path-prefix"
 	// LabelScaledObjectName is the label key external metric selectors use
 	// to name the ScaledObject a metric belongs to.
 	LabelScaledObjectName = "scaledobject.keda.sh/name"
@@ -48,6 +77,7 @@ const (
 // +kubebuilder:printcolumn:name="Fallback",type=string,JSONPath=`.status.conditions[?(@.type=="Fallback")].status`
 // +kubebuilder:printcolumn:name="Paused",type=string,JSONPath=`.status.conditions[?(@.type=="Paused")].status`
 // +kubebuilder:printcolumn:name="Triggers",type=string,JSONPath=`.status.triggersTypes`
+// +kubebuilder:printcolumn:name="Authentications",type=string,JSONPath=`.status.authenticationsTypes`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type ScaledObject struct {
 	metav1.TypeMeta   `json:",inline"`
@@ -70,9 +100,9 @@ type ScaledObjectList struct {
 // triggers.
 //
 // +kubebuilder:validation:XValidation:rule="!has(self.minReplicaCount) || !has(self.maxReplicaCount) || self.minReplicaCount <= self.maxReplicaCount",message="minReplicaCount must not be greater than maxReplicaCount"
-// +kubebuilder:validation:XValidation:rule="!has(self.idleReplicaCount) || self.idleReplicaCount < (has(self.minReplicaCount) ? self.minReplicaCount : 0)",message="idleReplicaCount must be less than minReplicaCount (set minReplicaCount to at least 1 when idleReplicaCount is used)"
+// +kubebuilder:validation:XValidation:rule="!has(self.idleReplicaCount) || self.idleReplicaCount == 0 || self.idleReplicaCount < (has(self.minReplicaCount) ? self.minReplicaCount : 0)",message="idleReplicaCount must be less than minReplicaCount"
 // +kubebuilder:validation:XValidation:rule="self.triggers.all(t, !has(t.name) || size(t.name) == 0 || self.triggers.exists_one(u, has(u.name) && u.name == t.name))",message="trigger names must be unique within a ScaledObject"
-// +kubebuilder:validation:XValidation:rule="!has(self.fallback) || self.triggers.all(t, !has(t.metricType) || t.metricType == 'AverageValue')",message="fallback works only with triggers of metricType AverageValue (the default)"
+// +kubebuilder:validation:XValidation:rule="!has(self.fallback) || self.triggers.exists(t, t.type != 'cpu' && t.type != 'memory') || (has(self.advanced) && has(self.advanced.scalingModifiers) && ((has(self.advanced.scalingModifiers.formula) && size(self.advanced.scalingModifiers.formula) > 0) || (has(self.advanced.scalingModifiers.target) && size(self.advanced.scalingModifiers.target) > 0) || (has(self.advanced.scalingModifiers.activationTarget) && size(self.advanced.scalingModifiers.activationTarget) > 0) || (has(self.advanced.scalingModifiers.metricType) && size(self.advanced.scalingModifiers.metricType) > 0)))",message="fallback needs at least one trigger that is not cpu or memory, or advanced.scalingModifiers"
 type ScaledObjectSpec struct {
 	// ScaleTargetRef names the workload to scale; it must have a /scale
 	// subresource.
@@ -177,11 +207,19 @@ type HorizontalPodAutoscalerConfig struct {
 }
 
 // ScalingModifiers combines trigger metrics into one composite metric.
+//
+// +kubebuilder:validation:XValidation:rule="!has(self.formula) || size(self.formula) == 0 || (has(self.target) && size(self.target) > 0)",message="scalingModifiers.target is required when scalingModifiers.formula is set"
 type ScalingModifiers struct {
-	// Formula over the triggers' names, for example "(a + b) / 2".
+	// Formula over the triggers' names, for example "(a + b) / 2": an
+	// expr-lang expression of numbers, trigger names, arithmetic,
+	// comparison, logic, the conditional operator and the functions abs,
+	// ceil, floor, round, int, float, min, max, sum, mean and median.
+	// +kubebuilder:validation:MaxLength=1024
 	// +optional
 	Formula string `json:"formula,omitempty"`
-	// Target value of the composite metric.
+	// Target value of the composite metric; required with a formula, a
+	// positive number.
+	// +kubebuilder:validation:MaxLength=64
 	// +optional
 	Target string `json:"target,omitempty"`
 	// ActivationTarget is the value the composite metric must exceed for
@@ -201,8 +239,9 @@ type ScaleTriggers struct {
 	// +kubebuilder:validation:XValidation:rule="size(self) > 0",message="trigger type must not be empty"
 	Type string `json:"type"`
 	// Name of the trigger, unique within the ScaledObject; used in status
-	// and scaling formulas.
-	// +kubebuilder:validation:MaxLength=63
+	// and scaling formulas. KEDA sets no limit; 253 bounds the cost of the
+	// uniqueness rule.
+	// +kubebuilder:validation:MaxLength=253
 	// +optional
 	Name string `json:"name,omitempty"`
 	// UseCachedMetrics is accepted for compatibility; Sluice always serves
@@ -218,7 +257,7 @@ type ScaleTriggers struct {
 	AuthenticationRef *AuthenticationRef `json:"authenticationRef,omitempty"`
 	// MetricType is the HPA target type: AverageValue (the default), Value,
 	// or Utilization for cpu and memory triggers.
-	// +kubebuilder:validation:XValidation:rule="self in ['AverageValue', 'Value', 'Utilization']",message="metricType must be one of AverageValue, Value or Utilization"
+	// +kubebuilder:validation:XValidation:rule="self in ['', 'AverageValue', 'Value', 'Utilization']",message="metricType must be one of AverageValue, Value or Utilization"
 	// +optional
 	MetricType autoscalingv2.MetricTargetType `json:"metricType,omitempty"`
 }
@@ -245,20 +284,24 @@ const (
 	FallbackCurrentReplicas         FallbackBehavior = "currentReplicas"
 	FallbackCurrentReplicasIfHigher FallbackBehavior = "currentReplicasIfHigher"
 	FallbackCurrentReplicasIfLower  FallbackBehavior = "currentReplicasIfLower"
+	FallbackScalingModifiers        FallbackBehavior = "scalingModifiers"
 )
 
 // Fallback is the replica count held while a trigger's source fails.
 type Fallback struct {
 	// FailureThreshold is the number of consecutive failed polls after which
 	// the fallback applies.
-	// +kubebuilder:validation:XValidation:rule="self >= 1",message="fallback.failureThreshold must be at least 1"
+	// A threshold of 0 falls back on the first failure, as 1 does.
+	// +kubebuilder:validation:XValidation:rule="self >= 0",message="fallback.failureThreshold must not be negative"
 	FailureThreshold int32 `json:"failureThreshold"`
 	// Replicas is the replica count to hold.
 	// +kubebuilder:validation:XValidation:rule="self >= 0",message="fallback.replicas must not be negative"
 	Replicas int32 `json:"replicas"`
 	// Behavior is static (the default), currentReplicas,
-	// currentReplicasIfHigher or currentReplicasIfLower.
-	// +kubebuilder:validation:XValidation:rule="self in ['static', 'currentReplicas', 'currentReplicasIfHigher', 'currentReplicasIfLower']",message="fallback.behavior must be one of static, currentReplicas, currentReplicasIfHigher or currentReplicasIfLower"
+	// currentReplicasIfHigher, currentReplicasIfLower or scalingModifiers
+	// (the failing trigger's value is left out of the scalingModifiers
+	// formula instead of being replaced).
+	// +kubebuilder:validation:XValidation:rule="self in ['static', 'currentReplicas', 'currentReplicasIfHigher', 'currentReplicasIfLower', 'scalingModifiers']",message="fallback.behavior must be one of static, currentReplicas, currentReplicasIfHigher, currentReplicasIfLower or scalingModifiers"
 	// +optional
 	Behavior FallbackBehavior `json:"behavior,omitempty"`
 }

@@ -74,6 +74,21 @@ type ScaledObjectStatus struct {
 	// Triggers printer column. Written by the adapter.
 	// +optional
 	TriggersTypes string `json:"triggersTypes,omitempty"`
+	// AuthenticationsTypes lists the names of the authenticationRefs the
+	// triggers use, distinct and comma-separated in spec order, as KEDA
+	// fills it, for the Authentications printer column. Written by the
+	// adapter.
+	// +optional
+	AuthenticationsTypes string `json:"authenticationsTypes,omitempty"`
+	// TriggersActivity is whether each polled trigger is active, keyed by
+	// its external metric name as KEDA keys it. Written by the adapter.
+	// +optional
+	TriggersActivity map[string]TriggerActivityStatus `json:"triggersActivity,omitempty"`
+	// CompositeScalerName is the name of the one external metric the HPA
+	// reads when spec.advanced.scalingModifiers is set ("composite-metric"),
+	// empty otherwise. Written by the activator.
+	// +optional
+	CompositeScalerName string `json:"compositeScalerName,omitempty"`
 	// Triggers is the state of each trigger as the adapter last saw it.
 	// Written by the adapter.
 	// +listType=map
@@ -103,6 +118,13 @@ type HealthStatus struct {
 	// Status is Happy or Failing.
 	// +optional
 	Status HealthStatusType `json:"status,omitempty"`
+}
+
+// TriggerActivityStatus is whether one trigger is active, KEDA's shape.
+type TriggerActivityStatus struct {
+	// IsActive is true while the trigger's last fresh value is above its
+	// activation threshold.
+	IsActive bool `json:"isActive"`
 }
 
 // TriggerStatus is the state of one trigger: its metric, whether it is

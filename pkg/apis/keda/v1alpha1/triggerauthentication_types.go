@@ -97,7 +97,15 @@ const (
 	PodIdentityProviderGCP           PodIdentityProvider = "gcp"
 )
 
-// AuthPodIdentity selects a workload identity provider.
+// AuthPodIdentity selects a workload identity provider. For azure-workload,
+// identityId and identityTenantId may be omitted but not empty, and
+// identityAuthorityHost needs identityTenantId, as KEDA's admission checks.
+//
+// +kubebuilder:validation:XValidation:rule="self.provider != 'azure-workload' || !has(self.identityId) || size(self.identityId) > 0",message="podIdentity.identityId must not be empty when set"
+// +kubebuilder:validation:XValidation:rule="self.provider != 'azure-workload' || !has(self.identityTenantId) || size(self.identityTenantId) > 0",message="podIdentity.identityTenantId must not be empty when set"
+// +kubebuilder:validation:XValidation:rule="self.provider != 'azure-workload' || !has(self.identityAuthorityHost) || size(self.identityAuthorityHost) == 0 || (has(self.identityTenantId) && size(self.identityTenantId) > 0)",message="podIdentity.identityTenantId is required when identityAuthorityHost is set"
+// +kubebuilder:validation:XValidation:rule="self.provider != 'aws' || !has(self.roleArn) || size(self.roleArn) == 0 || !has(self.identityOwner) || self.identityOwner != 'workload'",message="podIdentity.roleArn must not be set when identityOwner is workload"
+// +kubebuilder:validation:XValidation:rule="self.provider != 'aws' || !has(self.externalID) || size(self.externalID) == 0 || (has(self.roleArn) && size(self.roleArn) > 0)",message="podIdentity.externalID requires roleArn"
 type AuthPodIdentity struct {
 	// Provider is none, azure-workload, aws, aws-eks or gcp.
 	// +kubebuilder:validation:XValidation:rule="self in ['none', 'azure-workload', 'aws', 'aws-eks', 'gcp']",message="podIdentity.provider must be one of none, azure-workload, aws, aws-eks or gcp"
@@ -111,6 +119,17 @@ type AuthPodIdentity struct {
 	// IdentityAuthorityHost is the authority host of the identity.
 	// +optional
 	IdentityAuthorityHost *string `json:"identityAuthorityHost,omitempty"`
+	// RoleArn is the AWS role to assume (provider aws); not with
+	// identityOwner workload.
+	// +optional
+	RoleArn *string `json:"roleArn,omitempty"`
+	// ExternalID is the external ID used when assuming RoleArn.
+	// +optional
+	ExternalID *string `json:"externalID,omitempty"`
+	// IdentityOwner is keda or workload: whose identity is used.
+	// +kubebuilder:validation:XValidation:rule="self in ['keda', 'workload']",message="podIdentity.identityOwner must be keda or workload"
+	// +optional
+	IdentityOwner *string `json:"identityOwner,omitempty"`
 }
 
 // AuthSecretTargetRef reads one parameter from a key of a Secret.

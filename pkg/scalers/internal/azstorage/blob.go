@@ -1,19 +1,24 @@
 package azstorage
 
-import "github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/service"
+import (
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/service"
+
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/clientcache"
+)
 
 // BlobClients shares azblob service clients between triggers that reach the
 // same blob endpoint with the same credential: the azure-blob trigger's
 // containers and the azure-eventhub trigger's checkpoints alike. It is safe
 // for concurrent use.
 type BlobClients struct {
-	c *Cache[*service.Client]
+	c *clientcache.Cache[*service.Client]
 }
 
 // NewBlobClients returns a cache of at most size clients, or
-// DefaultCacheSize when size is not positive.
+// clientcache.DefaultSize when size is not positive. Service clients hold
+// nothing to close.
 func NewBlobClients(size int) *BlobClients {
-	return &BlobClients{c: NewCache[*service.Client](size)}
+	return &BlobClients{c: clientcache.New(clientcache.Options[*service.Client]{Size: size})}
 }
 
 // Len returns the number of cached clients.

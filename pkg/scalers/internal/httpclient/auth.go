@@ -15,6 +15,24 @@ import (
 	"github.com/sluice-dev/sluice/pkg/scalers"
 )
 
+// Params are what every HTTP-based trigger type reads besides its own
+// parameters: TLS verification, the request timeout and authentication.
+// Embed it in the trigger's params.
+type Params struct {
+	UnsafeSSL bool          `param:"unsafeSsl,default=false"`
+	Timeout   time.Duration `param:"timeout,from=metadata"`
+	AuthParams
+}
+
+// TimeoutOrDefault returns Timeout, or DefaultTimeout when it is 0: KEDA
+// reads 0 or unset as its default HTTP timeout.
+func (p *Params) TimeoutOrDefault() time.Duration {
+	if p.Timeout == 0 {
+		return DefaultTimeout
+	}
+	return p.Timeout
+}
+
 // AuthParams are KEDA's authentication parameters of the HTTP-based
 // triggers (its authentication.Config), embedded in each trigger's params
 // and decoded by scalers.Decode. authModes (alias authMode) is a comma list

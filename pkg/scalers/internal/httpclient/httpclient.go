@@ -4,21 +4,24 @@
 package httpclient
 
 import (
-	"container/list"
 	"crypto/tls"
 	"net"
 	"net/http"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/sluice-dev/sluice/pkg/scalers"
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/clientcache"
 	"github.com/sluice-dev/sluice/pkg/scalers/internal/clienttls"
 )
 
+// DefaultTimeout bounds one request of a trigger that sets no timeout:
+// KEDA's default HTTP timeout (KEDA_HTTP_DEFAULT_TIMEOUT, 3000 ms).
+const DefaultTimeout = 3 * time.Second
+
 // DefaultCacheSize is the number of clients a Cache keeps when NewCache is
 // given no positive size.
-const DefaultCacheSize = 64
+const DefaultCacheSize = clientcache.DefaultSize
 
 // Cache shares HTTP clients, and so connection pools, between triggers whose
 // TLS material (unsafeSsl, CA bundle, client certificate and key) is the
@@ -27,52 +30,28 @@ const DefaultCacheSize = 64
 // its idle connections closed. Triggers keep the client they were built
 // with, so eviction never breaks one. It is safe for concurrent use.
 type Cache struct {
-	mu      sync.Mutex
-	size    int
-	order   *list.List // of *entry, most recently used first
-	entries map[string]*list.Element
-}
-
-type entry struct {
-	key    string
-	client *http.Client
+	c *clientcache.Cache[*http.Client]
 }
 
 // NewCache returns a cache holding at most size clients, or
 // DefaultCacheSize when size is not positive.
 func NewCache(size int) *Cache {
-	if size <= 0 {
-		size = DefaultCacheSize
-	}
-	return &Cache{size: size, order: list.New(), entries: make(map[string]*list.Element)}
+	return &Cache{c: clientcache.New(clientcache.Options[*http.Client]{
+		Size:  size,
+		Close: (*http.Client).CloseIdleConnections,
+	})}
 }
 
 // Client returns the client cached under key, or else caches and returns
 // the one newClient builds. key must be a hash of the TLS material, never
 // the material itself.
 func (c *Cache) Client(key string, newClient func() *http.Client) *http.Client {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if e, ok := c.entries[key]; ok {
-		c.order.MoveToFront(e)
-		return e.Value.(*entry).client
-	}
-	client := newClient()
-	c.entries[key] = c.order.PushFront(&entry{key: key, client: client})
-	for c.order.Len() > c.size {
-		oldest := c.order.Remove(c.order.Back()).(*entry)
-		delete(c.entries, oldest.key)
-		oldest.client.CloseIdleConnections()
-	}
+	client, _ := c.c.Get(key, func() (*http.Client, error) { return newClient(), nil })
 	return client
 }
 
 // Len returns the number of cached clients.
-func (c *Cache) Len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.order.Len()
-}
+func (c *Cache) Len() int { return c.c.Len() }
 
 // TLS is the TLS material of a trigger, from its parameters.
 type TLS struct {

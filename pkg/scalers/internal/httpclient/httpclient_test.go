@@ -31,8 +31,12 @@ func TestClientCache(t *testing.T) {
 	if built != before+1 {
 		t.Fatal("b was not evicted")
 	}
-	if NewCache(0).size != DefaultCacheSize {
-		t.Fatal("NewCache(0) is not DefaultCacheSize")
+	d := NewCache(0)
+	for i := range DefaultCacheSize + 1 {
+		d.Client(strconv.Itoa(i), func() *http.Client { return &http.Client{} })
+	}
+	if d.Len() != DefaultCacheSize {
+		t.Fatalf("NewCache(0) holds %d clients, want DefaultCacheSize", d.Len())
 	}
 }
 

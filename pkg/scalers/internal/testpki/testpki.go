@@ -7,10 +7,12 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"math/big"
+	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -70,4 +72,20 @@ func New(t testing.TB) *PKI {
 // ServerCA returns the PEM of a TLS test server's certificate.
 func ServerCA(srv *httptest.Server) string {
 	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}))
+}
+
+// Servers starts two TLS test servers of h, closed at the end of the test:
+// srv presents a certificate only, mtls also requires a client certificate
+// signed by p's CA.
+func (p *PKI) Servers(t testing.TB, h http.Handler) (srv, mtls *httptest.Server) {
+	t.Helper()
+	srv = httptest.NewTLSServer(h)
+	t.Cleanup(srv.Close)
+	mtls = httptest.NewUnstartedServer(h)
+	pool := x509.NewCertPool()
+	pool.AddCert(p.CACert)
+	mtls.TLS = &tls.Config{ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: pool}
+	mtls.StartTLS()
+	t.Cleanup(mtls.Close)
+	return srv, mtls
 }

@@ -12,7 +12,9 @@ import (
 // AuthPodIdentityApplyConfiguration represents a declarative configuration of the AuthPodIdentity type for use
 // with apply.
 //
-// AuthPodIdentity selects a workload identity provider.
+// AuthPodIdentity selects a workload identity provider. For azure-workload,
+// identityId and identityTenantId may be omitted but not empty, and
+// identityAuthorityHost needs identityTenantId, as KEDA's admission checks.
 type AuthPodIdentityApplyConfiguration struct {
 	// Provider is none, azure-workload, aws, aws-eks or gcp.
 	Provider *kedav1alpha1.PodIdentityProvider `json:"provider,omitempty"`
@@ -22,6 +24,13 @@ type AuthPodIdentityApplyConfiguration struct {
 	IdentityTenantID *string `json:"identityTenantId,omitempty"`
 	// IdentityAuthorityHost is the authority host of the identity.
 	IdentityAuthorityHost *string `json:"identityAuthorityHost,omitempty"`
+	// RoleArn is the AWS role to assume (provider aws); not with
+	// identityOwner workload.
+	RoleArn *string `json:"roleArn,omitempty"`
+	// ExternalID is the external ID used when assuming RoleArn.
+	ExternalID *string `json:"externalID,omitempty"`
+	// IdentityOwner is keda or workload: whose identity is used.
+	IdentityOwner *string `json:"identityOwner,omitempty"`
 }
 
 // AuthPodIdentityApplyConfiguration constructs a declarative configuration of the AuthPodIdentity type for use with
@@ -59,5 +68,29 @@ func (b *AuthPodIdentityApplyConfiguration) WithIdentityTenantID(value string) *
 // If called multiple times, the IdentityAuthorityHost field is set to the value of the last call.
 func (b *AuthPodIdentityApplyConfiguration) WithIdentityAuthorityHost(value string) *AuthPodIdentityApplyConfiguration {
 	b.IdentityAuthorityHost = &value
+	return b
+}
+
+// WithRoleArn sets the RoleArn field in the declarative configuration to the given value
+// and returns the receiver, so that objects can be built by chaining "With" function invocations.
+// If called multiple times, the RoleArn field is set to the value of the last call.
+func (b *AuthPodIdentityApplyConfiguration) WithRoleArn(value string) *AuthPodIdentityApplyConfiguration {
+	b.RoleArn = &value
+	return b
+}
+
+// WithExternalID sets the ExternalID field in the declarative configuration to the given value
+// and returns the receiver, so that objects can be built by chaining "With" function invocations.
+// If called multiple times, the ExternalID field is set to the value of the last call.
+func (b *AuthPodIdentityApplyConfiguration) WithExternalID(value string) *AuthPodIdentityApplyConfiguration {
+	b.ExternalID = &value
+	return b
+}
+
+// WithIdentityOwner sets the IdentityOwner field in the declarative configuration to the given value
+// and returns the receiver, so that objects can be built by chaining "With" function invocations.
+// If called multiple times, the IdentityOwner field is set to the value of the last call.
+func (b *AuthPodIdentityApplyConfiguration) WithIdentityOwner(value string) *AuthPodIdentityApplyConfiguration {
+	b.IdentityOwner = &value
 	return b
 }

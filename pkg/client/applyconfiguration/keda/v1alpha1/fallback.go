@@ -16,11 +16,14 @@ import (
 type FallbackApplyConfiguration struct {
 	// FailureThreshold is the number of consecutive failed polls after which
 	// the fallback applies.
+	// A threshold of 0 falls back on the first failure, as 1 does.
 	FailureThreshold *int32 `json:"failureThreshold,omitempty"`
 	// Replicas is the replica count to hold.
 	Replicas *int32 `json:"replicas,omitempty"`
 	// Behavior is static (the default), currentReplicas,
-	// currentReplicasIfHigher or currentReplicasIfLower.
+	// currentReplicasIfHigher, currentReplicasIfLower or scalingModifiers
+	// (the failing trigger's value is left out of the scalingModifiers
+	// formula instead of being replaced).
 	Behavior *kedav1alpha1.FallbackBehavior `json:"behavior,omitempty"`
 }
 

@@ -43,6 +43,18 @@ type ScaledObjectStatusApplyConfiguration struct {
 	// TriggersTypes lists the trigger types, comma-separated, for the
 	// Triggers printer column. Written by the adapter.
 	TriggersTypes *string `json:"triggersTypes,omitempty"`
+	// AuthenticationsTypes lists the names of the authenticationRefs the
+	// triggers use, distinct and comma-separated in spec order, as KEDA
+	// fills it, for the Authentications printer column. Written by the
+	// adapter.
+	AuthenticationsTypes *string `json:"authenticationsTypes,omitempty"`
+	// TriggersActivity is whether each polled trigger is active, keyed by
+	// its external metric name as KEDA keys it. Written by the adapter.
+	TriggersActivity map[string]TriggerActivityStatusApplyConfiguration `json:"triggersActivity,omitempty"`
+	// CompositeScalerName is the name of the one external metric the HPA
+	// reads when spec.advanced.scalingModifiers is set ("composite-metric"),
+	// empty otherwise. Written by the activator.
+	CompositeScalerName *string `json:"compositeScalerName,omitempty"`
 	// Triggers is the state of each trigger as the adapter last saw it.
 	// Written by the adapter.
 	Triggers []TriggerStatusApplyConfiguration `json:"triggers,omitempty"`
@@ -143,6 +155,36 @@ func (b *ScaledObjectStatusApplyConfiguration) WithHealth(entries map[string]Hea
 // If called multiple times, the TriggersTypes field is set to the value of the last call.
 func (b *ScaledObjectStatusApplyConfiguration) WithTriggersTypes(value string) *ScaledObjectStatusApplyConfiguration {
 	b.TriggersTypes = &value
+	return b
+}
+
+// WithAuthenticationsTypes sets the AuthenticationsTypes field in the declarative configuration to the given value
+// and returns the receiver, so that objects can be built by chaining "With" function invocations.
+// If called multiple times, the AuthenticationsTypes field is set to the value of the last call.
+func (b *ScaledObjectStatusApplyConfiguration) WithAuthenticationsTypes(value string) *ScaledObjectStatusApplyConfiguration {
+	b.AuthenticationsTypes = &value
+	return b
+}
+
+// WithTriggersActivity puts the entries into the TriggersActivity field in the declarative configuration
+// and returns the receiver, so that objects can be build by chaining "With" function invocations.
+// If called multiple times, the entries provided by each call will be put on the TriggersActivity field,
+// overwriting an existing map entries in TriggersActivity field with the same key.
+func (b *ScaledObjectStatusApplyConfiguration) WithTriggersActivity(entries map[string]TriggerActivityStatusApplyConfiguration) *ScaledObjectStatusApplyConfiguration {
+	if b.TriggersActivity == nil && len(entries) > 0 {
+		b.TriggersActivity = make(map[string]TriggerActivityStatusApplyConfiguration, len(entries))
+	}
+	for k, v := range entries {
+		b.TriggersActivity[k] = v
+	}
+	return b
+}
+
+// WithCompositeScalerName sets the CompositeScalerName field in the declarative configuration to the given value
+// and returns the receiver, so that objects can be built by chaining "With" function invocations.
+// If called multiple times, the CompositeScalerName field is set to the value of the last call.
+func (b *ScaledObjectStatusApplyConfiguration) WithCompositeScalerName(value string) *ScaledObjectStatusApplyConfiguration {
+	b.CompositeScalerName = &value
 	return b
 }
 

@@ -17,7 +17,8 @@ type ScaleTriggersApplyConfiguration struct {
 	// Type of the trigger, for example azure-queue, kafka or prometheus.
 	Type *string `json:"type,omitempty"`
 	// Name of the trigger, unique within the ScaledObject; used in status
-	// and scaling formulas.
+	// and scaling formulas. KEDA sets no limit; 253 bounds the cost of the
+	// uniqueness rule.
 	Name *string `json:"name,omitempty"`
 	// UseCachedMetrics is accepted for compatibility; Sluice always serves
 	// metrics from the last poll.

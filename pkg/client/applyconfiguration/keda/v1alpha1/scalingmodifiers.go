@@ -14,9 +14,13 @@ import (
 //
 // ScalingModifiers combines trigger metrics into one composite metric.
 type ScalingModifiersApplyConfiguration struct {
-	// Formula over the triggers' names, for example "(a + b) / 2".
+	// Formula over the triggers' names, for example "(a + b) / 2": an
+	// expr-lang expression of numbers, trigger names, arithmetic,
+	// comparison, logic, the conditional operator and the functions abs,
+	// ceil, floor, round, int, float, min, max, sum, mean and median.
 	Formula *string `json:"formula,omitempty"`
-	// Target value of the composite metric.
+	// Target value of the composite metric; required with a formula, a
+	// positive number.
 	Target *string `json:"target,omitempty"`
 	// ActivationTarget is the value the composite metric must exceed for
 	// the object to be active.

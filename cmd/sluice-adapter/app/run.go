@@ -1,22 +1,16 @@
-// Package adapter is sluice-adapter: the external-metrics API server that
-// polls every trigger of every ScaledObject and serves the values to the
-// HPAs, and publishes each object's activity to its status.
-//
-// Wiring: informers on ScaledObjects and (Cluster)TriggerAuthentications
-// feed a controller that resolves each object's triggers (authentication,
-// environment, the trigger registry) into the poll engine; the engine's
-// store backs the metrics provider served by custom-metrics-apiserver; a
-// publisher on the elected replica writes status when it changes.
-package adapter
+// Package app wires the sluice-adapter program: options, clients, the
+// poll engine, the external-metrics API server (custom-metrics-apiserver)
+// over its store, leader election, certificate renewal and the HTTP
+// endpoints, around the core in pkg/adapter. Tests that need the whole
+// program (e2e) run the built binary.
+package app
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"net"
-	"os"
 	"sync/atomic"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/pflag"
@@ -25,24 +19,24 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	genericapiserver "k8s.io/apiserver/pkg/server"
+	"k8s.io/apiserver/pkg/server/dynamiccertificates"
 	genericoptions "k8s.io/apiserver/pkg/server/options"
-	"k8s.io/client-go/discovery/cached/memory"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	typedcorev1 "k8s.io/client-go/kubernetes/typed/core/v1"
 	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/rest"
-	"k8s.io/client-go/restmapper"
-	"k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/tools/clientcmd"
 	"k8s.io/client-go/tools/record"
-	"k8s.io/utils/clock"
+	"k8s.io/component-base/metrics/legacyregistry"
 	basecmd "sigs.k8s.io/custom-metrics-apiserver/pkg/cmd"
 
+	"github.com/sluice-dev/sluice/pkg/adapter"
 	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
 	"github.com/sluice-dev/sluice/pkg/boundaddrs"
 	"github.com/sluice-dev/sluice/pkg/client/clientset/versioned"
+	"github.com/sluice-dev/sluice/pkg/health"
 	"github.com/sluice-dev/sluice/pkg/poll"
 	"github.com/sluice-dev/sluice/pkg/provider"
 	"github.com/sluice-dev/sluice/pkg/scalers/builtin"
@@ -74,10 +68,6 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 	if err != nil {
 		return err
 	}
-	prov, err := provider.New(engine, o.Provider)
-	if err != nil {
-		return err
-	}
 	registry, err := builtin.NewRegistry()
 	if err != nil {
 		return err
@@ -88,60 +78,61 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 	}
 	defer stopEvents()
 
-	var ctrl *controller
-	w, err := newWatches(keda, o.WatchNamespaces, o.ResyncPeriod,
-		func(key string) { ctrl.enqueue(key) },
-		func(ns, kind, name string) { ctrl.authChanged(ns, kind, name) })
-	if err != nil {
-		return fmt.Errorf("set up informers: %w", err)
-	}
 	meta, err := metadata.NewForConfig(cfg)
 	if err != nil {
 		return fmt.Errorf("build metadata client: %w", err)
 	}
-	objects, err := newObjectWatches(kube, meta, o.WatchNamespaces, o.Namespace, o.ResyncPeriod, func(ref objRef) { ctrl.objectChanged(ref) })
+	core, err := adapter.New(adapter.Config{
+		Kube: kube, Keda: keda, Dynamic: dyn, Metadata: meta,
+		Engine: engine, Registry: registry, Recorder: recorder,
+		WatchNamespaces: o.WatchNamespaces, Namespace: o.Namespace, ResyncPeriod: o.ResyncPeriod, Workers: o.Workers,
+		Log: log,
+	})
 	if err != nil {
 		return fmt.Errorf("set up informers: %w", err)
 	}
-	w.synced = append(w.synced, objects.synced...)
-	res := &resolver{
-		kube: kube, dyn: dyn, w: w, registry: registry, ownNamespace: o.Namespace, log: log.Named("triggers"),
-		mapper:  restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(kube.Discovery())),
-		objects: objects,
-	}
-	pub := newPublisher(keda, w, engine, clock.RealClock{}, recorder, log)
-	ctrl = newController(w, res, engine, pub, recorder, log)
-
-	var serving atomic.Bool
-	health, server, err := listen(o, prov, &serving)
+	provOpts := o.Provider
+	provOpts.Replicas = core.Replicas()
+	prov, err := provider.New(engine, provOpts)
 	if err != nil {
 		return err
 	}
 
+	var serving atomic.Bool
+	healthLn, server, err := listen(o, prov, reg, &serving)
+	if err != nil {
+		return err
+	}
+	renewer := o.renewer(kube, dyn, recorder, log)
+
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return engine.Run(ctx) })
 	g.Go(func() error {
-		w.start(ctx)
-		objects.start(ctx)
-		defer w.shutdown()
-		defer objects.shutdown()
-		if !cache.WaitForCacheSync(ctx.Done(), w.synced...) {
-			return nil // stopping
-		}
-		ctrl.run(ctx, o.Workers)
+		core.Run(ctx)
 		return nil
 	})
 	g.Go(func() error {
-		return runElected(ctx, o, kube, log, func(ctx context.Context) { pub.run(ctx, o.Workers, ctrl.keys) })
+		return runElected(ctx, o, kube, log, func(ctx context.Context) {
+			var renew func(context.Context)
+			if renewer != nil {
+				renew = renewer.Run
+			}
+			leaderJobs(ctx, core.Lead, renew)
+		})
 	})
-	g.Go(func() error { return serveHealth(ctx, health, reg, readiness(w, serving.Load), log) })
+	// The apiserver library's registry (request metrics, Go and process
+	// collectors) is served beside the adapter's own.
+	gatherers := prometheus.Gatherers{reg, legacyregistry.DefaultGatherer}
+	g.Go(func() error {
+		return health.Serve(ctx, healthLn, gatherers, readiness(core.HasSynced, serving.Load), log)
+	})
 	g.Go(func() error {
 		if err := server.Run(ctx); err != nil {
 			return fmt.Errorf("serve external metrics: %w", err)
 		}
 		return nil
 	})
-	log.Info("adapter started", zap.Stringer("metricsAddress", health.Addr()), zap.Stringer("secureAddress", o.Server.SecureServing.Listener.Addr()))
+	log.Info("adapter started", zap.Stringer("metricsAddress", healthLn.Addr()), zap.Stringer("secureAddress", o.Server.SecureServing.Listener.Addr()))
 	return g.Wait()
 }
 
@@ -164,12 +155,12 @@ func clientConfig(o *Options) (*rest.Config, error) {
 
 // listen binds the metrics listener and builds the API server, which binds
 // the secure one, and then writes --bound-addresses-file.
-func listen(o *Options, prov *provider.Provider, serving *atomic.Bool) (net.Listener, *basecmd.AdapterBase, error) {
+func listen(o *Options, prov *provider.Provider, reg prometheus.Registerer, serving *atomic.Bool) (net.Listener, *basecmd.AdapterBase, error) {
 	health, err := listenHealth(o.MetricsBindAddress)
 	if err != nil {
 		return nil, nil, err
 	}
-	server, err := apiServer(o, prov, serving)
+	server, err := apiServer(o, prov, reg, serving)
 	if err == nil {
 		err = boundaddrs.Write(o.BoundAddressesFile, map[string]net.Addr{
 			boundaddrs.Metrics: health.Addr(),
@@ -209,9 +200,10 @@ func listenSecure(s *genericoptions.SecureServingOptions) error {
 	return nil
 }
 
-// apiServer builds the external-metrics API server over prov; serving turns
-// true once it listens.
-func apiServer(o *Options, prov *provider.Provider, serving *atomic.Bool) (*basecmd.AdapterBase, error) {
+// apiServer builds the external-metrics API server over prov, and the
+// gauge of its certificate's expiry in reg; serving turns true once it
+// listens.
+func apiServer(o *Options, prov *provider.Provider, reg prometheus.Registerer, serving *atomic.Bool) (*basecmd.AdapterBase, error) {
 	if err := listenSecure(o.Server.SecureServing.SecureServingOptions); err != nil {
 		return nil, err
 	}
@@ -227,6 +219,13 @@ func apiServer(o *Options, prov *provider.Provider, serving *atomic.Bool) (*base
 	srv, err := b.Server()
 	if err != nil {
 		return nil, fmt.Errorf("build external metrics server: %w", err)
+	}
+	var cert dynamiccertificates.CertKeyContentProvider
+	if info := srv.GenericAPIServer.SecureServingInfo; info != nil {
+		cert = info.Cert
+	}
+	if err := registerCertExpiry(reg, cert); err != nil {
+		return nil, fmt.Errorf("register certificate metric: %w", err)
 	}
 	err = srv.GenericAPIServer.AddPostStartHook("sluice-serving", func(genericapiserver.PostStartHookContext) error {
 		serving.Store(true)
@@ -257,9 +256,9 @@ func eventRecorder(kube kubernetes.Interface) (record.EventRecorder, func(), err
 // thing that waits (provider.Options.FirstPollWait) or answers "not yet",
 // so one slow or broken object cannot take the APIService, and every
 // external-metric HPA of the cluster, down with it.
-func readiness(w *watches, serving func() bool) func() error {
+func readiness(synced, serving func() bool) func() error {
 	return func() error {
-		if !w.hasSynced() {
+		if !synced() {
 			return errors.New("informers not synced")
 		}
 		if !serving() {
@@ -267,13 +266,4 @@ func readiness(w *watches, serving func() bool) func() error {
 		}
 		return nil
 	}
-}
-
-// hostname names this replica in leader election.
-func hostname() string {
-	h, err := os.Hostname()
-	if err != nil {
-		return fmt.Sprintf("sluice-adapter-%d", time.Now().UnixNano())
-	}
-	return h
 }

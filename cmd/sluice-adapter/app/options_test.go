@@ -1,12 +1,12 @@
-package adapter
+package app
 
 import (
-	"net"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/spf13/pflag"
+
+	"github.com/sluice-dev/sluice/pkg/helpvoice"
 )
 
 // parse binds a fresh Options to a flag set and parses args.
@@ -94,22 +94,36 @@ func TestSecurePortHelpSaysZeroPicksAPort(t *testing.T) {
 	}
 }
 
-// FuzzValidHostPort checks that the address check never panics and only
-// accepts what net.Listen can take apart: a host and a numeric port.
-func FuzzValidHostPort(f *testing.F) {
-	for _, s := range []string{":8080", "127.0.0.1:0", "[::1]:0", "8080", ":http", ":65536", "", "[::1", "a:b:c"} {
-		f.Add(s)
+// TestFlagHelpVoice: the help of every flag Sluice defines in the voice
+// all three programs share (pkg/helpvoice); the apiserver library's own
+// flag sets keep the library's words.
+func TestFlagHelpVoice(t *testing.T) {
+	library := map[string]bool{"secure serving": true, "authentication": true, "authorization": true, "audit": true, "features": true}
+	named := NewOptions().Flags()
+	for _, name := range named.Order {
+		if library[name] {
+			continue
+		}
+		for _, p := range helpvoice.Check(named.FlagSets[name]) {
+			t.Error(p)
+		}
 	}
-	f.Fuzz(func(t *testing.T, addr string) {
-		if !validHostPort(addr) {
-			return
+}
+
+func TestOptionsValidate(t *testing.T) {
+	if errs := NewOptions().Validate(); len(errs) != 0 {
+		t.Fatalf("defaults invalid: %v", errs)
+	}
+	o := NewOptions()
+	o.Workers, o.Namespace, o.LogFormat = 0, "", "xml"
+	errs := o.Validate()
+	joined := o.ValidateErr().Error()
+	for _, flag := range []string{"--workers", "--namespace", "--log-format"} {
+		if !strings.Contains(joined, flag) {
+			t.Errorf("errors %q do not name %s", joined, flag)
 		}
-		_, port, err := net.SplitHostPort(addr)
-		if err != nil {
-			t.Fatalf("accepted %q: %v", addr, err)
-		}
-		if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
-			t.Fatalf("accepted %q with port %q", addr, port)
-		}
-	})
+	}
+	if len(errs) != 3 {
+		t.Errorf("got %d errors, want 3: %v", len(errs), errs)
+	}
 }

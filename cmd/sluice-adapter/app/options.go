@@ -1,16 +1,17 @@
-package adapter
+package app
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
-	"net"
 	"os"
-	"strconv"
 	"time"
 
 	cliflag "k8s.io/component-base/cli/flag"
 	cmoptions "sigs.k8s.io/custom-metrics-apiserver/pkg/cmd/options"
 
+	"github.com/sluice-dev/sluice/pkg/health"
+	"github.com/sluice-dev/sluice/pkg/leader"
 	"github.com/sluice-dev/sluice/pkg/logging"
 	"github.com/sluice-dev/sluice/pkg/poll"
 	"github.com/sluice-dev/sluice/pkg/provider"
@@ -56,11 +57,24 @@ type Options struct {
 	Poll     poll.Options
 	Provider provider.Options
 
-	// LeaderElect makes one replica the status writer; every replica polls
-	// and serves metrics.
-	LeaderElect bool
-	// LeaderElectionID names the Lease.
-	LeaderElectionID string
+	// LeaderElection elects the replica that writes status and renews the
+	// serving certificate; every replica polls and serves metrics (see
+	// pkg/leader; the same flags as sluice-activator's). An empty
+	// LeaseNamespace means Namespace.
+	LeaderElection leader.Options
+
+	// ServingCertSecret names the Secret in Namespace holding the serving
+	// certificate (mounted as --tls-cert-file and --tls-private-key-file);
+	// the elected replica renews it, and the caBundle of the APIService
+	// ServingCertAPIService, when Sluice generated it. Empty turns renewal
+	// off.
+	ServingCertSecret     string
+	ServingCertAPIService string
+	// ServingCertCheckInterval is the time between renewal checks;
+	// ServingCertRenewBefore how long before expiry a certificate is
+	// replaced.
+	ServingCertCheckInterval time.Duration
+	ServingCertRenewBefore   time.Duration
 
 	// LogFormat is json or console; LogLevel debug, info, warn or error.
 	LogFormat, LogLevel string
@@ -84,10 +98,14 @@ func NewOptions() *Options {
 		MetricsBindAddress: ":8080",
 		Poll:               poll.NewOptions(),
 		Provider:           provider.NewOptions(),
-		LeaderElect:        true,
-		LeaderElectionID:   "sluice-adapter",
+		LeaderElection:     leader.NewOptions("sluice-adapter", ""),
 		LogFormat:          logging.FormatJSON,
 		LogLevel:           "info",
+
+		ServingCertSecret:        "sluice-adapter-tls",
+		ServingCertAPIService:    "v1beta1.external.metrics.k8s.io",
+		ServingCertCheckInterval: time.Hour,
+		ServingCertRenewBefore:   30 * 24 * time.Hour,
 	}
 }
 
@@ -111,8 +129,19 @@ func (o *Options) Flags() cliflag.NamedFlagSets {
 	fs.StringVar(&o.Namespace, "namespace", o.Namespace, "the adapter's own namespace, where ClusterTriggerAuthentication secrets and the leader-election Lease live ($POD_NAMESPACE by default)")
 	fs.IntVar(&o.Workers, "workers", o.Workers, "ScaledObjects reconciled at once")
 	fs.DurationVar(&o.ResyncPeriod, "resync-period", o.ResyncPeriod, "how often every ScaledObject and the secrets it references are read again")
-	fs.BoolVar(&o.LeaderElect, "leader-elect", o.LeaderElect, "elect one replica to write ScaledObject status")
-	fs.StringVar(&o.LeaderElectionID, "leader-election-id", o.LeaderElectionID, "name of the leader-election Lease")
+
+	fs = fss.FlagSet("leader election")
+	o.LeaderElection.AddFlags(fs, "write ScaledObject status and renew the serving certificate (every replica serves metrics)")
+	fs.Lookup("leader-elect-lease-namespace").Usage += " (--namespace when empty)"
+	// The adapter's flag before pkg/leader gave both programs one set.
+	fs.StringVar(&o.LeaderElection.LeaseName, "leader-election-id", o.LeaderElection.LeaseName, "name of the leader-election Lease")
+	_ = fs.MarkDeprecated("leader-election-id", "use --leader-elect-lease-name")
+
+	fs = fss.FlagSet("certificates")
+	fs.StringVar(&o.ServingCertSecret, "serving-cert-secret", o.ServingCertSecret, "Secret in --namespace holding the serving certificate; the elected replica renews it, and the APIService caBundle, when Sluice generated it; empty turns renewal off")
+	fs.StringVar(&o.ServingCertAPIService, "serving-cert-apiservice", o.ServingCertAPIService, "APIService whose caBundle trusts the serving certificate")
+	fs.DurationVar(&o.ServingCertCheckInterval, "serving-cert-check-interval", o.ServingCertCheckInterval, "time between checks of the serving certificate")
+	fs.DurationVar(&o.ServingCertRenewBefore, "serving-cert-renew-before", o.ServingCertRenewBefore, "how long before expiry the serving certificate is renewed")
 
 	fs = fss.FlagSet("polling")
 	fs.IntVar(&o.Poll.MaxConcurrentPolls, "max-concurrent-polls", o.Poll.MaxConcurrentPolls, "polls of event sources running at once")
@@ -122,6 +151,7 @@ func (o *Options) Flags() cliflag.NamedFlagSets {
 
 	fs = fss.FlagSet("observability")
 	fs.StringVar(&o.MetricsBindAddress, "metrics-bind-address", o.MetricsBindAddress, "address serving /metrics, /healthz, /readyz and /livez over plain HTTP; port 0 picks a free one")
+	fs.BoolVar(&o.Poll.KEDACompatibleMetrics, "keda-compatible-metrics", o.Poll.KEDACompatibleMetrics, "also export KEDA's metric names and labels on /metrics (keda_scaler_metrics_value, keda_scaler_active, keda_scaler_detail_errors_total, …) so that KEDA's dashboards and alerts keep working")
 	fs.StringVar(&o.BoundAddressesFile, "bound-addresses-file", o.BoundAddressesFile, "file to write the addresses the listeners bound to, as JSON, once all are bound (for port 0); none when empty")
 	fs.StringVar(&o.LogFormat, "log-format", o.LogFormat, "log format: json or console")
 	fs.StringVar(&o.LogLevel, "log-level", o.LogLevel, "log level: debug, info, warn or error")
@@ -141,12 +171,21 @@ func (o *Options) Validate() []error {
 	check(o.Namespace != "", "namespace", "must not be empty")
 	check(o.Workers > 0, "workers", "must be greater than 0")
 	check(o.ResyncPeriod >= time.Minute, "resync-period", "must be at least 1m")
-	check(validHostPort(o.MetricsBindAddress), "metrics-bind-address", "must be host:port, for example :8080 or 127.0.0.1:0")
+	check(health.ValidAddress(o.MetricsBindAddress), "metrics-bind-address", "must be host:port, for example :8080 or 127.0.0.1:0")
 	check(o.Poll.MaxConcurrentPolls > 0, "max-concurrent-polls", "must be greater than 0")
 	check(o.Poll.PollTimeout > 0, "poll-timeout", "must be greater than 0")
 	check(o.Poll.StaleAfterIntervals > 0, "stale-after-intervals", "must be greater than 0")
 	check(o.Provider.FirstPollWait >= 0, "first-poll-wait", "must not be negative")
-	check(o.LeaderElectionID != "", "leader-election-id", "must not be empty")
+	le := o.LeaderElection
+	// An empty lease namespace is --namespace, whose emptiness is reported
+	// above.
+	le.LeaseNamespace = cmp.Or(le.LeaseNamespace, o.Namespace, "-")
+	errs = append(errs, le.Validate()...)
+	if o.ServingCertSecret != "" {
+		check(o.ServingCertAPIService != "", "serving-cert-apiservice", "must not be empty")
+		check(o.ServingCertCheckInterval >= time.Second, "serving-cert-check-interval", "must be at least 1s")
+		check(o.ServingCertRenewBefore > o.ServingCertCheckInterval, "serving-cert-renew-before", "must be longer than --serving-cert-check-interval")
+	}
 	check(logging.ValidFormat(o.LogFormat), "log-format", "must be json or console")
 	check(logging.ValidLevel(o.LogLevel), "log-level", "must be debug, info, warn or error")
 	for _, ns := range o.WatchNamespaces {
@@ -157,14 +196,3 @@ func (o *Options) Validate() []error {
 
 // ValidateErr joins Validate's errors, or returns nil.
 func (o *Options) ValidateErr() error { return errors.Join(o.Validate()...) }
-
-// validHostPort reports whether addr is host:port with a numeric port; the
-// host may be empty (every interface).
-func validHostPort(addr string) bool {
-	_, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		return false
-	}
-	n, err := strconv.Atoi(port)
-	return err == nil && n >= 0 && n <= 65535
-}

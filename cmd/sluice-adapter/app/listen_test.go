@@ -1,12 +1,9 @@
-package adapter
+package app
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -50,9 +47,15 @@ func TestListenPortZero(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	health, _, err := listen(o, prov, new(atomic.Bool))
+	reg := prometheus.NewRegistry()
+	health, _, err := listen(o, prov, reg, new(atomic.Bool))
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The gauge reads the certificate the server serves (here the one the
+	// library generates in memory): it expires in the future.
+	if got := certExpiry(t, reg); got <= float64(time.Now().Unix()) {
+		t.Errorf("serving certificate expiry gauge = %v, want a time in the future", got)
 	}
 	secure := o.Server.SecureServing.Listener
 	t.Cleanup(func() { _ = health.Close(); _ = secure.Close() })
@@ -122,66 +125,6 @@ func TestListenHealthTaken(t *testing.T) {
 	}
 }
 
-func TestServeHealth(t *testing.T) {
-	l, err := listenHealth("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ready atomic.Bool
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- serveHealth(ctx, l, prometheus.NewRegistry(), func() error {
-			if !ready.Load() {
-				return errors.New("not yet")
-			}
-			return nil
-		}, zap.NewNop())
-	}()
-	base := "http://" + l.Addr().String()
-	tests := []struct {
-		path  string
-		ready bool
-		want  int
-	}{
-		{"/healthz", false, http.StatusOK},
-		{"/livez", false, http.StatusOK},
-		{"/metrics", false, http.StatusOK},
-		{"/readyz", false, http.StatusServiceUnavailable},
-		{"/readyz", true, http.StatusOK},
-	}
-	for _, tt := range tests {
-		ready.Store(tt.ready)
-		if got := status(t, base+tt.path); got != tt.want {
-			t.Errorf("GET %s (ready %v) = %d, want %d", tt.path, tt.ready, got, tt.want)
-		}
-	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("serveHealth = %v after cancel, want nil", err)
-		}
-	case <-time.After(time.Minute):
-		t.Fatal("serveHealth did not return after cancel")
-	}
-	if resp, err := http.Get(base + "/healthz"); err == nil {
-		_ = resp.Body.Close()
-		t.Error("still serving after cancel")
-	}
-}
-
-func status(t *testing.T, url string) int {
-	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	_, _ = io.Copy(io.Discard, resp.Body)
-	return resp.StatusCode
-}
-
 // writeKubeconfig writes a kubeconfig for a server that is never called.
 func writeKubeconfig(t *testing.T, dir string) string {
 	t.Helper()
@@ -197,4 +140,20 @@ current-context: c
 		t.Fatal(err)
 	}
 	return path
+}
+
+// certExpiry reads sluice_adapter_serving_certificate_expiry_timestamp_seconds.
+func certExpiry(t *testing.T, reg *prometheus.Registry) float64 {
+	t.Helper()
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() == "sluice_adapter_serving_certificate_expiry_timestamp_seconds" {
+			return mf.GetMetric()[0].GetGauge().GetValue()
+		}
+	}
+	t.Fatal("no serving certificate expiry gauge")
+	return 0
 }

@@ -1,21 +1,15 @@
-package adapter
+package app
 
-import (
-	"testing"
-
-	"k8s.io/client-go/tools/cache"
-)
+import "testing"
 
 // TestReadinessMeansCanServe: ready as soon as the informers synced and the
 // metrics API serves; objects and their polls play no part, so an object
 // whose triggers were never polled cannot make the adapter NotReady.
 func TestReadinessMeansCanServe(t *testing.T) {
-	synced := func(ok bool) *watches {
-		return &watches{synced: []cache.InformerSynced{func() bool { return ok }}}
-	}
+	synced := func(ok bool) func() bool { return func() bool { return ok } }
 	tests := []struct {
 		name    string
-		w       *watches
+		w       func() bool
 		serving bool
 		ready   bool
 	}{

@@ -1,0 +1,40 @@
+package app
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestValidate(t *testing.T) {
+	tests := []struct {
+		name string
+		mod  func(*Options)
+		want string
+	}{
+		{name: "defaults"},
+		{name: "wake timeout", mod: func(o *Options) { o.WakeTimeout = 0 }, want: "--wake-timeout"},
+		{name: "touch interval", mod: func(o *Options) { o.TouchInterval = time.Millisecond }, want: "--touch-interval"},
+		{name: "held", mod: func(o *Options) { o.MaxHeldRequests = -1 }, want: "--max-held-requests"},
+		{name: "metrics address", mod: func(o *Options) { o.MetricsBindAddress = "x" }, want: "--metrics-bind-address"},
+		{name: "log level", mod: func(o *Options) { o.LogLevel = "loud" }, want: "--log-level"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := NewOptions()
+			if tt.mod != nil {
+				tt.mod(o)
+			}
+			errs := o.Validate()
+			if tt.want == "" {
+				if len(errs) != 0 {
+					t.Fatalf("errors %v, want none", errs)
+				}
+				return
+			}
+			if len(errs) != 1 || !strings.Contains(errs[0].Error(), tt.want) {
+				t.Fatalf("errors %v, want one naming %s", errs, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,123 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"sync"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"go.uber.org/zap"
+	"k8s.io/client-go/informers"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/cache"
+	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/sluice-dev/sluice/pkg/boundaddrs"
+	"github.com/sluice-dev/sluice/pkg/client/clientset/versioned"
+	sluiceinformers "github.com/sluice-dev/sluice/pkg/client/informers/externalversions"
+	"github.com/sluice-dev/sluice/pkg/httpfront"
+	"github.com/sluice-dev/sluice/pkg/kubeutil"
+)
+
+// Run builds the clients, the route source and the front, and serves the
+// proxy and the metrics listener until ctx is done. On shutdown the proxy
+// stops accepting and gives held and in-flight requests shutdownTimeout to
+// finish. It returns after every goroutine it started has stopped.
+func Run(ctx context.Context, o *Options, log *zap.Logger) error {
+	cfg, err := clientcmd.BuildConfigFromFlags("", o.Kubeconfig)
+	if err != nil {
+		return fmt.Errorf("load kubeconfig: %w", err)
+	}
+	cfg.QPS, cfg.Burst = o.KubeAPIQPS, o.KubeAPIBurst
+	cfg.UserAgent = "sluice-http"
+	kube, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return fmt.Errorf("create kube client: %w", err)
+	}
+	sluice, err := versioned.NewForConfig(cfg)
+	if err != nil {
+		return fmt.Errorf("create sluice client: %w", err)
+	}
+	watched, starters, synced := newInformers(o, kube, sluice)
+	src, err := httpfront.NewSource(watched, log)
+	if err != nil {
+		return fmt.Errorf("create route source: %w", err)
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	front, err := httpfront.New(httpfront.Config{
+		Routes: src, Waker: &httpfront.KubeWaker{Client: sluice},
+		MaxHeld: o.MaxHeldRequests, WakeTimeout: o.WakeTimeout, TouchEvery: o.TouchInterval,
+		Registerer: reg, Log: log,
+	})
+	if err != nil {
+		return fmt.Errorf("create front: %w", err)
+	}
+	defer front.Close()
+
+	lc := &net.ListenConfig{}
+	metricsLn, err := lc.Listen(ctx, "tcp", o.MetricsBindAddress)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", o.MetricsBindAddress, err)
+	}
+	proxyLn, err := lc.Listen(ctx, "tcp", o.ProxyBindAddress)
+	if err != nil {
+		_ = metricsLn.Close()
+		return fmt.Errorf("listen on %s: %w", o.ProxyBindAddress, err)
+	}
+	err = boundaddrs.Write(o.BoundAddressesFile, map[string]net.Addr{boundaddrs.Metrics: metricsLn.Addr(), boundaddrs.Proxy: proxyLn.Addr()})
+	if err != nil {
+		_, _ = metricsLn.Close(), proxyLn.Close()
+		return err
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	for _, s := range starters {
+		s.Start(ctx.Done())
+		defer s.Shutdown()
+	}
+	ready := src.Ready
+	wg.Go(func() { src.Run(ctx, synced...) })
+	errs := make(chan error, 2)
+	wg.Go(func() {
+		errs <- serve(ctx, metricsLn, handler(reg, ready, front.LoadHandler(src.Known)), "metrics", log)
+	})
+	wg.Go(func() { errs <- serve(ctx, proxyLn, front, "proxy", log) })
+	err = <-errs
+	cancel()
+	return errors.Join(err, <-errs)
+}
+
+// starter is an informer factory.
+type starter interface {
+	Start(stop <-chan struct{})
+	Shutdown()
+}
+
+// newInformers creates the ScaledObject and Service informers of every
+// watched namespace, or of all.
+func newInformers(o *Options, kube kubernetes.Interface, sluice versioned.Interface) ([]httpfront.Informers, []starter, []cache.InformerSynced) {
+	namespaces := o.WatchNamespaces
+	if len(namespaces) == 0 {
+		namespaces = []string{""}
+	}
+	var watched []httpfront.Informers
+	var starters []starter
+	var synced []cache.InformerSynced
+	for _, ns := range namespaces {
+		kf := informers.NewSharedInformerFactoryWithOptions(kube, o.ResyncPeriod, informers.WithNamespace(ns))
+		sf := sluiceinformers.NewSharedInformerFactoryWithOptions(sluice, o.ResyncPeriod,
+			sluiceinformers.WithNamespace(ns), sluiceinformers.WithTransform(kubeutil.StripManagedFields))
+		w := httpfront.Informers{Namespace: ns, Objects: sf.Keda().V1alpha1().ScaledObjects().Informer(), Services: kf.Core().V1().Services().Informer()}
+		watched = append(watched, w)
+		starters = append(starters, kf, sf)
+		synced = append(synced, w.Objects.HasSynced, w.Services.HasSynced)
+	}
+	return watched, starters, synced
+}

@@ -1,0 +1,88 @@
+package adapter
+
+import (
+	"context"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/informers"
+	"k8s.io/client-go/kubernetes"
+	autoscalingv2listers "k8s.io/client-go/listers/autoscaling/v2"
+	"k8s.io/client-go/tools/cache"
+
+	"github.com/sluice-dev/sluice/pkg/kubeutil"
+	"github.com/sluice-dev/sluice/pkg/poll"
+	"github.com/sluice-dev/sluice/pkg/provider"
+)
+
+// managedBySluice selects the HPAs sluice-activator owns (it labels each
+// app.kubernetes.io/managed-by=sluice).
+const managedBySluice = "app.kubernetes.io/managed-by=sluice"
+
+// hpaReplicas is the provider's ReplicaReader: a scale target's current
+// replica count is the status.currentReplicas of the HPA the activator owns
+// for the ScaledObject, the count the HPA controller itself scales from.
+// Only Sluice's HPAs are watched (by label), so the cache holds one small
+// object per ScaledObject and no request ever reads /scale.
+type hpaReplicas struct {
+	w         *watches
+	factories []informers.SharedInformerFactory
+	hpas      map[string]autoscalingv2listers.HorizontalPodAutoscalerLister // "" when every namespace is watched
+	synced    []cache.InformerSynced
+}
+
+var _ provider.ReplicaReader = (*hpaReplicas)(nil)
+
+// newHPAReplicas sets up the HPA informers of namespaces (all when empty).
+func newHPAReplicas(kube kubernetes.Interface, w *watches, namespaces []string, resync time.Duration) *hpaReplicas {
+	h := &hpaReplicas{w: w, hpas: map[string]autoscalingv2listers.HorizontalPodAutoscalerLister{}}
+	if len(namespaces) == 0 {
+		namespaces = []string{""}
+	}
+	for _, ns := range namespaces {
+		f := informers.NewSharedInformerFactoryWithOptions(kube, resync,
+			informers.WithNamespace(ns),
+			informers.WithTransform(kubeutil.StripManagedFields),
+			informers.WithTweakListOptions(func(o *metav1.ListOptions) { o.LabelSelector = managedBySluice }))
+		inf := f.Autoscaling().V2().HorizontalPodAutoscalers()
+		h.hpas[ns] = inf.Lister()
+		h.synced = append(h.synced, inf.Informer().HasSynced)
+		h.factories = append(h.factories, f)
+	}
+	return h
+}
+
+// start starts the informers; they stop when ctx is done.
+func (h *hpaReplicas) start(ctx context.Context) {
+	for _, f := range h.factories {
+		f.Start(ctx.Done())
+	}
+}
+
+// shutdown waits for the informers' goroutines after ctx is done.
+func (h *hpaReplicas) shutdown() {
+	for _, f := range h.factories {
+		f.Shutdown()
+	}
+}
+
+// CurrentReplicas implements provider.ReplicaReader from the caches: false
+// when the ScaledObject or its HPA is not there, or the HPA is not the
+// object's own.
+func (h *hpaReplicas) CurrentReplicas(key poll.Key) (int32, bool) {
+	so, err := h.w.scaledObject(key.Namespace, key.Name)
+	if err != nil {
+		return 0, false
+	}
+	l, ok := h.hpas[key.Namespace]
+	if !ok {
+		if l, ok = h.hpas[""]; !ok {
+			return 0, false
+		}
+	}
+	hpa, err := l.HorizontalPodAutoscalers(key.Namespace).Get(so.HPAName())
+	if err != nil || !metav1.IsControlledBy(hpa, so) {
+		return 0, false
+	}
+	return hpa.Status.CurrentReplicas, true
+}

@@ -1,0 +1,215 @@
+package httpfront
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"go.uber.org/zap"
+)
+
+// Router finds the route of a request; it must be safe for concurrent use
+// and must not block.
+type Router interface {
+	Match(host, path string) *Route
+}
+
+// Waker records that the app of the ScaledObject ns/name received a
+// request at t, so that the activator scales it up at once.
+type Waker interface {
+	Wake(ctx context.Context, ns, name string, t time.Time) error
+}
+
+// Config is what a Front needs; zero durations and sizes take defaults.
+type Config struct {
+	Routes Router
+	Waker  Waker
+	// MaxHeld bounds the requests held per app while it wakes (default 1000).
+	MaxHeld int
+	// WakeTimeout is how long a request is held at most (default 2m).
+	WakeTimeout time.Duration
+	// TouchEvery is how often requests to a warm app refresh the wake
+	// stamp, which keeps it from going idle while it serves (default 30s;
+	// keep it below the apps' cooldownPeriod).
+	TouchEvery time.Duration
+	// DialContext connects to backends (probes and forwarding); nil uses
+	// a net.Dialer.
+	DialContext func(ctx context.Context, network, addr string) (net.Conn, error)
+	// Registerer receives the front's metrics; nil registers nowhere.
+	Registerer prometheus.Registerer
+	Log        *zap.Logger
+}
+
+// Front is the reverse proxy; it implements http.Handler.
+type Front struct {
+	cfg     Config
+	log     *zap.Logger
+	proxy   *httputil.ReverseProxy
+	dial    func(ctx context.Context, network, addr string) (net.Conn, error)
+	metrics *metrics
+
+	appsMu sync.RWMutex
+	apps   map[string]*app
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// routeKey carries the matched route and app through the proxy.
+type routeKey struct{}
+
+// proxied is what the proxy's hooks need of a request.
+type proxied struct {
+	route   *Route
+	app     *app
+	retried bool
+}
+
+// New returns a Front. Close stops its background work.
+func New(cfg Config) (*Front, error) {
+	if cfg.Routes == nil || cfg.Waker == nil {
+		return nil, errors.New("httpfront: Routes and Waker are required")
+	}
+	if cfg.MaxHeld <= 0 {
+		cfg.MaxHeld = 1000
+	}
+	if cfg.WakeTimeout <= 0 {
+		cfg.WakeTimeout = 2 * time.Minute
+	}
+	if cfg.TouchEvery <= 0 {
+		cfg.TouchEvery = 30 * time.Second
+	}
+	if cfg.Log == nil {
+		cfg.Log = zap.NewNop()
+	}
+	m, err := newMetrics(cfg.Registerer)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	f := &Front{cfg: cfg, log: cfg.Log.Named("httpfront"), metrics: m, apps: map[string]*app{}, ctx: ctx, cancel: cancel}
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConnsPerHost = 256
+	f.dial = cfg.DialContext
+	if f.dial == nil {
+		f.dial = (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	}
+	transport.DialContext = f.dial
+	f.proxy = &httputil.ReverseProxy{
+		Rewrite:      f.rewrite,
+		Transport:    transport,
+		ErrorHandler: f.proxyError,
+		BufferPool:   newBufferPool(),
+		ErrorLog:     zap.NewStdLog(f.log),
+	}
+	return f, nil
+}
+
+// Close stops the probes and wake writes and waits for them. Requests
+// still held are refused as their contexts end.
+func (f *Front) Close() {
+	f.cancel()
+	f.wg.Wait()
+}
+
+// ServeHTTP routes, counts, holds while the app wakes, and forwards.
+func (f *Front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rt := f.cfg.Routes.Match(r.Host, r.URL.Path)
+	if rt == nil {
+		f.metrics.unrouted.Inc()
+		http.Error(w, "no app is routed for this host and path", http.StatusNotFound)
+		return
+	}
+	a := f.app(rt)
+	a.route.Store(rt)
+	a.inflight.Add(1)
+	defer a.inflight.Add(-1)
+	a.rate.add(time.Now())
+	f.wake(a, rt, f.cfg.TouchEvery)
+	if !a.ready.Load() {
+		if err := f.hold(r.Context(), a, rt); err != nil {
+			f.reject(w, rt, err)
+			return
+		}
+	}
+	p := &proxied{route: rt, app: a}
+	f.proxy.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), routeKey{}, p)))
+}
+
+// rewrite points the outgoing request at the route's backend.
+func (f *Front) rewrite(pr *httputil.ProxyRequest) {
+	p := pr.In.Context().Value(routeKey{}).(*proxied)
+	pr.Out.URL.Scheme = "http"
+	pr.Out.URL.Host = p.route.Backend
+	pr.Out.Host = pr.In.Host
+	pr.SetXForwarded()
+}
+
+// proxyError handles a failed forward. A failed dial means the app lost
+// its backends: it is marked not ready and a request without a body is
+// held and forwarded again, once; anything else is a 502.
+func (f *Front) proxyError(w http.ResponseWriter, r *http.Request, err error) {
+	p := r.Context().Value(routeKey{}).(*proxied)
+	if isDialError(err) {
+		p.app.ready.Store(false)
+		if !p.retried && (r.Body == nil || r.Body == http.NoBody) && r.Context().Err() == nil {
+			p.retried = true
+			for _, h := range []string{"X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto"} {
+				r.Header.Del(h)
+			}
+			if herr := f.hold(r.Context(), p.app, p.route); herr != nil {
+				f.reject(w, p.route, herr)
+				return
+			}
+			f.proxy.ServeHTTP(w, r)
+			return
+		}
+	}
+	if r.Context().Err() != nil {
+		return // the client left; nobody reads an answer
+	}
+	f.log.Debug("forward failed", zap.String("app", p.route.Key()), zap.Error(err))
+	http.Error(w, "the app's backend failed: "+errorKind(err), http.StatusBadGateway)
+}
+
+// reject answers a request that could not be held or timed out.
+func (f *Front) reject(w http.ResponseWriter, rt *Route, err error) {
+	reason := "canceled"
+	switch {
+	case errors.Is(err, ErrQueueFull):
+		reason = "queue_full"
+	case errors.Is(err, ErrWakeTimeout):
+		reason = "wake_timeout"
+	}
+	f.metrics.rejected.WithLabelValues(rt.Namespace, rt.Name, reason).Inc()
+	if reason == "canceled" {
+		return
+	}
+	retry := 1
+	if reason == "wake_timeout" {
+		retry = max(1, int(f.cfg.WakeTimeout.Seconds()/4))
+	}
+	w.Header().Set("Retry-After", strconv.Itoa(retry))
+	http.Error(w, fmt.Sprintf("%s (app %s)", err.Error(), rt.Key()), http.StatusServiceUnavailable)
+}
+
+// errorKind names a forwarding failure without the addresses in it.
+func errorKind(err error) string {
+	var op *net.OpError
+	switch {
+	case errors.As(err, &op):
+		return op.Op + " error"
+	case errors.Is(err, context.DeadlineExceeded):
+		return "timeout"
+	default:
+		return "connection error"
+	}
+}
