@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/spf13/pflag"
@@ -19,6 +20,15 @@ import (
 )
 
 func main() {
+	// The activator's caches (every ScaledObject and HPA) are most of its
+	// heap; at 10,000 objects about 58 MB stayed live while Go's default
+	// 100% growth let the heap reach twice that before each collection.
+	// Collecting at 50% growth, as the adapter does, keeps resident memory
+	// closer to the live heap for a little CPU. GOGC in the environment
+	// still wins.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(50)
+	}
 	os.Exit(run(os.Args[1:]))
 }
 

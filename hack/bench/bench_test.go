@@ -24,12 +24,15 @@ func TestQuick(t *testing.T) {
 	}{
 		{
 			scenario: "metrics",
-			positive: []string{"adapter RSS, steady state", "external metric requests/s", "external metric p99", "floor GET namespace requests/s", "floor GET namespace p99"},
-			zero:     []string{"external metric errors", "floor GET namespace errors"},
+			positive: []string{"adapter RSS, steady state", "external metric requests/s", "external metric p99",
+				"floor (test adapter) requests/s", "floor (test adapter) p99", "floor (test adapter): adapter CPU per request",
+				"adapter CPU per request, sluice/test adapter", "kube-apiserver CPU per request, sluice/test adapter"},
+			zero: []string{"external metric errors", "floor (test adapter) errors"},
 		},
 		{scenario: "memory", positive: []string{"adapter RSS, steady state", "adapter peak RSS (VmHWM)"}},
 		{scenario: "activation", positive: []string{"activation latency count", "activation latency p50", "activation latency max"}},
-		{scenario: "reconcile", positive: []string{"until all HPAs exist", "HPAs per second"}},
+		{scenario: "first-value", positive: []string{"first value count", "first value max", "activation with work waiting count", "activation with work waiting max", "API requests per activated object, all"}},
+		{scenario: "reconcile", positive: []string{"until all HPAs exist", "until all ScaledObjects Ready", "HPAs per second", "API requests per object, all", "adapter + activator RSS"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.scenario, func(t *testing.T) {

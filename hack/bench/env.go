@@ -37,6 +37,8 @@ type env struct {
 	keda     versioned.Interface
 	adapter  *testenv.Process
 	adapterH string // the adapter's plain-HTTP health address, host:port
+	// activator is sluice-activator once started.
+	activator *testenv.Process
 }
 
 // startEnv starts the control plane (with the controller manager when
@@ -127,7 +129,6 @@ func (e *env) startAdapter(ctx context.Context) error {
 		"--metrics-bind-address=127.0.0.1:0",
 		"--namespace=default",
 		"--watch-namespace="+benchNamespace,
-		"--kube-api-qps=5000", "--kube-api-burst=10000",
 		"--leader-elect=false",
 		"--log-level=warn",
 	)
@@ -173,6 +174,7 @@ func (e *env) startActivator(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	e.activator = p
 	return e.waitReady(ctx, p, addrs[boundaddrs.Metrics].String(), time.Minute)
 }
 

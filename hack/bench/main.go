@@ -1,8 +1,10 @@
 // Command bench measures Sluice against the targets of docs/performance.md
 // on a local control plane: the external metrics API under load through
-// kube-apiserver (metrics), the adapter's memory and CPU with 10,000
+// kube-apiserver against custom-metrics-apiserver's test adapter as the
+// floor (metrics), the adapter's memory and CPU with 10,000
 // sources (memory), the time from a source becoming active to one replica
-// (activation), and how fast HPAs appear for 1,000 new ScaledObjects
+// (activation), how soon a new object has its first value and, with work
+// waiting, its first replica (first-value), and how fast HPAs appear for 1,000 new ScaledObjects
 // (reconcile). Every request goes to 127.0.0.1; everything it starts is
 // stopped when it ends or is interrupted.
 //
@@ -72,6 +74,8 @@ func measure(ctx context.Context, o *options) (*report, error) {
 		err = runMetrics(ctx, o, r, true)
 	case "activation":
 		err = runActivation(ctx, o, r)
+	case "first-value":
+		err = runFirstValue(ctx, o, r)
 	case "reconcile":
 		err = runReconcile(ctx, o, r)
 	}

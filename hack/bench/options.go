@@ -12,12 +12,14 @@ import (
 // options are the benchmark's flags. Zero sizes are filled in from the
 // scenario's defaults (full or -quick) by complete.
 type options struct {
-	scenario string // metrics, memory, activation or reconcile
+	scenario string // metrics, memory, activation, first-value or reconcile
 	quick    bool   // small sizes, a smoke test of the program
 	jsonPath string // also write the report as JSON here; "-" is stdout
 	binDir   string // sluice-adapter and sluice-activator
 	kubeBin  string // etcd, kube-apiserver, kube-controller-manager ("" = testenv's default)
-	workDir  string // logs and certificates ("" = a temporary directory, removed at the end)
+	// testAdapter is custom-metrics-apiserver's test adapter ("" = build it).
+	testAdapter string
+	workDir     string // logs and certificates ("" = a temporary directory, removed at the end)
 
 	objects     int           // ScaledObjects (metrics, memory, reconcile)
 	clients     int           // concurrent load clients (metrics)
@@ -25,6 +27,7 @@ type options struct {
 	maxRequests int           // bound on requests per load run
 	idle        time.Duration // steady-state window for RSS and CPU
 	activations int           // activation rounds
+	creates     int           // objects created one at a time (first-value)
 	createQPS   float64       // client-side QPS of the creating client
 	// activatorArgs are extra sluice-activator flags, e.g. its rate limits.
 	activatorArgs []string
@@ -35,11 +38,12 @@ type options struct {
 func parseOptions(args []string) (*options, error) {
 	o := &options{}
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
-	fs.StringVar(&o.scenario, "scenario", "metrics", "what to measure: metrics, memory, activation or reconcile")
+	fs.StringVar(&o.scenario, "scenario", "metrics", "what to measure: metrics, memory, activation, first-value or reconcile")
 	fs.BoolVar(&o.quick, "quick", false, "tiny sizes and short windows, to smoke-test the program")
 	fs.StringVar(&o.jsonPath, "json", "", "also write the results as JSON to this file (- for stdout)")
 	fs.StringVar(&o.binDir, "bin-dir", "", "directory holding sluice-adapter and sluice-activator (default <repo>/bin)")
 	fs.StringVar(&o.kubeBin, "kube-bin-dir", "", "directory holding etcd, kube-apiserver and kube-controller-manager (default $SLUICE_KUBE_BIN_DIR or `make kube`)")
+	fs.StringVar(&o.testAdapter, "test-adapter", "", "custom-metrics-apiserver's test adapter binary, the floor of the metrics scenario (default: go build "+testAdapterPkg+")")
 	fs.StringVar(&o.workDir, "work-dir", "", "keep logs and certificates here instead of a removed temporary directory")
 	fs.IntVar(&o.objects, "objects", 0, "ScaledObjects to create (default 10000 for metrics and memory, 1000 for reconcile)")
 	fs.IntVar(&o.clients, "clients", 0, "concurrent clients of the load generator (default 50)")
@@ -47,6 +51,7 @@ func parseOptions(args []string) (*options, error) {
 	fs.IntVar(&o.maxRequests, "max-requests", 0, "upper bound on the requests of one load run (default 2,000,000)")
 	fs.DurationVar(&o.idle, "idle", 0, "steady-state window for RSS and CPU (default 30s; 60s for memory)")
 	fs.IntVar(&o.activations, "activations", 0, "activation rounds (default 25)")
+	fs.IntVar(&o.creates, "creates", 0, "first-value: objects created one after another, for each of the two measurements (default 100)")
 	fs.Float64Var(&o.createQPS, "create-qps", 2000, "client-side QPS of the client creating objects")
 	fs.DurationVar(&o.timeout, "timeout", 0, "upper bound on the whole run (default 15m)")
 	fs.Func("activator-flag", "extra sluice-activator flag, e.g. --kube-api-qps=500 (repeatable; its defaults otherwise)", func(v string) error {
@@ -85,6 +90,7 @@ func (o *options) complete() error {
 	def(&o.clients, 50, 4)
 	def(&o.maxRequests, 2_000_000, 20_000)
 	def(&o.activations, 25, 3)
+	def(&o.creates, 100, 3)
 	defDur(&o.duration, 30*time.Second, 2*time.Second)
 	idle := 30 * time.Second
 	if o.scenario == "memory" {
@@ -106,14 +112,14 @@ func (o *options) complete() error {
 func (o *options) validate() error {
 	var errs []error
 	switch o.scenario {
-	case "metrics", "memory", "activation", "reconcile":
+	case "metrics", "memory", "activation", "first-value", "reconcile":
 	default:
-		errs = append(errs, fmt.Errorf("-scenario %q: want metrics, memory, activation or reconcile", o.scenario))
+		errs = append(errs, fmt.Errorf("-scenario %q: want metrics, memory, activation, first-value or reconcile", o.scenario))
 	}
 	for _, n := range []struct {
 		name string
 		v    int
-	}{{"objects", o.objects}, {"clients", o.clients}, {"max-requests", o.maxRequests}, {"activations", o.activations}} {
+	}{{"objects", o.objects}, {"clients", o.clients}, {"max-requests", o.maxRequests}, {"activations", o.activations}, {"creates", o.creates}} {
 		if n.v < 1 {
 			errs = append(errs, fmt.Errorf("-%s must be at least 1, got %d", n.name, n.v))
 		}

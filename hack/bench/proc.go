@@ -126,17 +126,17 @@ func startCPU(pids ...int) (*cpuMeter, error) {
 	return m, nil
 }
 
-// stop returns, per process, the CPU seconds used per wall-clock second
-// since startCPU, and their total CPU time.
-func (m *cpuMeter) stop() (perSecond []float64, total time.Duration, err error) {
+// stop returns, per process, the CPU time used since startCPU and the CPU
+// seconds used per wall-clock second.
+func (m *cpuMeter) stop() (used []time.Duration, perSecond []float64, err error) {
 	for i, pid := range m.pids {
 		u, err := readUsage(pid)
 		if err != nil {
-			return nil, 0, err
+			return nil, nil, err
 		}
-		used := u.CPU - m.start[i].CPU
-		total += used
-		perSecond = append(perSecond, used.Seconds()/u.At.Sub(m.start[i].At).Seconds())
+		d := u.CPU - m.start[i].CPU
+		used = append(used, d)
+		perSecond = append(perSecond, d.Seconds()/u.At.Sub(m.start[i].At).Seconds())
 	}
-	return perSecond, total, nil
+	return used, perSecond, nil
 }

@@ -6,7 +6,6 @@ import (
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
@@ -16,9 +15,9 @@ import (
 // ScaledObject that is not being deleted names the same workload and came
 // first (earlier creationTimestamp, then smaller name).
 func duplicateTarget(l listers, so *v1alpha1.ScaledObject) error {
-	all, err := l.scaledObjects.ScaledObjects(so.Namespace).List(labels.Everything())
+	all, err := l.scaledObjectsTargeting(so.Namespace, so.Spec.ScaleTargetRef)
 	if err != nil {
-		return fmt.Errorf("list scaledobjects: %w", err)
+		return err
 	}
 	for _, other := range all {
 		if other.UID == so.UID || other.Name == so.Name || other.DeletionTimestamp != nil {
@@ -46,11 +45,16 @@ func earlier(a, b *v1alpha1.ScaledObject) bool {
 // HPA with the object's HPA name and no controller is adopted instead when
 // the transfer-hpa-ownership annotation is "true".
 func hpaConflict(l listers, so *v1alpha1.ScaledObject, tgt *target) error {
-	all, err := l.hpas.HorizontalPodAutoscalers(so.Namespace).List(labels.Everything())
+	all, err := l.hpasBy(indexByTarget, targetKey(so.Namespace, tgt.gvk.Group, tgt.gvk.Kind, tgt.name))
 	if err != nil {
-		return fmt.Errorf("list hpas: %w", err)
+		return err
 	}
 	want := so.HPAName()
+	if named, err := l.hpas.HorizontalPodAutoscalers(so.Namespace).Get(want); err == nil {
+		all = append(all, named)
+	} else if !apierrors.IsNotFound(err) {
+		return fmt.Errorf("get hpa: %w", err)
+	}
 	transfer := so.Annotations[v1alpha1.AnnotationTransferHPAOwnership] == "true"
 	for _, hpa := range all {
 		if metav1.IsControlledBy(hpa, so) {

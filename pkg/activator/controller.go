@@ -64,6 +64,9 @@ type Config struct {
 type listers struct {
 	scaledObjects kedalisters.ScaledObjectLister
 	hpas          autoscalinglisters.HorizontalPodAutoscalerLister
+	// soIndex and hpaIndex are the same caches, with the indexes of
+	// index.go.
+	soIndex, hpaIndex cache.Indexer
 }
 
 // Controller reconciles ScaledObjects into HPAs and 0 ⇄ 1 scaling. Build it
@@ -93,7 +96,6 @@ func New(cfg Config) (*Controller, error) {
 		clock:   cfg.Clock,
 		stats:   cfg.Stats,
 		sources: make(map[string]listers, len(cfg.Sources)),
-		queue:   newQueue(),
 	}
 	if c.clock == nil {
 		c.clock = clock.RealClock{}
@@ -101,8 +103,15 @@ func New(cfg Config) (*Controller, error) {
 	if c.stats == nil {
 		c.stats = NewStats(nil)
 	}
+	c.queue = c.newQueue()
 	for _, s := range cfg.Sources {
-		c.sources[s.Namespace] = listers{scaledObjects: s.ScaledObjects.Lister(), hpas: s.HPAs.Lister()}
+		if err := addIndexers(s); err != nil {
+			return nil, err
+		}
+		c.sources[s.Namespace] = listers{
+			scaledObjects: s.ScaledObjects.Lister(), hpas: s.HPAs.Lister(),
+			soIndex: s.ScaledObjects.Informer().GetIndexer(), hpaIndex: s.HPAs.Informer().GetIndexer(),
+		}
 		soReg, err := s.ScaledObjects.Informer().AddEventHandler(c.scaledObjectHandler())
 		if err != nil {
 			return nil, fmt.Errorf("add scaledobject handler: %w", err)
@@ -142,6 +151,7 @@ func (c *Controller) Run(ctx context.Context, workers int) error {
 	c.enqueueAll()
 	c.log.Info("workers starting", zap.Int("workers", workers))
 	var wg sync.WaitGroup
+	wg.Go(func() { c.reportProgress(ctx, progressEvery) })
 	for range workers {
 		wg.Go(func() {
 			for c.processNext(ctx, q) {
@@ -155,11 +165,12 @@ func (c *Controller) Run(ctx context.Context, workers int) error {
 	return nil
 }
 
-// newQueue returns the queue of one term.
-func newQueue() workqueue.TypedRateLimitingInterface[string] {
+// newQueue returns the queue of one term; every term's queue reports to
+// the same workqueue_* series.
+func (c *Controller) newQueue() workqueue.TypedRateLimitingInterface[string] {
 	return workqueue.NewTypedRateLimitingQueueWithConfig(
 		workqueue.DefaultTypedControllerRateLimiter[string](),
-		workqueue.TypedRateLimitingQueueConfig[string]{Name: "scaledobjects"})
+		workqueue.TypedRateLimitingQueueConfig[string]{Name: "scaledobjects", MetricsProvider: c.stats.queue})
 }
 
 // currentQueue returns the queue event handlers add to.
@@ -174,7 +185,7 @@ func (c *Controller) currentQueue() workqueue.TypedRateLimitingInterface[string]
 func (c *Controller) retireQueue(q workqueue.TypedRateLimitingInterface[string]) {
 	c.mu.Lock()
 	if c.queue == q {
-		c.queue = newQueue()
+		c.queue = c.newQueue()
 	}
 	c.mu.Unlock()
 	q.ShutDown()

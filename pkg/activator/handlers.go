@@ -23,13 +23,16 @@ func (c *Controller) scaledObjectHandler() cache.ResourceEventHandler {
 			return
 		}
 		c.enqueue(so.Namespace, so.Name)
-		c.enqueueTargeting(so.Namespace, so.Name, func(other *v1alpha1.ScaledObject) bool {
-			return sameTarget(other.Spec.ScaleTargetRef, so.Spec.ScaleTargetRef)
-		})
+		c.enqueueSameTarget(so)
 	}
 	return cache.ResourceEventHandlerFuncs{
 		AddFunc: enqueue,
 		UpdateFunc: func(oldObj, newObj any) {
+			o, okOld := oldObj.(*v1alpha1.ScaledObject)
+			n, okNew := newObj.(*v1alpha1.ScaledObject)
+			if okOld && okNew && ownStatusEcho(o, n) {
+				return
+			}
 			enqueue(oldObj) // the old target's other claimants may be free now
 			enqueue(newObj)
 		},
@@ -126,6 +129,24 @@ func (c *Controller) enqueueTargeting(namespace, skip string, match func(*v1alph
 	for _, so := range all {
 		if so.Name != skip && match(so) {
 			c.enqueue(so.Namespace, so.Name)
+		}
+	}
+}
+
+// enqueueSameTarget adds every other ScaledObject of so's namespace that
+// names the same workload, found through the target index.
+func (c *Controller) enqueueSameTarget(so *v1alpha1.ScaledObject) {
+	l, ok := c.lookup(so.Namespace)
+	if !ok {
+		return
+	}
+	others, err := l.scaledObjectsTargeting(so.Namespace, so.Spec.ScaleTargetRef)
+	if err != nil {
+		return // a cache index never fails
+	}
+	for _, other := range others {
+		if other.Name != so.Name {
+			c.enqueue(other.Namespace, other.Name)
 		}
 	}
 }

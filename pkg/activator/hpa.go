@@ -10,7 +10,6 @@ import (
 	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/labels"
 	autoscalingv2ac "k8s.io/client-go/applyconfigurations/autoscaling/v2"
 	metav1ac "k8s.io/client-go/applyconfigurations/meta/v1"
 
@@ -105,9 +104,9 @@ func (c *Controller) applyHPA(ctx context.Context, l listers, so *v1alpha1.Scale
 // never scale one target. The UID precondition keeps a same-named HPA
 // created meanwhile by someone else.
 func (c *Controller) deleteOwnedHPAs(ctx context.Context, l listers, so *v1alpha1.ScaledObject, keep string) error {
-	all, err := l.hpas.HorizontalPodAutoscalers(so.Namespace).List(labels.Everything())
+	all, err := l.hpasBy(indexByController, string(so.UID))
 	if err != nil {
-		return fmt.Errorf("list hpas: %w", err)
+		return err
 	}
 	for _, hpa := range all {
 		if hpa.Name == keep || !metav1.IsControlledBy(hpa, so) {

@@ -11,6 +11,8 @@ type Stats struct {
 	reconciles *prometheus.CounterVec
 	duration   prometheus.Histogram
 	scales     *prometheus.CounterVec
+	objects    *prometheus.GaugeVec
+	queue      *queueMetrics
 	// paused is KEDA's keda_scaled_object_paused; nil unless
 	// KEDACompatibleMetrics was given.
 	paused *prometheus.GaugeVec
@@ -49,12 +51,18 @@ func NewStats(reg prometheus.Registerer, opts ...StatsOption) *Stats {
 			Namespace: "sluice", Subsystem: "activator", Name: "scale_operations_total",
 			Help: "Replica changes made through /scale, by direction (up, down, paused).",
 		}, []string{"direction"}),
+		objects: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Namespace: "sluice", Subsystem: "activator", Name: "scaledobjects",
+			Help: "Watched ScaledObjects by Ready condition (True, False, Unknown: not reconciled yet), refreshed every few seconds.",
+		}, []string{"ready"}),
+		queue: newQueueMetrics(),
 	}
 	for _, o := range opts {
 		o(s)
 	}
 	if reg != nil {
-		reg.MustRegister(s.reconciles, s.duration, s.scales)
+		reg.MustRegister(s.reconciles, s.duration, s.scales, s.objects)
+		reg.MustRegister(s.queue.collectors()...)
 		if s.paused != nil {
 			reg.MustRegister(s.paused)
 		}
@@ -75,6 +83,13 @@ func (s *Stats) observeReconcile(err error, d time.Duration) {
 // observeScale counts one replica change.
 func (s *Stats) observeScale(direction string) {
 	s.scales.WithLabelValues(direction).Inc()
+}
+
+// setObjects publishes the object counts by Ready condition.
+func (s *Stats) setObjects(counts map[string]int) {
+	for state, n := range counts {
+		s.objects.WithLabelValues(state).Set(float64(n))
+	}
 }
 
 // observePaused records whether the object is paused.

@@ -113,6 +113,12 @@ func (c *Controller) reconcile(ctx context.Context, l listers, so *v1alpha1.Scal
 	var ue *userError
 	if errors.As(err, &ue) {
 		out.notReady(ue.reason, "%s", ue.message)
+		if ue.reason == ReasonTargetNotFound {
+			// No watch tells the activator that the target appeared (a
+			// Deployment applied together with its ScaledObject, a CRD
+			// installed later), so it looks again.
+			out.requeue = max(time.Duration(so.Spec.PollingIntervalSeconds())*time.Second, requeueFloor)
+		}
 		return nil
 	}
 	return err

@@ -53,6 +53,32 @@ func TestScaleTargetResolution(t *testing.T) {
 	}
 }
 
+// TestMissingTargetIsLookedForAgain: nothing watches scale targets, so a
+// ScaledObject applied before its Deployment is reconciled again after its
+// polling interval instead of waiting for an unrelated event.
+func TestMissingTargetIsLookedForAgain(t *testing.T) {
+	tests := []struct {
+		name     string
+		interval *int32
+		want     time.Duration
+	}{
+		{"default interval", nil, 30 * time.Second},
+		{"short interval", ptr.To[int32](1), time.Second},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t)
+			f.objects = append(f.objects, scaledObject("so", func(so *v1alpha1.ScaledObject) {
+				so.Spec.PollingInterval = tt.interval
+			}))
+			if after := f.run("so"); after != tt.want {
+				t.Errorf("requeue after %v, want %v", after, tt.want)
+			}
+			expectReady(t, f.appliedStatus(), metav1.ConditionFalse, ReasonTargetNotFound)
+		})
+	}
+}
+
 // foreignHPA is an HPA someone else made for Deployment web.
 func foreignHPA(name string) *autoscalingv2.HorizontalPodAutoscaler {
 	return &autoscalingv2.HorizontalPodAutoscaler{

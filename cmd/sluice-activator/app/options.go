@@ -26,7 +26,10 @@ type Options struct {
 	LeaderElection leader.Options
 	// Workers is the number of ScaledObjects reconciled in parallel.
 	Workers int
-	// KubeAPIQPS and KubeAPIBurst are the client-side rate limits.
+	// KubeAPIQPS and KubeAPIBurst are the client-side rate limits. A
+	// negative QPS (the default) turns the client-side limiter off and
+	// leaves flow control to the API server's priority and fairness;
+	// KubeAPIBurst applies only when KubeAPIQPS is positive.
 	KubeAPIQPS   float32
 	KubeAPIBurst int
 	// ResyncPeriod is how often informers replay their caches.
@@ -52,7 +55,7 @@ func NewOptions() *Options {
 	return &Options{
 		LeaderElection:        leader.NewOptions("sluice-activator", "sluice-system"),
 		Workers:               8,
-		KubeAPIQPS:            100,
+		KubeAPIQPS:            -1,
 		KubeAPIBurst:          200,
 		ResyncPeriod:          10 * time.Minute,
 		MetricsBindAddress:    ":8081",
@@ -67,8 +70,8 @@ func (o *Options) Flags() []*pflag.FlagSet {
 	kube := pflag.NewFlagSet("kubernetes", pflag.ContinueOnError)
 	kube.StringVar(&o.Kubeconfig, "kubeconfig", o.Kubeconfig, "kubeconfig for watching ScaledObjects and writing HPAs, status and /scale; in-cluster config when empty")
 	kube.StringArrayVar(&o.WatchNamespaces, "watch-namespace", o.WatchNamespaces, "namespace whose ScaledObjects to reconcile (repeatable); all namespaces when not given")
-	kube.Float32Var(&o.KubeAPIQPS, "kube-api-qps", o.KubeAPIQPS, "queries per second to kube-apiserver")
-	kube.IntVar(&o.KubeAPIBurst, "kube-api-burst", o.KubeAPIBurst, "burst of queries to kube-apiserver")
+	kube.Float32Var(&o.KubeAPIQPS, "kube-api-qps", o.KubeAPIQPS, "client-side queries per second to kube-apiserver; negative turns the client-side limiter off and relies on the server's API priority and fairness")
+	kube.IntVar(&o.KubeAPIBurst, "kube-api-burst", o.KubeAPIBurst, "client-side burst of queries to kube-apiserver, when --kube-api-qps is positive")
 	kube.DurationVar(&o.ResyncPeriod, "resync-period", o.ResyncPeriod, "how often every ScaledObject and HPA is reconciled again")
 
 	le := pflag.NewFlagSet("leader election", pflag.ContinueOnError)
@@ -95,10 +98,10 @@ func (o *Options) Validate() []error {
 	if o.Workers < 1 {
 		bad("workers", "must be at least 1, got %d", o.Workers)
 	}
-	if o.KubeAPIQPS <= 0 {
-		bad("kube-api-qps", "must be positive, got %v", o.KubeAPIQPS)
+	if o.KubeAPIQPS == 0 {
+		bad("kube-api-qps", "must be positive, or negative to turn the client-side limiter off, got %v", o.KubeAPIQPS)
 	}
-	if o.KubeAPIBurst < 1 {
+	if o.KubeAPIQPS > 0 && o.KubeAPIBurst < 1 {
 		bad("kube-api-burst", "must be at least 1, got %d", o.KubeAPIBurst)
 	}
 	if o.ResyncPeriod < 0 {

@@ -27,7 +27,7 @@ func TestDefaultsAreValid(t *testing.T) {
 	if errs := o.Validate(); len(errs) != 0 {
 		t.Fatalf("defaults invalid: %v", errs)
 	}
-	if !o.LeaderElection.Elect || o.Workers != 8 || o.KubeAPIQPS != 100 || o.KubeAPIBurst != 200 || o.MetricsBindAddress != ":8081" {
+	if !o.LeaderElection.Elect || o.Workers != 8 || o.KubeAPIQPS != -1 || o.KubeAPIBurst != 200 || o.MetricsBindAddress != ":8081" {
 		t.Errorf("defaults = %+v", o)
 	}
 }
@@ -46,7 +46,9 @@ func TestValidate(t *testing.T) {
 		wantFlag []string
 	}{
 		{"workers", []string{"--workers=0"}, []string{"--workers"}},
-		{"qps and burst", []string{"--kube-api-qps=0", "--kube-api-burst=0"}, []string{"--kube-api-qps", "--kube-api-burst"}},
+		{"qps zero", []string{"--kube-api-qps=0"}, []string{"--kube-api-qps"}},
+		{"burst zero with a client-side limit", []string{"--kube-api-qps=50", "--kube-api-burst=0"}, []string{"--kube-api-burst"}},
+		{"burst ignored without a client-side limit", []string{"--kube-api-qps=-1", "--kube-api-burst=0"}, nil},
 		{"logging", []string{"--log-format=xml", "--log-level=loud"}, []string{"--log-format", "--log-level"}},
 		{"lease", []string{"--leader-elect-lease-name=", "--leader-elect-renew-deadline=20s"}, []string{"--leader-elect-lease-name", "--leader-elect-renew-deadline"}},
 		{"lease ignored without election", []string{"--leader-elect=false", "--leader-elect-lease-name="}, nil},

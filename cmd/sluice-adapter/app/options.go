@@ -27,7 +27,10 @@ type Options struct {
 	// Kubeconfig is the kubeconfig used to watch ScaledObjects and write
 	// their status; in-cluster config when empty.
 	Kubeconfig string
-	// KubeAPIQPS and KubeAPIBurst bound the client's request rate.
+	// KubeAPIQPS and KubeAPIBurst bound the client's request rate. A
+	// negative QPS (the default) turns the client-side limiter off and
+	// leaves flow control to the API server's priority and fairness;
+	// KubeAPIBurst applies only when KubeAPIQPS is positive.
 	KubeAPIQPS   float32
 	KubeAPIBurst int
 	// WatchNamespaces limits the ScaledObjects watched; all when empty.
@@ -87,7 +90,7 @@ func NewOptions() *Options {
 	}
 	return &Options{
 		Server:             server,
-		KubeAPIQPS:         50,
+		KubeAPIQPS:         -1,
 		KubeAPIBurst:       100,
 		Namespace:          ns,
 		Workers:            8,
@@ -120,8 +123,8 @@ func (o *Options) Flags() cliflag.NamedFlagSets {
 
 	fs := fss.FlagSet("kubernetes")
 	fs.StringVar(&o.Kubeconfig, "kubeconfig", o.Kubeconfig, "kubeconfig for watching ScaledObjects and writing their status; in-cluster config when empty")
-	fs.Float32Var(&o.KubeAPIQPS, "kube-api-qps", o.KubeAPIQPS, "queries per second to kube-apiserver")
-	fs.IntVar(&o.KubeAPIBurst, "kube-api-burst", o.KubeAPIBurst, "burst of queries to kube-apiserver")
+	fs.Float32Var(&o.KubeAPIQPS, "kube-api-qps", o.KubeAPIQPS, "client-side queries per second to kube-apiserver; negative turns the client-side limiter off and relies on the server's API priority and fairness")
+	fs.IntVar(&o.KubeAPIBurst, "kube-api-burst", o.KubeAPIBurst, "client-side burst of queries to kube-apiserver, when --kube-api-qps is positive")
 	fs.StringSliceVar(&o.WatchNamespaces, "watch-namespace", o.WatchNamespaces, "namespace whose ScaledObjects to serve (repeatable); all namespaces when not given")
 	fs.StringVar(&o.Namespace, "namespace", o.Namespace, "the adapter's own namespace, where ClusterTriggerAuthentication secrets and the leader-election Lease live ($POD_NAMESPACE by default)")
 	fs.IntVar(&o.Workers, "workers", o.Workers, "ScaledObjects reconciled at once")
@@ -163,8 +166,8 @@ func (o *Options) Validate() []error {
 			errs = append(errs, fmt.Errorf("--%s: %s", flag, want))
 		}
 	}
-	check(o.KubeAPIQPS > 0, "kube-api-qps", "must be greater than 0")
-	check(o.KubeAPIBurst > 0, "kube-api-burst", "must be greater than 0")
+	check(o.KubeAPIQPS != 0, "kube-api-qps", "must be positive, or negative to turn the client-side limiter off")
+	check(o.KubeAPIQPS < 0 || o.KubeAPIBurst > 0, "kube-api-burst", "must be greater than 0 when --kube-api-qps is positive")
 	check(o.Namespace != "", "namespace", "must not be empty")
 	check(o.Workers > 0, "workers", "must be greater than 0")
 	check(o.ResyncPeriod >= time.Minute, "resync-period", "must be at least 1m")

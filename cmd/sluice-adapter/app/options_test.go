@@ -56,6 +56,36 @@ func TestListenFlags(t *testing.T) {
 	}
 }
 
+func TestClientLimitFlags(t *testing.T) {
+	if o := NewOptions(); o.KubeAPIQPS >= 0 {
+		t.Errorf("default --kube-api-qps = %v, want negative (client-side limiter off)", o.KubeAPIQPS)
+	}
+	tests := []struct {
+		name    string
+		args    []string
+		wantErr string
+	}{
+		{"limiter off ignores burst", []string{"--kube-api-qps=-1", "--kube-api-burst=0"}, ""},
+		{"limiter on", []string{"--kube-api-qps=50", "--kube-api-burst=100"}, ""},
+		{"qps zero", []string{"--kube-api-qps=0"}, "--kube-api-qps: must be positive, or negative"},
+		{"burst zero with a limit", []string{"--kube-api-qps=50", "--kube-api-burst=0"}, "--kube-api-burst: must be greater than 0"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := parse(t, tt.args...).ValidateErr()
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatalf("Validate(%q) = %v, want nil", tt.args, err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("Validate(%q) = %v, want an error containing %q", tt.args, err, tt.wantErr)
+			}
+		})
+	}
+}
+
 func TestSecurePortHelpSaysZeroPicksAPort(t *testing.T) {
 	named := NewOptions().Flags()
 	f := named.FlagSet("secure serving").Lookup("secure-port")
