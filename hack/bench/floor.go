@@ -13,11 +13,12 @@ import (
 	"github.com/sluice-dev/sluice/pkg/testenv"
 )
 
-// testAdapterPkg is custom-metrics-apiserver's own test adapter: an
+// testAdapterPkg serves custom-metrics-apiserver's own test provider: an
 // external metrics provider over a fixed in-memory list, on the same
 // apiserver library as sluice-adapter. Served through the aggregator it is
-// the floor of the path an HPA's metric request takes.
-const testAdapterPkg = "sigs.k8s.io/custom-metrics-apiserver/test-adapter"
+// the floor of the path an HPA's metric request takes. It is the module's
+// test-adapter without its fixed :8080 listener (see its doc).
+const testAdapterPkg = "github.com/sluice-dev/sluice/hack/bench/testadapter"
 
 // floorMetricPath is one of the test adapter's fixed external metrics,
 // selected to one value as an HPA's request selects one ScaledObject.
@@ -46,9 +47,7 @@ func (e *env) testAdapterBinary(ctx context.Context, dir string) (string, error)
 // startTestAdapter runs the test adapter on a free loopback port,
 // registers it as v1beta1.external.metrics.k8s.io and waits until
 // kube-apiserver serves its metric. Its secure port cannot be 0 (the
-// library turns HTTPS off then), so a taken port is retried. It also
-// listens on :8080 for writes of fake values, fixed in its code: a run
-// fails when something else holds that port.
+// library turns HTTPS off then), so a taken port is retried.
 func (e *env) startTestAdapter(ctx context.Context) (*testenv.Process, error) {
 	dir := filepath.Join(e.dir, "test-adapter")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
