@@ -1,72 +1,43 @@
 // Command sluice-adapter serves external.metrics.k8s.io for ScaledObjects:
-// it polls every trigger and answers the HPAs from what it polled.
+// it polls every trigger and answers the HPAs from what it polled. See
+// pkg/adapter; the wiring is in ./app.
 package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"os"
-	"os/signal"
-	"runtime/debug"
-	"syscall"
 
 	"github.com/spf13/pflag"
+	"go.uber.org/zap"
 
 	"github.com/sluice-dev/sluice/cmd/sluice-adapter/app"
-	"github.com/sluice-dev/sluice/pkg/logging"
-	"github.com/sluice-dev/sluice/pkg/version"
+	"github.com/sluice-dev/sluice/pkg/program"
 )
 
 func main() {
-	// The adapter holds one large, long-lived cache (every ScaledObject and
-	// every source's state). Collecting at 50% heap growth instead of Go's
-	// default 100% keeps resident memory close to the live heap for a
-	// little CPU. GOGC in the environment still wins.
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(50)
-	}
-	if err := run(os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "sluice-adapter:", err)
-		os.Exit(1)
-	}
+	os.Exit(run(os.Args[1:]))
 }
 
-func run(args []string) error {
+// run runs the program with args and returns its exit code.
+func run(args []string) int {
 	o := app.NewOptions()
-	fs := pflag.NewFlagSet("sluice-adapter", pflag.ContinueOnError)
 	named := o.Flags()
+	var sets []*pflag.FlagSet
 	for _, name := range named.Order {
-		fs.AddFlagSet(named.FlagSets[name])
+		sets = append(sets, named.FlagSets[name])
 	}
-	showVersion := fs.Bool("version", false, "print the version and exit")
-	fs.Usage = func() {
-		fmt.Fprintf(os.Stderr, "Usage: sluice-adapter [flags]\n")
-		for _, name := range named.Order {
-			fmt.Fprintf(os.Stderr, "\n%s flags:\n%s", name, named.FlagSets[name].FlagUsages())
-		}
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, pflag.ErrHelp) {
-			return nil
-		}
-		return err
-	}
-	if *showVersion {
-		fmt.Println("sluice-adapter", version.String())
-		return nil
-	}
-	if err := o.ValidateErr(); err != nil {
-		return err
-	}
-	log, err := logging.New(o.LogFormat, o.LogLevel)
-	if err != nil {
-		return err
-	}
-	defer func() { _ = log.Sync() }()
-	logging.RouteKlog(log)
-
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
-	return app.Run(ctx, o, log.Named("adapter"))
+	return program.Main(program.Spec{
+		Name:      "sluice-adapter",
+		Flags:     sets,
+		Validate:  o.Validate,
+		LogFormat: &o.LogFormat, LogLevel: &o.LogLevel,
+		// The adapter holds one large, long-lived cache (every
+		// ScaledObject and every source's state); collecting at 50% heap
+		// growth keeps resident memory close to the live heap for a
+		// little CPU.
+		GCPercent: 50,
+		Run: func(ctx context.Context, log *zap.Logger) error {
+			return app.Run(ctx, o, log.Named("adapter"))
+		},
+	}, args, os.Stderr)
 }

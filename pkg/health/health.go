@@ -1,4 +1,4 @@
-// Package health is the plain-HTTP endpoint both programs serve: /metrics,
+// Package health is the plain-HTTP endpoint every program serves: /metrics,
 // /healthz and /livez (the process answers) and /readyz (the program can
 // do its job).
 package health
@@ -42,23 +42,30 @@ func Handler(g prometheus.Gatherer, ready func() error) http.Handler {
 // gracefully; it returns nil after a shutdown, the error when serving
 // fails.
 func Serve(ctx context.Context, ln net.Listener, g prometheus.Gatherer, ready func() error, log *zap.Logger) error {
-	srv := &http.Server{Handler: Handler(g, ready), ReadHeaderTimeout: 10 * time.Second}
+	return ServeHandler(ctx, ln, Handler(g, ready), "health and metrics", shutdownTimeout, log)
+}
+
+// ServeHandler serves h on ln until ctx is done, then shuts down, giving
+// requests in flight up to grace to finish; it returns nil after a
+// shutdown, the error (naming what is served) when serving fails.
+func ServeHandler(ctx context.Context, ln net.Listener, h http.Handler, what string, grace time.Duration, log *zap.Logger) error {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
-	log.Info("serving metrics and health", zap.Stringer("address", ln.Addr()))
+	log.Info("serving "+what, zap.Stringer("address", ln.Addr()))
 	select {
 	case err := <-done:
-		return fmt.Errorf("serve health and metrics: %w", err)
+		return fmt.Errorf("serve %s: %w", what, err)
 	case <-ctx.Done():
 	}
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), grace)
 	defer cancel()
 	err := srv.Shutdown(sctx)
 	if serr := <-done; !errors.Is(serr, http.ErrServerClosed) {
 		err = errors.Join(err, serr)
 	}
 	if err != nil {
-		return fmt.Errorf("shut down health and metrics: %w", err)
+		return fmt.Errorf("shut down %s: %w", what, err)
 	}
 	return nil
 }

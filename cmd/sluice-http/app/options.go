@@ -4,12 +4,11 @@ package app
 
 import (
 	"fmt"
-	"net"
-	"strconv"
 	"time"
 
 	"github.com/spf13/pflag"
 
+	"github.com/sluice-dev/sluice/pkg/health"
 	"github.com/sluice-dev/sluice/pkg/logging"
 )
 
@@ -19,7 +18,9 @@ type Options struct {
 	Kubeconfig string
 	// WatchNamespaces limits the watch to these namespaces; empty means all.
 	WatchNamespaces []string
-	// KubeAPIQPS and KubeAPIBurst are the client-side rate limits.
+	// KubeAPIQPS and KubeAPIBurst are the client-side rate limits; a
+	// negative QPS turns the limiter off (API priority and fairness
+	// applies on the server), as in the other programs.
 	KubeAPIQPS   float32
 	KubeAPIBurst int
 	// ResyncPeriod is how often informers replay their caches.
@@ -48,7 +49,7 @@ type Options struct {
 // (:6443, :8080) and the activator's (:8081), so all run on one host.
 func NewOptions() *Options {
 	return &Options{
-		KubeAPIQPS:         50,
+		KubeAPIQPS:         -1,
 		KubeAPIBurst:       100,
 		ResyncPeriod:       10 * time.Minute,
 		ProxyBindAddress:   ":8000",
@@ -64,23 +65,23 @@ func NewOptions() *Options {
 // Flags returns the flags bound to o, one set per concern, in help order.
 func (o *Options) Flags() []*pflag.FlagSet {
 	kube := pflag.NewFlagSet("kubernetes", pflag.ContinueOnError)
-	kube.StringVar(&o.Kubeconfig, "kubeconfig", o.Kubeconfig, "Path to a kubeconfig; in-cluster config when empty.")
-	kube.StringArrayVar(&o.WatchNamespaces, "watch-namespace", o.WatchNamespaces, "Namespace to route apps of; repeat for several. All namespaces when not given.")
-	kube.Float32Var(&o.KubeAPIQPS, "kube-api-qps", o.KubeAPIQPS, "Client-side queries per second to the API server.")
-	kube.IntVar(&o.KubeAPIBurst, "kube-api-burst", o.KubeAPIBurst, "Client-side burst of queries to the API server.")
-	kube.DurationVar(&o.ResyncPeriod, "resync-period", o.ResyncPeriod, "How often informers replay their caches.")
+	kube.StringVar(&o.Kubeconfig, "kubeconfig", o.Kubeconfig, "kubeconfig for watching ScaledObjects and Services and stamping wake-ups; in-cluster config when empty")
+	kube.StringArrayVar(&o.WatchNamespaces, "watch-namespace", o.WatchNamespaces, "namespace whose apps to route (repeatable); all namespaces when not given")
+	kube.Float32Var(&o.KubeAPIQPS, "kube-api-qps", o.KubeAPIQPS, "client-side queries per second to kube-apiserver; negative turns the client-side limiter off and relies on the server's API priority and fairness")
+	kube.IntVar(&o.KubeAPIBurst, "kube-api-burst", o.KubeAPIBurst, "client-side burst of queries to kube-apiserver, when --kube-api-qps is positive")
+	kube.DurationVar(&o.ResyncPeriod, "resync-period", o.ResyncPeriod, "how often informers replay their caches")
 
 	front := pflag.NewFlagSet("front", pflag.ContinueOnError)
-	front.StringVar(&o.ProxyBindAddress, "proxy-bind-address", o.ProxyBindAddress, "Address receiving the apps' HTTP requests. Port 0 picks a free one.")
-	front.StringVar(&o.MetricsBindAddress, "metrics-bind-address", o.MetricsBindAddress, "Address serving /metrics, health and /apps/<namespace>/<scaledobject>. Port 0 picks a free one.")
-	front.StringVar(&o.BoundAddressesFile, "bound-addresses-file", o.BoundAddressesFile, "File to write the bound listen addresses to, as JSON, once listening (for port 0). Not written when empty.")
-	front.IntVar(&o.MaxHeldRequests, "max-held-requests", o.MaxHeldRequests, "Requests held per app while it wakes; more get 503.")
-	front.DurationVar(&o.WakeTimeout, "wake-timeout", o.WakeTimeout, "How long a request is held for its app to wake before a 503.")
-	front.DurationVar(&o.TouchInterval, "touch-interval", o.TouchInterval, "How often requests to a running app refresh its activity stamp; below the apps' cooldownPeriod.")
+	front.StringVar(&o.ProxyBindAddress, "proxy-bind-address", o.ProxyBindAddress, "address receiving the apps' HTTP requests; port 0 picks a free one")
+	front.StringVar(&o.MetricsBindAddress, "metrics-bind-address", o.MetricsBindAddress, "address serving /metrics, /healthz, /readyz, /livez and /apps/<namespace>/<scaledobject> over plain HTTP; port 0 picks a free one")
+	front.StringVar(&o.BoundAddressesFile, "bound-addresses-file", o.BoundAddressesFile, "file to write the addresses the listeners bound to, as JSON, once bound (for port 0); none when empty")
+	front.IntVar(&o.MaxHeldRequests, "max-held-requests", o.MaxHeldRequests, "requests held per app while it wakes; more get 503")
+	front.DurationVar(&o.WakeTimeout, "wake-timeout", o.WakeTimeout, "how long a request is held for its app to wake before a 503")
+	front.DurationVar(&o.TouchInterval, "touch-interval", o.TouchInterval, "how often requests to a running app refresh its activity stamp; below the apps' cooldownPeriod")
 
 	lg := pflag.NewFlagSet("logging", pflag.ContinueOnError)
-	lg.StringVar(&o.LogFormat, "log-format", o.LogFormat, "Log format: json or console.")
-	lg.StringVar(&o.LogLevel, "log-level", o.LogLevel, "Log level: debug, info, warn or error.")
+	lg.StringVar(&o.LogFormat, "log-format", o.LogFormat, "log format: json or console")
+	lg.StringVar(&o.LogLevel, "log-level", o.LogLevel, "log level: debug, info, warn or error")
 	return []*pflag.FlagSet{kube, front, lg}
 }
 
@@ -90,17 +91,17 @@ func (o *Options) Validate() []error {
 	bad := func(flag, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("--"+flag+": "+format, args...))
 	}
-	if o.KubeAPIQPS <= 0 {
-		bad("kube-api-qps", "must be positive, got %v", o.KubeAPIQPS)
+	if o.KubeAPIQPS == 0 {
+		bad("kube-api-qps", "must be positive, or negative to turn the client-side limiter off, got %v", o.KubeAPIQPS)
 	}
-	if o.KubeAPIBurst < 1 {
+	if o.KubeAPIQPS > 0 && o.KubeAPIBurst < 1 {
 		bad("kube-api-burst", "must be at least 1, got %d", o.KubeAPIBurst)
 	}
 	if o.ResyncPeriod < 0 {
 		bad("resync-period", "must not be negative, got %v", o.ResyncPeriod)
 	}
 	for flag, addr := range map[string]string{"proxy-bind-address": o.ProxyBindAddress, "metrics-bind-address": o.MetricsBindAddress} {
-		if !validHostPort(addr) {
+		if !health.ValidAddress(addr) {
 			bad(flag, "must be host:port, for example :8000 or 127.0.0.1:0, got %q", addr)
 		}
 	}
@@ -125,15 +126,4 @@ func (o *Options) Validate() []error {
 		bad("log-level", "must be debug, info, warn or error, got %q", o.LogLevel)
 	}
 	return errs
-}
-
-// validHostPort reports whether addr is host:port with a numeric port; the
-// host may be empty (every interface).
-func validHostPort(addr string) bool {
-	_, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		return false
-	}
-	n, err := strconv.Atoi(port)
-	return err == nil && n >= 0 && n <= 65535
 }

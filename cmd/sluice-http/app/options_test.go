@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sluice-dev/sluice/pkg/helpvoice"
 )
 
 func TestValidate(t *testing.T) {
@@ -18,6 +20,9 @@ func TestValidate(t *testing.T) {
 		{name: "held", mod: func(o *Options) { o.MaxHeldRequests = -1 }, want: "--max-held-requests"},
 		{name: "metrics address", mod: func(o *Options) { o.MetricsBindAddress = "x" }, want: "--metrics-bind-address"},
 		{name: "log level", mod: func(o *Options) { o.LogLevel = "loud" }, want: "--log-level"},
+		{name: "qps zero", mod: func(o *Options) { o.KubeAPIQPS = 0 }, want: "--kube-api-qps"},
+		{name: "burst with a limiter", mod: func(o *Options) { o.KubeAPIQPS, o.KubeAPIBurst = 50, 0 }, want: "--kube-api-burst"},
+		{name: "no limiter, burst unused", mod: func(o *Options) { o.KubeAPIQPS, o.KubeAPIBurst = -1, 0 }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -36,5 +41,15 @@ func TestValidate(t *testing.T) {
 				t.Fatalf("errors %v, want one naming %s", errs, tt.want)
 			}
 		})
+	}
+}
+
+// TestFlagHelpVoice: the help of every flag in the voice every program
+// shares (pkg/helpvoice).
+func TestFlagHelpVoice(t *testing.T) {
+	for _, fs := range NewOptions().Flags() {
+		for _, p := range helpvoice.Check(fs) {
+			t.Error(p)
+		}
 	}
 }

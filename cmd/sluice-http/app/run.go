@@ -18,6 +18,7 @@ import (
 	"github.com/sluice-dev/sluice/pkg/boundaddrs"
 	"github.com/sluice-dev/sluice/pkg/client/clientset/versioned"
 	sluiceinformers "github.com/sluice-dev/sluice/pkg/client/informers/externalversions"
+	"github.com/sluice-dev/sluice/pkg/health"
 	"github.com/sluice-dev/sluice/pkg/httpfront"
 	"github.com/sluice-dev/sluice/pkg/kubeutil"
 )
@@ -86,9 +87,9 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 	wg.Go(func() { src.Run(ctx, synced...) })
 	errs := make(chan error, 2)
 	wg.Go(func() {
-		errs <- serve(ctx, metricsLn, handler(reg, ready, front.LoadHandler(src.Known)), "metrics", log)
+		errs <- health.ServeHandler(ctx, metricsLn, handler(reg, ready, front.LoadHandler(src.Known)), "metrics", shutdownTimeout, log)
 	})
-	wg.Go(func() { errs <- serve(ctx, proxyLn, front, "proxy", log) })
+	wg.Go(func() { errs <- health.ServeHandler(ctx, proxyLn, front, "proxy", shutdownTimeout, log) })
 	err = <-errs
 	cancel()
 	return errors.Join(err, <-errs)
