@@ -3,8 +3,10 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"slices"
 	"testing"
 	"time"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
 	"github.com/sluice-dev/sluice/pkg/boundaddrs"
+	"github.com/sluice-dev/sluice/pkg/testenv"
 )
 
 // TestAPIServerRestartPastRenewDeadline: kube-apiserver goes down, with the
@@ -168,6 +171,13 @@ func TestAPIServerRestartPastRenewDeadline(t *testing.T) {
 	}
 	if a.Exited() || act.Exited() {
 		t.Fatalf("a program exited: adapter %v, activator %v", a.Exited(), act.Exited())
+	}
+	// The programs are built with -race: a race on the way down or up is
+	// in their logs, not in their exit codes (yet).
+	for _, p := range []*testenv.Process{a.Process, act} {
+		if b, err := os.ReadFile(p.LogPath()); err != nil || bytes.Contains(b, []byte("WARNING: DATA RACE")) {
+			t.Errorf("%s: a data race in the log (read error %v)", p.LogPath(), err)
+		}
 	}
 	t.Logf("terms before the outage: adapter %d, activator %d", ledBefore[0], ledBefore[1])
 	t.Logf("FIGURE apiserver-restart: down %.1fs from SIGTERM (exited after %.1fs) until both programs lost their terms (renew deadline 10s), "+
