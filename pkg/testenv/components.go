@@ -89,16 +89,16 @@ func (cp *ControlPlane) startAPIServer(ctx context.Context, binDir, etcdURL stri
 		if err != nil {
 			return fmt.Errorf("build admin http client: %w", err)
 		}
-		p, err := StartProcess(cp.Dir, "kube-apiserver", filepath.Join(binDir, "kube-apiserver"), append(args, opts.ExtraAPIServerArgs...)...)
+		api := &apiServer{bin: filepath.Join(binDir, "kube-apiserver"), args: append(args, opts.ExtraAPIServerArgs...),
+			port: port, client: hc, timeout: opts.StartTimeout, logf: opts.Logf}
+		p, err := api.start(ctx, cp.Dir, "kube-apiserver", cp.Host)
 		if err != nil {
 			return err
 		}
-		return cp.keep(p, waitFor(ctx, p, opts.StartTimeout, "wait for kube-apiserver", func(ctx context.Context) error {
-			if err := listening(p, port); err != nil {
-				return err
-			}
-			return httpOK(ctx, hc, cp.Host+"/readyz")
-		}))
+		cp.procs = append(cp.procs, p)
+		api.proc = len(cp.procs) - 1
+		cp.apiserver = api
+		return nil
 	})
 }
 

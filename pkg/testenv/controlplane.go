@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"time"
 
@@ -63,8 +64,10 @@ type ControlPlane struct {
 	// Host is kube-apiserver's URL, https://127.0.0.1:<port>.
 	Host string
 
-	ownDir bool
-	procs  []*Process
+	ownDir    bool
+	procs     []*Process
+	apiserver *apiServer // how to start kube-apiserver again; procs[apiserver.proc]
+	stopped   []*Process // kube-apiservers a restart replaced, for their logs
 }
 
 // Start builds (once) and starts a control plane. On error nothing is left
@@ -126,7 +129,7 @@ func (cp *ControlPlane) Stop() {
 	for i := len(cp.procs) - 1; i >= 0; i-- {
 		cp.procs[i].Stop(5 * time.Second)
 	}
-	cp.procs = nil
+	cp.procs, cp.apiserver = nil, nil
 	if cp.ownDir {
 		_ = os.RemoveAll(cp.Dir)
 	}
@@ -141,10 +144,11 @@ func (cp *ControlPlane) PIDs() []int {
 	return pids
 }
 
-// Logs returns the paths of the components' log files.
+// Logs returns the paths of the components' log files, those of
+// kube-apiservers that a restart replaced included.
 func (cp *ControlPlane) Logs() []string {
-	paths := make([]string, 0, len(cp.procs))
-	for _, p := range cp.procs {
+	paths := make([]string, 0, len(cp.procs)+len(cp.stopped))
+	for _, p := range slices.Concat(cp.stopped, cp.procs) {
 		paths = append(paths, p.logPath)
 	}
 	return paths
