@@ -51,12 +51,21 @@ func compositeConditions(so *v1alpha1.ScaledObject, state *poll.ObjectState, per
 	switch {
 	case c.InFallback:
 		fallback.Status, fallback.Reason = metav1.ConditionTrue, ReasonFallbackActive
-		fallback.Message = "a trigger the formula reads is failing; the HPA is served the fallback as the composite metric"
+		fallback.Message = "a trigger the formula reads is failing; the HPA is served the fallback of " + fallbackText(so.Spec.Fallback) + " as the composite metric"
+		if c.Nils != "" {
+			fallback.Message = "the formula is nil with failing triggers " + c.Nils + " read as nil; the HPA is served the fallback of " + fallbackText(so.Spec.Fallback) + " as the composite metric"
+		}
 		// A fallback of 0 replicas is no evidence of idleness: unknown.
 		active.Reason, active.Message = ReasonCompositeUnknown, "a trigger the formula reads is failing and the fallback holds 0 replicas"
 		if c.Active {
 			active.Status, active.Reason, active.Message = metav1.ConditionTrue, ReasonFallbackActive, fallback.Message
 		}
+		return active, fallback
+	case c.Known && c.Nils != "":
+		fallback.Status, fallback.Reason = metav1.ConditionTrue, ReasonFallbackActive
+		fallback.Message = "failing triggers " + c.Nils + " are read as nil in the formula (fallback.behavior scalingModifiers)"
+	}
+	switch {
 	case c.Known && c.Active:
 		active.Status, active.Reason = metav1.ConditionTrue, ReasonCompositeActive
 		active.Message = "the composite metric is above scalingModifiers.activationTarget"

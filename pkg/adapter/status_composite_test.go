@@ -31,6 +31,7 @@ func TestCompositeConditions(t *testing.T) {
 	}
 	failing := fresh(1, "b", 0, false)
 	failing.Healthy, failing.ConsecutiveFailures, failing.LastError = false, 3, "connection refused"
+	modifiersFB := &v1alpha1.Fallback{FailureThreshold: 2, Replicas: 2, Behavior: v1alpha1.FallbackScalingModifiers}
 	tests := []struct {
 		name                  string
 		formula, activation   string
@@ -51,6 +52,16 @@ func TestCompositeConditions(t *testing.T) {
 			metav1.ConditionTrue, metav1.ConditionTrue, ReasonFallbackActive, "fallback"},
 		{"fallback of zero is unknown", "a + b", "", &v1alpha1.Fallback{FailureThreshold: 2, Replicas: 0}, []poll.TriggerState{fresh(0, "a", 3, true), failing},
 			metav1.ConditionUnknown, metav1.ConditionTrue, ReasonCompositeUnknown, "0 replicas"},
+		{"fallback by behaviour", "a + b", "", &v1alpha1.Fallback{FailureThreshold: 2, Replicas: 2, Behavior: v1alpha1.FallbackCurrentReplicasIfHigher}, []poll.TriggerState{fresh(0, "a", 3, true), failing},
+			metav1.ConditionTrue, metav1.ConditionTrue, ReasonFallbackActive, "whichever is higher"},
+		{"nil read with ??", "a + (b ?? 0)", "", modifiersFB, []poll.TriggerState{fresh(0, "a", 3, true), failing},
+			metav1.ConditionTrue, metav1.ConditionTrue, ReasonCompositeActive, "failing triggers b are read as nil"},
+		{"nil read with ?? and inactive", "a + (b ?? 0)", "5", modifiersFB, []poll.TriggerState{fresh(0, "a", 3, true), failing},
+			metav1.ConditionFalse, metav1.ConditionTrue, ReasonCompositeInactive, "read as nil"},
+		{"nil without ?? is unknown", "a + b", "", modifiersFB, []poll.TriggerState{fresh(0, "a", 3, true), failing},
+			metav1.ConditionUnknown, metav1.ConditionFalse, ReasonCompositeUnknown, "read as nil: b"},
+		{"nil result falls back", "b ?? b", "", modifiersFB, []poll.TriggerState{fresh(0, "a", 3, true), failing},
+			metav1.ConditionTrue, metav1.ConditionTrue, ReasonFallbackActive, "the formula is nil"},
 		{"formula does not compile", "a + d", "", nil, []poll.TriggerState{fresh(0, "a", 3, true)},
 			metav1.ConditionUnknown, metav1.ConditionFalse, ReasonInvalidScalingModifiers, composite.FieldFormula},
 	}

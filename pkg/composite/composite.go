@@ -81,6 +81,9 @@ type Formula struct {
 	MetricType autoscalingv2.MetricTargetType
 	// Source is the formula as written, for messages.
 	Source string
+	// nilable is set for fallback.behavior scalingModifiers: program then
+	// has no cast of its result, so that nil reaches EvalNilable.
+	nilable bool
 }
 
 // Used reports whether spec sets scalingModifiers at all (any field), as
@@ -123,7 +126,8 @@ func Compile(spec *v1alpha1.ScaledObjectSpec) (*Formula, error) {
 			return nil, err
 		}
 	}
-	if f.program, f.names, err = compileFormula(sm.Formula, triggerNames(spec)); err != nil {
+	f.nilable = spec.Fallback != nil && spec.Fallback.Behavior == v1alpha1.FallbackScalingModifiers
+	if f.program, f.names, err = compileFormula(sm.Formula, triggerNames(spec), f.nilable); err != nil {
 		return nil, err
 	}
 	return f, nil
@@ -154,8 +158,10 @@ func triggerNames(spec *v1alpha1.ScaledObjectSpec) []string {
 }
 
 // compileFormula checks the formula's shape and compiles it with a typed
-// environment of the trigger names, each a float64.
-func compileFormula(src string, names []string) (*vm.Program, []string, error) {
+// environment of the trigger names, each a float64, checking that it yields
+// a number. A nilable program is compiled once more without the final cast
+// to float64, so that a nil result is seen as nil (see EvalNilable).
+func compileFormula(src string, names []string, nilable bool) (*vm.Program, []string, error) {
 	if strings.TrimSpace(src) == "" {
 		return nil, nil, fieldErrorf(FieldFormula, "required when scalingModifiers are set")
 	}
@@ -170,13 +176,18 @@ func compileFormula(src string, names []string) (*vm.Program, []string, error) {
 	for _, n := range names {
 		env[n] = 0
 	}
-	opts := []expr.Option{expr.Env(env), expr.AsFloat64(), expr.MaxNodes(maxNodes), expr.DisableAllBuiltins()}
+	opts := []expr.Option{expr.Env(env), expr.MaxNodes(maxNodes), expr.DisableAllBuiltins()}
 	for _, b := range allowedBuiltins {
 		opts = append(opts, expr.EnableBuiltin(b))
 	}
-	prog, err := expr.Compile(src, opts...)
+	prog, err := expr.Compile(src, append(opts, expr.AsFloat64())...)
 	if err != nil {
 		return nil, nil, &FieldError{Field: FieldFormula, Err: errors.New(oneLine(err.Error()))}
+	}
+	if nilable {
+		if prog, err = expr.Compile(src, opts...); err != nil {
+			return nil, nil, &FieldError{Field: FieldFormula, Err: errors.New(oneLine(err.Error()))}
+		}
 	}
 	return prog, used, nil
 }
@@ -192,7 +203,8 @@ func (f *Formula) Uses(name string) bool {
 }
 
 // Eval evaluates the formula with the trigger values in env, which must
-// hold every name of Names. The result is the raw number (possibly NaN,
+// hold every name of Names; a Nilable formula is evaluated as EvalNilable
+// with no nil value (a nil result is then an error). The result is the raw number (possibly NaN,
 // infinite or negative); Sanitize turns it into what is served.
 func (f *Formula) Eval(env map[string]float64) (float64, error) {
 	for _, n := range f.names {
@@ -204,11 +216,7 @@ func (f *Formula) Eval(env map[string]float64) (float64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("evaluate formula: %s", oneLine(err.Error()))
 	}
-	v, ok := out.(float64)
-	if !ok {
-		return 0, fmt.Errorf("evaluate formula: result is %T, not a number", out)
-	}
-	return v, nil
+	return number(out)
 }
 
 // Sanitize is the value served for a raw composite: NaN, ±Inf and negative

@@ -13,7 +13,7 @@ import (
 // number or an error.
 func FuzzFormula(f *testing.F) {
 	for _, s := range []string{"a + b", "(a+b)/2", "a > 5 ? 1 : 0", "max(a, b)", "sum([a, b, a])", "int(a) % int(b)",
-		"a ** b ** a", "1..10", "a ?? b", "-a", "!true ? a : b", "median([a, b])", "let x = 1; x", "a.b", "[a, b][0]",
+		"a ** b ** a", "1..10", "a ?? b", "a + (b ?? 0)", "a ?? b ?? 8", "-a", "!true ? a : b", "median([a, b])", "let x = 1; x", "a.b", "[a, b][0]",
 		"count([a, b], {# > 1}) > 1 ? 5 : 0", "sum(map([a, b], # * 2))", "reduce([a, b], #acc + #, 0)", "count(map([a, b], [#, #]), len(#) > 1)"} {
 		f.Add(s, "1", "0", 3.0, 4.0)
 	}
@@ -34,5 +34,13 @@ func FuzzFormula(f *testing.F) {
 		if err == nil {
 			_ = c.Active(v)
 		}
+		// The same formula under fallback.behavior scalingModifiers, with
+		// b failing (nil): a number, nil or an error, never a panic.
+		spec.Fallback = &v1alpha1.Fallback{Replicas: 1, Behavior: v1alpha1.FallbackScalingModifiers}
+		n, err := Compile(spec)
+		if err != nil {
+			t.Fatalf("compiles plain but not nil-able: %v", err)
+		}
+		_, _, _ = n.EvalNilable(map[string]any{"a": a, "b": nil})
 	})
 }

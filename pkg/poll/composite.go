@@ -2,9 +2,8 @@ package poll
 
 import (
 	"fmt"
+	"strings"
 	"time"
-
-	autoscalingv2 "k8s.io/api/autoscaling/v2"
 
 	"github.com/sluice-dev/sluice/pkg/composite"
 )
@@ -17,17 +16,25 @@ type CompositeValue struct {
 	// over a missing value.
 	Known bool
 	// Value is what is served: the formula's result with NaN, ±Inf and
-	// negatives as 0, or fallback.replicas × target in fallback.
+	// negatives as 0. In fallback it is fallback.replicas × target, the
+	// value for an AverageValue target with fallback.behavior static; the
+	// provider applies the behaviour and metricType (see
+	// provider.FallbackReplicas and provider.FallbackValue).
 	Value float64
-	// Active is Value > activationTarget; false while unknown.
+	// Active is Value > activationTarget, or fallback.replicas > 0 in
+	// fallback; false while unknown.
 	Active bool
-	// InFallback is true when a trigger the formula reads is due for its
-	// fallback and the others are fresh or due too: the composite is then
-	// served as fallback.replicas × the composite target, as KEDA does.
+	// InFallback is true when the composite is served from the fallback:
+	// a trigger the formula reads is due for its fallback (and the others
+	// are fresh or due too), as KEDA does, or, with fallback.behavior
+	// scalingModifiers, the formula yielded nil.
 	InFallback bool
+	// Nils lists, comma separated in name order, the triggers the formula
+	// read as nil (fallback.behavior scalingModifiers); empty when none.
+	Nils string
 	// Observed is when the evidence was gathered: the oldest last success
 	// of the triggers read, or the evaluation time for a fallback or a
-	// formula that reads no trigger.
+	// formula that reads no fresh value.
 	Observed time.Time
 	// Waiting is true when unknown only because a trigger read has not
 	// been polled yet.
@@ -37,10 +44,14 @@ type CompositeValue struct {
 }
 
 // CompositeAt evaluates s.Composite at now from the triggers it reads.
-// It must only be called when s.Composite is set.
+// It must only be called when s.Composite is set. A trigger that is not
+// fresh makes the composite unknown, unless it is due for its fallback
+// (the whole composite falls back) or, with fallback.behavior
+// scalingModifiers, past its failure threshold (it reads as nil).
 func (s *ObjectState) CompositeAt(now time.Time) CompositeValue {
 	f := s.Composite
 	env := make(map[string]float64, len(f.Names()))
+	var nils []string
 	var out CompositeValue
 	var fallback bool
 	for _, name := range f.Names() {
@@ -55,6 +66,8 @@ func (s *ObjectState) CompositeAt(now time.Time) CompositeValue {
 			if out.Observed.IsZero() || t.LastSuccess.Before(out.Observed) {
 				out.Observed = t.LastSuccess
 			}
+		case s.NilDue(t, now):
+			nils = append(nils, name)
 		case s.FallbackDue(t, now):
 			fallback = true
 		default:
@@ -66,22 +79,47 @@ func (s *ObjectState) CompositeAt(now time.Time) CompositeValue {
 		}
 	}
 	if fallback {
-		if f.MetricType == autoscalingv2.ValueMetricType {
-			return CompositeValue{Reason: "a trigger the formula reads is failing; fallback is not served for a composite of metricType Value"}
-		}
-		v := float64(s.Fallback.Replicas) * f.Target
-		return CompositeValue{Known: true, Value: v, Active: s.Fallback.Replicas > 0, InFallback: true, Observed: now}
+		return s.compositeFallback(now, "")
 	}
-	raw, err := f.Eval(env)
-	if err != nil {
+	raw, isNil, err := s.evalComposite(env, nils)
+	switch {
+	case err != nil:
 		return CompositeValue{Reason: err.Error()}
+	case isNil:
+		return s.compositeFallback(now, strings.Join(nils, ","))
 	}
-	if len(f.Names()) == 0 {
+	if out.Observed.IsZero() {
 		out.Observed = now
 	}
-	out.Known, out.Value = true, composite.Sanitize(raw)
+	out.Known, out.Value, out.Nils = true, composite.Sanitize(raw), strings.Join(nils, ",")
 	out.Active = f.Active(raw)
 	return out
+}
+
+// evalComposite runs the formula over env, with every name in nils as nil.
+func (s *ObjectState) evalComposite(env map[string]float64, nils []string) (float64, bool, error) {
+	if len(nils) == 0 {
+		v, err := s.Composite.Eval(env)
+		return v, false, err
+	}
+	withNils := make(map[string]any, len(env)+len(nils))
+	for k, v := range env {
+		withNils[k] = v
+	}
+	for _, n := range nils {
+		withNils[n] = nil
+	}
+	v, isNil, err := s.Composite.EvalNilable(withNils)
+	if err != nil {
+		err = fmt.Errorf("%w; failing triggers read as nil: %s", err, strings.Join(nils, ", "))
+	}
+	return v, isNil, err
+}
+
+// compositeFallback is the composite served from the fallback.
+func (s *ObjectState) compositeFallback(now time.Time, nils string) CompositeValue {
+	return CompositeValue{Known: true, Value: float64(s.Fallback.Replicas) * s.Composite.Target,
+		Active: s.Fallback.Replicas > 0, InFallback: true, Nils: nils, Observed: now}
 }
 
 // triggerNamed returns the trigger with the given spec name, or nil.
@@ -97,7 +135,7 @@ func (s *ObjectState) triggerNamed(name string) *TriggerState {
 // compositeDerived is what a status writer publishes of the composite.
 type compositeDerived struct {
 	known, active, inFallback, waiting bool
-	reason                             string
+	reason, nils                       string
 }
 
 func deriveComposite(s *ObjectState) compositeDerived {
@@ -105,5 +143,5 @@ func deriveComposite(s *ObjectState) compositeDerived {
 		return compositeDerived{}
 	}
 	c := s.CompositeAt(s.UpdatedAt)
-	return compositeDerived{known: c.Known, active: c.Active, inFallback: c.InFallback, waiting: c.Waiting, reason: c.Reason}
+	return compositeDerived{known: c.Known, active: c.Active, inFallback: c.InFallback, waiting: c.Waiting, reason: c.Reason, nils: c.Nils}
 }

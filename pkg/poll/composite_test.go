@@ -11,9 +11,14 @@ import (
 	"github.com/sluice-dev/sluice/pkg/composite"
 )
 
-func compileFormula(t *testing.T, formula, metricType string) *composite.Formula {
+func compileFormula(t *testing.T, formula, metricType string, fallback ...*v1alpha1.Fallback) *composite.Formula {
 	t.Helper()
+	var fb *v1alpha1.Fallback
+	if len(fallback) > 0 {
+		fb = fallback[0]
+	}
 	f, err := composite.Compile(&v1alpha1.ScaledObjectSpec{
+		Fallback: fb,
 		Advanced: &v1alpha1.AdvancedConfig{ScalingModifiers: v1alpha1.ScalingModifiers{
 			Formula: formula, Target: "2", ActivationTarget: "1", MetricType: autoscalingType(metricType)}},
 		Triggers: []v1alpha1.ScaleTriggers{{Name: "a", Type: "x"}, {Name: "b", Type: "y"}, {Name: "c", Type: "z"}},
@@ -34,6 +39,7 @@ func TestCompositeAt(t *testing.T) {
 			LastSuccess: now.Add(-time.Minute), FreshUntil: now.Add(time.Minute)}
 	}
 	fb := &v1alpha1.Fallback{FailureThreshold: 2, Replicas: 3}
+	nilFB := &v1alpha1.Fallback{FailureThreshold: 2, Replicas: 3, Behavior: v1alpha1.FallbackScalingModifiers}
 	tests := []struct {
 		name       string
 		formula    string
@@ -60,15 +66,34 @@ func TestCompositeAt(t *testing.T) {
 			reason: "failing"},
 		{name: "fallback serves replicas times target", formula: "a + b", fallback: fb, triggers: []TriggerState{fresh("a", 3, 0), failing("b", 2)},
 			want: CompositeValue{Known: true, Value: 6, Active: true, InFallback: true, Observed: now}},
-		{name: "no fallback for Value", formula: "a + b", metricType: "Value", fallback: fb, triggers: []TriggerState{fresh("a", 3, 0), failing("b", 2)},
-			reason: "metricType Value"},
+		{name: "fallback for Value too", formula: "a + b", metricType: "Value", fallback: fb, triggers: []TriggerState{fresh("a", 3, 0), failing("b", 2)},
+			want: CompositeValue{Known: true, Value: 6, Active: true, InFallback: true, Observed: now}},
+		{name: "fallback of 0 replicas is not active", formula: "a + b", fallback: &v1alpha1.Fallback{FailureThreshold: 1}, triggers: []TriggerState{fresh("a", 3, 0), failing("b", 1)},
+			want: CompositeValue{Known: true, InFallback: true, Observed: now}},
+		{name: "non-static behaviour falls back the same", formula: "a + b", fallback: &v1alpha1.Fallback{FailureThreshold: 2, Replicas: 3, Behavior: v1alpha1.FallbackCurrentReplicasIfHigher},
+			triggers: []TriggerState{fresh("a", 3, 0), failing("b", 2)}, want: CompositeValue{Known: true, Value: 6, Active: true, InFallback: true, Observed: now}},
+		{name: "nil: ?? supplies the default", formula: "a + (b ?? 0)", fallback: nilFB, triggers: []TriggerState{fresh("a", 3, 2*time.Second), failing("b", 2)},
+			want: CompositeValue{Known: true, Value: 3, Active: true, Nils: "b", Observed: now.Add(-2 * time.Second)}},
+		{name: "nil: below the threshold is unknown", formula: "a + (b ?? 0)", fallback: nilFB, triggers: []TriggerState{fresh("a", 3, 0), failing("b", 1)},
+			reason: `trigger "b" is failing`},
+		{name: "nil: a stale value reads as nil", formula: "a + (b ?? 0)", fallback: nilFB, triggers: []TriggerState{fresh("a", 3, 0),
+			{Name: "b", Polled: true, Value: 9, LastSuccess: now.Add(-time.Hour), FreshUntil: now.Add(-time.Minute)}},
+			want: CompositeValue{Known: true, Value: 3, Active: true, Nils: "b", Observed: now}},
+		{name: "nil: without ?? it is an error, never 0", formula: "a + b", fallback: nilFB, triggers: []TriggerState{fresh("a", 3, 0), failing("b", 2)},
+			reason: "read as nil: b"},
+		{name: "nil: a nil result serves replicas times target", formula: "a ?? b", fallback: nilFB, triggers: []TriggerState{failing("a", 3), failing("b", 2)},
+			want: CompositeValue{Known: true, Value: 6, Active: true, InFallback: true, Nils: "a,b", Observed: now}},
+		{name: "nil: all nil with a constant default", formula: "a ?? b ?? 8", fallback: nilFB, triggers: []TriggerState{failing("a", 3), failing("b", 2)},
+			want: CompositeValue{Known: true, Value: 8, Active: true, Nils: "a,b", Observed: now}},
+		{name: "nil: fresh values as usual", formula: "a + (b ?? 0)", fallback: nilFB, triggers: []TriggerState{fresh("a", 3, 0), fresh("b", 4, 0)},
+			want: CompositeValue{Known: true, Value: 7, Active: true, Observed: now}},
 		{name: "evaluation error is unknown", formula: "int(a) % int(b)", triggers: []TriggerState{fresh("a", 3, 0), fresh("b", 0, 0)},
 			reason: "evaluate formula"},
 		{name: "constant formula", formula: "5", want: CompositeValue{Known: true, Value: 5, Active: true, Observed: now}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			st := &ObjectState{Composite: compileFormula(t, tc.formula, tc.metricType), Fallback: tc.fallback, Triggers: tc.triggers}
+			st := &ObjectState{Composite: compileFormula(t, tc.formula, tc.metricType, tc.fallback), Fallback: tc.fallback, Triggers: tc.triggers}
 			got := st.CompositeAt(now)
 			if !strings.Contains(got.Reason, tc.reason) || (tc.reason == "") != (got.Reason == "") {
 				t.Fatalf("reason = %q, want it to hold %q", got.Reason, tc.reason)

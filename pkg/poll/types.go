@@ -142,10 +142,25 @@ func (s *ObjectState) Trigger(metricName string) *TriggerState {
 // FallbackDue reports whether the object's fallback applies to t at now: a
 // fallback is set, the value is not fresh, and the source has failed at
 // least fallback.failureThreshold times in a row or its value is stale.
-// Behavior scalingModifiers has no replica fallback: the failing trigger is
-// left to the scalingModifiers formula.
+// Behavior scalingModifiers has no replica fallback per trigger: the
+// failing trigger reads as nil in the scalingModifiers formula instead
+// (see NilDue).
 func (s *ObjectState) FallbackDue(t *TriggerState, now time.Time) bool {
-	if s.Fallback == nil || s.Fallback.Behavior == v1alpha1.FallbackScalingModifiers || !t.Polled || t.Fresh(now) {
+	return s.Fallback != nil && s.Fallback.Behavior != v1alpha1.FallbackScalingModifiers && s.pastThreshold(t, now)
+}
+
+// NilDue reports whether t reads as nil in the object's scalingModifiers
+// formula at now: fallback.behavior is scalingModifiers and t is failing as
+// FallbackDue would count it.
+func (s *ObjectState) NilDue(t *TriggerState, now time.Time) bool {
+	return s.Fallback != nil && s.Fallback.Behavior == v1alpha1.FallbackScalingModifiers && s.pastThreshold(t, now)
+}
+
+// pastThreshold: a fallback is set, t's value is not fresh, and its source
+// has failed at least fallback.failureThreshold times in a row or its value
+// is stale.
+func (s *ObjectState) pastThreshold(t *TriggerState, now time.Time) bool {
+	if s.Fallback == nil || !t.Polled || t.Fresh(now) {
 		return false
 	}
 	threshold := max(int(s.Fallback.FailureThreshold), 1)

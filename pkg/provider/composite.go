@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/metrics/pkg/apis/external_metrics"
 
@@ -17,9 +18,13 @@ import (
 func isComposite(metric string) bool { return strings.EqualFold(metric, composite.MetricName) }
 
 // compositeMetric answers a request for the composite metric of an object
-// with scalingModifiers: the formula over the triggers' fresh values,
-// timestamped with the oldest of their polls; the fallback when due; a 503
-// while any trigger it reads is unknown.
+// with scalingModifiers: the formula over the triggers' fresh values (and,
+// with fallback.behavior scalingModifiers, nil for the failing ones),
+// timestamped with the oldest of their polls; in fallback the value that
+// holds the replica count of fallback.behavior for the modifiers' target
+// and metricType, exactly as for a trigger (fallbackFor); a 503 while any
+// trigger it reads is unknown, or while a Value fallback has no current
+// replica count to divide by.
 func (p *Provider) compositeMetric(ctx context.Context, key poll.Key, st poll.ObjectState) (*external_metrics.ExternalMetricValueList, error) {
 	c := st.CompositeAt(p.opts.Clock.Now())
 	if !c.Known && c.Waiting {
@@ -32,6 +37,15 @@ func (p *Provider) compositeMetric(ctx context.Context, key poll.Key, st poll.Ob
 	if !c.Known {
 		return nil, apierrors.NewServiceUnavailable(fmt.Sprintf(
 			"metric %s of ScaledObject %s is unavailable: %s", composite.MetricName, key, c.Reason))
+	}
+	if c.InFallback {
+		f := st.Composite
+		v, ok := p.fallbackFor(&st, f.Target, f.MetricType == autoscalingv2.ValueMetricType)
+		if !ok {
+			return nil, apierrors.NewServiceUnavailable(fmt.Sprintf(
+				"metric %s of ScaledObject %s is unavailable: its fallback of metricType Value waits for the HPA's current replica count", composite.MetricName, key))
+		}
+		return newList(composite.MetricName, v, c.Observed), nil
 	}
 	return newList(composite.MetricName, c.Value, c.Observed), nil
 }

@@ -22,7 +22,9 @@ type ReplicaReader interface {
 //   - static (or empty): fb.Replicas;
 //   - currentReplicas: current;
 //   - currentReplicasIfHigher: the larger of current and fb.Replicas;
-//   - currentReplicasIfLower: the smaller of current and fb.Replicas.
+//   - currentReplicasIfLower: the smaller of current and fb.Replicas;
+//   - scalingModifiers: fb.Replicas (a scalingModifiers formula that
+//     yields nil falls back to it).
 //
 // A target at 0 replicas, or one whose count is unknown, gets fb.Replicas
 // whatever the behaviour: a workload scaled to zero whose source fails is
@@ -71,12 +73,21 @@ func FallbackValue(replicas int32, target float64, valueTarget bool, current int
 
 // fallbackValue is the value served for ts of st while its fallback is due.
 func (p *Provider) fallbackValue(st *poll.ObjectState, ts *poll.TriggerState) (float64, bool) {
+	return p.fallbackFor(st, ts.Target, ts.ValueTarget)
+}
+
+// fallbackFor is the fallback value of st for a metric with the given
+// target: FallbackReplicas by st's fallback.behavior, turned into a value
+// by FallbackValue. The current replica count is read only when the
+// behaviour or a Value target needs it.
+func (p *Provider) fallbackFor(st *poll.ObjectState, target float64, valueTarget bool) (float64, bool) {
 	var current int32
 	var known bool
-	static := st.Fallback.Behavior == "" || st.Fallback.Behavior == v1alpha1.FallbackStatic
-	if p.opts.Replicas != nil && (!static || ts.ValueTarget) {
+	static := st.Fallback.Behavior == "" || st.Fallback.Behavior == v1alpha1.FallbackStatic ||
+		st.Fallback.Behavior == v1alpha1.FallbackScalingModifiers
+	if p.opts.Replicas != nil && (!static || valueTarget) {
 		current, known = p.opts.Replicas.CurrentReplicas(st.Key)
 	}
 	replicas := FallbackReplicas(st.Fallback, current, known)
-	return FallbackValue(replicas, ts.Target, ts.ValueTarget, current, known)
+	return FallbackValue(replicas, target, valueTarget, current, known)
 }
