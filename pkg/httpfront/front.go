@@ -57,6 +57,7 @@ type Front struct {
 
 	appsMu sync.RWMutex
 	apps   map[string]*app
+	known  map[string]bool // the routed apps as of the last Retain; nil before
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -129,6 +130,10 @@ func (f *Front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a := f.app(rt)
+	if a == nil {
+		f.reject(w, rt, nil, ErrRouteRemoved)
+		return
+	}
 	a.route.Store(rt)
 	a.inflight.Add(1)
 	defer a.inflight.Add(-1)
@@ -136,7 +141,7 @@ func (f *Front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.wake(a, rt, f.cfg.TouchEvery)
 	if !a.ready.Load() {
 		if err := f.hold(r.Context(), a, rt); err != nil {
-			f.reject(w, rt, err)
+			f.reject(w, rt, a, err)
 			return
 		}
 	}
@@ -166,7 +171,7 @@ func (f *Front) proxyError(w http.ResponseWriter, r *http.Request, err error) {
 				r.Header.Del(h)
 			}
 			if herr := f.hold(r.Context(), p.app, p.route); herr != nil {
-				f.reject(w, p.route, herr)
+				f.reject(w, p.route, p.app, herr)
 				return
 			}
 			f.proxy.ServeHTTP(w, r)
@@ -180,21 +185,34 @@ func (f *Front) proxyError(w http.ResponseWriter, r *http.Request, err error) {
 	http.Error(w, "the app's backend failed: "+errorKind(err), http.StatusBadGateway)
 }
 
-// reject answers a request that could not be held or timed out.
-func (f *Front) reject(w http.ResponseWriter, rt *Route, err error) {
-	reason := "canceled"
+// Reasons of sluice_http_rejected_requests_total.
+const (
+	reasonQueueFull   = "queue_full"
+	reasonWakeTimeout = "wake_timeout"
+	reasonCanceled    = "canceled"
+)
+
+// reject answers a request that could not be held or timed out. a is the
+// app whose counter counts it; nil (a removed app, whose series are gone)
+// counts nowhere.
+func (f *Front) reject(w http.ResponseWriter, rt *Route, a *app, err error) {
+	reason := reasonCanceled
 	switch {
 	case errors.Is(err, ErrQueueFull):
-		reason = "queue_full"
+		reason = reasonQueueFull
 	case errors.Is(err, ErrWakeTimeout):
-		reason = "wake_timeout"
+		reason = reasonWakeTimeout
+	case errors.Is(err, ErrRouteRemoved):
+		reason = ""
 	}
-	f.metrics.rejected.WithLabelValues(rt.Namespace, rt.Name, reason).Inc()
-	if reason == "canceled" {
+	if c := counterOf(a, reason); c != nil {
+		c.Inc()
+	}
+	if reason == reasonCanceled {
 		return
 	}
 	retry := 1
-	if reason == "wake_timeout" {
+	if reason == reasonWakeTimeout {
 		retry = max(1, int(f.cfg.WakeTimeout.Seconds()/4))
 	}
 	w.Header().Set("Retry-After", strconv.Itoa(retry))
@@ -212,4 +230,12 @@ func errorKind(err error) string {
 	default:
 		return "connection error"
 	}
+}
+
+// counterOf returns a's rejection counter for reason, or nil.
+func counterOf(a *app, reason string) prometheus.Counter {
+	if a == nil {
+		return nil
+	}
+	return a.m.rejected[reason]
 }

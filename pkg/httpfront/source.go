@@ -28,6 +28,7 @@ type Source struct {
 	keys     atomic.Pointer[map[string]bool]
 	dirty    chan struct{} // a change is waiting for Run to rebuild
 	ready    atomic.Bool
+	onChange func(keys map[string]bool)
 
 	mu       sync.Mutex
 	problems map[string]string // last reported problem per object, to log each once
@@ -75,6 +76,12 @@ func NewSource(watched []Informers, log *zap.Logger) (*Source, error) {
 	return s, nil
 }
 
+// OnChange sets fn to receive the keys ("<namespace>/<name>") of the
+// routed apps on every rebuild, before the new table is published (wire
+// it to Front.Retain, so that a removed app's state is dropped). Call it
+// before Run; fn must not call back into s.
+func (s *Source) OnChange(fn func(keys map[string]bool)) { s.onChange = fn }
+
 // Match implements Router.
 func (s *Source) Match(host, path string) *Route { return s.table.Load().Match(host, path) }
 
@@ -121,6 +128,9 @@ func (s *Source) Rebuild() {
 		if !seen[k] {
 			delete(s.problems, k)
 		}
+	}
+	if s.onChange != nil {
+		s.onChange(keys)
 	}
 	s.table.Store(NewTable(routes))
 	s.keys.Store(&keys)

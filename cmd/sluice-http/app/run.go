@@ -58,6 +58,7 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 		return fmt.Errorf("create front: %w", err)
 	}
 	defer front.Close()
+	src.OnChange(front.Retain)
 
 	lc := &net.ListenConfig{}
 	metricsLn, err := lc.Listen(ctx, "tcp", o.MetricsBindAddress)
