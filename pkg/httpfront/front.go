@@ -39,6 +39,12 @@ type Config struct {
 	// stamp, which keeps it from going idle while it serves (default 30s;
 	// keep it below the apps' cooldownPeriod).
 	TouchEvery time.Duration
+	// MaxReplayBody bounds the request bodies kept in memory so that a
+	// request whose app loses its backend before answering can be held and
+	// sent again (default DefaultMaxReplayBody; negative keeps none).
+	// Larger bodies stream; such a request is re-sent only if none of its
+	// body was sent yet, and otherwise gets a 502 saying why.
+	MaxReplayBody int64
 	// DialContext connects to backends (probes and forwarding); nil uses
 	// a net.Dialer.
 	DialContext func(ctx context.Context, network, addr string) (net.Conn, error)
@@ -71,6 +77,7 @@ type routeKey struct{}
 type proxied struct {
 	route   *Route
 	app     *app
+	body    *replay
 	retried bool
 }
 
@@ -84,6 +91,9 @@ func New(cfg Config) (*Front, error) {
 	}
 	if cfg.WakeTimeout <= 0 {
 		cfg.WakeTimeout = 2 * time.Minute
+	}
+	if cfg.MaxReplayBody == 0 {
+		cfg.MaxReplayBody = DefaultMaxReplayBody
 	}
 	if cfg.TouchEvery <= 0 {
 		cfg.TouchEvery = 30 * time.Second
@@ -145,7 +155,14 @@ func (f *Front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	p := &proxied{route: rt, app: a}
+	body, err := prepareBody(r, f.cfg.MaxReplayBody)
+	if err != nil {
+		if r.Context().Err() == nil {
+			http.Error(w, "reading the request body failed", http.StatusBadRequest)
+		}
+		return
+	}
+	p := &proxied{route: rt, app: a, body: body}
 	f.proxy.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), routeKey{}, p)))
 }
 
@@ -159,13 +176,20 @@ func (f *Front) rewrite(pr *httputil.ProxyRequest) {
 }
 
 // proxyError handles a failed forward. A failed dial means the app lost
-// its backends: it is marked not ready and a request without a body is
-// held and forwarded again, once; anything else is a 502.
+// its backends: it is marked not ready and the request is held and
+// forwarded again, once, if its body can be sent again (see
+// Config.MaxReplayBody); anything else is a 502.
 func (f *Front) proxyError(w http.ResponseWriter, r *http.Request, err error) {
 	p := r.Context().Value(routeKey{}).(*proxied)
 	if isDialError(err) {
 		p.app.ready.Store(false)
-		if !p.retried && (r.Body == nil || r.Body == http.NoBody) && r.Context().Err() == nil {
+		if !p.retried && r.Context().Err() == nil && !p.body.rewind(r) {
+			f.log.Debug("backend lost after a streamed body was sent", zap.String("app", p.route.Key()))
+			http.Error(w, fmt.Sprintf("the app's backend went away after part of the request body was sent; "+
+				"bodies over %d bytes stream and are not re-sent", max(f.cfg.MaxReplayBody, 0)), http.StatusBadGateway)
+			return
+		}
+		if !p.retried && r.Context().Err() == nil {
 			p.retried = true
 			for _, h := range []string{"X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto"} {
 				r.Header.Del(h)

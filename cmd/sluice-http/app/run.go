@@ -52,7 +52,8 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 	front, err := httpfront.New(httpfront.Config{
 		Routes: src, Waker: &httpfront.KubeWaker{Client: sluice},
 		MaxHeld: o.MaxHeldRequests, WakeTimeout: o.WakeTimeout, TouchEvery: o.TouchInterval,
-		Registerer: reg, Log: log,
+		MaxReplayBody: replayBound(o.MaxReplayBodyBytes),
+		Registerer:    reg, Log: log,
 	})
 	if err != nil {
 		return fmt.Errorf("create front: %w", err)
@@ -122,4 +123,13 @@ func newInformers(o *Options, kube kubernetes.Interface, sluice versioned.Interf
 		synced = append(synced, w.Objects.HasSynced, w.Services.HasSynced)
 	}
 	return watched, starters, synced
+}
+
+// replayBound maps --max-replay-body-bytes (0: keep none) to
+// Config.MaxReplayBody (negative: keep none).
+func replayBound(n int64) int64 {
+	if n == 0 {
+		return -1
+	}
+	return n
 }
