@@ -37,6 +37,8 @@ type app struct {
 	// gone is closed when the app's route is removed and its state dropped:
 	// held requests fail with ErrRouteRemoved and its probe stops.
 	gone chan struct{}
+	// kick wakes the app's probe when its Service's endpoints change.
+	kick chan struct{}
 	// m are the app's metric series; once the app is dropped they are
 	// deleted from the vectors, so that later updates reach no exporter.
 	m appMetrics
@@ -63,7 +65,7 @@ func (f *Front) app(r *Route) *app {
 		return nil
 	}
 	if a = f.apps[key]; a == nil {
-		a = &app{key: key, ns: r.Namespace, name: r.Name, gone: make(chan struct{}), m: f.metrics.forApp(r.Namespace, r.Name)}
+		a = &app{key: key, ns: r.Namespace, name: r.Name, gone: make(chan struct{}), kick: make(chan struct{}, 1), m: f.metrics.forApp(r.Namespace, r.Name)}
 		f.apps[key] = a
 	}
 	return a
@@ -149,14 +151,30 @@ func (f *Front) hold(ctx context.Context, a *app, r *Route) error {
 // dial costs next to nothing.
 const maxProbeInterval = 50 * time.Millisecond
 
-// probe dials the app's backend until it accepts, then marks the app ready and
-// releases the held requests; it gives up when no request is held any
-// more, the app's route is removed or the front closes.
+// sliceRecheck is how often an app whose readiness comes from
+// EndpointSlices is checked again without a change to them (a safety net;
+// changes release it at once).
+const sliceRecheck = 5 * time.Second
+
+// probe waits until the app's backend is ready, then marks the app ready
+// and releases the held requests; it gives up when no request is held any
+// more, the app's route is removed or the front closes. Ready is a ready
+// endpoint in the Service's EndpointSlices where the route says so (woken
+// by EndpointsChanged), else a backend accepting a TCP connection (dialed
+// every 5 ms, backing off to maxProbeInterval).
 func (f *Front) probe(a *app, ch chan struct{}) {
 	defer f.wg.Done()
 	backoff := 5 * time.Millisecond
 	for {
-		if f.dialOK(a.route.Load().Backend) {
+		rt := a.route.Load()
+		slices := rt.Endpoints && f.cfg.Endpoints != nil
+		var ok bool
+		if slices {
+			ok = f.cfg.Endpoints.ServiceReady(rt.Namespace, rt.Service)
+		} else {
+			ok = f.dialOK(rt.Backend)
+		}
+		if ok {
 			a.ready.Store(true)
 			a.mu.Lock()
 			close(ch)
@@ -171,14 +189,55 @@ func (f *Front) probe(a *app, ch chan struct{}) {
 			return
 		}
 		a.mu.Unlock()
+		wait := backoff
+		if slices {
+			wait = f.sliceRecheck
+		}
+		timer := time.NewTimer(wait)
 		select {
 		case <-f.ctx.Done():
+			timer.Stop()
 			return
 		case <-a.gone:
+			timer.Stop()
 			return
-		case <-time.After(backoff):
+		case <-a.kick:
+		case <-timer.C:
 		}
+		timer.Stop()
 		backoff = min(backoff*2, maxProbeInterval)
+	}
+}
+
+// EndpointsChanged tells the front that the EndpointSlices of the Service
+// ns/service changed: the apps routed to it through EndpointSlices are
+// checked at once, and marked not ready when it has no ready endpoint any
+// more, so that their next requests are held rather than forwarded to
+// nothing. It never blocks.
+func (f *Front) EndpointsChanged(ns, service string) {
+	if f.cfg.Endpoints == nil {
+		return
+	}
+	var apps []*app
+	f.appsMu.RLock()
+	for _, a := range f.apps {
+		if rt := a.route.Load(); rt != nil && rt.Endpoints && rt.Namespace == ns && rt.Service == service {
+			apps = append(apps, a)
+		}
+	}
+	f.appsMu.RUnlock()
+	if len(apps) == 0 {
+		return
+	}
+	ready := f.cfg.Endpoints.ServiceReady(ns, service)
+	for _, a := range apps {
+		if !ready {
+			a.ready.Store(false)
+		}
+		select {
+		case a.kick <- struct{}{}:
+		default:
+		}
 	}
 }
 

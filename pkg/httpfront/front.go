@@ -45,6 +45,10 @@ type Config struct {
 	// Larger bodies stream; such a request is re-sent only if none of its
 	// body was sent yet, and otherwise gets a 502 saying why.
 	MaxReplayBody int64
+	// Endpoints, when set, tells whether the Service of a route with
+	// Endpoints set has a ready endpoint; such apps are released on
+	// EndpointsChanged instead of by dialing.
+	Endpoints Endpoints
 	// DialContext connects to backends (probes and forwarding); nil uses
 	// a net.Dialer.
 	DialContext func(ctx context.Context, network, addr string) (net.Conn, error)
@@ -60,6 +64,8 @@ type Front struct {
 	proxy   *httputil.ReverseProxy
 	dial    func(ctx context.Context, network, addr string) (net.Conn, error)
 	metrics *metrics
+	// sliceRecheck is sliceRecheck; tests lengthen it.
+	sliceRecheck time.Duration
 
 	appsMu sync.RWMutex
 	apps   map[string]*app
@@ -106,7 +112,7 @@ func New(cfg Config) (*Front, error) {
 		return nil, err
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	f := &Front{cfg: cfg, log: cfg.Log.Named("httpfront"), metrics: m, apps: map[string]*app{}, ctx: ctx, cancel: cancel}
+	f := &Front{cfg: cfg, log: cfg.Log.Named("httpfront"), metrics: m, sliceRecheck: sliceRecheck, apps: map[string]*app{}, ctx: ctx, cancel: cancel}
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.MaxIdleConnsPerHost = 256
 	f.dial = cfg.DialContext
