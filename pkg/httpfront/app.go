@@ -158,23 +158,20 @@ const sliceRecheck = 5 * time.Second
 
 // probe waits until the app's backend is ready, then marks the app ready
 // and releases the held requests; it gives up when no request is held any
-// more, the app's route is removed or the front closes. Ready is a ready
-// endpoint in the Service's EndpointSlices where the route says so (woken
-// by EndpointsChanged), else a backend accepting a TCP connection (dialed
-// every 5 ms, backing off to maxProbeInterval).
+// more, the app's route is removed or the front closes. Ready is a
+// backend accepting a TCP connection (dialed every 5 ms, backing off to
+// maxProbeInterval); where the route says so, dialing waits for a ready
+// endpoint in the Service's EndpointSlices (woken by EndpointsChanged).
 func (f *Front) probe(a *app, ch chan struct{}) {
 	defer f.wg.Done()
 	backoff := 5 * time.Millisecond
 	for {
 		rt := a.route.Load()
-		slices := rt.Endpoints && f.cfg.Endpoints != nil
-		var ok bool
-		if slices {
-			ok = f.cfg.Endpoints.ServiceReady(rt.Namespace, rt.Service)
-		} else {
-			ok = f.dialOK(rt.Backend)
-		}
-		if ok {
+		// Without a ready endpoint there is nothing to dial; with one, a
+		// dial still confirms that the Service forwards to it (kube-proxy
+		// may lag behind the EndpointSlice).
+		sliceWait := rt.Endpoints && f.cfg.Endpoints != nil && !f.cfg.Endpoints.ServiceReady(rt.Namespace, rt.Service)
+		if !sliceWait && f.dialOK(rt.Backend) {
 			a.ready.Store(true)
 			a.mu.Lock()
 			close(ch)
@@ -190,7 +187,7 @@ func (f *Front) probe(a *app, ch chan struct{}) {
 		}
 		a.mu.Unlock()
 		wait := backoff
-		if slices {
+		if sliceWait {
 			wait = f.sliceRecheck
 		}
 		timer := time.NewTimer(wait)

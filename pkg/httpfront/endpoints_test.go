@@ -154,3 +154,31 @@ func TestSourceEndpoints(t *testing.T) {
 		t.Fatal("an endpoint of unknown readiness is not ready")
 	}
 }
+
+// TestEndpointReadyButNotForwarding: a ready endpoint the Service does not
+// forward to yet (kube-proxy lagging) does not release the requests: the
+// front dials until the backend accepts.
+func TestEndpointReadyButNotForwarding(t *testing.T) {
+	app := &testApp{t: t, handler: echo()}
+	app.onWake.Store(true) // the backend listens only after the wake
+	eps := &fakeEndpoints{}
+	eps.ready.Store(true)
+	f, err := New(Config{
+		Routes: NewTable([]*Route{{Namespace: "ns", Name: "web", Service: "web", Port: 80, PathPrefix: "/", Backend: "app.test:80", Endpoints: true}}),
+		Waker:  app, Endpoints: eps, DialContext: app.dial, WakeTimeout: time.Minute,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.sliceRecheck = time.Hour
+	srv := httptest.NewServer(f)
+	t.Cleanup(func() { srv.Close(); f.Close() })
+	resp, err := http.Get(srv.URL + "/b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if b, _ := io.ReadAll(resp.Body); resp.StatusCode != http.StatusOK || string(b) != "hello /b" {
+		t.Fatalf("%s %q, want 200", resp.Status, b)
+	}
+}
