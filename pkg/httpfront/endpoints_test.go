@@ -1,6 +1,7 @@
 package httpfront
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -180,5 +181,61 @@ func TestEndpointReadyButNotForwarding(t *testing.T) {
 	defer resp.Body.Close()
 	if b, _ := io.ReadAll(resp.Body); resp.StatusCode != http.StatusOK || string(b) != "hello /b" {
 		t.Fatalf("%s %q, want 200", resp.Status, b)
+	}
+}
+
+// TestSourceEndpointEvents: changes to a Service's EndpointSlices, as a
+// running informer delivers them, reach OnEndpoints with the Service.
+func TestSourceEndpointEvents(t *testing.T) {
+	client := kubefake.NewClientset()
+	kf := informers.NewSharedInformerFactory(client, 0)
+	sf := sluiceinformers.NewSharedInformerFactory(sluicefake.NewClientset(), 0)
+	w := Informers{Objects: sf.Keda().V1alpha1().ScaledObjects().Informer(), Services: kf.Core().V1().Services().Informer(),
+		EndpointSlices: kf.Discovery().V1().EndpointSlices().Informer()}
+	src, err := NewSource([]Informers{w}, zap.NewNop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := make(chan string, 16)
+	src.OnEndpoints(func(ns, service string) { events <- ns + "/" + service })
+	ctx, cancel := context.WithCancel(context.Background())
+	kf.Start(ctx.Done())
+	t.Cleanup(func() { cancel(); kf.Shutdown() })
+	kf.WaitForCacheSync(ctx.Done())
+	ready := true
+	es := &discoveryv1.EndpointSlice{
+		ObjectMeta:  metav1.ObjectMeta{Namespace: "ns", Name: "web-x", Labels: map[string]string{discoveryv1.LabelServiceName: "web"}},
+		AddressType: discoveryv1.AddressTypeIPv4,
+		Endpoints:   []discoveryv1.Endpoint{{Addresses: []string{"10.0.0.1"}, Conditions: discoveryv1.EndpointConditions{Ready: &ready}}},
+	}
+	slices := client.DiscoveryV1().EndpointSlices("ns")
+	steps := []struct {
+		name      string
+		do        func() error
+		wantReady bool
+	}{
+		{"created", func() error { _, err := slices.Create(ctx, es, metav1.CreateOptions{}); return err }, true},
+		{"not ready", func() error {
+			ready = false
+			_, err := slices.Update(ctx, es, metav1.UpdateOptions{})
+			return err
+		}, false},
+		{"deleted", func() error { return slices.Delete(ctx, es.Name, metav1.DeleteOptions{}) }, false},
+	}
+	for _, s := range steps {
+		if err := s.do(); err != nil {
+			t.Fatalf("%s: %v", s.name, err)
+		}
+		select {
+		case got := <-events:
+			if got != "ns/web" {
+				t.Fatalf("%s: event for %s, want ns/web", s.name, got)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatalf("%s: no event within 30s", s.name)
+		}
+		if got := src.ServiceReady("ns", "web"); got != s.wantReady {
+			t.Fatalf("%s: ready %v, want %v", s.name, got, s.wantReady)
+		}
 	}
 }
