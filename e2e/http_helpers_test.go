@@ -69,6 +69,34 @@ func (f *front) metric(name string) (float64, error) {
 	return sum, nil
 }
 
+// series returns how many series of the metric name the front exports
+// for the ScaledObject ns/name; a metric without those labels counts
+// all its series.
+func (f *front) series(name, ns, so string) (int, error) {
+	resp, err := http.Get("http://" + f.metrics + "/metrics")
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := parser.TextToMetricFamilies(resp.Body)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	for _, m := range fams[name].GetMetric() {
+		labels := map[string]string{}
+		for _, l := range m.GetLabel() {
+			labels[l.GetName()] = l.GetValue()
+		}
+		_, perApp := labels["scaledObject"]
+		if !perApp || (labels["namespace"] == ns && labels["scaledObject"] == so) {
+			n++
+		}
+	}
+	return n, nil
+}
+
 // fakePod plays the pods of a Deployment: an HTTP server on its own
 // loopback address, listening while the Deployment's replicas are above 0
 // and closed at 0, as a Service backend would come and go.

@@ -237,4 +237,45 @@ func TestHTTPNeverReady(t *testing.T) {
 	if _, ok := so.Annotations[v1alpha1.AnnotationHTTPWake]; !ok {
 		t.Fatalf("annotations %v: the front did not ask for a wake", so.Annotations)
 	}
+	checkDashboardHTTPSeries(t, fr, ns, "broken")
+
+	// The app's route goes away: its state and series go with it.
+	if err := kedaClient(t).KedaV1alpha1().ScaledObjects(ns).Delete(ctx, "broken", metav1.DeleteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, phase, "the deleted app's series gone", func() error {
+		n, err := fr.series("sluice_http_held_requests", ns, "broken")
+		if err != nil {
+			return err
+		}
+		if n != 0 {
+			return fmt.Errorf("%d series of sluice_http_held_requests for %s/broken", n, ns)
+		}
+		return nil
+	})
+}
+
+// checkDashboardHTTPSeries checks that the front exports every sluice_http_
+// series the Grafana dashboard queries, for the app ns/name where the
+// series is per app.
+func checkDashboardHTTPSeries(t *testing.T, fr *front, ns, name string) {
+	t.Helper()
+	var checked int
+	for _, m := range dashboardMetricNames(t, "../deploy/grafana/sluice-dashboard.json") {
+		if !strings.HasPrefix(m, "sluice_http_") {
+			continue
+		}
+		base := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(m, "_bucket"), "_sum"), "_count")
+		n, err := fr.series(base, ns, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			t.Errorf("the dashboard's %s: the front exports no series for %s/%s", m, ns, name)
+		}
+		checked++
+	}
+	if checked < 4 {
+		t.Fatalf("the dashboard queries %d sluice_http_ series, want at least 4", checked)
+	}
 }

@@ -127,6 +127,10 @@ func requiredSeries() []string {
 		"apiserver_request_duration_seconds_bucket",
 		"sluice_activator_reconciles_total",
 		"sluice_activator_scale_operations_total",
+		"sluice_http_held_requests",
+		"sluice_http_rejected_requests_total",
+		"sluice_http_wakes_total",
+		"sluice_http_hold_duration_seconds_bucket",
 	}
 }
 

@@ -17,6 +17,7 @@ func metricSources() []string {
 		filepath.Join("..", "..", "pkg", "poll", "metrics.go"),
 		filepath.Join("..", "..", "pkg", "poll", "kedametrics.go"),
 		filepath.Join("..", "..", "pkg", "activator", "stats.go"),
+		filepath.Join("..", "..", "pkg", "httpfront", "metrics.go"),
 	}
 }
 

@@ -18,23 +18,39 @@ var (
 	ErrQueueFull = errors.New("queue full: too many requests are waiting for the app to wake")
 	// ErrWakeTimeout: no backend accepted a connection within WakeTimeout.
 	ErrWakeTimeout = errors.New("wake timeout: the app did not become ready in time")
+	// ErrRouteRemoved: the app's route went away (its ScaledObject was
+	// deleted or its sluice.dev/http-service annotation removed) while the
+	// request waited.
+	ErrRouteRemoved = errors.New("route removed: the app is no longer routed by this front")
 )
 
 // app is the front's state for one routed ScaledObject.
 type app struct {
 	key      string
+	ns, name string
 	inflight atomic.Int64
 	ready    atomic.Bool
 	lastWake atomic.Int64 // unix nanoseconds of the last wake stamp sent
 	rate     rateWindow
 	route    atomic.Pointer[Route] // as matched by the latest request
 
+	// gone is closed when the app's route is removed and its state dropped:
+	// held requests fail with ErrRouteRemoved and its probe stops.
+	gone chan struct{}
+	// kick wakes the app's probe when its Service's endpoints change.
+	kick chan struct{}
+	// m are the app's metric series; once the app is dropped they are
+	// deleted from the vectors, so that later updates reach no exporter.
+	m appMetrics
+
 	mu      sync.Mutex
 	held    int
 	readyCh chan struct{} // closed when a probe sees the backend accept; nil while no probe runs
 }
 
-// apps returns the state of the app of r, creating it on first use.
+// app returns the state of the app of r, creating it on first use, or nil
+// when r's app is not among the routes the front was last told of (see
+// Retain): its route is being removed.
 func (f *Front) app(r *Route) *app {
 	key := r.Key()
 	f.appsMu.RLock()
@@ -45,16 +61,53 @@ func (f *Front) app(r *Route) *app {
 	}
 	f.appsMu.Lock()
 	defer f.appsMu.Unlock()
+	if f.known != nil && !f.known[key] {
+		return nil
+	}
 	if a = f.apps[key]; a == nil {
-		a = &app{key: key}
+		a = &app{key: key, ns: r.Namespace, name: r.Name, gone: make(chan struct{}), kick: make(chan struct{}, 1), m: f.metrics.forApp(r.Namespace, r.Name)}
 		f.apps[key] = a
 	}
 	return a
 }
 
+// Retain drops the state of every app whose key ("<namespace>/<name>") is
+// not in keys, failing its held requests with ErrRouteRemoved and deleting
+// its metric series; from then on only apps in keys get state. A route
+// source calls it with the new set of routed apps before it publishes a
+// table without them (and before one with new apps), so that no request
+// revives a removed app.
+func (f *Front) Retain(keys map[string]bool) {
+	known := make(map[string]bool, len(keys))
+	for k := range keys {
+		known[k] = true
+	}
+	var dropped []*app
+	f.appsMu.Lock()
+	f.known = known
+	for k, a := range f.apps {
+		if !known[k] {
+			delete(f.apps, k)
+			dropped = append(dropped, a)
+		}
+	}
+	f.appsMu.Unlock()
+	for _, a := range dropped {
+		close(a.gone)
+		f.metrics.deleteApp(a.ns, a.name)
+	}
+}
+
+// Apps returns how many apps the front holds state for.
+func (f *Front) Apps() int {
+	f.appsMu.RLock()
+	defer f.appsMu.RUnlock()
+	return len(f.apps)
+}
+
 // hold waits until the app of r has a backend that accepts connections,
 // starting a probe (and a wake) if none runs. It fails with ErrQueueFull,
-// ErrWakeTimeout or the request's context error.
+// ErrWakeTimeout, ErrRouteRemoved or the request's context error.
 func (f *Front) hold(ctx context.Context, a *app, r *Route) error {
 	a.mu.Lock()
 	if a.held >= f.cfg.MaxHeld {
@@ -69,14 +122,14 @@ func (f *Front) hold(ctx context.Context, a *app, r *Route) error {
 	}
 	ch := a.readyCh
 	a.mu.Unlock()
-	f.metrics.held.WithLabelValues(r.Namespace, r.Name).Inc()
+	a.m.held.Inc()
 	start := time.Now()
 	defer func() {
 		a.mu.Lock()
 		a.held--
 		a.mu.Unlock()
-		f.metrics.held.WithLabelValues(r.Namespace, r.Name).Dec()
-		f.metrics.holdSeconds.WithLabelValues(r.Namespace, r.Name).Observe(time.Since(start).Seconds())
+		a.m.held.Dec()
+		a.m.holdSeconds.Observe(time.Since(start).Seconds())
 	}()
 	f.wake(a, r, time.Second)
 	timer := time.NewTimer(f.cfg.WakeTimeout)
@@ -86,6 +139,8 @@ func (f *Front) hold(ctx context.Context, a *app, r *Route) error {
 		return nil
 	case <-timer.C:
 		return ErrWakeTimeout
+	case <-a.gone:
+		return ErrRouteRemoved
 	case <-ctx.Done():
 		return ctx.Err()
 	}
@@ -96,14 +151,27 @@ func (f *Front) hold(ctx context.Context, a *app, r *Route) error {
 // dial costs next to nothing.
 const maxProbeInterval = 50 * time.Millisecond
 
-// probe dials the app's backend until it accepts, then marks the app ready and
-// releases the held requests; it gives up when no request is held any
-// more or the front closes.
+// sliceRecheck is how often an app whose readiness comes from
+// EndpointSlices is checked again without a change to them (a safety net;
+// changes release it at once).
+const sliceRecheck = 5 * time.Second
+
+// probe waits until the app's backend is ready, then marks the app ready
+// and releases the held requests; it gives up when no request is held any
+// more, the app's route is removed or the front closes. Ready is a
+// backend accepting a TCP connection (dialed every 5 ms, backing off to
+// maxProbeInterval); where the route says so, dialing waits for a ready
+// endpoint in the Service's EndpointSlices (woken by EndpointsChanged).
 func (f *Front) probe(a *app, ch chan struct{}) {
 	defer f.wg.Done()
 	backoff := 5 * time.Millisecond
 	for {
-		if f.dialOK(a.route.Load().Backend) {
+		rt := a.route.Load()
+		// Without a ready endpoint there is nothing to dial; with one, a
+		// dial still confirms that the Service forwards to it (kube-proxy
+		// may lag behind the EndpointSlice).
+		sliceWait := rt.Endpoints && f.cfg.Endpoints != nil && !f.cfg.Endpoints.ServiceReady(rt.Namespace, rt.Service)
+		if !sliceWait && f.dialOK(rt.Backend) {
 			a.ready.Store(true)
 			a.mu.Lock()
 			close(ch)
@@ -118,12 +186,55 @@ func (f *Front) probe(a *app, ch chan struct{}) {
 			return
 		}
 		a.mu.Unlock()
+		wait := backoff
+		if sliceWait {
+			wait = f.sliceRecheck
+		}
+		timer := time.NewTimer(wait)
 		select {
 		case <-f.ctx.Done():
+			timer.Stop()
 			return
-		case <-time.After(backoff):
+		case <-a.gone:
+			timer.Stop()
+			return
+		case <-a.kick:
+		case <-timer.C:
 		}
+		timer.Stop()
 		backoff = min(backoff*2, maxProbeInterval)
+	}
+}
+
+// EndpointsChanged tells the front that the EndpointSlices of the Service
+// ns/service changed: the apps routed to it through EndpointSlices are
+// checked at once, and marked not ready when it has no ready endpoint any
+// more, so that their next requests are held rather than forwarded to
+// nothing. It never blocks.
+func (f *Front) EndpointsChanged(ns, service string) {
+	if f.cfg.Endpoints == nil {
+		return
+	}
+	var apps []*app
+	f.appsMu.RLock()
+	for _, a := range f.apps {
+		if rt := a.route.Load(); rt != nil && rt.Endpoints && rt.Namespace == ns && rt.Service == service {
+			apps = append(apps, a)
+		}
+	}
+	f.appsMu.RUnlock()
+	if len(apps) == 0 {
+		return
+	}
+	ready := f.cfg.Endpoints.ServiceReady(ns, service)
+	for _, a := range apps {
+		if !ready {
+			a.ready.Store(false)
+		}
+		select {
+		case a.kick <- struct{}{}:
+		default:
+		}
 	}
 }
 
@@ -158,7 +269,7 @@ func (f *Front) wake(a *app, r *Route, every time.Duration) {
 			f.log.Warn("wake failed", zap.String("namespace", r.Namespace), zap.String("scaledObject", r.Name), zap.Error(err))
 			return
 		}
-		f.metrics.wakes.WithLabelValues(r.Namespace, r.Name).Inc()
+		a.m.wakes.Inc()
 	}()
 }
 

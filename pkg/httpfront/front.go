@@ -39,6 +39,16 @@ type Config struct {
 	// stamp, which keeps it from going idle while it serves (default 30s;
 	// keep it below the apps' cooldownPeriod).
 	TouchEvery time.Duration
+	// MaxReplayBody bounds the request bodies kept in memory so that a
+	// request whose app loses its backend before answering can be held and
+	// sent again (default DefaultMaxReplayBody; negative keeps none).
+	// Larger bodies stream; such a request is re-sent only if none of its
+	// body was sent yet, and otherwise gets a 502 saying why.
+	MaxReplayBody int64
+	// Endpoints, when set, tells whether the Service of a route with
+	// Endpoints set has a ready endpoint; such apps are released on
+	// EndpointsChanged instead of by dialing.
+	Endpoints Endpoints
 	// DialContext connects to backends (probes and forwarding); nil uses
 	// a net.Dialer.
 	DialContext func(ctx context.Context, network, addr string) (net.Conn, error)
@@ -54,9 +64,12 @@ type Front struct {
 	proxy   *httputil.ReverseProxy
 	dial    func(ctx context.Context, network, addr string) (net.Conn, error)
 	metrics *metrics
+	// sliceRecheck is sliceRecheck; tests lengthen it.
+	sliceRecheck time.Duration
 
 	appsMu sync.RWMutex
 	apps   map[string]*app
+	known  map[string]bool // the routed apps as of the last Retain; nil before
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -70,6 +83,7 @@ type routeKey struct{}
 type proxied struct {
 	route   *Route
 	app     *app
+	body    *replay
 	retried bool
 }
 
@@ -84,6 +98,9 @@ func New(cfg Config) (*Front, error) {
 	if cfg.WakeTimeout <= 0 {
 		cfg.WakeTimeout = 2 * time.Minute
 	}
+	if cfg.MaxReplayBody == 0 {
+		cfg.MaxReplayBody = DefaultMaxReplayBody
+	}
 	if cfg.TouchEvery <= 0 {
 		cfg.TouchEvery = 30 * time.Second
 	}
@@ -95,7 +112,7 @@ func New(cfg Config) (*Front, error) {
 		return nil, err
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	f := &Front{cfg: cfg, log: cfg.Log.Named("httpfront"), metrics: m, apps: map[string]*app{}, ctx: ctx, cancel: cancel}
+	f := &Front{cfg: cfg, log: cfg.Log.Named("httpfront"), metrics: m, sliceRecheck: sliceRecheck, apps: map[string]*app{}, ctx: ctx, cancel: cancel}
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.MaxIdleConnsPerHost = 256
 	f.dial = cfg.DialContext
@@ -129,6 +146,10 @@ func (f *Front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a := f.app(rt)
+	if a == nil {
+		f.reject(w, rt, nil, ErrRouteRemoved)
+		return
+	}
 	a.route.Store(rt)
 	a.inflight.Add(1)
 	defer a.inflight.Add(-1)
@@ -136,11 +157,18 @@ func (f *Front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.wake(a, rt, f.cfg.TouchEvery)
 	if !a.ready.Load() {
 		if err := f.hold(r.Context(), a, rt); err != nil {
-			f.reject(w, rt, err)
+			f.reject(w, rt, a, err)
 			return
 		}
 	}
-	p := &proxied{route: rt, app: a}
+	body, err := prepareBody(r, f.cfg.MaxReplayBody)
+	if err != nil {
+		if r.Context().Err() == nil {
+			http.Error(w, "reading the request body failed", http.StatusBadRequest)
+		}
+		return
+	}
+	p := &proxied{route: rt, app: a, body: body}
 	f.proxy.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), routeKey{}, p)))
 }
 
@@ -154,19 +182,26 @@ func (f *Front) rewrite(pr *httputil.ProxyRequest) {
 }
 
 // proxyError handles a failed forward. A failed dial means the app lost
-// its backends: it is marked not ready and a request without a body is
-// held and forwarded again, once; anything else is a 502.
+// its backends: it is marked not ready and the request is held and
+// forwarded again, once, if its body can be sent again (see
+// Config.MaxReplayBody); anything else is a 502.
 func (f *Front) proxyError(w http.ResponseWriter, r *http.Request, err error) {
 	p := r.Context().Value(routeKey{}).(*proxied)
 	if isDialError(err) {
 		p.app.ready.Store(false)
-		if !p.retried && (r.Body == nil || r.Body == http.NoBody) && r.Context().Err() == nil {
+		if !p.retried && r.Context().Err() == nil && !p.body.rewind(r) {
+			f.log.Debug("backend lost after a streamed body was sent", zap.String("app", p.route.Key()))
+			http.Error(w, fmt.Sprintf("the app's backend went away after part of the request body was sent; "+
+				"bodies over %d bytes stream and are not re-sent", max(f.cfg.MaxReplayBody, 0)), http.StatusBadGateway)
+			return
+		}
+		if !p.retried && r.Context().Err() == nil {
 			p.retried = true
 			for _, h := range []string{"X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto"} {
 				r.Header.Del(h)
 			}
 			if herr := f.hold(r.Context(), p.app, p.route); herr != nil {
-				f.reject(w, p.route, herr)
+				f.reject(w, p.route, p.app, herr)
 				return
 			}
 			f.proxy.ServeHTTP(w, r)
@@ -180,21 +215,34 @@ func (f *Front) proxyError(w http.ResponseWriter, r *http.Request, err error) {
 	http.Error(w, "the app's backend failed: "+errorKind(err), http.StatusBadGateway)
 }
 
-// reject answers a request that could not be held or timed out.
-func (f *Front) reject(w http.ResponseWriter, rt *Route, err error) {
-	reason := "canceled"
+// Reasons of sluice_http_rejected_requests_total.
+const (
+	reasonQueueFull   = "queue_full"
+	reasonWakeTimeout = "wake_timeout"
+	reasonCanceled    = "canceled"
+)
+
+// reject answers a request that could not be held or timed out. a is the
+// app whose counter counts it; nil (a removed app, whose series are gone)
+// counts nowhere.
+func (f *Front) reject(w http.ResponseWriter, rt *Route, a *app, err error) {
+	reason := reasonCanceled
 	switch {
 	case errors.Is(err, ErrQueueFull):
-		reason = "queue_full"
+		reason = reasonQueueFull
 	case errors.Is(err, ErrWakeTimeout):
-		reason = "wake_timeout"
+		reason = reasonWakeTimeout
+	case errors.Is(err, ErrRouteRemoved):
+		reason = ""
 	}
-	f.metrics.rejected.WithLabelValues(rt.Namespace, rt.Name, reason).Inc()
-	if reason == "canceled" {
+	if c := counterOf(a, reason); c != nil {
+		c.Inc()
+	}
+	if reason == reasonCanceled {
 		return
 	}
 	retry := 1
-	if reason == "wake_timeout" {
+	if reason == reasonWakeTimeout {
 		retry = max(1, int(f.cfg.WakeTimeout.Seconds()/4))
 	}
 	w.Header().Set("Retry-After", strconv.Itoa(retry))
@@ -212,4 +260,12 @@ func errorKind(err error) string {
 	default:
 		return "connection error"
 	}
+}
+
+// counterOf returns a's rejection counter for reason, or nil.
+func counterOf(a *app, reason string) prometheus.Counter {
+	if a == nil {
+		return nil
+	}
+	return a.m.rejected[reason]
 }

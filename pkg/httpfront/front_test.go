@@ -27,7 +27,7 @@ type testApp struct {
 	t       *testing.T
 	addr    atomic.Pointer[string]
 	wakes   atomic.Int64
-	onWake  func()
+	onWake  atomic.Bool // the first wake after startOnWake starts the backend
 	handler http.Handler
 }
 
@@ -51,8 +51,8 @@ func (a *testApp) start() {
 }
 
 func (a *testApp) Wake(context.Context, string, string, time.Time) error {
-	if a.wakes.Add(1) == 1 && a.onWake != nil {
-		go a.onWake()
+	if a.wakes.Add(1) == 1 && a.onWake.Load() {
+		go a.start()
 	}
 	return nil
 }
@@ -79,7 +79,7 @@ func echo() http.Handler {
 
 func TestHeldRequestsForwardedOnWake(t *testing.T) {
 	app := &testApp{t: t, handler: echo()}
-	app.onWake = app.start
+	app.onWake.Store(true)
 	_, srv, _ := newFront(t, app, Config{})
 	const n = 100
 	var wg sync.WaitGroup
@@ -177,7 +177,7 @@ func TestBackendLostIsHeldAgain(t *testing.T) {
 	// The app goes to zero; the next request wakes it again and is answered.
 	app.addr.Store(nil)
 	f.proxy.Transport.(*http.Transport).CloseIdleConnections()
-	app.onWake = app.start
+	app.onWake.Store(true)
 	app.wakes.Store(0)
 	f.app(&Route{Namespace: "ns", Name: "web"}).lastWake.Store(0)
 	if got := get(); got != "200 OK hello /a" {

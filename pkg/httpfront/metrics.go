@@ -50,6 +50,41 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	return m, nil
 }
 
+// appMetrics are one app's series, looked up once when its state is
+// created rather than on every request.
+type appMetrics struct {
+	held        prometheus.Gauge
+	holdSeconds prometheus.Observer
+	wakes       prometheus.Counter
+	rejected    map[string]prometheus.Counter // by reason
+}
+
+// rejectReasons are the reason labels of the rejected counter.
+var rejectReasons = []string{reasonQueueFull, reasonWakeTimeout, reasonCanceled}
+
+// forApp returns the series of the app of the ScaledObject ns/name.
+func (m *metrics) forApp(ns, name string) appMetrics {
+	am := appMetrics{
+		held:        m.held.WithLabelValues(ns, name),
+		holdSeconds: m.holdSeconds.WithLabelValues(ns, name),
+		wakes:       m.wakes.WithLabelValues(ns, name),
+		rejected:    make(map[string]prometheus.Counter, len(rejectReasons)),
+	}
+	for _, r := range rejectReasons {
+		am.rejected[r] = m.rejected.WithLabelValues(ns, name, r)
+	}
+	return am
+}
+
+// deleteApp deletes every series of the app of the ScaledObject ns/name.
+func (m *metrics) deleteApp(ns, name string) {
+	l := prometheus.Labels{"namespace": ns, "scaledObject": name}
+	m.held.DeletePartialMatch(l)
+	m.holdSeconds.DeletePartialMatch(l)
+	m.wakes.DeletePartialMatch(l)
+	m.rejected.DeletePartialMatch(l)
+}
+
 // AppLoad is one app's load as served to the metrics-api trigger.
 type AppLoad struct {
 	// Concurrency is the requests in flight, held ones included.

@@ -38,6 +38,10 @@ type Route struct {
 	// (its externalName for an ExternalName Service, else its cluster DNS
 	// name).
 	Backend string
+	// Endpoints is true when the Service has a selector and its
+	// EndpointSlices are watched: the app is ready when one of them lists
+	// a ready endpoint. Otherwise (ExternalName) the front dials Backend.
+	Endpoints bool
 }
 
 // Key returns "<namespace>/<name>", the app's identity in the front.

@@ -12,6 +12,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	corelisters "k8s.io/client-go/listers/core/v1"
+	discoverylisters "k8s.io/client-go/listers/discovery/v1"
 	"k8s.io/client-go/tools/cache"
 
 	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
@@ -21,13 +22,16 @@ import (
 // Source keeps the route table in step with the ScaledObjects carrying
 // AnnotationService and their Services. It implements Router.
 type Source struct {
-	objects  []kedalisters.ScaledObjectLister
-	services map[string]corelisters.ServiceLister // by watched namespace; "" is all
-	log      *zap.Logger
-	table    atomic.Pointer[Table]
-	keys     atomic.Pointer[map[string]bool]
-	dirty    chan struct{} // a change is waiting for Run to rebuild
-	ready    atomic.Bool
+	objects     []kedalisters.ScaledObjectLister
+	services    map[string]corelisters.ServiceLister            // by watched namespace; "" is all
+	slices      map[string]discoverylisters.EndpointSliceLister // by watched namespace; "" is all
+	log         *zap.Logger
+	table       atomic.Pointer[Table]
+	keys        atomic.Pointer[map[string]bool]
+	dirty       chan struct{} // a change is waiting for Run to rebuild
+	ready       atomic.Bool
+	onChange    func(keys map[string]bool)
+	onEndpoints func(ns, service string)
 
 	mu       sync.Mutex
 	problems map[string]string // last reported problem per object, to log each once
@@ -35,12 +39,14 @@ type Source struct {
 
 var _ Router = (*Source)(nil)
 
-// Informers are the ScaledObject and Service informers of one watched
-// namespace ("" for all).
+// Informers are the ScaledObject, Service and EndpointSlice informers of
+// one watched namespace ("" for all). EndpointSlices may be nil: then
+// every backend is probed by dialing.
 type Informers struct {
-	Namespace string
-	Objects   cache.SharedIndexInformer
-	Services  cache.SharedIndexInformer
+	Namespace      string
+	Objects        cache.SharedIndexInformer
+	Services       cache.SharedIndexInformer
+	EndpointSlices cache.SharedIndexInformer
 }
 
 // NewSource returns a Source over the informers' listers and registers
@@ -49,6 +55,7 @@ func NewSource(watched []Informers, log *zap.Logger) (*Source, error) {
 	s := &Source{
 		dirty:    make(chan struct{}, 1),
 		services: map[string]corelisters.ServiceLister{},
+		slices:   map[string]discoverylisters.EndpointSliceLister{},
 		log:      log.Named("routes"),
 		problems: map[string]string{},
 	}
@@ -71,9 +78,20 @@ func NewSource(watched []Informers, log *zap.Logger) (*Source, error) {
 				return nil, fmt.Errorf("add event handler: %w", err)
 			}
 		}
+		if w.EndpointSlices != nil {
+			if err := s.watchSlices(w.Namespace, w.EndpointSlices); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return s, nil
 }
+
+// OnChange sets fn to receive the keys ("<namespace>/<name>") of the
+// routed apps on every rebuild, before the new table is published (wire
+// it to Front.Retain, so that a removed app's state is dropped). Call it
+// before Run; fn must not call back into s.
+func (s *Source) OnChange(fn func(keys map[string]bool)) { s.onChange = fn }
 
 // Match implements Router.
 func (s *Source) Match(host, path string) *Route { return s.table.Load().Match(host, path) }
@@ -122,12 +140,16 @@ func (s *Source) Rebuild() {
 			delete(s.problems, k)
 		}
 	}
+	if s.onChange != nil {
+		s.onChange(keys)
+	}
 	s.table.Store(NewTable(routes))
 	s.keys.Store(&keys)
 }
 
 // resolve sets r.Backend from r's Service: the externalName of an
-// ExternalName Service, else the Service's cluster DNS name.
+// ExternalName Service, else the Service's cluster DNS name; and
+// r.Endpoints when its readiness comes from EndpointSlices.
 func (s *Source) resolve(r *Route) error {
 	l, ok := s.services[r.Namespace]
 	if !ok {
@@ -143,6 +165,8 @@ func (s *Source) resolve(r *Route) error {
 	host := r.Service + "." + r.Namespace + ".svc"
 	if svc.Spec.Type == corev1.ServiceTypeExternalName {
 		host = svc.Spec.ExternalName
+	} else {
+		r.Endpoints = s.usesSlices(r.Namespace, svc.Spec.Selector)
 	}
 	r.Backend = net.JoinHostPort(host, strconv.Itoa(r.Port))
 	return nil
@@ -180,7 +204,7 @@ func (s *Source) kick() {
 
 // routingChanged reports whether an update can change a route: the
 // routing annotations of a ScaledObject (not its status, nor the wake
-// stamp), or the type or externalName of a Service.
+// stamp), or the type, externalName or having a selector of a Service.
 func routingChanged(old, cur any) bool {
 	switch o := old.(type) {
 	case *v1alpha1.ScaledObject:
@@ -198,7 +222,8 @@ func routingChanged(old, cur any) bool {
 		return false
 	case *corev1.Service:
 		c, ok := cur.(*corev1.Service)
-		return !ok || o.Spec.Type != c.Spec.Type || o.Spec.ExternalName != c.Spec.ExternalName
+		return !ok || o.Spec.Type != c.Spec.Type || o.Spec.ExternalName != c.Spec.ExternalName ||
+			(len(o.Spec.Selector) == 0) != (len(c.Spec.Selector) == 0)
 	default:
 		return true
 	}

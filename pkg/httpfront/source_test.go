@@ -127,3 +127,55 @@ func TestRoutingChanged(t *testing.T) {
 		})
 	}
 }
+
+// TestSourceOnChange: every rebuild hands the routed apps to OnChange, so
+// that a deleted ScaledObject or a removed annotation drops its app.
+func TestSourceOnChange(t *testing.T) {
+	kf := informers.NewSharedInformerFactory(kubefake.NewClientset(), 0)
+	sf := sluiceinformers.NewSharedInformerFactory(sluicefake.NewClientset(), 0)
+	w := Informers{Objects: sf.Keda().V1alpha1().ScaledObjects().Informer(), Services: kf.Core().V1().Services().Informer()}
+	src, err := NewSource([]Informers{w}, zap.NewNop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]bool
+	src.OnChange(func(keys map[string]bool) { got = keys })
+	if err := w.Services.GetIndexer().Add(&corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "web"}}); err != nil {
+		t.Fatal(err)
+	}
+	objs := map[string]*v1alpha1.ScaledObject{}
+	for _, name := range []string{"a", "b"} {
+		objs[name] = &v1alpha1.ScaledObject{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: name,
+			Annotations: map[string]string{AnnotationService: "web:80", AnnotationPathPrefix: "/" + name}}}
+		if err := w.Objects.GetIndexer().Add(objs[name]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	steps := []struct {
+		name   string
+		change func() error
+		want   []string
+	}{
+		{"both routed", func() error { return nil }, []string{"ns/a", "ns/b"}},
+		{"annotation removed", func() error {
+			b := objs["b"].DeepCopy()
+			b.Annotations = nil
+			return w.Objects.GetIndexer().Update(b)
+		}, []string{"ns/a"}},
+		{"object deleted", func() error { return w.Objects.GetIndexer().Delete(objs["a"]) }, nil},
+	}
+	for _, s := range steps {
+		if err := s.change(); err != nil {
+			t.Fatal(err)
+		}
+		src.Rebuild()
+		if len(got) != len(s.want) {
+			t.Fatalf("%s: keys %v, want %v", s.name, got, s.want)
+		}
+		for _, k := range s.want {
+			if !got[k] {
+				t.Fatalf("%s: keys %v, want %v", s.name, got, s.want)
+			}
+		}
+	}
+}

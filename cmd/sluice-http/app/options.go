@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/sluice-dev/sluice/pkg/health"
+	"github.com/sluice-dev/sluice/pkg/httpfront"
 	"github.com/sluice-dev/sluice/pkg/logging"
 )
 
@@ -35,6 +36,10 @@ type Options struct {
 	BoundAddressesFile string
 	// MaxHeldRequests bounds the requests held per app while it wakes.
 	MaxHeldRequests int
+	// MaxReplayBodyBytes bounds the request bodies kept in memory so that
+	// a request whose app loses its backend before answering is held and
+	// sent again; 0 keeps none. Larger bodies stream.
+	MaxReplayBodyBytes int64
 	// WakeTimeout is how long a request is held at most.
 	WakeTimeout time.Duration
 	// TouchInterval is how often requests to a warm app refresh its wake
@@ -44,6 +49,10 @@ type Options struct {
 	LogFormat string
 	LogLevel  string
 }
+
+// maxReplayBodyBytes caps --max-replay-body-bytes: every request being
+// forwarded may hold that much memory.
+const maxReplayBodyBytes = 16 << 20
 
 // NewOptions returns the defaults. The ports differ from the adapter's
 // (:6443, :8080) and the activator's (:8081), so all run on one host.
@@ -55,6 +64,7 @@ func NewOptions() *Options {
 		ProxyBindAddress:   ":8000",
 		MetricsBindAddress: ":8082",
 		MaxHeldRequests:    1000,
+		MaxReplayBodyBytes: httpfront.DefaultMaxReplayBody,
 		WakeTimeout:        2 * time.Minute,
 		TouchInterval:      30 * time.Second,
 		LogFormat:          logging.FormatJSON,
@@ -76,6 +86,7 @@ func (o *Options) Flags() []*pflag.FlagSet {
 	front.StringVar(&o.MetricsBindAddress, "metrics-bind-address", o.MetricsBindAddress, "address serving /metrics, /healthz, /readyz, /livez and /apps/<namespace>/<scaledobject> over plain HTTP; port 0 picks a free one")
 	front.StringVar(&o.BoundAddressesFile, "bound-addresses-file", o.BoundAddressesFile, "file to write the addresses the listeners bound to, as JSON, once bound (for port 0); none when empty")
 	front.IntVar(&o.MaxHeldRequests, "max-held-requests", o.MaxHeldRequests, "requests held per app while it wakes; more get 503")
+	front.Int64Var(&o.MaxReplayBodyBytes, "max-replay-body-bytes", o.MaxReplayBodyBytes, "largest request body kept in memory so that a request whose app lost its backend is held and sent again; larger bodies stream, 0 keeps none")
 	front.DurationVar(&o.WakeTimeout, "wake-timeout", o.WakeTimeout, "how long a request is held for its app to wake before a 503")
 	front.DurationVar(&o.TouchInterval, "touch-interval", o.TouchInterval, "how often requests to a running app refresh its activity stamp; below the apps' cooldownPeriod")
 
@@ -112,6 +123,9 @@ func (o *Options) Validate() []error {
 	}
 	if o.MaxHeldRequests < 1 {
 		bad("max-held-requests", "must be at least 1, got %d", o.MaxHeldRequests)
+	}
+	if o.MaxReplayBodyBytes < 0 || o.MaxReplayBodyBytes > maxReplayBodyBytes {
+		bad("max-replay-body-bytes", "must be 0-%d, got %d", maxReplayBodyBytes, o.MaxReplayBodyBytes)
 	}
 	if o.WakeTimeout <= 0 {
 		bad("wake-timeout", "must be positive, got %v", o.WakeTimeout)

@@ -50,14 +50,17 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	front, err := httpfront.New(httpfront.Config{
-		Routes: src, Waker: &httpfront.KubeWaker{Client: sluice},
+		Routes: src, Waker: &httpfront.KubeWaker{Client: sluice}, Endpoints: src,
 		MaxHeld: o.MaxHeldRequests, WakeTimeout: o.WakeTimeout, TouchEvery: o.TouchInterval,
-		Registerer: reg, Log: log,
+		MaxReplayBody: replayBound(o.MaxReplayBodyBytes),
+		Registerer:    reg, Log: log,
 	})
 	if err != nil {
 		return fmt.Errorf("create front: %w", err)
 	}
 	defer front.Close()
+	src.OnChange(front.Retain)
+	src.OnEndpoints(front.EndpointsChanged)
 
 	lc := &net.ListenConfig{}
 	metricsLn, err := lc.Listen(ctx, "tcp", o.MetricsBindAddress)
@@ -101,8 +104,8 @@ type starter interface {
 	Shutdown()
 }
 
-// newInformers creates the ScaledObject and Service informers of every
-// watched namespace, or of all.
+// newInformers creates the ScaledObject, Service and EndpointSlice
+// informers of every watched namespace, or of all.
 func newInformers(o *Options, kube kubernetes.Interface, sluice versioned.Interface) ([]httpfront.Informers, []starter, []cache.InformerSynced) {
 	namespaces := o.WatchNamespaces
 	if len(namespaces) == 0 {
@@ -115,10 +118,22 @@ func newInformers(o *Options, kube kubernetes.Interface, sluice versioned.Interf
 		kf := informers.NewSharedInformerFactoryWithOptions(kube, o.ResyncPeriod, informers.WithNamespace(ns))
 		sf := sluiceinformers.NewSharedInformerFactoryWithOptions(sluice, o.ResyncPeriod,
 			sluiceinformers.WithNamespace(ns), sluiceinformers.WithTransform(kubeutil.StripManagedFields))
-		w := httpfront.Informers{Namespace: ns, Objects: sf.Keda().V1alpha1().ScaledObjects().Informer(), Services: kf.Core().V1().Services().Informer()}
+		w := httpfront.Informers{
+			Namespace: ns, Objects: sf.Keda().V1alpha1().ScaledObjects().Informer(),
+			Services: kf.Core().V1().Services().Informer(), EndpointSlices: kf.Discovery().V1().EndpointSlices().Informer(),
+		}
 		watched = append(watched, w)
 		starters = append(starters, kf, sf)
-		synced = append(synced, w.Objects.HasSynced, w.Services.HasSynced)
+		synced = append(synced, w.Objects.HasSynced, w.Services.HasSynced, w.EndpointSlices.HasSynced)
 	}
 	return watched, starters, synced
+}
+
+// replayBound maps --max-replay-body-bytes (0: keep none) to
+// Config.MaxReplayBody (negative: keep none).
+func replayBound(n int64) int64 {
+	if n == 0 {
+		return -1
+	}
+	return n
 }
