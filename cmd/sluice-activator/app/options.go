@@ -11,14 +11,15 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/sluice-dev/sluice/pkg/health"
+	"github.com/sluice-dev/sluice/pkg/kubeclient"
 	"github.com/sluice-dev/sluice/pkg/leader"
 	"github.com/sluice-dev/sluice/pkg/logging"
 )
 
 // Options are the program's settings; NewOptions holds the defaults.
 type Options struct {
-	// Kubeconfig is a kubeconfig path; empty means in-cluster config.
-	Kubeconfig string
+	// Client is the kube-apiserver client: kubeconfig and rate limit.
+	Client kubeclient.Options
 	// WatchNamespaces limits the watch to these namespaces; empty means all.
 	WatchNamespaces []string
 	// LeaderElection runs the workers only while holding the Lease (see
@@ -26,12 +27,6 @@ type Options struct {
 	LeaderElection leader.Options
 	// Workers is the number of ScaledObjects reconciled in parallel.
 	Workers int
-	// KubeAPIQPS and KubeAPIBurst are the client-side rate limits. A
-	// negative QPS (the default) turns the client-side limiter off and
-	// leaves flow control to the API server's priority and fairness;
-	// KubeAPIBurst applies only when KubeAPIQPS is positive.
-	KubeAPIQPS   float32
-	KubeAPIBurst int
 	// ResyncPeriod is how often informers replay their caches.
 	ResyncPeriod time.Duration
 	// MetricsBindAddress serves /metrics, /healthz, /readyz and /livez.
@@ -55,8 +50,7 @@ func NewOptions() *Options {
 	return &Options{
 		LeaderElection:        leader.NewOptions("sluice-activator", "sluice-system"),
 		Workers:               8,
-		KubeAPIQPS:            -1,
-		KubeAPIBurst:          200,
+		Client:                kubeclient.NewOptions(200),
 		ResyncPeriod:          10 * time.Minute,
 		MetricsBindAddress:    ":8081",
 		KEDACompatibleMetrics: true,
@@ -68,10 +62,8 @@ func NewOptions() *Options {
 // Flags returns the flags bound to o, one set per concern, in help order.
 func (o *Options) Flags() []*pflag.FlagSet {
 	kube := pflag.NewFlagSet("kubernetes", pflag.ContinueOnError)
-	kube.StringVar(&o.Kubeconfig, "kubeconfig", o.Kubeconfig, "kubeconfig for watching ScaledObjects and writing HPAs, status and /scale; in-cluster config when empty")
+	o.Client.AddFlags(kube, "watching ScaledObjects and writing HPAs, status and /scale")
 	kube.StringArrayVar(&o.WatchNamespaces, "watch-namespace", o.WatchNamespaces, "namespace whose ScaledObjects to reconcile (repeatable); all namespaces when not given")
-	kube.Float32Var(&o.KubeAPIQPS, "kube-api-qps", o.KubeAPIQPS, "client-side queries per second to kube-apiserver; negative turns the client-side limiter off and relies on the server's API priority and fairness")
-	kube.IntVar(&o.KubeAPIBurst, "kube-api-burst", o.KubeAPIBurst, "client-side burst of queries to kube-apiserver, when --kube-api-qps is positive")
 	kube.DurationVar(&o.ResyncPeriod, "resync-period", o.ResyncPeriod, "how often every ScaledObject and HPA is reconciled again")
 
 	le := pflag.NewFlagSet("leader election", pflag.ContinueOnError)
@@ -98,12 +90,7 @@ func (o *Options) Validate() []error {
 	if o.Workers < 1 {
 		bad("workers", "must be at least 1, got %d", o.Workers)
 	}
-	if o.KubeAPIQPS == 0 {
-		bad("kube-api-qps", "must be positive, or negative to turn the client-side limiter off, got %v", o.KubeAPIQPS)
-	}
-	if o.KubeAPIQPS > 0 && o.KubeAPIBurst < 1 {
-		bad("kube-api-burst", "must be at least 1, got %d", o.KubeAPIBurst)
-	}
+	errs = append(errs, o.Client.Validate()...)
 	if o.ResyncPeriod < 0 {
 		bad("resync-period", "must not be negative, got %v", o.ResyncPeriod)
 	}

@@ -27,7 +27,7 @@ func TestDefaultsAreValid(t *testing.T) {
 	if errs := o.Validate(); len(errs) != 0 {
 		t.Fatalf("defaults invalid: %v", errs)
 	}
-	if !o.LeaderElection.Elect || o.Workers != 8 || o.KubeAPIQPS != -1 || o.KubeAPIBurst != 200 || o.MetricsBindAddress != ":8081" {
+	if !o.LeaderElection.Elect || o.Workers != 8 || o.Client.QPS != -1 || o.Client.Burst != 200 || o.MetricsBindAddress != ":8081" {
 		t.Errorf("defaults = %+v", o)
 	}
 }

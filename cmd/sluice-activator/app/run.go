@@ -21,7 +21,6 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/restmapper"
 	"k8s.io/client-go/scale"
-	"k8s.io/client-go/tools/clientcmd"
 	"k8s.io/client-go/tools/record"
 	"k8s.io/metrics/pkg/client/external_metrics"
 
@@ -41,12 +40,10 @@ const metricsTimeout = 5 * time.Second
 // done. It returns after every goroutine it started has stopped; after a
 // lost term it campaigns again (pkg/leader).
 func Run(ctx context.Context, o *Options, log *zap.Logger) error {
-	cfg, err := clientcmd.BuildConfigFromFlags("", o.Kubeconfig)
+	cfg, err := o.Client.Config("sluice-activator")
 	if err != nil {
-		return fmt.Errorf("load kubeconfig: %w", err)
+		return err
 	}
-	cfg.QPS, cfg.Burst = o.KubeAPIQPS, o.KubeAPIBurst
-	cfg.UserAgent = "sluice-activator"
 	kube, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
 		return fmt.Errorf("create kube client: %w", err)

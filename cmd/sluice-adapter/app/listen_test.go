@@ -27,7 +27,7 @@ import (
 func TestListenPortZero(t *testing.T) {
 	dir := t.TempDir()
 	o := NewOptions()
-	o.Kubeconfig = writeKubeconfig(t, dir)
+	o.Client.Kubeconfig = writeKubeconfig(t, dir)
 	o.MetricsBindAddress = "127.0.0.1:0"
 	o.BoundAddressesFile = filepath.Join(dir, "bound.json")
 	o.Server.SecureServing.BindAddress = net.IPv4(127, 0, 0, 1)

@@ -11,6 +11,7 @@ import (
 	cmoptions "sigs.k8s.io/custom-metrics-apiserver/pkg/cmd/options"
 
 	"github.com/sluice-dev/sluice/pkg/health"
+	"github.com/sluice-dev/sluice/pkg/kubeclient"
 	"github.com/sluice-dev/sluice/pkg/leader"
 	"github.com/sluice-dev/sluice/pkg/logging"
 	"github.com/sluice-dev/sluice/pkg/poll"
@@ -24,15 +25,9 @@ type Options struct {
 	// serving, delegated authentication and authorization, audit, features.
 	Server *cmoptions.CustomMetricsAdapterServerOptions
 
-	// Kubeconfig is the kubeconfig used to watch ScaledObjects and write
-	// their status; in-cluster config when empty.
-	Kubeconfig string
-	// KubeAPIQPS and KubeAPIBurst bound the client's request rate. A
-	// negative QPS (the default) turns the client-side limiter off and
-	// leaves flow control to the API server's priority and fairness;
-	// KubeAPIBurst applies only when KubeAPIQPS is positive.
-	KubeAPIQPS   float32
-	KubeAPIBurst int
+	// Client is the kube-apiserver client used to watch ScaledObjects and
+	// write their status: kubeconfig and rate limit.
+	Client kubeclient.Options
 	// WatchNamespaces limits the ScaledObjects watched; all when empty.
 	WatchNamespaces []string
 	// Namespace is the adapter's own namespace: ClusterTriggerAuthentications
@@ -90,8 +85,7 @@ func NewOptions() *Options {
 	}
 	return &Options{
 		Server:             server,
-		KubeAPIQPS:         -1,
-		KubeAPIBurst:       100,
+		Client:             kubeclient.NewOptions(100),
 		Namespace:          ns,
 		Workers:            8,
 		ResyncPeriod:       10 * time.Minute,
@@ -122,9 +116,7 @@ func (o *Options) Flags() cliflag.NamedFlagSets {
 	o.Server.Features.AddFlags(fss.FlagSet("features"))
 
 	fs := fss.FlagSet("kubernetes")
-	fs.StringVar(&o.Kubeconfig, "kubeconfig", o.Kubeconfig, "kubeconfig for watching ScaledObjects and writing their status; in-cluster config when empty")
-	fs.Float32Var(&o.KubeAPIQPS, "kube-api-qps", o.KubeAPIQPS, "client-side queries per second to kube-apiserver; negative turns the client-side limiter off and relies on the server's API priority and fairness")
-	fs.IntVar(&o.KubeAPIBurst, "kube-api-burst", o.KubeAPIBurst, "client-side burst of queries to kube-apiserver, when --kube-api-qps is positive")
+	o.Client.AddFlags(fs, "watching ScaledObjects and writing their status")
 	fs.StringSliceVar(&o.WatchNamespaces, "watch-namespace", o.WatchNamespaces, "namespace whose ScaledObjects to serve (repeatable); all namespaces when not given")
 	fs.StringVar(&o.Namespace, "namespace", o.Namespace, "the adapter's own namespace, where ClusterTriggerAuthentication secrets and the leader-election Lease live ($POD_NAMESPACE by default)")
 	fs.IntVar(&o.Workers, "workers", o.Workers, "ScaledObjects reconciled at once")
@@ -166,8 +158,7 @@ func (o *Options) Validate() []error {
 			errs = append(errs, fmt.Errorf("--%s: %s", flag, want))
 		}
 	}
-	check(o.KubeAPIQPS != 0, "kube-api-qps", "must be positive, or negative to turn the client-side limiter off")
-	check(o.KubeAPIQPS < 0 || o.KubeAPIBurst > 0, "kube-api-burst", "must be greater than 0 when --kube-api-qps is positive")
+	errs = append(errs, o.Client.Validate()...)
 	check(o.Namespace != "", "namespace", "must not be empty")
 	check(o.Workers > 0, "workers", "must be greater than 0")
 	check(o.ResyncPeriod >= time.Minute, "resync-period", "must be at least 1m")

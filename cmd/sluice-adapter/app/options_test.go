@@ -57,8 +57,8 @@ func TestListenFlags(t *testing.T) {
 }
 
 func TestClientLimitFlags(t *testing.T) {
-	if o := NewOptions(); o.KubeAPIQPS >= 0 {
-		t.Errorf("default --kube-api-qps = %v, want negative (client-side limiter off)", o.KubeAPIQPS)
+	if o := NewOptions(); o.Client.QPS >= 0 {
+		t.Errorf("default --kube-api-qps = %v, want negative (client-side limiter off)", o.Client.QPS)
 	}
 	tests := []struct {
 		name    string

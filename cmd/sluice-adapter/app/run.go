@@ -26,8 +26,6 @@ import (
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	typedcorev1 "k8s.io/client-go/kubernetes/typed/core/v1"
 	"k8s.io/client-go/metadata"
-	"k8s.io/client-go/rest"
-	"k8s.io/client-go/tools/clientcmd"
 	"k8s.io/client-go/tools/record"
 	"k8s.io/component-base/metrics/legacyregistry"
 	basecmd "sigs.k8s.io/custom-metrics-apiserver/pkg/cmd"
@@ -45,7 +43,7 @@ import (
 // Run serves until ctx is done or a component fails. o must have been
 // validated.
 func Run(ctx context.Context, o *Options, log *zap.Logger) error {
-	cfg, err := clientConfig(o)
+	cfg, err := o.Client.Config("sluice-adapter")
 	if err != nil {
 		return err
 	}
@@ -136,23 +134,6 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 	return g.Wait()
 }
 
-// clientConfig loads the kubeconfig, or the in-cluster config.
-func clientConfig(o *Options) (*rest.Config, error) {
-	var cfg *rest.Config
-	var err error
-	if o.Kubeconfig != "" {
-		cfg, err = clientcmd.BuildConfigFromFlags("", o.Kubeconfig)
-	} else {
-		cfg, err = rest.InClusterConfig()
-	}
-	if err != nil {
-		return nil, fmt.Errorf("load kubeconfig: %w", err)
-	}
-	cfg.QPS, cfg.Burst = o.KubeAPIQPS, o.KubeAPIBurst
-	cfg.UserAgent = "sluice-adapter"
-	return cfg, nil
-}
-
 // listen binds the metrics listener and builds the API server, which binds
 // the secure one, and then writes --bound-addresses-file.
 func listen(o *Options, prov *provider.Provider, reg prometheus.Registerer, serving *atomic.Bool) (net.Listener, *basecmd.AdapterBase, error) {
@@ -213,8 +194,8 @@ func apiServer(o *Options, prov *provider.Provider, reg prometheus.Registerer, s
 		CustomMetricsAdapterServerOptions: o.Server,
 	}
 	b.InstallFlags() // only initialises the base; our own flag set is parsed already
-	b.RemoteKubeConfigFile = o.Kubeconfig
-	b.ClientQPS, b.ClientBurst = o.KubeAPIQPS, o.KubeAPIBurst
+	b.RemoteKubeConfigFile = o.Client.Kubeconfig
+	b.ClientQPS, b.ClientBurst = o.Client.QPS, o.Client.Burst
 	b.WithExternalMetrics(prov)
 	srv, err := b.Server()
 	if err != nil {

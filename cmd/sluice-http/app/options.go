@@ -10,20 +10,16 @@ import (
 
 	"github.com/sluice-dev/sluice/pkg/health"
 	"github.com/sluice-dev/sluice/pkg/httpfront"
+	"github.com/sluice-dev/sluice/pkg/kubeclient"
 	"github.com/sluice-dev/sluice/pkg/logging"
 )
 
 // Options are the program's settings; NewOptions holds the defaults.
 type Options struct {
-	// Kubeconfig is a kubeconfig path; empty means in-cluster config.
-	Kubeconfig string
+	// Client is the kube-apiserver client: kubeconfig and rate limit.
+	Client kubeclient.Options
 	// WatchNamespaces limits the watch to these namespaces; empty means all.
 	WatchNamespaces []string
-	// KubeAPIQPS and KubeAPIBurst are the client-side rate limits; a
-	// negative QPS turns the limiter off (API priority and fairness
-	// applies on the server), as in the other programs.
-	KubeAPIQPS   float32
-	KubeAPIBurst int
 	// ResyncPeriod is how often informers replay their caches.
 	ResyncPeriod time.Duration
 	// ProxyBindAddress receives the apps' requests.
@@ -58,8 +54,7 @@ const maxReplayBodyBytes = 16 << 20
 // (:6443, :8080) and the activator's (:8081), so all run on one host.
 func NewOptions() *Options {
 	return &Options{
-		KubeAPIQPS:         -1,
-		KubeAPIBurst:       100,
+		Client:             kubeclient.NewOptions(100),
 		ResyncPeriod:       10 * time.Minute,
 		ProxyBindAddress:   ":8000",
 		MetricsBindAddress: ":8082",
@@ -75,10 +70,8 @@ func NewOptions() *Options {
 // Flags returns the flags bound to o, one set per concern, in help order.
 func (o *Options) Flags() []*pflag.FlagSet {
 	kube := pflag.NewFlagSet("kubernetes", pflag.ContinueOnError)
-	kube.StringVar(&o.Kubeconfig, "kubeconfig", o.Kubeconfig, "kubeconfig for watching ScaledObjects and Services and stamping wake-ups; in-cluster config when empty")
+	o.Client.AddFlags(kube, "watching ScaledObjects and Services and stamping wake-ups")
 	kube.StringArrayVar(&o.WatchNamespaces, "watch-namespace", o.WatchNamespaces, "namespace whose apps to route (repeatable); all namespaces when not given")
-	kube.Float32Var(&o.KubeAPIQPS, "kube-api-qps", o.KubeAPIQPS, "client-side queries per second to kube-apiserver; negative turns the client-side limiter off and relies on the server's API priority and fairness")
-	kube.IntVar(&o.KubeAPIBurst, "kube-api-burst", o.KubeAPIBurst, "client-side burst of queries to kube-apiserver, when --kube-api-qps is positive")
 	kube.DurationVar(&o.ResyncPeriod, "resync-period", o.ResyncPeriod, "how often informers replay their caches")
 
 	front := pflag.NewFlagSet("front", pflag.ContinueOnError)
@@ -102,12 +95,7 @@ func (o *Options) Validate() []error {
 	bad := func(flag, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("--"+flag+": "+format, args...))
 	}
-	if o.KubeAPIQPS == 0 {
-		bad("kube-api-qps", "must be positive, or negative to turn the client-side limiter off, got %v", o.KubeAPIQPS)
-	}
-	if o.KubeAPIQPS > 0 && o.KubeAPIBurst < 1 {
-		bad("kube-api-burst", "must be at least 1, got %d", o.KubeAPIBurst)
-	}
+	errs = append(errs, o.Client.Validate()...)
 	if o.ResyncPeriod < 0 {
 		bad("resync-period", "must not be negative, got %v", o.ResyncPeriod)
 	}
