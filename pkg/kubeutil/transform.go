@@ -2,17 +2,33 @@
 // share.
 package kubeutil
 
-import "k8s.io/apimachinery/pkg/api/meta"
+import (
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+)
 
 // StripManagedFields is an informer transform that drops
-// metadata.managedFields before an object enters the cache. Use it for
-// objects whose managed fields the program never reads: with two field
-// managers writing a ScaledObject's status they are a large part of every
-// cached object. Objects it cannot read metadata from (tombstones) pass
+// metadata.managedFields and kubectl's last-applied-configuration
+// annotation before an object enters the cache. Use it for objects whose
+// managed fields the program never reads: with two field managers writing
+// a ScaledObject's status they are a large part of every cached object,
+// and an object created with `kubectl apply` carries a second copy of
+// itself in that annotation, which no Sluice program reads. Every other
+// annotation stays. Objects it cannot read metadata from (tombstones) pass
 // unchanged.
 func StripManagedFields(obj any) (any, error) {
-	if a, err := meta.Accessor(obj); err == nil {
-		a.SetManagedFields(nil)
+	a, err := meta.Accessor(obj)
+	if err != nil {
+		return obj, nil //nolint:nilerr // a tombstone passes unchanged
+	}
+	a.SetManagedFields(nil)
+	if ann := a.GetAnnotations(); ann != nil {
+		if _, ok := ann[corev1.LastAppliedConfigAnnotation]; ok {
+			delete(ann, corev1.LastAppliedConfigAnnotation)
+			if len(ann) == 0 {
+				a.SetAnnotations(nil)
+			}
+		}
 	}
 	return obj, nil
 }

@@ -17,6 +17,19 @@ func TestStripManagedFields(t *testing.T) {
 	if err != nil || got.(*v1alpha1.ScaledObject).ManagedFields != nil || got.(*v1alpha1.ScaledObject).Name != "so" {
 		t.Errorf("StripManagedFields = %+v, %v", got, err)
 	}
+	applied := &v1alpha1.ScaledObject{ObjectMeta: metav1.ObjectMeta{Name: "so", Annotations: map[string]string{
+		"kubectl.kubernetes.io/last-applied-configuration": `{"apiVersion":"keda.sh/v1alpha1"}`,
+		"autoscaling.keda.sh/paused":                       "true",
+	}}}
+	got, _ = StripManagedFields(applied)
+	if ann := got.(*v1alpha1.ScaledObject).Annotations; len(ann) != 1 || ann["autoscaling.keda.sh/paused"] != "true" {
+		t.Errorf("annotations = %v, want only the pause annotation", ann)
+	}
+	only := &v1alpha1.ScaledObject{ObjectMeta: metav1.ObjectMeta{Name: "so", Annotations: map[string]string{
+		"kubectl.kubernetes.io/last-applied-configuration": "{}"}}}
+	if got, _ := StripManagedFields(only); got.(*v1alpha1.ScaledObject).Annotations != nil {
+		t.Errorf("annotations = %v, want none", got.(*v1alpha1.ScaledObject).Annotations)
+	}
 	tomb := cache.DeletedFinalStateUnknown{Key: "ns/so", Obj: so}
 	if got, err := StripManagedFields(tomb); err != nil || got != any(tomb) {
 		t.Errorf("tombstone = %+v, %v; want it unchanged", got, err)

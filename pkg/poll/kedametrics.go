@@ -29,32 +29,27 @@ var kedaTriggerLabels = []string{"namespace", "metric", "scaledObject", "scaler"
 
 // kedaMetrics are KEDA's series; nil when they are not exported.
 type kedaMetrics struct {
-	value, latency, active *prometheus.GaugeVec
-	detailErrors           *prometheus.CounterVec
+	value, latency, active *leanVec
+	detailErrors           *leanVec
 	errors                 prometheus.Counter
-	objectErrors           *prometheus.CounterVec
+	objectErrors           *leanVec
 }
 
 func newKEDAMetrics() *kedaMetrics {
 	return &kedaMetrics{
-		value: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: kedaMetricValue, Help: "KEDA-compatible: the last value polled for a trigger, as the HPA reads it.",
-		}, kedaTriggerLabels),
-		latency: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: kedaMetricLatency, Help: "KEDA-compatible: how long the last poll of a trigger's source took, in seconds.",
-		}, kedaTriggerLabels),
-		active: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: kedaMetricActive, Help: "KEDA-compatible: 1 when the trigger is active, else 0.",
-		}, kedaTriggerLabels),
-		detailErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: kedaMetricDetailErrors, Help: "KEDA-compatible: failed polls of a trigger's source.",
-		}, kedaTriggerLabels),
+		value: newLeanVec(kedaMetricValue, "KEDA-compatible: the last value polled for a trigger, as the HPA reads it.",
+			prometheus.GaugeValue, kedaTriggerLabels),
+		latency: newLeanVec(kedaMetricLatency, "KEDA-compatible: how long the last poll of a trigger's source took, in seconds.",
+			prometheus.GaugeValue, kedaTriggerLabels),
+		active: newLeanVec(kedaMetricActive, "KEDA-compatible: 1 when the trigger is active, else 0.",
+			prometheus.GaugeValue, kedaTriggerLabels),
+		detailErrors: newLeanVec(kedaMetricDetailErrors, "KEDA-compatible: failed polls of a trigger's source.",
+			prometheus.CounterValue, kedaTriggerLabels),
 		errors: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: kedaMetricErrors, Help: "KEDA-compatible (2.14–2.15): failed polls of every trigger.",
 		}),
-		objectErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: kedaMetricObjectErrors, Help: "KEDA-compatible: failed polls of any trigger of a ScaledObject.",
-		}, []string{"namespace", "scaledObject"}),
+		objectErrors: newLeanVec(kedaMetricObjectErrors, "KEDA-compatible: failed polls of any trigger of a ScaledObject.",
+			prometheus.CounterValue, []string{"namespace", "scaledObject"}),
 	}
 }
 
@@ -69,9 +64,10 @@ func (l labelSet) kedaLabels() []string {
 
 // kedaTrigger is one trigger's KEDA series; the zero value records nothing.
 type kedaTrigger struct {
-	value, latency, active prometheus.Gauge
-	detailErrors, errors   prometheus.Counter
-	objectErrors           prometheus.Counter
+	value, latency, active *leanChild
+	detailErrors           *leanChild
+	errors                 prometheus.Counter
+	objectErrors           *leanChild
 }
 
 func (k *kedaMetrics) forTrigger(l labelSet) kedaTrigger {

@@ -22,10 +22,10 @@ const (
 var triggerLabels = []string{"namespace", "scaledObject", "trigger", "metric"}
 
 type metrics struct {
-	value    *prometheus.GaugeVec
-	active   *prometheus.GaugeVec
-	errors   *prometheus.CounterVec
-	duration *prometheus.HistogramVec
+	value    *leanVec
+	active   *leanVec
+	errors   *leanVec
+	duration *leanVec
 	sources  prometheus.Gauge
 	objects  prometheus.Gauge
 	// keda are KEDA's series; nil unless KEDA-compatible metrics are on.
@@ -48,27 +48,20 @@ func (l labelSet) values() []string { return []string{l.namespace, l.name, l.typ
 
 // triggerMetrics are one trigger's series, resolved once at Set time.
 type triggerMetrics struct {
-	value, active prometheus.Gauge
-	errors        prometheus.Counter
-	duration      prometheus.Observer
+	value, active *leanChild
+	errors        *leanChild
+	duration      *leanChild
 	keda          kedaTrigger
 }
 
 func newMetrics(reg prometheus.Registerer, keda bool) (*metrics, error) {
 	m := &metrics{
-		value: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: metricValue, Help: "Last value polled for a trigger's source.",
-		}, triggerLabels),
-		active: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: metricActive, Help: "1 when the trigger's last value exceeds its activation target, else 0.",
-		}, triggerLabels),
-		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: metricErrors, Help: "Failed polls of a trigger's source.",
-		}, triggerLabels),
-		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name: metricDuration, Help: "Duration of polls of a trigger's source; a shared poll is observed once per trigger using it.",
-			Buckets: prometheus.DefBuckets,
-		}, triggerLabels),
+		value:  newLeanVec(metricValue, "Last value polled for a trigger's source.", prometheus.GaugeValue, triggerLabels),
+		active: newLeanVec(metricActive, "1 when the trigger's last value exceeds its activation target, else 0.", prometheus.GaugeValue, triggerLabels),
+		errors: newLeanVec(metricErrors, "Failed polls of a trigger's source.", prometheus.CounterValue, triggerLabels),
+		duration: newLeanHistogramVec(metricDuration,
+			"Duration of polls of a trigger's source; a shared poll is observed once per trigger using it.",
+			prometheus.DefBuckets, triggerLabels),
 		sources: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: metricSources, Help: "Distinct sources polled after de-duplication.",
 		}),

@@ -129,10 +129,11 @@ func newSources(o *Options, kube kubernetes.Interface, sluice versioned.Interfac
 	var sources []activator.Source
 	var starters []starter
 	for _, ns := range namespaces {
-		kf := informers.NewSharedInformerFactoryWithOptions(kube, o.ResyncPeriod, informers.WithNamespace(ns))
-		// ScaledObjects' managed fields are never read; HPAs' are (the
-		// activator extracts what it applied), so only the former are
-		// stripped.
+		// ScaledObjects' managed fields are never read, so they are
+		// stripped; of an HPA's, the activator reads its own apply entry,
+		// so TrimHPA keeps that and what else it reads.
+		kf := informers.NewSharedInformerFactoryWithOptions(kube, o.ResyncPeriod,
+			informers.WithNamespace(ns), informers.WithTransform(activator.TrimHPA))
 		sf := sluiceinformers.NewSharedInformerFactoryWithOptions(sluice, o.ResyncPeriod,
 			sluiceinformers.WithNamespace(ns), sluiceinformers.WithTransform(kubeutil.StripManagedFields))
 		sources = append(sources, activator.Source{

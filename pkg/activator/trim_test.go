@@ -1,0 +1,62 @@
+package activator
+
+import (
+	"testing"
+
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/tools/cache"
+	"k8s.io/utils/ptr"
+)
+
+func TestTrimHPA(t *testing.T) {
+	own := metav1.ManagedFieldsEntry{Manager: FieldManager, Operation: metav1.ManagedFieldsOperationApply}
+	tests := []struct {
+		name     string
+		managed  []metav1.ManagedFieldsEntry
+		wantKept []metav1.ManagedFieldsEntry
+	}{
+		{"own apply kept, others dropped", []metav1.ManagedFieldsEntry{
+			{Manager: "kube-controller-manager", Operation: metav1.ManagedFieldsOperationUpdate, Subresource: "status"},
+			own,
+			{Manager: "kubectl", Operation: metav1.ManagedFieldsOperationApply},
+		}, []metav1.ManagedFieldsEntry{own}},
+		{"own status and update entries dropped", []metav1.ManagedFieldsEntry{
+			{Manager: FieldManager, Operation: metav1.ManagedFieldsOperationApply, Subresource: "status"},
+			{Manager: FieldManager, Operation: metav1.ManagedFieldsOperationUpdate},
+		}, nil},
+		{"none", nil, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			hpa := &autoscalingv2.HorizontalPodAutoscaler{
+				ObjectMeta: metav1.ObjectMeta{Name: "h", Labels: map[string]string{"a": "b"}, ManagedFields: tc.managed},
+				Spec:       autoscalingv2.HorizontalPodAutoscalerSpec{MaxReplicas: 4},
+				Status: autoscalingv2.HorizontalPodAutoscalerStatus{
+					CurrentReplicas: 2, DesiredReplicas: 3, ObservedGeneration: ptr.To[int64](5),
+					Conditions:     []autoscalingv2.HorizontalPodAutoscalerCondition{{Type: autoscalingv2.AbleToScale}},
+					CurrentMetrics: []autoscalingv2.MetricStatus{{Type: autoscalingv2.ExternalMetricSourceType}},
+				},
+			}
+			got, err := TrimHPA(hpa)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tr := got.(*autoscalingv2.HorizontalPodAutoscaler)
+			if len(tr.ManagedFields) != len(tc.wantKept) || (len(tc.wantKept) == 1 && tr.ManagedFields[0] != tc.wantKept[0]) {
+				t.Errorf("managed fields = %+v, want %+v", tr.ManagedFields, tc.wantKept)
+			}
+			s := tr.Status
+			if s.CurrentReplicas != 2 || s.DesiredReplicas != 3 || *s.ObservedGeneration != 5 || s.Conditions != nil || s.CurrentMetrics != nil {
+				t.Errorf("status = %+v, want replica counts and generation only", s)
+			}
+			if tr.Spec.MaxReplicas != 4 || tr.Labels["a"] != "b" {
+				t.Errorf("spec or labels changed: %+v", tr)
+			}
+		})
+	}
+	tomb := cache.DeletedFinalStateUnknown{Key: "ns/h", Obj: &autoscalingv2.HorizontalPodAutoscaler{}}
+	if got, err := TrimHPA(tomb); err != nil || got != any(tomb) {
+		t.Errorf("tombstone = %+v, %v; want it unchanged", got, err)
+	}
+}
