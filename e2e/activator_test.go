@@ -48,8 +48,12 @@ func TestActivatorScalesZeroToNAndBack(t *testing.T) {
 	waitReplicas(t, phase, "activated to 1", 1, replicas)
 	src.set(42)
 	waitReplicas(t, phase, "the HPA scales to ceil(42/5)", 9, replicas)
+	// The HPA takes 9 to its floor, 1, and only from there does the
+	// activator go to 0 after the cooldown. When the HPA is slower than the
+	// cooldown the floor lasts an instant, so the order is read from a watch.
+	history := recordReplicas(t, w.ns, "worker")
 	src.set(0)
-	waitReplicas(t, phase, "the HPA scales back to 1", 1, replicas)
+	history.waitPassedThrough(t, phase, "the HPA scales back to 1, then the activator to 0 after the cooldown", 9, 1, 0)
 	waitReplicas(t, phase, "deactivated to 0 after the cooldown", 0, replicas)
 
 	eventually(t, phase, "status from both writers", func() error {

@@ -136,9 +136,10 @@ func TestCompositeScalesOnFormula(t *testing.T) {
 	holdReplicas(t, 5*time.Second, "held while the composite is unknown", 9, w.replicas)
 	b.fail.Store(false)
 
+	history := recordReplicas(t, w.ns, "worker") // the floor may last an instant: see TestActivatorScalesZeroToNAndBack
 	w.src.set(0)
 	b.set(0)
-	waitReplicas(t, phase, "the HPA scales back to 1", 1, w.replicas)
+	history.waitPassedThrough(t, phase, "the HPA scales back to 1, then the activator to 0 after the cooldown", 1, 0)
 	waitReplicas(t, phase, "deactivated to 0 after the cooldown", 0, w.replicas)
 
 	so, err := w.object()
