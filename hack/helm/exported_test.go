@@ -65,7 +65,8 @@ func exportedSeries(t *testing.T) map[string]bool {
 
 // metricsIn parses the Go file at path and returns the metrics its
 // prometheus.<Type>Opts literals define, by full name (namespace,
-// subsystem and name joined with "_") and type. Name, Namespace and
+// subsystem and name joined with "_") and type, and those its calls of
+// pkg/poll's lean vectors define (leanMetric). Name, Namespace and
 // Subsystem may be string literals or string constants of the file.
 func metricsIn(path string) (map[string]string, error) {
 	f, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
@@ -75,6 +76,10 @@ func metricsIn(path string) (map[string]string, error) {
 	consts := stringConsts(f)
 	out := map[string]string{}
 	ast.Inspect(f, func(n ast.Node) bool {
+		if name, typ := leanMetric(n, consts); name != "" {
+			out[name] = typ
+			return true
+		}
 		lit, ok := n.(*ast.CompositeLit)
 		if !ok {
 			return true
@@ -106,6 +111,35 @@ func metricsIn(path string) (map[string]string, error) {
 		return true
 	})
 	return out, nil
+}
+
+// leanMetric reads a call of pkg/poll's newLeanVec(name, help,
+// prometheus.<Kind>Value, ...) or newLeanHistogramVec(name, ...): the
+// metric's name and type ("Gauge", "Counter", "Histogram"); "" when n is
+// no such call.
+func leanMetric(n ast.Node, consts map[string]string) (name, typ string) {
+	call, ok := n.(*ast.CallExpr)
+	if !ok || len(call.Args) == 0 {
+		return "", ""
+	}
+	fn, ok := call.Fun.(*ast.Ident)
+	if !ok {
+		return "", ""
+	}
+	switch fn.Name {
+	case "newLeanHistogramVec":
+		return stringValue(call.Args[0], consts), "Histogram"
+	case "newLeanVec":
+		if len(call.Args) < 3 {
+			return "", ""
+		}
+		kind, ok := call.Args[2].(*ast.SelectorExpr)
+		if !ok {
+			return "", ""
+		}
+		return stringValue(call.Args[0], consts), strings.TrimSuffix(kind.Sel.Name, "Value")
+	}
+	return "", ""
 }
 
 // stringConsts returns the file's string constants by name.

@@ -48,8 +48,9 @@ func TestRBACRules(t *testing.T) {
 			"coordination.k8s.io/leases": "create,get,update",
 		},
 		"ClusterRole/sluice-http": {
-			"keda.sh/scaledobjects": "get,list,patch,watch",
-			"/services":             "get,list,watch",
+			"keda.sh/scaledobjects":           "get,list,patch,watch",
+			"/services":                       "get,list,watch",
+			"discovery.k8s.io/endpointslices": "list,watch",
 		},
 		"ClusterRole/sluice-external-metrics-reader": {
 			"external.metrics.k8s.io/*": "get,list,watch",
