@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/sluice-dev/sluice/pkg/testenv"
 )
 
 // options are the benchmark's flags. Zero sizes are filled in from the
@@ -143,20 +145,11 @@ func pick[T any](q bool, quick, full T) T {
 	return full
 }
 
-// findRoot walks up from the working directory to the one with go.mod.
+// findRoot is the repository root, or an error that says what to do.
 func findRoot() (string, error) {
-	dir, err := os.Getwd()
+	root, err := testenv.RepoRoot()
 	if err != nil {
-		return "", fmt.Errorf("get working directory: %w", err)
+		return "", fmt.Errorf("%w: %s", err, "run the benchmark inside the repository or pass -bin-dir")
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("run the benchmark inside the repository or pass -bin-dir")
-		}
-		dir = parent
-	}
+	return root, nil
 }

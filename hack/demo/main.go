@@ -19,6 +19,8 @@ import (
 	"os/signal"
 	"path/filepath"
 	"syscall"
+
+	"github.com/sluice-dev/sluice/pkg/testenv"
 )
 
 // options are the demo's flags.
@@ -96,22 +98,13 @@ func parseOptions(args []string) (options, error) {
 	return o, nil
 }
 
-// findRoot walks up from the working directory to the one with go.mod.
+// findRoot is the repository root, or an error that says what to do.
 func findRoot() (string, error) {
-	dir, err := os.Getwd()
+	root, err := testenv.RepoRoot()
 	if err != nil {
-		return "", fmt.Errorf("get working directory: %w", err)
+		return "", fmt.Errorf("%w: %s", err, "run the demo inside the repository")
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("run the demo inside the repository")
-		}
-		dir = parent
-	}
+	return root, nil
 }
 
 // stopDemo stops the environment a previous run left running.

@@ -206,9 +206,9 @@ func httpOK(ctx context.Context, c *http.Client, url string) error {
 // buildBinaries runs hack/kube/build.sh of the enclosing repository and
 // returns the directory it prints.
 func buildBinaries(ctx context.Context) (string, error) {
-	root, err := repoRoot()
+	root, err := RepoRoot()
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("%w: set SLUICE_KUBE_BIN_DIR", err)
 	}
 	cmd := exec.CommandContext(ctx, filepath.Join(root, "hack", "kube", "build.sh"))
 	cmd.Stderr = os.Stderr
@@ -217,23 +217,4 @@ func buildBinaries(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("build control-plane binaries: %w", err)
 	}
 	return strings.TrimSpace(string(out)), nil
-}
-
-// repoRoot walks up from the working directory to the directory holding
-// hack/kube/build.sh.
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", fmt.Errorf("get working directory: %w", err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "hack", "kube", "build.sh")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", fmt.Errorf("no hack/kube/build.sh above the working directory: set SLUICE_KUBE_BIN_DIR")
-		}
-		dir = parent
-	}
 }

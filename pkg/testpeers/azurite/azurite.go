@@ -200,7 +200,7 @@ func FindBinDir() (string, error) {
 	if p, err := exec.LookPath("azurite-queue"); err == nil && hasBins(filepath.Dir(p)) {
 		return filepath.Dir(p), nil
 	}
-	if root, ok := repoRoot(); ok {
+	if root, err := testenv.RepoRoot(); err == nil {
 		dir := filepath.Join(root, ".cache", "npm", "node_modules", ".bin")
 		if hasBins(dir) {
 			return dir, nil
@@ -217,24 +217,6 @@ func hasBins(dir string) bool {
 		}
 	}
 	return true
-}
-
-// repoRoot walks up from the working directory to the one holding go.mod.
-func repoRoot() (string, bool) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", false
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, true
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", false
-		}
-		dir = parent
-	}
 }
 
 // waitListening waits until p listens on port (p itself: an answer on the

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/sluice-dev/sluice/pkg/testenv"
 )
 
 // FindNodePath returns the node_modules directory holding rhea (see the
@@ -15,7 +17,7 @@ func FindNodePath() (string, error) {
 		}
 		return "", fmt.Errorf("%s=%s holds no rhea: %w", NodePathEnv, v, ErrNotFound)
 	}
-	if root, ok := repoRoot(); ok {
+	if root, err := testenv.RepoRoot(); err == nil {
 		dir := filepath.Join(root, ".cache", "npm", "node_modules")
 		if hasRhea(dir) {
 			return dir, nil
@@ -27,22 +29,4 @@ func FindNodePath() (string, error) {
 func hasRhea(dir string) bool {
 	fi, err := os.Stat(filepath.Join(dir, "rhea", "package.json"))
 	return err == nil && !fi.IsDir()
-}
-
-// repoRoot walks up from the working directory to the one holding go.mod.
-func repoRoot() (string, bool) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", false
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, true
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", false
-		}
-		dir = parent
-	}
 }
