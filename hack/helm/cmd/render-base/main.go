@@ -1,0 +1,37 @@
+// Command render-base renders the Helm chart deploy/charts/sluice into the
+// kustomize base deploy/base (see package render). hack/generate.sh runs
+// it from hack/helm:
+//
+//	go run ./cmd/render-base --root ../..
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/sluice-dev/sluice/hack/helm/render"
+)
+
+func main() {
+	root := flag.String("root", filepath.Join("..", ".."), "the repository's root directory")
+	flag.Parse()
+	if err := run(*root); err != nil {
+		fmt.Fprintln(os.Stderr, "render-base:", err)
+		os.Exit(1)
+	}
+}
+
+// run renders the base of the repository at root and writes it.
+func run(root string) error {
+	files, err := render.Base(root, "")
+	if err != nil {
+		return err
+	}
+	changed, err := render.Write(filepath.Join(root, filepath.FromSlash(render.BasePath)), files)
+	for _, name := range changed {
+		fmt.Fprintln(os.Stderr, "render-base: updated", filepath.ToSlash(filepath.Join(render.BasePath, name)))
+	}
+	return err
+}
