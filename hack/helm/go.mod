@@ -1,6 +1,7 @@
-// Module helm tests the Helm chart in deploy/charts/sluice with Helm's Go
-// library, and the Grafana dashboard in deploy/grafana. It is its own module
-// so that Helm's dependencies never enter the product's go.mod.
+// Module helm renders the Helm chart in deploy/charts/sluice into the
+// kustomize base deploy/base (make generate) and tests the chart with Helm's
+// Go library, and the Grafana dashboard in deploy/grafana. It is its own
+// module so that Helm's dependencies never enter the product's go.mod.
 module github.com/sluice-dev/sluice/hack/helm
 
 go 1.26.0

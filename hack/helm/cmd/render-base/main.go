@@ -1,5 +1,5 @@
 // Command render-base renders the Helm chart deploy/charts/sluice into the
-// kustomize base deploy/base (see package render). hack/generate.sh runs
+// kustomize base deploy/base (see package base). hack/generate.sh runs
 // it from hack/helm:
 //
 //	go run ./cmd/render-base --root ../..
@@ -11,7 +11,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/sluice-dev/sluice/hack/helm/render"
+	"github.com/sluice-dev/sluice/hack/helm/base"
 )
 
 func main() {
@@ -25,13 +25,13 @@ func main() {
 
 // run renders the base of the repository at root and writes it.
 func run(root string) error {
-	files, err := render.Base(root, "")
+	files, err := base.Render(root, "")
 	if err != nil {
 		return err
 	}
-	changed, err := render.Write(filepath.Join(root, filepath.FromSlash(render.BasePath)), files)
+	changed, err := base.Write(filepath.Join(root, filepath.FromSlash(base.BasePath)), files)
 	for _, name := range changed {
-		fmt.Fprintln(os.Stderr, "render-base: updated", filepath.ToSlash(filepath.Join(render.BasePath, name)))
+		fmt.Fprintln(os.Stderr, "render-base: updated", filepath.ToSlash(filepath.Join(base.BasePath, name)))
 	}
 	return err
 }

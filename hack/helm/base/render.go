@@ -1,8 +1,8 @@
-// Package render renders the Helm chart deploy/charts/sluice into the
+// Package base renders the Helm chart deploy/charts/sluice into the
 // kustomize base deploy/base, the manifests `sluice install` embeds, so
 // that the chart is the one source of the components' manifests.
 // `make generate` runs it through cmd/render-base.
-package render
+package base
 
 import (
 	"errors"
@@ -38,14 +38,14 @@ const (
 // kustomizeBase no object carries it.
 const ReleaseName = "sluice"
 
-// Base renders the chart under root/ChartPath with the values of
+// Render renders the chart under root/ChartPath with the values of
 // root/ValuesPath into namespace (install.DefaultNamespace when empty, the
 // namespace `sluice install` substitutes). It returns the files of the
 // base by name: one per template that renders objects, named as the
 // template, each opened by a header naming its source, and
 // Kustomization listing them. The result depends only on the chart and
 // the values: the same input gives the same bytes.
-func Base(root, namespace string) (map[string][]byte, error) {
+func Render(root, namespace string) (map[string][]byte, error) {
 	if namespace == "" {
 		namespace = install.DefaultNamespace
 	}
