@@ -3,6 +3,7 @@ package base
 import (
 	"bytes"
 	"maps"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -95,6 +96,29 @@ func TestBaseNamespace(t *testing.T) {
 	for name, text := range rendered(t, "autoscaling") {
 		if strings.Contains(string(text), "sluice-system") {
 			t.Errorf("%s names sluice-system when rendered into autoscaling", name)
+		}
+	}
+}
+
+// TestBaseCurrent checks that deploy/base is what the chart renders, so
+// that a template edited without `make generate`, or a hand edit of the
+// base, fails here as well as in `make verify`.
+func TestBaseCurrent(t *testing.T) {
+	dir := filepath.Join(root(), filepath.FromSlash(BasePath))
+	want := rendered(t, "")
+	onDisk, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range onDisk {
+		if _, ok := want[filepath.Base(p)]; !ok {
+			t.Errorf("%s is no template's: run make generate", filepath.Base(p))
+		}
+	}
+	for _, name := range sortedNames(want) {
+		got, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil || !bytes.Equal(got, want[name]) {
+			t.Errorf("%s/%s is stale (%v): run make generate", BasePath, name, err)
 		}
 	}
 }
