@@ -43,7 +43,8 @@ const ReleaseName = "sluice"
 // namespace `sluice install` substitutes). It returns the files of the
 // base by name: one per template that renders objects, named as the
 // template, each opened by a header naming its source, and
-// Kustomization listing them. The result depends only on the chart and
+// Kustomization listing them. Partials (_*) and NOTES.txt render nothing
+// into the base; any other template must be templates/<name>.yaml. The result depends only on the chart and
 // the values: the same input gives the same bytes.
 func Render(root, namespace string) (map[string][]byte, error) {
 	if namespace == "" {
@@ -53,9 +54,15 @@ func Render(root, namespace string) (map[string][]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load chart: %w", err)
 	}
+	if len(c.Dependencies()) > 0 {
+		return nil, errors.New("chart has subcharts: the base renders one chart's templates")
+	}
 	vals, err := chartutil.ReadValuesFile(filepath.Join(root, filepath.FromSlash(ValuesPath)))
 	if err != nil {
 		return nil, fmt.Errorf("read values: %w", err)
+	}
+	if on, _ := vals["kustomizeBase"].(bool); !on {
+		return nil, fmt.Errorf("%s must set kustomizeBase: true", ValuesPath)
 	}
 	opts := chartutil.ReleaseOptions{Name: ReleaseName, Namespace: namespace, Revision: 1, IsInstall: true}
 	top, err := chartutil.ToRenderValues(c, vals.AsMap(), opts, nil)
@@ -70,8 +77,11 @@ func Render(root, namespace string) (map[string][]byte, error) {
 	files := map[string][]byte{}
 	for name, text := range rendered {
 		file, ok := strings.CutPrefix(name, prefix)
-		if !ok || strings.Contains(file, "/") || strings.HasPrefix(file, "_") || path.Ext(file) != ".yaml" {
+		if !ok || strings.HasPrefix(file, "_") || file == "NOTES.txt" {
 			continue
+		}
+		if strings.Contains(file, "/") || path.Ext(file) != ".yaml" || file == Kustomization {
+			return nil, fmt.Errorf("template %s: the base holds one file per template, templates/<name>.yaml, and %s", file, Kustomization)
 		}
 		text, err := tidy(text)
 		if err != nil {

@@ -29,9 +29,14 @@ func run(root string) error {
 	if err != nil {
 		return err
 	}
-	changed, err := base.Write(filepath.Join(root, filepath.FromSlash(base.BasePath)), files)
+	dir := filepath.Join(root, filepath.FromSlash(base.BasePath))
+	changed, err := base.Write(dir, files)
 	for _, name := range changed {
-		fmt.Fprintln(os.Stderr, "render-base: updated", filepath.ToSlash(filepath.Join(base.BasePath, name)))
+		what := "wrote"
+		if _, ok := files[name]; !ok {
+			what = "removed"
+		}
+		fmt.Fprintln(os.Stderr, "render-base:", what, filepath.ToSlash(filepath.Join(base.BasePath, name)))
 	}
 	return err
 }
