@@ -122,3 +122,13 @@ func TestBaseCurrent(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkRender measures one rendering of the base, the part of `make
+// generate` this package adds (besides building render-base).
+func BenchmarkRender(b *testing.B) {
+	for b.Loop() {
+		if _, err := Render(root(), ""); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
