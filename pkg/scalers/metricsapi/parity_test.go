@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sluice-dev/sluice/pkg/scalers"
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/paritytest"
 	"github.com/sluice-dev/sluice/pkg/scalers/internal/testpki"
 )
 
@@ -57,24 +58,13 @@ func TestParityConfig(t *testing.T) {
 			[]string{"format", "prometheus", "valueLocation", `jobs{queue!="a"}`}, nil, `parameter "valueLocation"`, ""},
 		{"targetValue missing", "error (#trigger-specification)", []string{"targetValue", ""}, nil, `parameter "targetValue": required`, ""},
 	}
-	r := scalers.NewRegistry()
-	if err := r.Register(Type, New(nil)); err != nil {
-		t.Fatal(err)
-	}
+	r := paritytest.Registry(t, Type, New(nil))
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tr, err := r.Build(scalers.Config{Type: Type, Metadata: baseMeta(tt.meta...), AuthParams: tt.auth})
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("KEDA: %s (%s); Sluice: error %v, want one containing %q", tt.keda, kedaDocs, err, tt.wantErr)
-				}
+			row := paritytest.Row{KEDA: tt.keda, Docs: kedaDocs, WantErr: tt.wantErr, Warning: tt.warning}
+			if tr = row.Check(t, tr, err); tr == nil {
 				return
-			}
-			if err != nil {
-				t.Fatalf("KEDA: %s (%s); Sluice: error %v", tt.keda, kedaDocs, err)
-			}
-			if tt.warning != "" && !strings.Contains(tr.Warning, tt.warning) {
-				t.Errorf("warning %q, want it to contain %q", tr.Warning, tt.warning)
 			}
 		})
 	}
