@@ -8,7 +8,7 @@ import (
 	"github.com/gobwas/glob"
 
 	"github.com/sluice-dev/sluice/pkg/scalers"
-	"github.com/sluice-dev/sluice/pkg/scalers/internal/paritytest"
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/scalertest"
 )
 
 // kedaDocs is KEDA's page for this trigger; rows cite its sections.
@@ -42,12 +42,12 @@ func TestParityConfig(t *testing.T) {
 		{"recursive not a bool", "error", map[string]string{"recursive": "yes"}, map[string]string{"connection": parityConn}, nil, `parameter "recursive"`, ""},
 		{"unknown key", "ignored (logged when KEDA_CHECK_UNEXPECTED_SCALERS_PARAMS)", map[string]string{"blobPrefx": "x"}, map[string]string{"connection": parityConn}, nil, "", `"blobPrefx" is not a parameter`},
 	}
-	r := paritytest.Registry(t, Type, New(nil))
+	r := scalertest.Registry(t, Type, New(nil))
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.meta["blobContainerName"] = "files"
 			tr, err := r.Build(scalers.Config{Type: Type, Metadata: tt.meta, AuthParams: tt.auth, Env: tt.env})
-			row := paritytest.Row{KEDA: tt.keda, Docs: kedaDocs, WantErr: tt.wantErr, Warning: tt.warning}
+			row := scalertest.Row{KEDA: tt.keda, Docs: kedaDocs, WantErr: tt.wantErr, Warning: tt.warning}
 			if tr = row.Check(t, tr, err); tr == nil {
 				return
 			}

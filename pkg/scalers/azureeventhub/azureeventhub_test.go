@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/sluice-dev/sluice/pkg/scalers"
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/scalertest"
 )
 
 const (
@@ -21,14 +22,7 @@ func newTrigger(t *testing.T, meta, auth, env map[string]string) (*scalers.Trigg
 }
 
 func with(base map[string]string, kv ...string) map[string]string {
-	m := map[string]string{}
-	for k, v := range base {
-		m[k] = v
-	}
-	for i := 0; i+1 < len(kv); i += 2 {
-		m[kv[i]] = kv[i+1]
-	}
-	return m
+	return scalertest.With(base, kv...)
 }
 
 func TestDecode(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/sluice-dev/sluice/pkg/scalers"
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/scalertest"
 )
 
 const (
@@ -21,11 +22,7 @@ func newTrigger(cache *ClientCache, meta, auth, env map[string]string) (*scalers
 func TestDecodeErrors(t *testing.T) {
 	auth := map[string]string{"connection": testConn}
 	q := func(kv ...string) map[string]string {
-		m := map[string]string{"queueName": "jobs"}
-		for i := 0; i+1 < len(kv); i += 2 {
-			m[kv[i]] = kv[i+1]
-		}
-		return m
+		return scalertest.With(map[string]string{"queueName": "jobs"}, kv...)
 	}
 	tests := []struct {
 		name      string

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/sluice-dev/sluice/pkg/scalers"
-	"github.com/sluice-dev/sluice/pkg/scalers/internal/paritytest"
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/scalertest"
 	"github.com/sluice-dev/sluice/pkg/scalers/internal/testpki"
 )
 
@@ -58,11 +58,11 @@ func TestParityConfig(t *testing.T) {
 			[]string{"format", "prometheus", "valueLocation", `jobs{queue!="a"}`}, nil, `parameter "valueLocation"`, ""},
 		{"targetValue missing", "error (#trigger-specification)", []string{"targetValue", ""}, nil, `parameter "targetValue": required`, ""},
 	}
-	r := paritytest.Registry(t, Type, New(nil))
+	r := scalertest.Registry(t, Type, New(nil))
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tr, err := r.Build(scalers.Config{Type: Type, Metadata: baseMeta(tt.meta...), AuthParams: tt.auth})
-			row := paritytest.Row{KEDA: tt.keda, Docs: kedaDocs, WantErr: tt.wantErr, Warning: tt.warning}
+			row := scalertest.Row{KEDA: tt.keda, Docs: kedaDocs, WantErr: tt.wantErr, Warning: tt.warning}
 			if tr = row.Check(t, tr, err); tr == nil {
 				return
 			}
@@ -89,11 +89,7 @@ func TestParityCombinedAuth(t *testing.T) {
 	srv.StartTLS()
 	defer srv.Close()
 	tlsAuth := func(kv ...string) map[string]string {
-		m := map[string]string{"ca": testpki.ServerCA(srv), "cert": pki.ClientCert, "key": pki.ClientKey}
-		for i := 0; i+1 < len(kv); i += 2 {
-			m[kv[i]] = kv[i+1]
-		}
-		return m
+		return scalertest.With(map[string]string{"ca": testpki.ServerCA(srv), "cert": pki.ClientCert, "key": pki.ClientKey}, kv...)
 	}
 	tests := []struct {
 		name  string

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/sluice-dev/sluice/pkg/scalers"
-	"github.com/sluice-dev/sluice/pkg/scalers/internal/paritytest"
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/scalertest"
 )
 
 // kedaDocs is KEDA's page for this trigger; rows cite its sections.
@@ -50,11 +50,11 @@ func TestParityConfig(t *testing.T) {
 		{"ignoreNullValues bad", "error", []string{"ignoreNullValues", "nope"}, nil, `parameter "ignoreNullValues"`, ""},
 		{"metricName", "removed in KEDA 2.12", []string{"metricName", "m"}, nil, "", `"metricName" is not a parameter`},
 	}
-	r := paritytest.Registry(t, Type, New(nil))
+	r := scalertest.Registry(t, Type, New(nil))
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tr, err := r.Build(scalers.Config{Type: Type, Metadata: meta(tt.meta...), AuthParams: tt.auth})
-			row := paritytest.Row{KEDA: tt.keda, Docs: kedaDocs, WantErr: tt.wantErr, Warning: tt.warning}
+			row := scalertest.Row{KEDA: tt.keda, Docs: kedaDocs, WantErr: tt.wantErr, Warning: tt.warning}
 			if tr = row.Check(t, tr, err); tr == nil {
 				return
 			}

@@ -1,8 +1,4 @@
-// Package paritytest is for tests only: it runs the trigger types' parity
-// tables, rows that hold what KEDA does with a trigger's parameters (per
-// its docs) next to what Sluice does, so that every table reports a
-// difference the same way.
-package paritytest
+package scalertest
 
 import (
 	"strings"
@@ -22,7 +18,8 @@ func Registry(t testing.TB, typ string, c scalers.Constructor) *scalers.Registry
 	return r
 }
 
-// Row is the outcome one parity row expects.
+// Row is the outcome one parity row expects: a parity row holds what KEDA
+// does with a trigger's parameters (per its docs) next to what Sluice does.
 type Row struct {
 	// KEDA is what KEDA does, with the docs section.
 	KEDA string
