@@ -1,7 +1,6 @@
 package azureeventhub
 
 import (
-	"errors"
 	"strings"
 	"testing"
 
@@ -60,15 +59,7 @@ func TestDecode(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := newTrigger(t, tt.meta, tt.auth, tt.env)
-			var pe *scalers.ParamError
-			if !errors.As(err, &pe) || pe.Param != tt.wantParam || pe.Trigger != "trigger 2 (azure-eventhub)" || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Fatalf("err = %v, want a ParamError for %s saying %q", err, tt.wantParam, tt.wantErr)
-			}
-			for _, secret := range []string{testHubKey, testStorageKey} {
-				if strings.Contains(err.Error(), secret) {
-					t.Fatalf("error shows a key: %v", err)
-				}
-			}
+			scalertest.ParamErr{Trigger: "trigger 2 (azure-eventhub)", Param: tt.wantParam, Contains: tt.wantErr, Secrets: []string{testHubKey, testStorageKey}}.Check(t, err)
 		})
 	}
 }

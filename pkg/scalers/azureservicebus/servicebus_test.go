@@ -1,7 +1,6 @@
 package azureservicebus
 
 import (
-	"errors"
 	"strings"
 	"testing"
 
@@ -67,13 +66,7 @@ func TestDecodeErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := newTrigger(nil, tt.meta, tt.auth, tt.env)
-			var pe *scalers.ParamError
-			if !errors.As(err, &pe) || pe.Param != tt.wantParam || pe.Trigger != "trigger 1 (azure-servicebus)" || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Fatalf("err = %v, want a ParamError for %s saying %q", err, tt.wantParam, tt.wantErr)
-			}
-			if strings.Contains(err.Error(), testKey) || strings.Contains(err.Error(), "SharedAccessKey=") {
-				t.Fatalf("error shows the key: %v", err)
-			}
+			scalertest.ParamErr{Trigger: "trigger 1 (azure-servicebus)", Param: tt.wantParam, Contains: tt.wantErr, Secrets: []string{testKey, "SharedAccessKey="}}.Check(t, err)
 		})
 	}
 }

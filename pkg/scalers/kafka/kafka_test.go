@@ -44,14 +44,8 @@ func TestNewValidation(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tr, err := New(nil)(scalers.Config{Index: 2, Type: Type, Metadata: tt.meta, AuthParams: tt.auth})
-			if tt.wantErr == "" {
-				if err != nil {
-					t.Fatal(err)
-				}
-				scalertest.CheckWarning(t, tr, tt.wantWarning)
-				return
-			}
-			scalertest.Invalid{Trigger: "trigger 2 (kafka)", Contains: tt.wantErr, Missing: tt.missing, Secret: "hunter2"}.Check(t, err)
+			want := scalertest.Build{Trigger: "trigger 2 (kafka)", Err: tt.wantErr, Missing: tt.missing, Secret: "hunter2", Warning: tt.wantWarning}
+			want.Check(t, tr, err)
 		})
 	}
 }

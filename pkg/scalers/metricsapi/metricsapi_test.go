@@ -48,13 +48,8 @@ func TestNewValidation(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tr, err := newTrigger(t, nil, tt.meta, tt.auth)
-			if tt.wantErr == "" {
-				if err != nil || tr == nil {
-					t.Fatalf("New() = %v, %v", tr, err)
-				}
-				return
-			}
-			scalertest.Invalid{Trigger: "trigger 0 (metrics-api)", Contains: tt.wantErr, Missing: tt.missing, Secret: "hunter2"}.Check(t, err)
+			want := scalertest.Build{Trigger: "trigger 0 (metrics-api)", Err: tt.wantErr, Missing: tt.missing, Secret: "hunter2"}
+			want.Check(t, tr, err)
 		})
 	}
 }
