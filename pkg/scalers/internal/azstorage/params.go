@@ -21,7 +21,7 @@ type QueueParams struct {
 
 // Resolve is Resolve for the queue service.
 func (p *QueueParams) Resolve(cfg scalers.Config) (*Target, error) {
-	return Resolve(cfg, Queue, p.Account.with(p.Connection))
+	return Resolve(cfg, Queue, p.with(p.Connection))
 }
 
 // BlobParams are the azure-blob trigger's connection parameters, for
@@ -35,7 +35,7 @@ type BlobParams struct {
 
 // Resolve is Resolve for the blob service.
 func (p *BlobParams) Resolve(cfg scalers.Config) (*Target, error) {
-	return Resolve(cfg, Blob, p.Account.with(p.Connection))
+	return Resolve(cfg, Blob, p.with(p.Connection))
 }
 
 // with returns the Params of a and the connection string conn.
