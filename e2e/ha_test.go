@@ -51,13 +51,10 @@ func TestHAKillBothLeaders(t *testing.T) {
 	}
 	registerAdapter(t, lb.port(), cert.CABundle)
 	for i := range activators {
-		activators[i], _ = startProgram(t, sub(fmt.Sprint("activator-", i)), "sluice-activator", []string{
-			"--kubeconfig=" + cluster.Kubeconfig,
-			"--watch-namespace=" + ns,
+		activators[i], _ = startProgram(t, sub(fmt.Sprint("activator-", i)), "sluice-activator", activatorArgs(ns,
 			"--leader-elect-lease-name=ha-activator",
-			"--leader-elect-lease-namespace=" + ns,
-			"--log-level=debug",
-		})
+			"--leader-elect-lease-namespace="+ns,
+		))
 	}
 	createDeployment(t, ns, "worker", 0)
 	src := newValueServer(t, 0)

@@ -150,9 +150,7 @@ func TestMetricsKEDACompatible(t *testing.T) {
 	ns := namespace(t)
 	src := newValueServer(t, 3)
 	a := startAdapter(t, "--watch-namespace="+ns)
-	_, addrs := startProgram(t, t.TempDir(), "sluice-activator", []string{
-		"--kubeconfig=" + cluster.Kubeconfig, "--watch-namespace=" + ns, "--leader-elect=false",
-	})
+	_, addrs := startProgram(t, t.TempDir(), "sluice-activator", activatorArgs(ns, "--leader-elect=false"))
 	activatorPort := addrs[boundaddrs.Metrics].Port
 	createDeployment(t, ns, "worker", 0)
 	const secret = "s3cret-c0de-in-the-url"
