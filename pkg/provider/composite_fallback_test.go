@@ -47,14 +47,7 @@ func TestCompositeFallbackServed(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			fb := &v1alpha1.Fallback{FailureThreshold: 3, Replicas: 6, Behavior: tt.behavior}
-			f, err := composite.Compile(&v1alpha1.ScaledObjectSpec{
-				Fallback: fb,
-				Advanced: &v1alpha1.AdvancedConfig{ScalingModifiers: v1alpha1.ScalingModifiers{Formula: tt.formula, Target: "5", MetricType: tt.metricType}},
-				Triggers: []v1alpha1.ScaleTriggers{{Name: "a", Type: "x"}, {Name: "b", Type: "y"}},
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
+			f := compileAB(t, fb, v1alpha1.ScalingModifiers{Formula: tt.formula, Target: "5", MetricType: tt.metricType})
 			a, b := fresh(1), tt.b
 			a.Name, a.MetricName, b.Name, b.MetricName = "a", "s0-x", "b", "s1-y"
 			store := &fakeStore{}
