@@ -2,8 +2,6 @@ package metricsapi
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -76,18 +74,13 @@ func TestParityConfig(t *testing.T) {
 func TestParityCombinedAuth(t *testing.T) {
 	pki := testpki.New(t)
 	var want func(r *http.Request) bool
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	_, srv := pki.Servers(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !want(r) {
 			w.WriteHeader(http.StatusUnauthorized)
 			return
 		}
 		_, _ = fmt.Fprint(w, `{"v":7}`)
 	}))
-	pool := x509.NewCertPool()
-	pool.AddCert(pki.CACert)
-	srv.TLS = &tls.Config{ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: pool, MinVersion: tls.VersionTLS12}
-	srv.StartTLS()
-	defer srv.Close()
 	tlsAuth := func(kv ...string) map[string]string {
 		return scalertest.With(map[string]string{"ca": testpki.ServerCA(srv), "cert": pki.ClientCert, "key": pki.ClientKey}, kv...)
 	}
