@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -95,4 +96,24 @@ func get(c *http.Client, url string) (string, error) {
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	return string(b), err
+}
+
+func FuzzParseURL(f *testing.F) {
+	for _, s := range []string{"https://h:1/x", "http://u:hunter2@h/", "ftp://h", "/stats", "//u:hunter2@", "http://[::1", "%zz"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		u, err := ParseURL(scalers.Config{Type: "t"}, "u", raw)
+		if err != nil {
+			if pu, perr := url.Parse(raw); perr == nil && pu.User != nil {
+				if pw, ok := pu.User.Password(); ok && len(pw) > 3 && strings.Contains(err.Error(), pw) {
+					t.Fatalf("error %q shows the password", err)
+				}
+			}
+			return
+		}
+		if u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+			t.Fatalf("ParseURL(%q) accepted %+v", raw, u)
+		}
+	})
 }
