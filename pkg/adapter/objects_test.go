@@ -179,14 +179,6 @@ func syncedObjectWatches(tb testing.TB, kube kubernetes.Interface, meta metadata
 	if err != nil {
 		tb.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	tb.Cleanup(func() {
-		cancel()
-		o.shutdown()
-	})
-	o.start(ctx)
-	if !cache.WaitForCacheSync(ctx.Done(), o.synced...) {
-		tb.Fatal("not synced")
-	}
+	startSynced(tb, watchRun{o.start, o.shutdown, o.synced})
 	return o
 }

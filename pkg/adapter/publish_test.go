@@ -164,14 +164,34 @@ func syncedWatches(t *testing.T, client versioned.Interface) *watches {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(func() {
-		cancel()
-		w.shutdown()
-	})
-	w.start(ctx)
-	if !cache.WaitForCacheSync(ctx.Done(), w.synced...) {
-		t.Fatal("informers did not sync")
-	}
+	startSynced(t, watchRun{w.start, w.shutdown, w.synced})
 	return w
+}
+
+// watchRun is one of the adapter's watch types, as the tests run it.
+type watchRun struct {
+	start    func(context.Context)
+	shutdown func()
+	synced   []cache.InformerSynced
+}
+
+// startSynced starts runs, waits until their informers synced, and shuts
+// them down when the test ends.
+func startSynced(tb testing.TB, runs ...watchRun) {
+	tb.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var synced []cache.InformerSynced
+	tb.Cleanup(func() {
+		cancel()
+		for _, r := range runs {
+			r.shutdown()
+		}
+	})
+	for _, r := range runs {
+		r.start(ctx)
+		synced = append(synced, r.synced...)
+	}
+	if !cache.WaitForCacheSync(ctx.Done(), synced...) {
+		tb.Fatal("informers did not sync")
+	}
 }
