@@ -8,7 +8,6 @@ import (
 	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 	"go.uber.org/zap"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
@@ -27,33 +26,20 @@ import (
 // stops accepting and gives held and in-flight requests shutdownTimeout to
 // finish. It returns after every goroutine it started has stopped.
 func Run(ctx context.Context, o *Options, log *zap.Logger) error {
-	cfg, err := o.Client.Config("sluice-http")
+	clients, err := o.Client.Clients("sluice-http")
 	if err != nil {
 		return err
 	}
-	kube, err := kubernetes.NewForConfig(cfg)
-	if err != nil {
-		return fmt.Errorf("create kube client: %w", err)
-	}
-	sluice, err := versioned.NewForConfig(cfg)
-	if err != nil {
-		return fmt.Errorf("create sluice client: %w", err)
-	}
-	watched, starters, synced := newInformers(o, kube, sluice)
+	sluice := clients.Sluice
+	watched, starters, synced := newInformers(o, clients.Kube, sluice)
 	src, err := httpfront.NewSource(watched, log)
 	if err != nil {
 		return fmt.Errorf("create route source: %w", err)
 	}
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	front, err := httpfront.New(httpfront.Config{
-		Routes: src, Waker: &httpfront.KubeWaker{Client: sluice}, Endpoints: src,
-		MaxHeld: o.MaxHeldRequests, WakeTimeout: o.WakeTimeout, TouchEvery: o.TouchInterval,
-		MaxReplayBody: replayBound(o.MaxReplayBodyBytes),
-		Registerer:    reg, Log: log,
-	})
+	front, err := newFront(o, src, sluice, reg, log)
 	if err != nil {
-		return fmt.Errorf("create front: %w", err)
+		return err
 	}
 	defer front.Close()
 	src.OnChange(front.Retain)
