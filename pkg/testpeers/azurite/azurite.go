@@ -45,7 +45,8 @@ type Options struct {
 	// InMemory keeps data in memory (--inMemoryPersistence): faster for
 	// tests that write much.
 	InMemory bool
-	// StartTimeout bounds the wait for the services to listen; 30s when 0.
+	// StartTimeout bounds the wait for the services to listen; 2m when 0
+	// (Node.js starts slowly on a busy machine).
 	StartTimeout time.Duration
 	// Logf receives why a start was retried (a port taken before Azurite
 	// bound it); nil discards it. New sets t.Logf.
@@ -82,7 +83,7 @@ func Start(ctx context.Context, opts Options) (*Azurite, error) {
 	}
 	timeout := opts.StartTimeout
 	if timeout == 0 {
-		timeout = 30 * time.Second
+		timeout = 2 * time.Minute
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -125,9 +126,9 @@ func (a *Azurite) startService(ctx context.Context, bin, name string, want int, 
 		if err != nil {
 			return err
 		}
-		if err := waitListening(ctx, p, port); err != nil {
+		if err := p.WaitListening(ctx, port); err != nil {
 			p.Stop(5 * time.Second)
-			return err
+			return p.Failure(err)
 		}
 		a.procs = append(a.procs, p)
 		return nil
@@ -217,28 +218,4 @@ func hasBins(dir string) bool {
 		}
 	}
 	return true
-}
-
-// waitListening waits until p listens on port (p itself: an answer on the
-// port could come from another process that took it first), p exits or
-// ctx ends.
-func waitListening(ctx context.Context, p *testenv.Process, port int) error {
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		ok, err := p.ListensOn(port)
-		if err != nil {
-			return err
-		}
-		if ok {
-			return nil
-		}
-		select {
-		case <-p.Done():
-			return p.Failure(errors.New("exited before listening"))
-		case <-ctx.Done():
-			return p.Failure(fmt.Errorf("wait for 127.0.0.1:%d: %w", port, ctx.Err()))
-		case <-tick.C:
-		}
-	}
 }
