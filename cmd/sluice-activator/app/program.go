@@ -13,10 +13,10 @@ import (
 func Program() program.Spec {
 	o := NewOptions()
 	return program.Spec{
-		Name:      "sluice-activator",
-		Flags:     o.Flags(),
-		Validate:  o.Validate,
-		LogFormat: &o.LogFormat, LogLevel: &o.LogLevel,
+		Name:     "sluice-activator",
+		Flags:    o.Flags(),
+		Validate: o.Validate,
+		Log:      &o.Log,
 		// The activator's caches (every ScaledObject and HPA) are most of
 		// its heap; at 10,000 objects about 58 MB stayed live while Go's
 		// default 100% growth let the heap reach twice that before each

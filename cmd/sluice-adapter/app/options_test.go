@@ -115,7 +115,7 @@ func TestOptionsValidate(t *testing.T) {
 		t.Fatalf("defaults invalid: %v", errs)
 	}
 	o := NewOptions()
-	o.Workers, o.Namespace, o.LogFormat = 0, "", "xml"
+	o.Workers, o.Namespace, o.Log.Format = 0, "", "xml"
 	errs := o.Validate()
 	joined := o.ValidateErr().Error()
 	for _, flag := range []string{"--workers", "--namespace", "--log-format"} {

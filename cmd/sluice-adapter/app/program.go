@@ -19,10 +19,10 @@ func Program() program.Spec {
 		sets = append(sets, named.FlagSets[name])
 	}
 	return program.Spec{
-		Name:      "sluice-adapter",
-		Flags:     sets,
-		Validate:  o.Validate,
-		LogFormat: &o.LogFormat, LogLevel: &o.LogLevel,
+		Name:     "sluice-adapter",
+		Flags:    sets,
+		Validate: o.Validate,
+		Log:      &o.Log,
 		// The adapter holds one large, long-lived cache (every
 		// ScaledObject and every source's state); collecting at 50% heap
 		// growth keeps resident memory close to the live heap for a

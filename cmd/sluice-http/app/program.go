@@ -13,10 +13,10 @@ import (
 func Program() program.Spec {
 	o := NewOptions()
 	return program.Spec{
-		Name:      "sluice-http",
-		Flags:     o.Flags(),
-		Validate:  o.Validate,
-		LogFormat: &o.LogFormat, LogLevel: &o.LogLevel,
-		Run: func(ctx context.Context, log *zap.Logger) error { return Run(ctx, o, log) },
+		Name:     "sluice-http",
+		Flags:    o.Flags(),
+		Validate: o.Validate,
+		Log:      &o.Log,
+		Run:      func(ctx context.Context, log *zap.Logger) error { return Run(ctx, o, log) },
 	}
 }
