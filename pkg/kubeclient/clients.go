@@ -56,3 +56,23 @@ func NewRecorder(ctx context.Context, kube kubernetes.Interface, component strin
 	b.StartRecordingToSink(&typedcorev1.EventSinkImpl{Interface: kube.CoreV1().Events("")})
 	return b.NewRecorder(scheme, corev1.EventSource{Component: component}), b.Shutdown, nil
 }
+
+// Factory is an informer factory: client-go's, or a generated clientset's.
+type Factory interface {
+	Start(stop <-chan struct{})
+	Shutdown()
+}
+
+// StartFactories starts every factory until stop is closed, and returns
+// the function that shuts them all down, waiting for their goroutines:
+// call it after closing stop.
+func StartFactories(stop <-chan struct{}, factories []Factory) (shutdown func()) {
+	for _, f := range factories {
+		f.Start(stop)
+	}
+	return func() {
+		for _, f := range factories {
+			f.Shutdown()
+		}
+	}
+}

@@ -2,7 +2,6 @@ package kubeclient
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -16,18 +15,7 @@ import (
 )
 
 func TestClients(t *testing.T) {
-	kubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
-	err := os.WriteFile(kubeconfig, []byte(`apiVersion: v1
-kind: Config
-clusters: [{name: c, cluster: {server: "https://127.0.0.1:6443"}}]
-users: [{name: u, user: {token: t}}]
-contexts: [{name: x, context: {cluster: c, user: u}}]
-current-context: x
-`), 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
-	o := Options{Kubeconfig: kubeconfig, QPS: -1, Burst: 7}
+	o := Options{Kubeconfig: writeKubeconfig(t), QPS: -1, Burst: 7}
 	c, err := o.Clients("sluice-test")
 	if err != nil {
 		t.Fatal(err)
@@ -73,5 +61,23 @@ func TestNewRecorderKnowsScaledObjects(t *testing.T) {
 			}
 			return
 		}
+	}
+}
+
+// countingFactory records Start and Shutdown.
+type countingFactory struct{ started, shut int }
+
+func (f *countingFactory) Start(<-chan struct{}) { f.started++ }
+func (f *countingFactory) Shutdown()             { f.shut++ }
+
+func TestStartFactories(t *testing.T) {
+	a, b := &countingFactory{}, &countingFactory{}
+	shutdown := StartFactories(make(chan struct{}), []Factory{a, b})
+	if a.started != 1 || b.started != 1 || a.shut+b.shut != 0 {
+		t.Fatalf("after start: %+v %+v", a, b)
+	}
+	shutdown()
+	if a.shut != 1 || b.shut != 1 {
+		t.Errorf("after shutdown: %+v %+v", a, b)
 	}
 }

@@ -197,3 +197,26 @@ func Find(fams []Family, name string) (Family, bool) {
 	}
 	return Family{}, false
 }
+
+// Diff returns what differs between fams and what a test expects: each
+// family of want missing from fams or found with another type or other
+// labels, and each name of absent found in fams. Empty when all is as
+// expected.
+func Diff(fams, want []Family, absent []string) []string {
+	var out []string
+	for _, w := range want {
+		got, ok := Find(fams, w.Name)
+		switch {
+		case !ok:
+			out = append(out, fmt.Sprintf("%s is not exported", w.Name))
+		case got.Type != w.Type || !slices.Equal(got.Labels, w.Labels):
+			out = append(out, fmt.Sprintf("%s is a %v with labels %v, want a %v with labels %v", w.Name, got.Type, got.Labels, w.Type, w.Labels))
+		}
+	}
+	for _, name := range absent {
+		if _, ok := Find(fams, name); ok {
+			out = append(out, fmt.Sprintf("%s is exported", name))
+		}
+	}
+	return out
+}

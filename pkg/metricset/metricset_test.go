@@ -76,3 +76,29 @@ func TestUnregister(t *testing.T) {
 		t.Errorf("families %v, %v after unregistering", f, err)
 	}
 }
+
+func TestDiff(t *testing.T) {
+	fams := []Family{
+		{Name: "a", Type: dto.MetricType_GAUGE, Labels: []string{"x"}},
+		{Name: "b", Type: dto.MetricType_COUNTER},
+	}
+	tests := []struct {
+		name   string
+		want   []Family
+		absent []string
+		diffs  int
+	}{
+		{"all as expected", []Family{{Name: "a", Type: dto.MetricType_GAUGE, Labels: []string{"x"}}}, []string{"c"}, 0},
+		{"missing", []Family{{Name: "c", Type: dto.MetricType_GAUGE}}, nil, 1},
+		{"other labels", []Family{{Name: "a", Type: dto.MetricType_GAUGE}}, nil, 1},
+		{"other type", []Family{{Name: "b", Type: dto.MetricType_GAUGE}}, nil, 1},
+		{"present but should not be", nil, []string{"a", "b"}, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if d := Diff(fams, tt.want, tt.absent); len(d) != tt.diffs {
+				t.Errorf("Diff = %q, want %d differences", d, tt.diffs)
+			}
+		})
+	}
+}

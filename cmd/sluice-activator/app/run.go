@@ -81,10 +81,7 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 	defer cancel()
 	var wg sync.WaitGroup
 	defer wg.Wait()
-	for _, s := range starters {
-		s.Start(ctx.Done())
-		defer s.Shutdown()
-	}
+	defer kubeclient.StartFactories(ctx.Done(), starters)()
 	serveErr := make(chan error, 1)
 	ready := func() error {
 		if !ctrl.HasSynced() {
@@ -98,21 +95,15 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 	return errors.Join(runErr, <-serveErr)
 }
 
-// starter is an informer factory.
-type starter interface {
-	Start(stop <-chan struct{})
-	Shutdown()
-}
-
 // newSources creates one pair of informer factories per watched namespace,
 // or one for all namespaces.
-func newSources(o *Options, kube kubernetes.Interface, sluice versioned.Interface) ([]activator.Source, []starter) {
+func newSources(o *Options, kube kubernetes.Interface, sluice versioned.Interface) ([]activator.Source, []kubeclient.Factory) {
 	namespaces := o.WatchNamespaces
 	if len(namespaces) == 0 {
 		namespaces = []string{""}
 	}
 	var sources []activator.Source
-	var starters []starter
+	var starters []kubeclient.Factory
 	for _, ns := range namespaces {
 		// ScaledObjects' managed fields are never read, so they are
 		// stripped; of an HPA's, the activator reads its own apply entry,

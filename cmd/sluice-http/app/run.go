@@ -18,6 +18,7 @@ import (
 	sluiceinformers "github.com/sluice-dev/sluice/pkg/client/informers/externalversions"
 	"github.com/sluice-dev/sluice/pkg/health"
 	"github.com/sluice-dev/sluice/pkg/httpfront"
+	"github.com/sluice-dev/sluice/pkg/kubeclient"
 	"github.com/sluice-dev/sluice/pkg/kubeutil"
 )
 
@@ -65,10 +66,7 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 	defer cancel()
 	var wg sync.WaitGroup
 	defer wg.Wait()
-	for _, s := range starters {
-		s.Start(ctx.Done())
-		defer s.Shutdown()
-	}
+	defer kubeclient.StartFactories(ctx.Done(), starters)()
 	ready := src.Ready
 	wg.Go(func() { src.Run(ctx, synced...) })
 	errs := make(chan error, 2)
@@ -81,21 +79,15 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 	return errors.Join(err, <-errs)
 }
 
-// starter is an informer factory.
-type starter interface {
-	Start(stop <-chan struct{})
-	Shutdown()
-}
-
 // newInformers creates the ScaledObject, Service and EndpointSlice
 // informers of every watched namespace, or of all.
-func newInformers(o *Options, kube kubernetes.Interface, sluice versioned.Interface) ([]httpfront.Informers, []starter, []cache.InformerSynced) {
+func newInformers(o *Options, kube kubernetes.Interface, sluice versioned.Interface) ([]httpfront.Informers, []kubeclient.Factory, []cache.InformerSynced) {
 	namespaces := o.WatchNamespaces
 	if len(namespaces) == 0 {
 		namespaces = []string{""}
 	}
 	var watched []httpfront.Informers
-	var starters []starter
+	var starters []kubeclient.Factory
 	var synced []cache.InformerSynced
 	for _, ns := range namespaces {
 		kf := informers.NewSharedInformerFactoryWithOptions(kube, o.ResyncPeriod, informers.WithNamespace(ns))
