@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"time"
@@ -190,32 +189,15 @@ func (a *Azurite) ConnectionStringWithKey(key string) string {
 // (see the package documentation for the search order), or ErrNotFound.
 func FindBinDir() (string, error) {
 	if v := os.Getenv(BinEnv); v != "" {
-		if fi, err := os.Stat(v); err == nil && !fi.IsDir() {
-			v = filepath.Dir(v)
-		}
-		if hasBins(v) {
-			return v, nil
-		}
-		return "", fmt.Errorf("%s=%s holds no azurite-queue and azurite-blob: %w", BinEnv, v, ErrNotFound)
-	}
-	if p, err := exec.LookPath("azurite-queue"); err == nil && hasBins(filepath.Dir(p)) {
-		return filepath.Dir(p), nil
-	}
-	if root, err := testenv.RepoRoot(); err == nil {
-		dir := filepath.Join(root, ".cache", "npm", "node_modules", ".bin")
-		if hasBins(dir) {
-			return dir, nil
+		if fi, err := os.Stat(v); err == nil && !fi.IsDir() && hasBins(filepath.Dir(v)) {
+			return filepath.Dir(v), nil // one of the binaries named: its directory
 		}
 	}
-	return "", ErrNotFound
+	return testenv.FindDir(ErrNotFound, BinEnv, "azurite-queue and azurite-blob", hasBins,
+		testenv.OnPath("azurite-queue"), testenv.RepoCache("npm", "node_modules", ".bin"))
 }
 
+// hasBins reports whether dir holds both of Azurite's binaries.
 func hasBins(dir string) bool {
-	for _, name := range []string{"azurite-queue", "azurite-blob"} {
-		fi, err := os.Stat(filepath.Join(dir, name))
-		if err != nil || fi.IsDir() || fi.Mode()&0o111 == 0 {
-			return false
-		}
-	}
-	return true
+	return testenv.IsExecutable(filepath.Join(dir, "azurite-queue")) && testenv.IsExecutable(filepath.Join(dir, "azurite-blob"))
 }
