@@ -106,4 +106,3 @@ func (e *env) startTestAdapter(ctx context.Context) (*testenv.Process, error) {
 	}
 	return p, nil
 }
-
