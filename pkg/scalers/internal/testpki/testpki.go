@@ -5,17 +5,15 @@ package testpki
 
 import (
 	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/pem"
-	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
+
+	"github.com/sluice-dev/sluice/pkg/certs"
 )
 
 // PKI is a CA and a client certificate it signed, in PEM.
@@ -25,46 +23,33 @@ type PKI struct {
 	ClientKey  string
 }
 
-// New returns a fresh CA and client certificate, valid for an hour.
+// New returns a fresh CA and client certificate, valid for an hour. The
+// client key is in SEC 1 ("EC PRIVATE KEY") form.
 func New(t testing.TB) *PKI {
 	t.Helper()
-	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	from, to := time.Now().Add(-time.Hour), time.Now().Add(time.Hour)
+	ca, err := certs.Issue(certs.Spec{CommonName: "test ca", IsCA: true, NotBefore: from, NotAfter: to}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	caTmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "test ca"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
-	}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
+	client, err := certs.Issue(certs.Spec{
+		CommonName: "sluice", ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
+		NotBefore: from, NotAfter: to,
+	}, ca)
 	if err != nil {
 		t.Fatal(err)
 	}
-	caCert, err := x509.ParseCertificate(caDER)
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "sluice"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, caCert, &key.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
+	key, ok := client.Key.(*ecdsa.PrivateKey)
+	if !ok {
+		t.Fatalf("client key is a %T, want ECDSA", client.Key)
 	}
 	keyDER, err := x509.MarshalECPrivateKey(key)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return &PKI{
-		CACert:     caCert,
-		ClientCert: string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})),
+		CACert:     ca.Cert,
+		ClientCert: string(client.CertPEM()),
 		ClientKey:  string(pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER})),
 	}
 }
