@@ -3,13 +3,10 @@ package kafka
 import (
 	"context"
 	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/pem"
-	"math/big"
 	"net"
 	"strings"
 	"testing"
@@ -19,44 +16,38 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/youmark/pkcs8"
 
+	"github.com/sluice-dev/sluice/pkg/certs"
 	"github.com/sluice-dev/sluice/pkg/scalers"
 )
 
-// issue returns a certificate and its key in PEM, signed by parent (self
-// when nil).
-func issue(t *testing.T, tmpl *x509.Certificate, parent *x509.Certificate, parentKey *ecdsa.PrivateKey) (*x509.Certificate, *ecdsa.PrivateKey, string, string) {
+// issue returns a certificate for spec, valid for an hour, signed by
+// parent (self when nil), and it and its key (SEC 1) in PEM.
+func issue(t *testing.T, spec certs.Spec, parent *certs.KeyPair) (kp *certs.KeyPair, certPEM, keyPEM string) {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	spec.NotBefore, spec.NotAfter = time.Now().Add(-time.Hour), time.Now().Add(time.Hour)
+	kp, err := certs.Issue(spec, parent)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tmpl.NotBefore, tmpl.NotAfter = time.Now().Add(-time.Hour), time.Now().Add(time.Hour)
-	if parent == nil {
-		parent, parentKey = tmpl, key
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, &key.PublicKey, parentKey)
+	keyDER, err := x509.MarshalECPrivateKey(kp.Key.(*ecdsa.PrivateKey))
 	if err != nil {
 		t.Fatal(err)
 	}
-	cert, _ := x509.ParseCertificate(der)
-	keyDER, _ := x509.MarshalECPrivateKey(key)
-	return cert, key, string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})),
-		string(pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}))
+	return kp, string(kp.CertPEM()), string(pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}))
 }
 
 func TestPollTLS(t *testing.T) {
-	ca, caKey, caPEM, _ := issue(t, &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "ca"},
-		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}, nil, nil)
-	_, _, srvCert, srvKey := issue(t, &x509.Certificate{SerialNumber: big.NewInt(2), IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)},
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, KeyUsage: x509.KeyUsageDigitalSignature}, ca, caKey)
-	_, _, cliCert, cliKey := issue(t, &x509.Certificate{SerialNumber: big.NewInt(3), Subject: pkix.Name{CommonName: "sluice"},
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}, KeyUsage: x509.KeyUsageDigitalSignature}, ca, caKey)
+	ca, caPEM, _ := issue(t, certs.Spec{CommonName: "ca", IsCA: true}, nil)
+	_, srvCert, srvKey := issue(t, certs.Spec{IPs: []net.IP{net.IPv4(127, 0, 0, 1)},
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}, ca)
+	_, cliCert, cliKey := issue(t, certs.Spec{CommonName: "sluice",
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}, ca)
 	pair, err := tls.X509KeyPair([]byte(srvCert), []byte(srvKey))
 	if err != nil {
 		t.Fatal(err)
 	}
 	pool := x509.NewCertPool()
-	pool.AddCert(ca)
+	pool.AddCert(ca.Cert)
 	cliPair, _ := tls.X509KeyPair([]byte(cliCert), []byte(cliKey))
 	k := newCluster(t,
 		[]kfake.Opt{kfake.TLS(&tls.Config{Certificates: []tls.Certificate{pair}, ClientCAs: pool, ClientAuth: tls.RequireAndVerifyClientCert, MinVersion: tls.VersionTLS12})},
