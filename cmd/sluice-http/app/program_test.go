@@ -8,9 +8,6 @@ import (
 
 func TestProgramExitCodes(t *testing.T) {
 	programtest.ExitCodes(t, Program, []programtest.Case{
-		{Name: "help", Args: []string{"--help"}, Want: 0},
-		{Name: "version", Args: []string{"--version"}, Want: 0},
-		{Name: "unknown flag", Args: []string{"--nope"}, Want: 2},
 		{Name: "invalid value", Args: []string{"--max-held-requests=0"}, Want: 2},
 		{Name: "bad address", Args: []string{"--proxy-bind-address=nowhere"}, Want: 2},
 		{Name: "unreachable cluster", Args: []string{"--kubeconfig=/nonexistent", "--metrics-bind-address=127.0.0.1:0", "--proxy-bind-address=127.0.0.1:0"}, Want: 1},

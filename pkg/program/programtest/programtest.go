@@ -17,12 +17,22 @@ type Case struct {
 	Want int
 }
 
-// ExitCodes runs program.Main on a fresh spec from newSpec for each case
-// and fails t when an exit code differs, showing what the program wrote on
-// stderr.
+// common are the command lines every program answers alike.
+func common() []Case {
+	return []Case{
+		{Name: "help", Args: []string{"--help"}, Want: program.ExitOK},
+		{Name: "version", Args: []string{"--version"}, Want: program.ExitOK},
+		{Name: "unknown flag", Args: []string{"--nope"}, Want: program.ExitUsage},
+	}
+}
+
+// ExitCodes runs program.Main on a fresh spec from newSpec for --help,
+// --version and an unknown flag, then for each of the program's own
+// cases, and fails t when an exit code differs, showing what the program
+// wrote on stderr.
 func ExitCodes(t *testing.T, newSpec func() program.Spec, cases []Case) {
 	t.Helper()
-	for _, c := range cases {
+	for _, c := range append(common(), cases...) {
 		t.Run(c.Name, func(t *testing.T) {
 			var stderr bytes.Buffer
 			if got := program.Main(newSpec(), c.Args, &stderr); got != c.Want {
