@@ -6,18 +6,16 @@ package testpki
 
 import (
 	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/pem"
-	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
+
+	"github.com/sluice-dev/sluice/pkg/certs"
 )
 
 // PKI is a CA and the certificates it signed, in PEM.
@@ -25,7 +23,8 @@ type PKI struct {
 	// CACert is the CA; CAPEM the same in PEM.
 	CACert *x509.Certificate
 	CAPEM  string
-	// ClientCert and ClientKey are a client certificate (CN sluice).
+	// ClientCert and ClientKey are a client certificate (CN sluice); the
+	// key is in SEC 1 ("EC PRIVATE KEY") form.
 	ClientCert string
 	ClientKey  string
 	// ServerCert and ServerKey are a serving certificate for 127.0.0.1
@@ -38,48 +37,46 @@ type PKI struct {
 // hour.
 func New(t testing.TB) *PKI {
 	t.Helper()
-	ca, caKey, caPEM, _ := issue(t, &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "test ca"},
-		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
-	}, nil, nil)
-	_, _, clientCert, clientKey := issue(t, &x509.Certificate{
-		SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "sluice"},
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
-	}, ca, caKey)
-	_, _, serverCert, serverKey := issue(t, &x509.Certificate{
-		SerialNumber: big.NewInt(3), Subject: pkix.Name{CommonName: "127.0.0.1"},
-		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, DNSNames: []string{"localhost"},
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}, ca, caKey)
-	return &PKI{CACert: ca, CAPEM: caPEM, ClientCert: clientCert, ClientKey: clientKey, ServerCert: serverCert, ServerKey: serverKey}
+	from, to := time.Now().Add(-time.Hour), time.Now().Add(time.Hour)
+	ca := issue(t, certs.Spec{CommonName: "test ca", IsCA: true, NotBefore: from, NotAfter: to}, nil)
+	client := issue(t, certs.Spec{
+		CommonName: "sluice", ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
+		NotBefore: from, NotAfter: to,
+	}, ca)
+	server := issue(t, certs.Spec{
+		CommonName: "127.0.0.1", IPs: []net.IP{net.IPv4(127, 0, 0, 1)}, DNSNames: []string{"localhost"},
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, NotBefore: from, NotAfter: to,
+	}, ca)
+	return &PKI{
+		CACert: ca.Cert, CAPEM: string(ca.CertPEM()),
+		ClientCert: string(client.CertPEM()), ClientKey: sec1(t, client),
+		ServerCert: string(server.CertPEM()), ServerKey: sec1(t, server),
+	}
 }
 
-// issue returns a certificate from tmpl, signed by parent (self-signed when
-// parent is nil), its key, and both in PEM.
-func issue(t testing.TB, tmpl, parent *x509.Certificate, parentKey *ecdsa.PrivateKey) (*x509.Certificate, *ecdsa.PrivateKey, string, string) {
+// issue returns the certificate spec describes, signed by parent
+// (self-signed when nil).
+func issue(t testing.TB, spec certs.Spec, parent *certs.KeyPair) *certs.KeyPair {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	kp, err := certs.Issue(spec, parent)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tmpl.NotBefore, tmpl.NotAfter = time.Now().Add(-time.Hour), time.Now().Add(time.Hour)
-	if parent == nil {
-		parent, parentKey = tmpl, key
+	return kp
+}
+
+// sec1 returns kp's ECDSA key in SEC 1 PEM form.
+func sec1(t testing.TB, kp *certs.KeyPair) string {
+	t.Helper()
+	key, ok := kp.Key.(*ecdsa.PrivateKey)
+	if !ok {
+		t.Fatalf("key is a %T, want ECDSA", kp.Key)
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, &key.PublicKey, parentKey)
+	der, err := x509.MarshalECPrivateKey(key)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyDER, err := x509.MarshalECPrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cert, key, string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})),
-		string(pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}))
+	return string(pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: der}))
 }
 
 // Pool returns a certificate pool holding only the CA.
