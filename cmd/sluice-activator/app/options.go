@@ -61,7 +61,7 @@ func NewOptions() *Options {
 func (o *Options) Flags() []*pflag.FlagSet {
 	kube := pflag.NewFlagSet("kubernetes", pflag.ContinueOnError)
 	o.Client.AddFlags(kube, "watching ScaledObjects and writing HPAs, status and /scale")
-	kube.StringArrayVar(&o.WatchNamespaces, "watch-namespace", o.WatchNamespaces, "namespace whose ScaledObjects to reconcile (repeatable); all namespaces when not given")
+	kubeclient.AddWatchNamespaceFlag(kube, &o.WatchNamespaces, "ScaledObjects to reconcile")
 	kube.DurationVar(&o.ResyncPeriod, "resync-period", o.ResyncPeriod, "how often every ScaledObject and HPA is reconciled again")
 
 	le := pflag.NewFlagSet("leader election", pflag.ContinueOnError)
@@ -94,11 +94,7 @@ func (o *Options) Validate() []error {
 	if !health.ValidAddress(o.MetricsBindAddress) {
 		bad("metrics-bind-address", "must be host:port, for example :8081 or 127.0.0.1:0, got %q", o.MetricsBindAddress)
 	}
-	for _, ns := range o.WatchNamespaces {
-		if ns == "" {
-			bad("watch-namespace", "must not be empty")
-		}
-	}
+	errs = append(errs, kubeclient.ValidateWatchNamespaces(o.WatchNamespaces)...)
 	errs = append(errs, o.LeaderElection.Validate()...)
 	return append(errs, o.Log.Validate()...)
 }

@@ -116,7 +116,7 @@ func (o *Options) Flags() cliflag.NamedFlagSets {
 
 	fs := fss.FlagSet("kubernetes")
 	o.Client.AddFlags(fs, "watching ScaledObjects and writing their status")
-	fs.StringSliceVar(&o.WatchNamespaces, "watch-namespace", o.WatchNamespaces, "namespace whose ScaledObjects to serve (repeatable); all namespaces when not given")
+	kubeclient.AddWatchNamespaceFlag(fs, &o.WatchNamespaces, "ScaledObjects to serve")
 	fs.StringVar(&o.Namespace, "namespace", o.Namespace, "the adapter's own namespace, where ClusterTriggerAuthentication secrets and the leader-election Lease live ($POD_NAMESPACE by default)")
 	fs.IntVar(&o.Workers, "workers", o.Workers, "ScaledObjects reconciled at once")
 	fs.DurationVar(&o.ResyncPeriod, "resync-period", o.ResyncPeriod, "how often every ScaledObject and the secrets it references are read again")
@@ -176,9 +176,7 @@ func (o *Options) Validate() []error {
 		check(o.ServingCertRenewBefore > o.ServingCertCheckInterval, "serving-cert-renew-before", "must be longer than --serving-cert-check-interval")
 	}
 	errs = append(errs, o.Log.Validate()...)
-	for _, ns := range o.WatchNamespaces {
-		check(ns != "", "watch-namespace", "must not be empty")
-	}
+	errs = append(errs, kubeclient.ValidateWatchNamespaces(o.WatchNamespaces)...)
 	return errs
 }
 

@@ -69,7 +69,7 @@ func NewOptions() *Options {
 func (o *Options) Flags() []*pflag.FlagSet {
 	kube := pflag.NewFlagSet("kubernetes", pflag.ContinueOnError)
 	o.Client.AddFlags(kube, "watching ScaledObjects and Services and stamping wake-ups")
-	kube.StringArrayVar(&o.WatchNamespaces, "watch-namespace", o.WatchNamespaces, "namespace whose apps to route (repeatable); all namespaces when not given")
+	kubeclient.AddWatchNamespaceFlag(kube, &o.WatchNamespaces, "apps to route")
 	kube.DurationVar(&o.ResyncPeriod, "resync-period", o.ResyncPeriod, "how often informers replay their caches")
 
 	front := pflag.NewFlagSet("front", pflag.ContinueOnError)
@@ -101,11 +101,7 @@ func (o *Options) Validate() []error {
 			bad(flag, "must be host:port, for example :8000 or 127.0.0.1:0, got %q", addr)
 		}
 	}
-	for _, ns := range o.WatchNamespaces {
-		if ns == "" {
-			bad("watch-namespace", "must not be empty")
-		}
-	}
+	errs = append(errs, kubeclient.ValidateWatchNamespaces(o.WatchNamespaces)...)
 	if o.MaxHeldRequests < 1 {
 		bad("max-held-requests", "must be at least 1, got %d", o.MaxHeldRequests)
 	}

@@ -55,7 +55,7 @@ certificate and key in the Secret: applying that output installs them.`,
 	fs := cmd.Flags()
 	fs.StringVarP(&o.namespace, "namespace", "n", install.DefaultNamespace, "namespace of the components")
 	fs.StringVar(&o.registry, "image-registry", install.DefaultRegistry, "registry of the sluice-adapter, sluice-activator and sluice-http images")
-	fs.StringVar(&o.imageTag, "image-tag", install.DefaultImageTag(), "tag of both images")
+	fs.StringVar(&o.imageTag, "image-tag", install.DefaultImageTag(), "tag of the sluice-adapter, sluice-activator and sluice-http images")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "print the manifests instead of applying them (the cluster is not contacted)")
 	fs.StringVarP(&o.output, "output", "o", appmanifests.FormatYAML, "manifest format of --dry-run: yaml or json")
 	fs.BoolVar(&o.wait, "wait", false, "wait until the APIService is available")
