@@ -67,7 +67,7 @@ func (c *Controller) hpaHandler() cache.ResourceEventHandler {
 			if ref == nil || ref.Name != target.Name {
 				return false
 			}
-			gvk, err := targetGVK(ref.APIVersion, ref.Kind)
+			gvk, err := ref.GroupVersionKind()
 			return err == nil && gvk.Group == gv.Group && gvk.Kind == target.Kind
 		})
 	}

@@ -45,7 +45,7 @@ func refTarget(namespace string, ref *v1alpha1.ScaleTarget) (string, bool) {
 	if ref == nil {
 		return "", false
 	}
-	gvk, err := targetGVK(ref.APIVersion, ref.Kind)
+	gvk, err := ref.GroupVersionKind()
 	if err != nil {
 		return "", false
 	}

@@ -53,7 +53,7 @@ func NewMapperResolver(mapper meta.RESTMapper, kinds scale.ScaleKindResolver) *M
 // Resolve implements TargetResolver. An empty apiVersion means apps/v1 and
 // an empty kind Deployment, as in KEDA.
 func (r *MapperResolver) Resolve(ctx context.Context, apiVersion, kind string) (schema.GroupVersionKind, schema.GroupVersionResource, error) {
-	gvk, err := targetGVK(apiVersion, kind)
+	gvk, err := v1alpha1.ScaleTargetGVK(apiVersion, kind)
 	if err != nil {
 		return gvk, schema.GroupVersionResource{}, fmt.Errorf("parse apiVersion %q: %w: %w", apiVersion, ErrUnknownKind, err)
 	}
@@ -76,29 +76,13 @@ func (r *MapperResolver) Resolve(ctx context.Context, apiVersion, kind string) (
 	return gvk, mapping.Resource, nil
 }
 
-// targetGVK applies KEDA's defaults to a scaleTargetRef's apiVersion and
-// kind.
-func targetGVK(apiVersion, kind string) (schema.GroupVersionKind, error) {
-	if apiVersion == "" {
-		apiVersion = "apps/v1"
-	}
-	if kind == "" {
-		kind = "Deployment"
-	}
-	gv, err := schema.ParseGroupVersion(apiVersion)
-	if err != nil {
-		return schema.GroupVersionKind{Kind: kind}, err
-	}
-	return gv.WithKind(kind), nil
-}
-
 // sameTarget reports whether two scaleTargetRefs name the same workload:
 // same group, kind and name (versions may differ).
 func sameTarget(a, b *v1alpha1.ScaleTarget) bool {
 	if a == nil || b == nil || a.Name != b.Name {
 		return false
 	}
-	ga, errA := targetGVK(a.APIVersion, a.Kind)
-	gb, errB := targetGVK(b.APIVersion, b.Kind)
+	ga, errA := a.GroupVersionKind()
+	gb, errB := b.GroupVersionKind()
 	return errA == nil && errB == nil && ga.GroupKind() == gb.GroupKind()
 }

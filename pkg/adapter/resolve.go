@@ -13,7 +13,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 
@@ -212,11 +211,10 @@ func (r *resolver) podSpec(ctx context.Context, so *v1alpha1.ScaledObject, seen 
 	if ref == nil || ref.Name == "" {
 		return nil, fmt.Errorf("scaleTargetRef.name is empty")
 	}
-	gv, err := schema.ParseGroupVersion(defaultString(ref.APIVersion, "apps/v1"))
+	gvk, err := ref.GroupVersionKind()
 	if err != nil {
 		return nil, fmt.Errorf("scaleTargetRef.apiVersion %q: %w", ref.APIVersion, err)
 	}
-	gvk := gv.WithKind(defaultString(ref.Kind, "Deployment"))
 	if seen != nil {
 		seen(objRef{gvk.Kind, so.Namespace, ref.Name}) // even when missing: its creation re-resolves
 	}
@@ -237,11 +235,4 @@ func (r *resolver) podSpec(ctx context.Context, so *v1alpha1.ScaledObject, seen 
 		return nil, fmt.Errorf("scale target %s %q: decode spec.template: %w", gvk.Kind, ref.Name, err)
 	}
 	return &tmpl.Spec, nil
-}
-
-func defaultString(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }

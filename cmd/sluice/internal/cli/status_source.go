@@ -129,20 +129,13 @@ func (src *statusSource) replicas(ctx context.Context, so *v1alpha1.ScaledObject
 	if g := so.Status.ScaleTargetGVKR; g != nil && g.Resource != "" {
 		gvr = schema.GroupVersionResource{Group: g.Group, Version: g.Version, Resource: g.Resource}
 	} else {
-		apiVersion, kind := ref.APIVersion, ref.Kind
-		if apiVersion == "" {
-			apiVersion = "apps/v1"
-		}
-		if kind == "" {
-			kind = "Deployment"
-		}
-		gv, err := schema.ParseGroupVersion(apiVersion)
+		gvk, err := ref.GroupVersionKind()
 		if err != nil {
-			return 0, fmt.Errorf("apiVersion %q: %w", apiVersion, err)
+			return 0, fmt.Errorf("apiVersion %q: %w", ref.APIVersion, err)
 		}
-		m, err := src.mapper.RESTMapping(gv.WithKind(kind).GroupKind(), gv.Version)
+		m, err := src.mapper.RESTMapping(gvk.GroupKind(), gvk.Version)
 		if err != nil {
-			return 0, fmt.Errorf("resolve %s: %w", kind, err)
+			return 0, fmt.Errorf("resolve %s: %w", gvk.Kind, err)
 		}
 		gvr = m.Resource
 	}

@@ -1,5 +1,7 @@
 package v1alpha1
 
+import "k8s.io/apimachinery/pkg/runtime/schema"
+
 // value returns *p, or def when p is nil.
 func value(p *int32, def int32) int32 {
 	if p == nil {
@@ -40,4 +42,34 @@ func (so *ScaledObject) HPAName() string {
 		return a.HorizontalPodAutoscalerConfig.Name
 	}
 	return "keda-hpa-" + so.Name
+}
+
+// The scale target of a scaleTargetRef without apiVersion or kind, as in
+// KEDA.
+const (
+	DefaultScaleTargetAPIVersion = "apps/v1"
+	DefaultScaleTargetKind       = "Deployment"
+)
+
+// ScaleTargetGVK returns the group, version and kind that a
+// scaleTargetRef's apiVersion and kind name, empty ones read as KEDA's
+// defaults (apps/v1, Deployment). The error is apiVersion's parse error;
+// the kind is returned with it.
+func ScaleTargetGVK(apiVersion, kind string) (schema.GroupVersionKind, error) {
+	if apiVersion == "" {
+		apiVersion = DefaultScaleTargetAPIVersion
+	}
+	if kind == "" {
+		kind = DefaultScaleTargetKind
+	}
+	gv, err := schema.ParseGroupVersion(apiVersion)
+	if err != nil {
+		return schema.GroupVersionKind{Kind: kind}, err
+	}
+	return gv.WithKind(kind), nil
+}
+
+// GroupVersionKind is ScaleTargetGVK of t's apiVersion and kind.
+func (t *ScaleTarget) GroupVersionKind() (schema.GroupVersionKind, error) {
+	return ScaleTargetGVK(t.APIVersion, t.Kind)
 }
