@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -32,25 +33,19 @@ type adapter struct {
 }
 
 // startAdapter runs sluice-adapter against the shared control plane with a
-// serving certificate that kube-apiserver verifies, registers it and waits
-// until the APIService is available. It stops in t.Cleanup.
+// serving certificate that kube-apiserver verifies, registers it once it
+// serves (so that every request the aggregator proxies reaches this
+// process) and waits until kube-apiserver serves the API through it
+// (testenv's StartAdapter). It stops in t.Cleanup.
 func startAdapter(t *testing.T, extraArgs ...string) *adapter {
 	t.Helper()
-	dir := t.TempDir()
-	// The certificate must name the Service RegisterAPIService creates for
-	// the port, which is known only once the adapter has bound it.
-	cert, err := testenv.NewServingCert(dir, testenv.AnyAPIServiceHost(""))
+	args := append([]string{"--log-level=debug", "--namespace=default"}, extraArgs...)
+	p, addrs, err := cluster.StartAdapter(context.Background(), t.TempDir(), filepath.Join(binDir, "sluice-adapter"), args...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	args := adapterArgs(cert.CertFile, cert.KeyFile, append([]string{"--namespace=default"}, extraArgs...)...)
-	// The adapter serves before it is registered, so that every request the
-	// aggregator proxies after registration reaches this process.
-	p, addrs := startProgram(t, dir, "sluice-adapter", args, boundaddrs.Secure)
-	port := addrs[boundaddrs.Secure].Port
-	a := &adapter{Process: p, port: port, metricsPort: addrs[boundaddrs.Metrics].Port}
-	registerAdapter(t, port, cert.CABundle)
-	return a
+	stopInCleanup(t, "sluice-adapter", p)
+	return &adapter{Process: p, port: addrs[boundaddrs.Secure].Port, metricsPort: addrs[boundaddrs.Metrics].Port}
 }
 
 // adapterArgs are the arguments of a sluice-adapter process serving with
@@ -68,25 +63,14 @@ func adapterArgs(certFile, keyFile string, extra ...string) []string {
 	}, extra...)
 }
 
-// registerAdapter registers the adapter on localhost:port, trusting
-// caBundle, as the cluster's external metrics API and waits until
+// registerAdapter registers the adapter (or adapters) on localhost:port,
+// trusting caBundle, as the cluster's external metrics API and waits until
 // kube-apiserver serves it.
 func registerAdapter(t *testing.T, port int, caBundle []byte) {
 	t.Helper()
-	ctx := context.Background()
-	err := cluster.RegisterAPIService(ctx, testenv.APIService{
-		Group: "external.metrics.k8s.io", Version: "v1beta1", Port: port, CABundle: caBundle,
-	})
-	if err != nil {
+	if err := cluster.ServeExternalMetrics(context.Background(), nil, port, caBundle); err != nil {
 		t.Fatal(err)
 	}
-	if err := cluster.WaitAPIServiceAvailable(ctx, "external.metrics.k8s.io", "v1beta1", time.Minute); err != nil {
-		t.Fatal(err)
-	}
-	rc := cluster.Client.Discovery().RESTClient()
-	eventually(t, time.Minute, "external metrics API served through kube-apiserver", func() error {
-		return rc.Get().AbsPath("/apis/external.metrics.k8s.io/v1beta1").Do(ctx).Error()
-	})
 }
 
 // valueServer is a metrics-api endpoint on 127.0.0.1 serving {"value": v},

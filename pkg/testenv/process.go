@@ -48,8 +48,12 @@ func StartProcess(dir, name, bin string, args ...string) (*Process, error) {
 	return p, nil
 }
 
-// Exited reports whether the process has ended.
+// Exited reports whether the process has ended; false for a nil p (no
+// process to watch).
 func (p *Process) Exited() bool {
+	if p == nil {
+		return false
+	}
 	select {
 	case <-p.done:
 		return true
@@ -109,8 +113,11 @@ func (p *Process) Kill() {
 }
 
 // Failure joins err with the process's exit state and the end of its log,
-// for a start-up error that a person can act on.
+// for a start-up error that a person can act on; a nil p returns err.
 func (p *Process) Failure(err error) error {
+	if p == nil {
+		return err
+	}
 	state := "running"
 	if p.Exited() {
 		state = "exited"

@@ -100,7 +100,9 @@ func (cp *ControlPlane) StartAdapter(ctx context.Context, dir, bin string, args 
 
 // ServeExternalMetrics registers the adapter p listening on localhost:port,
 // trusting caBundle, as v1beta1.external.metrics.k8s.io, and waits until
-// kube-apiserver serves the group through it (WaitExternalMetrics).
+// kube-apiserver serves the group through it (WaitExternalMetrics). p may
+// be nil when port is not one process's (a load balancer in front of
+// several adapters).
 func (cp *ControlPlane) ServeExternalMetrics(ctx context.Context, p *Process, port int, caBundle []byte) error {
 	err := cp.RegisterAPIService(ctx, APIService{Group: externalMetricsGroup, Version: externalMetricsVersion, Port: port, CABundle: caBundle})
 	if err != nil {
