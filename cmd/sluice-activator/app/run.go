@@ -29,6 +29,7 @@ import (
 	sluicescheme "github.com/sluice-dev/sluice/pkg/client/clientset/versioned/scheme"
 	sluiceinformers "github.com/sluice-dev/sluice/pkg/client/informers/externalversions"
 	"github.com/sluice-dev/sluice/pkg/health"
+	"github.com/sluice-dev/sluice/pkg/kubeclient"
 	"github.com/sluice-dev/sluice/pkg/kubeutil"
 )
 
@@ -44,7 +45,7 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 	if err != nil {
 		return err
 	}
-	kube, err := kubernetes.NewForConfig(cfg)
+	kube, err := kubernetes.NewForConfig(kubeclient.BuiltinTypes(cfg))
 	if err != nil {
 		return fmt.Errorf("create kube client: %w", err)
 	}

@@ -35,6 +35,7 @@ import (
 	"github.com/sluice-dev/sluice/pkg/boundaddrs"
 	"github.com/sluice-dev/sluice/pkg/client/clientset/versioned"
 	"github.com/sluice-dev/sluice/pkg/health"
+	"github.com/sluice-dev/sluice/pkg/kubeclient"
 	"github.com/sluice-dev/sluice/pkg/poll"
 	"github.com/sluice-dev/sluice/pkg/provider"
 	"github.com/sluice-dev/sluice/pkg/scalers/builtin"
@@ -47,7 +48,7 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 	if err != nil {
 		return err
 	}
-	kube, err := kubernetes.NewForConfig(cfg)
+	kube, err := kubernetes.NewForConfig(kubeclient.BuiltinTypes(cfg))
 	if err != nil {
 		return fmt.Errorf("build kubernetes client: %w", err)
 	}
