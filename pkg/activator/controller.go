@@ -9,6 +9,7 @@ import (
 
 	"go.uber.org/zap"
 	"k8s.io/apimachinery/pkg/labels"
+	autoscalingv2ac "k8s.io/client-go/applyconfigurations/autoscaling/v2"
 	autoscalinginformers "k8s.io/client-go/informers/autoscaling/v2"
 	"k8s.io/client-go/kubernetes"
 	autoscalinglisters "k8s.io/client-go/listers/autoscaling/v2"
@@ -18,6 +19,7 @@ import (
 	"k8s.io/client-go/util/workqueue"
 	"k8s.io/utils/clock"
 
+	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
 	"github.com/sluice-dev/sluice/pkg/client/clientset/versioned"
 	kedainformers "github.com/sluice-dev/sluice/pkg/client/informers/externalversions/keda/v1alpha1"
 	kedalisters "github.com/sluice-dev/sluice/pkg/client/listers/keda/v1alpha1"
@@ -82,6 +84,11 @@ type Controller struct {
 	queue   workqueue.TypedRateLimitingInterface[string]
 	sources map[string]listers
 	synced  []cache.InformerSynced
+	// statusWrites and hpaWrites are the controller's own writes the
+	// caches have not seen yet (writes.go), by ScaledObject key and by
+	// HPA key.
+	statusWrites *writeLog[v1alpha1.ScaledObjectStatus]
+	hpaWrites    *writeLog[*autoscalingv2ac.HorizontalPodAutoscalerApplyConfiguration]
 }
 
 // New returns a Controller with event handlers registered on every
@@ -96,6 +103,9 @@ func New(cfg Config) (*Controller, error) {
 		clock:   cfg.Clock,
 		stats:   cfg.Stats,
 		sources: make(map[string]listers, len(cfg.Sources)),
+
+		statusWrites: newWriteLog[v1alpha1.ScaledObjectStatus](),
+		hpaWrites:    newWriteLog[*autoscalingv2ac.HorizontalPodAutoscalerApplyConfiguration](),
 	}
 	if c.clock == nil {
 		c.clock = clock.RealClock{}

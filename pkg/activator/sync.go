@@ -74,6 +74,7 @@ func (c *Controller) sync(ctx context.Context, key string) (time.Duration, error
 	so, err := l.scaledObjects.ScaledObjects(ns).Get(name)
 	if apierrors.IsNotFound(err) {
 		c.stats.forget(ns, name)
+		c.statusWrites.forget(key)
 		return 0, nil
 	}
 	if err != nil {
