@@ -86,6 +86,9 @@ func (c *Controller) sync(ctx context.Context, key string) (time.Duration, error
 	if err := c.ensureFinalizer(ctx, so); err != nil {
 		return 0, err
 	}
+	if wait := awaitAdapter(so, c.clock.Now()); wait > 0 {
+		return wait, nil // the adapter's report queues the object again
+	}
 	// Metric names carry over while a later step stops the chain, so that
 	// they keep describing the HPA that is still in place.
 	out := &outcome{
