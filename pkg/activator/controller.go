@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -89,6 +90,9 @@ type Controller struct {
 	// HPA key.
 	statusWrites *writeLog[v1alpha1.ScaledObjectStatus]
 	hpaWrites    *writeLog[*autoscalingv2ac.HorizontalPodAutoscalerApplyConfiguration]
+	// waiting holds the keys of new objects waiting for the adapter's
+	// first report (newobject.go).
+	waiting sync.Map
 }
 
 // New returns a Controller with event handlers registered on every
@@ -224,14 +228,19 @@ func (c *Controller) processNext(ctx context.Context, q workqueue.TypedRateLimit
 	start := c.clock.Now()
 	after, err := c.sync(ctx, key)
 	c.stats.observeReconcile(err, c.clock.Since(start))
+	// Retries and requeues are of the object, whatever marked the key.
+	obj := strings.TrimSuffix(key, graceKeySuffix)
 	if err != nil {
-		c.log.Error("reconcile failed", zap.String("scaledObject", key), zap.Error(err))
-		q.AddRateLimited(key)
+		c.log.Error("reconcile failed", zap.String("scaledObject", obj), zap.Error(err))
+		if obj != key {
+			q.Forget(key)
+		}
+		q.AddRateLimited(obj) // backs off per object
 		return true
 	}
 	q.Forget(key)
 	if after > 0 {
-		q.AddAfter(key, after)
+		q.AddAfter(obj, after)
 	}
 	return true
 }

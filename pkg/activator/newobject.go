@@ -47,3 +47,17 @@ func awaitAdapter(so *v1alpha1.ScaledObject, now time.Time) time.Duration {
 	}
 	return max(so.CreationTimestamp.Add(adapterGrace).Sub(now), 0)
 }
+
+// graceKeySuffix marks the queue key that ends an object's wait for the
+// adapter; no ScaledObject name contains '#'.
+const graceKeySuffix = "#adapter-grace"
+
+// waitForAdapter leaves the object of key alone until the adapter's report
+// queues it, or for wait at most. The key queued after wait is marked, so
+// that an object reconciled meanwhile is not reconciled again (one /scale
+// GET) when the grace ends.
+func (c *Controller) waitForAdapter(key string, wait time.Duration) {
+	if _, already := c.waiting.LoadOrStore(key, struct{}{}); !already {
+		c.currentQueue().AddAfter(key+graceKeySuffix, wait)
+	}
+}

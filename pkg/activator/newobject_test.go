@@ -55,15 +55,18 @@ func TestAwaitAdapter(t *testing.T) {
 }
 
 // TestNewObjectWaitsForAdapter: a new object's first reconcile before the
-// adapter's report reads and writes nothing and looks again when the grace
-// ends; once the report is there, one reconcile writes the HPA and the
+// adapter's report reads and writes nothing and waits; once the report is there, one reconcile writes the HPA and the
 // status once each.
 func TestNewObjectWaitsForAdapter(t *testing.T) {
 	f := newFixture(t)
 	f.objects = append(f.objects, scaledObject("so", unreported(2*time.Second)))
 	f.replicas["deployments/web"] = 1
-	if after := f.run("so"); after != adapterGrace-2*time.Second {
-		t.Errorf("requeue after %v, want the rest of the grace", after)
+	c := f.newController()
+	if after, err := c.sync(t.Context(), ns+"/so"); err != nil || after != 0 {
+		t.Fatalf("sync = %v, %v", after, err)
+	}
+	if _, waiting := c.waiting.Load(ns + "/so"); !waiting {
+		t.Error("the object is not waiting for the adapter")
 	}
 	if n := len(f.scales.Actions()); n != 0 {
 		t.Errorf("%d /scale requests while waiting for the adapter", n)
@@ -93,4 +96,55 @@ func TestNewObjectAfterGrace(t *testing.T) {
 	f.run("so")
 	f.expectWrites("apply scaledobjects/status so")
 	expectReady(t, f.appliedStatus(), metav1.ConditionFalse, ReasonWaitingForAdapter)
+}
+
+// TestGraceEndAfterReport: when the grace of an object that waited ends
+// after the adapter's report has been reconciled, nothing is read or
+// written again; when it ends without a report, the object is reconciled.
+func TestGraceEndAfterReport(t *testing.T) {
+	f := newFixture(t)
+	so := scaledObject("so", unreported(2*time.Second))
+	f.objects = append(f.objects, so)
+	f.replicas["deployments/web"] = 1
+	c := f.newController()
+	ctx := t.Context()
+	if _, err := c.sync(ctx, ns+"/so"); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(f.scales.Actions()); n != 0 {
+		t.Fatalf("%d /scale requests while waiting", n)
+	}
+	// The grace ends with no report: reconciled, WaitingForAdapter.
+	f.clock.Step(adapterGrace)
+	if _, err := c.sync(ctx, ns+"/so"+graceKeySuffix); err != nil {
+		t.Fatal(err)
+	}
+	f.expectWrites("apply scaledobjects/status so")
+
+	// Another object reported before its grace ended.
+	g := newFixture(t)
+	g.objects = append(g.objects, scaledObject("so", unreported(2*time.Second)))
+	g.replicas["deployments/web"] = 1
+	c = g.newController()
+	if _, err := c.sync(ctx, ns+"/so"); err != nil {
+		t.Fatal(err)
+	}
+	reported := scaledObject("so")
+	active(reported)
+	reported.CreationTimestamp = metav1.NewTime(t0.Add(-2 * time.Second))
+	if err := c.sources[""].soIndex.Update(reported); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.sync(ctx, ns+"/so"); err != nil {
+		t.Fatal(err)
+	}
+	reads := len(g.scales.Actions())
+	g.clock.Step(adapterGrace)
+	if _, err := c.sync(ctx, ns+"/so"+graceKeySuffix); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(g.scales.Actions()); n != reads {
+		t.Errorf("the grace's end read /scale again (%d requests, %d before)", n, reads)
+	}
+	g.expectWrites("apply horizontalpodautoscalers keda-hpa-so", "apply scaledobjects/status so")
 }
