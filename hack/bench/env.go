@@ -131,6 +131,7 @@ func (e *env) startAdapter(ctx context.Context) error {
 		"--watch-namespace="+benchNamespace,
 		"--leader-elect=false",
 		"--log-level=warn",
+		"--profiling",
 	)
 	if err != nil {
 		return err
@@ -169,6 +170,7 @@ func (e *env) startActivator(ctx context.Context) error {
 		"--leader-elect=false",
 		"--metrics-bind-address=127.0.0.1:0",
 		"--log-level=warn",
+		"--profiling",
 	}, e.o.activatorArgs...)
 	p, addrs, err := e.start(ctx, dir, "sluice-activator", []string{boundaddrs.Metrics}, args...)
 	if err != nil {

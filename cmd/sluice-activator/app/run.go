@@ -108,7 +108,7 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 		}
 		return nil
 	}
-	wg.Go(func() { serveErr <- health.Serve(ctx, ln, reg, ready, log) })
+	wg.Go(func() { serveErr <- health.Serve(ctx, ln, reg, ready, log, health.WithProfiling(o.Profiling)) })
 	runErr := runWorkers(ctx, o, kube, ctrl, log)
 	cancel()
 	return errors.Join(runErr, <-serveErr)
