@@ -26,9 +26,10 @@ import (
 
 // contentTypes records the Content-Type of every response, by method.
 type contentTypes struct {
-	mu   sync.Mutex
-	seen map[string][]string
-	next http.RoundTripper
+	mu    sync.Mutex
+	seen  map[string][]string
+	paths []string
+	next  http.RoundTripper
 }
 
 func (c *contentTypes) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -36,6 +37,7 @@ func (c *contentTypes) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err == nil {
 		c.mu.Lock()
 		c.seen[req.Method] = append(c.seen[req.Method], resp.Header.Get("Content-Type"))
+		c.paths = append(c.paths, req.Method+" "+req.URL.Path+" "+resp.Header.Get("Content-Type"))
 		c.mu.Unlock()
 	}
 	return resp, err

@@ -70,11 +70,13 @@ func (o *Options) Config(userAgent string) (*rest.Config, error) {
 }
 
 // BuiltinTypes returns a copy of cfg for clients of Kubernetes' built-in
-// types only (kubernetes.Interface: HPAs, Events, Secrets, Leases, …): it
-// sends and asks for protobuf, which costs kube-apiserver and the client
-// far less to encode and decode than JSON, and still accepts JSON. Clients
-// of custom resources (the keda.sh clientset, dynamic, /scale of any kind)
-// must keep cfg: custom resources have no protobuf encoding.
+// types only (kubernetes.Interface: HPAs, Events, Secrets, Leases, …; and
+// the /scale client, whose autoscaling/v1 Scale is built in for custom
+// resources too): it sends and asks for protobuf, which costs
+// kube-apiserver and the client far less to encode and decode than JSON,
+// and still accepts JSON. Clients of custom resources themselves (the
+// keda.sh clientset, dynamic) must keep cfg: custom resources have no
+// protobuf encoding.
 func BuiltinTypes(cfg *rest.Config) *rest.Config {
 	c := rest.CopyConfig(cfg)
 	c.ContentType = runtime.ContentTypeProtobuf

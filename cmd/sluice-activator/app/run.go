@@ -55,7 +55,7 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 	}
 	mapper := restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(kube.Discovery()))
 	kinds := scale.NewDiscoveryScaleKindResolver(kube.Discovery())
-	scales, err := scale.NewForConfig(cfg, mapper, dynamic.LegacyAPIPathResolverFunc, kinds)
+	scales, err := scale.NewForConfig(kubeclient.BuiltinTypes(cfg), mapper, dynamic.LegacyAPIPathResolverFunc, kinds)
 	if err != nil {
 		return fmt.Errorf("create scale client: %w", err)
 	}
