@@ -22,6 +22,10 @@ func runReconcile(ctx context.Context, o *options, r *report) error {
 	if o.targetsTogether {
 		r.Params["targets"] = "created with the ScaledObjects, timed"
 	}
+	r.Params["sources"] = "one, shared by every object"
+	if o.distinctSources {
+		r.Params["sources"] = "one per object"
+	}
 	if len(o.activatorArgs) > 0 {
 		r.Params["activator flags"] = strings.Join(o.activatorArgs, " ")
 	}
@@ -77,6 +81,9 @@ func runReconcile(ctx context.Context, o *options, r *report) error {
 	}
 	g.Go(func() error {
 		urlOf := func(int) string { return e.src.url }
+		if o.distinctSources {
+			urlOf = func(i int) string { return e.src.url + "?id=" + strconv.Itoa(i) }
+		}
 		return e.createScaledObjects(gctx, o.objects, urlOf, 30)
 	})
 	if err := g.Wait(); err != nil {
