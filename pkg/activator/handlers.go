@@ -5,6 +5,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	autoscalingv2ac "k8s.io/client-go/applyconfigurations/autoscaling/v2"
 	"k8s.io/client-go/tools/cache"
 
 	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
@@ -86,9 +87,19 @@ func (c *Controller) hpaHandler() cache.ResourceEventHandler {
 	}
 	// The echo of the activator's own apply is not queued: the reconcile
 	// that wrote it has already done what the HPA's arrival would lead to.
+	// The echo may arrive before the apply's answer; then it is known by
+	// its content.
 	ownEcho := func(obj any) bool {
 		hpa, ok := obj.(*autoscalingv2.HorizontalPodAutoscaler)
-		return ok && c.hpaWrites.caughtUp(hpa.Namespace+"/"+hpa.Name, hpa.ResourceVersion)
+		if !ok {
+			return false
+		}
+		key := hpa.Namespace + "/" + hpa.Name
+		return c.hpaWrites.caughtUp(key, hpa.ResourceVersion) ||
+			c.hpaWrites.inFlightEcho(key, func(desired *autoscalingv2ac.HorizontalPodAutoscalerApplyConfiguration) bool {
+				owned, err := autoscalingv2ac.ExtractHorizontalPodAutoscaler(hpa, FieldManager)
+				return err == nil && equality.Semantic.DeepEqual(owned, desired)
+			})
 	}
 	return cache.ResourceEventHandlerFuncs{
 		AddFunc: func(obj any) {

@@ -85,12 +85,15 @@ func (c *Controller) applyHPA(ctx context.Context, l listers, so *v1alpha1.Scale
 	if c.hpaUpToDate(l, so, desired) {
 		return nil
 	}
+	key := so.Namespace + "/" + so.HPAName()
+	c.hpaWrites.begin(key, so.UID, desired)
 	applied, err := c.cfg.Kube.AutoscalingV2().HorizontalPodAutoscalers(so.Namespace).Apply(ctx, desired,
 		metav1.ApplyOptions{FieldManager: FieldManager, Force: true})
 	if err != nil {
+		c.hpaWrites.forget(key)
 		return fmt.Errorf("apply hpa: %w", err)
 	}
-	c.hpaWrites.record(so.Namespace+"/"+so.HPAName(), so.UID, applied.ResourceVersion, desired)
+	c.hpaWrites.record(key, so.UID, applied.ResourceVersion, desired)
 	c.log.Debug("hpa applied", zap.String("namespace", so.Namespace), zap.String("hpa", so.HPAName()))
 	return nil
 }

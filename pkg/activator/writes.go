@@ -24,28 +24,57 @@ type writeLog[T any] struct {
 }
 
 // written is one remembered write: of the ScaledObject with uid, which the
-// API server stored at rv.
+// API server stored at rv. While the write is in flight rv is empty; its
+// watch event may arrive before its answer, and echoed records that it
+// did.
 type written[T any] struct {
-	uid types.UID
-	rv  string
-	val T
+	uid      types.UID
+	rv       string
+	val      T
+	inFlight bool
+	echoed   bool
 }
 
 func newWriteLog[T any]() *writeLog[T] {
 	return &writeLog[T]{entries: map[string]written[T]{}}
 }
 
+// begin remembers val as being written for key on behalf of the object
+// with uid; record or forget must follow once the write returns.
+func (l *writeLog[T]) begin(key string, uid types.UID, val T) {
+	l.mu.Lock()
+	l.entries[key] = written[T]{uid: uid, val: val, inFlight: true}
+	l.mu.Unlock()
+}
+
 // record remembers val as written for key at rv, on behalf of the object
 // with uid. A write the server answered without a well-formed
-// resourceVersion is not remembered.
+// resourceVersion is not remembered, nor one whose echo already arrived
+// while it was in flight (the cache holds it).
 func (l *writeLog[T]) record(key string, uid types.UID, rv string, val T) {
-	if _, err := resourceversion.CompareResourceVersion(rv, rv); err != nil {
-		l.forget(key)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	_, err := resourceversion.CompareResourceVersion(rv, rv)
+	if w := l.entries[key]; err != nil || (w.inFlight && w.echoed) {
+		delete(l.entries, key)
 		return
 	}
-	l.mu.Lock()
 	l.entries[key] = written[T]{uid: uid, rv: rv, val: val}
-	l.mu.Unlock()
+}
+
+// inFlightEcho reports whether an event for key is the echo of the write
+// in flight for it, by same(the value being written); it marks the write
+// as seen.
+func (l *writeLog[T]) inFlightEcho(key string, same func(T) bool) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	w, ok := l.entries[key]
+	if !ok || !w.inFlight || !same(w.val) {
+		return false
+	}
+	w.echoed = true
+	l.entries[key] = w
+	return true
 }
 
 // pending returns the value last written for key when the cache, at
@@ -58,7 +87,7 @@ func (l *writeLog[T]) pending(key string, uid types.UID, cachedRV string) (T, bo
 	defer l.mu.Unlock()
 	w, ok := l.entries[key]
 	var zero T
-	if !ok {
+	if !ok || w.inFlight {
 		return zero, false
 	}
 	if w.uid == uid && (cachedRV == "" || older(cachedRV, w.rv)) {
@@ -75,7 +104,7 @@ func (l *writeLog[T]) caughtUp(key, rv string) (echo bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	w, ok := l.entries[key]
-	if !ok || older(rv, w.rv) {
+	if !ok || w.inFlight || older(rv, w.rv) {
 		return false
 	}
 	delete(l.entries, key)

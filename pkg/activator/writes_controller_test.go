@@ -7,6 +7,7 @@ import (
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	autoscalingv2ac "k8s.io/client-go/applyconfigurations/autoscaling/v2"
 	core "k8s.io/client-go/testing"
 )
 
@@ -110,3 +111,54 @@ func TestLaggingCacheChangedWrite(t *testing.T) {
 }
 
 func ptrInt32(v int32) *int32 { return &v }
+
+// TestHPAEchoBeforeAnswer: the HPA apply's watch event may arrive before
+// the apply's answer; it is recognised by its content and queues nothing,
+// and the write is then not remembered (the cache has it). An HPA with
+// other content arriving meanwhile is queued.
+func TestHPAEchoBeforeAnswer(t *testing.T) {
+	f := newFixture(t)
+	so := scaledObject("so", active)
+	f.objects = append(f.objects, so)
+	f.replicas["deployments/web"] = 1
+	c := f.newController()
+	ctx := context.Background()
+	if _, err := c.sync(ctx, ns+"/so"); err != nil {
+		t.Fatal(err)
+	}
+	// The fake's field-managed tracker stored the apply as a server would.
+	stored, err := f.kube.AutoscalingV2().HorizontalPodAutoscalers(ns).Get(ctx, "keda-hpa-so", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	desired, err := autoscalingv2ac.ExtractHorizontalPodAutoscaler(stored, FieldManager)
+	if err != nil {
+		t.Fatal(err)
+	}
+	drain(c)
+	c.hpaWrites.forget(ns + "/keda-hpa-so")
+
+	key := ns + "/keda-hpa-so"
+	other := stored.DeepCopy()
+	other.Spec.MaxReplicas = 99
+	for _, tt := range []struct {
+		name  string
+		event *autoscalingv2.HorizontalPodAutoscaler
+		queue int
+	}{
+		{"someone else's version", other, 1},
+		{"the echo", stored, 0},
+	} {
+		c.hpaWrites.begin(key, so.UID, desired)
+		c.hpaHandler().OnAdd(tt.event, false)
+		if n := c.queue.Len(); n != tt.queue {
+			t.Errorf("%s: %d keys queued, want %d", tt.name, n, tt.queue)
+		}
+		drain(c)
+		c.hpaWrites.record(key, so.UID, "12", desired)
+		if remembered := c.hpaWrites.len() == 1; remembered != (tt.queue == 1) {
+			t.Errorf("%s: write remembered = %v after its answer", tt.name, remembered)
+		}
+		c.hpaWrites.forget(key)
+	}
+}

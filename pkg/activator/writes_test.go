@@ -77,6 +77,18 @@ func TestWriteLogCaughtUp(t *testing.T) {
 	if l.len() != 0 {
 		t.Error("forget left the entry")
 	}
+	// A write in flight has no resourceVersion to compare with yet.
+	l.begin("k", "u", 2)
+	if _, ok := l.pending("k", "u", "5"); ok || l.caughtUp("k", "9") || l.len() != 1 {
+		t.Error("a write in flight was taken as stored or dropped")
+	}
+	if l.inFlightEcho("k", func(v int) bool { return v == 3 }) {
+		t.Error("other content taken for the echo")
+	}
+	l.record("k", "u", "10", 2)
+	if v, ok := l.pending("k", "u", "9"); !ok || v != 2 {
+		t.Errorf("the answered write is not remembered: %v %v", v, ok)
+	}
 }
 
 // BenchmarkWriteLogEcho is the write log's cost on the event path: one
