@@ -14,7 +14,7 @@ import (
 // report arrives. The report's own watch event ends the wait early; after
 // the grace the object is reconciled anyway, so an adapter that is not
 // running still shows as WaitingForAdapter.
-const adapterGrace = 10 * time.Second
+const adapterGrace = 30 * time.Second
 
 // awaitAdapter returns how much longer the first reconcile of so should
 // wait for the adapter, or 0 to go ahead. Only a new object waits, one
