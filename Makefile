@@ -34,7 +34,7 @@ kube: ## Build (once) the local control-plane binaries into .cache/kube/.
 	hack/kube/build.sh
 
 .PHONY: generate
-generate: ## Regenerate deepcopy code, CRDs, clientset, listers, informers and apply configurations.
+generate: ## Regenerate deepcopy code, CRDs, clientset, listers, informers, apply configurations and deploy/base (from the Helm chart).
 	hack/generate.sh
 
 .PHONY: lint

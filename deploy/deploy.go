@@ -13,7 +13,8 @@ var CRDs embed.FS
 // Base holds the manifests of the components, under base/: namespace,
 // RBAC, Deployments, Services and the APIService, with the namespace
 // sluice-system and the image tag latest for `sluice install` to replace.
-// base/kustomization.yaml lists them for kustomize.
+// base/kustomization.yaml lists them for kustomize. `make generate`
+// renders them from the Helm chart under charts/sluice, their one source.
 //
 //go:embed base/*.yaml
 var Base embed.FS

@@ -22,13 +22,14 @@ import (
 // watching ns, and stops it in t.Cleanup.
 func startActivator(t *testing.T, ns string) *testenv.Process {
 	t.Helper()
-	p, _ := startProgram(t, t.TempDir(), "sluice-activator", []string{
-		"--kubeconfig=" + cluster.Kubeconfig,
-		"--watch-namespace=" + ns,
-		"--leader-elect=false",
-		"--log-level=debug",
-	})
+	p, _ := startProgram(t, t.TempDir(), "sluice-activator", activatorArgs(ns, "--leader-elect=false"))
 	return p
+}
+
+// activatorArgs returns sluice-activator's flags for the shared control
+// plane, watching ns and logging at debug, followed by extra.
+func activatorArgs(ns string, extra ...string) []string {
+	return append([]string{"--kubeconfig=" + cluster.Kubeconfig, "--watch-namespace=" + ns, "--log-level=debug"}, extra...)
 }
 
 // createDeployment creates a Deployment with the given replicas and

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -156,6 +158,38 @@ func externalMetric(ctx context.Context, t *testing.T, ns, metric, object string
 	return c.NamespacedMetrics(ns).List(metric, sel)
 }
 
+// stopExpectingNoSecrets stops the adapter and fails t for each secret
+// (described by its key) that its log holds.
+func (a *adapter) stopExpectingNoSecrets(t *testing.T, secrets map[string]string) {
+	t.Helper()
+	a.Stop(10 * time.Second)
+	logs, err := os.ReadFile(a.LogPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, secret := range secrets {
+		if strings.Contains(string(logs), secret) {
+			t.Errorf("the adapter's log holds %s", name)
+		}
+	}
+}
+
+// servedIs returns a check that the metrics API, read through
+// kube-apiserver, serves one value of metric for the ScaledObject
+// ns/object, and that it reads want.
+func servedIs(ctx context.Context, t *testing.T, ns, metric, object, want string) func() error {
+	return func() error {
+		list, err := externalMetric(ctx, t, ns, metric, object)
+		if err != nil {
+			return err
+		}
+		if len(list.Items) != 1 || list.Items[0].MetricName != metric || list.Items[0].Value.String() != want {
+			return fmt.Errorf("%s: got %+v, want one value %s", metric, list.Items, want)
+		}
+		return nil
+	}
+}
+
 // eventually calls check every 100ms until it returns nil or timeout passes.
 func eventually(t *testing.T, timeout time.Duration, what string, check func() error) {
 	t.Helper()
@@ -170,4 +204,21 @@ func eventually(t *testing.T, timeout time.Duration, what string, check func() e
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// waitObjectActive waits until the ScaledObject name's Active condition is
+// want.
+func waitObjectActive(t *testing.T, ns, name string, want metav1.ConditionStatus) {
+	t.Helper()
+	objects := kedaClient(t).KedaV1alpha1().ScaledObjects(ns)
+	eventually(t, phase, fmt.Sprintf("%s Active=%s", name, want), func() error {
+		so, err := objects.Get(context.Background(), name, metav1.GetOptions{})
+		if err != nil {
+			return err
+		}
+		if c := so.Status.Condition(v1alpha1.ConditionActive); c == nil || c.Status != want {
+			return fmt.Errorf("Active = %+v", c)
+		}
+		return nil
+	})
 }

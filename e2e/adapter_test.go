@@ -33,18 +33,7 @@ func TestAdapterServesMetricsThroughKubeAPIServer(t *testing.T) {
 	if _, err := keda.KedaV1alpha1().ScaledObjects(ns).Create(ctx, metricsAPIObject(ns, "web", src.URL), metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	wantValue := func(want string) func() error {
-		return func() error {
-			list, err := externalMetric(ctx, t, ns, metric, "web")
-			if err != nil {
-				return err
-			}
-			if len(list.Items) != 1 || list.Items[0].Value.String() != want || list.Items[0].MetricName != metric {
-				return fmt.Errorf("got %+v, want one value %s", list.Items, want)
-			}
-			return nil
-		}
-	}
+	wantValue := func(want string) func() error { return servedIs(ctx, t, ns, metric, "web", want) }
 	eventually(t, 10*time.Second, "first value", wantValue("42"))
 
 	src.set(7.5)

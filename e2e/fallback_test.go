@@ -145,23 +145,6 @@ func waitHPAReplicas(t *testing.T, ns, name string, want int32) {
 	})
 }
 
-// waitObjectActive waits until the ScaledObject name's Active condition is
-// want.
-func waitObjectActive(t *testing.T, ns, name string, want metav1.ConditionStatus) {
-	t.Helper()
-	objects := kedaClient(t).KedaV1alpha1().ScaledObjects(ns)
-	eventually(t, phase, fmt.Sprintf("%s Active=%s", name, want), func() error {
-		so, err := objects.Get(context.Background(), name, metav1.GetOptions{})
-		if err != nil {
-			return err
-		}
-		if c := so.Status.Condition(v1alpha1.ConditionActive); c == nil || c.Status != want {
-			return fmt.Errorf("Active = %+v", c)
-		}
-		return nil
-	})
-}
-
 // waitFallbackServed waits until the object reports Fallback=True and the
 // metrics API serves the value that holds c.want replicas: want × target
 // for AverageValue, want × target / current for Value (ratio 1 at want).

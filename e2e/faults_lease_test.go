@@ -12,8 +12,6 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
-
-	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
 )
 
 // TestFaultLeaseLostAndRegained: another holder takes the adapter's
@@ -30,26 +28,14 @@ func TestFaultLeaseLostAndRegained(t *testing.T) {
 	if _, err := objects.Create(ctx, metricsAPIObject(ns, "leased", src.URL), metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	activeIs := func(want metav1.ConditionStatus) func() error {
-		return func() error {
-			so, err := objects.Get(ctx, "leased", metav1.GetOptions{})
-			if err != nil {
-				return err
-			}
-			if c := so.Status.Condition(v1alpha1.ConditionActive); c == nil || c.Status != want {
-				return fmt.Errorf("Active = %+v, want %s", c, want)
-			}
-			return nil
-		}
-	}
-	eventually(t, phase, "Active=False published in the first term", activeIs(metav1.ConditionFalse))
+	waitObjectActive(t, ns, "leased", metav1.ConditionFalse) // in the first term
 
 	leases := cluster.Client.CoordinationV1().Leases("default")
 	me, err := os.Hostname() // identities are <host>_<uuid> (pkg/leader)
 	if err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, phase, "the adapter holds the Lease", func() error {
+	heldByAdapter := func() error {
 		l, err := leases.Get(ctx, leaseName, metav1.GetOptions{})
 		if err != nil {
 			return err
@@ -58,7 +44,8 @@ func TestFaultLeaseLostAndRegained(t *testing.T) {
 			return fmt.Errorf("holder %q", h)
 		}
 		return nil
-	})
+	}
+	eventually(t, phase, "the adapter holds the Lease", heldByAdapter)
 
 	// Take the Lease for 20s: the adapter's renewals fail until its renew
 	// deadline (10s) passes and it stops leading.
@@ -85,23 +72,14 @@ func TestFaultLeaseLostAndRegained(t *testing.T) {
 		return nil
 	})
 	lost := time.Since(stolen)
-	eventually(t, phase, "the adapter leads again", func() error {
-		l, err := leases.Get(ctx, leaseName, metav1.GetOptions{})
-		if err != nil {
-			return err
-		}
-		if h := ptr.Deref(l.Spec.HolderIdentity, ""); !strings.HasPrefix(h, me+"_") {
-			return fmt.Errorf("holder %q", h)
-		}
-		return nil
-	})
+	eventually(t, phase, "the adapter leads again", heldByAdapter)
 	regained := time.Now()
 
 	src.set(7)
-	eventually(t, phase, "Active=True published in the new term", activeIs(metav1.ConditionTrue))
+	waitObjectActive(t, ns, "leased", metav1.ConditionTrue) // in the new term
 	resumed := time.Since(regained)
 	src.set(0)
-	eventually(t, phase, "Active=False published in the new term", activeIs(metav1.ConditionFalse))
+	waitObjectActive(t, ns, "leased", metav1.ConditionFalse)
 	t.Logf("FIGURE lease: leadership lost %.1fs after the Lease was taken; regained %.1fs after; status written %.1fs after regaining",
 		lost.Seconds(), regained.Sub(stolen).Seconds(), resumed.Seconds())
 	if a.Exited() {

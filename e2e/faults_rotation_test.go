@@ -5,7 +5,6 @@ package e2e
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -65,19 +64,8 @@ func TestFaultRotatedToken(t *testing.T) {
 	if _, err := keda.ScaledObjects(ns).Create(ctx, so, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	served := func(want int64) func() error {
-		return func() error {
-			list, err := externalMetric(ctx, t, ns, "s0-metric-api-value", "rotated")
-			if err != nil {
-				return err
-			}
-			if v := list.Items[0].Value.Value(); v != want {
-				return fmt.Errorf("value %d, want %d", v, want)
-			}
-			return nil
-		}
-	}
-	eventually(t, phase, "served with the first token", served(7))
+	served := func(want string) func() error { return servedIs(ctx, t, ns, "s0-metric-api-value", "rotated", want) }
+	eventually(t, phase, "served with the first token", served("7"))
 
 	accepted.Store(&newToken) // the source rotates its credential
 	rotated := time.Now()
@@ -91,7 +79,7 @@ func TestFaultRotatedToken(t *testing.T) {
 	}
 	// The new credential makes a new source, whose first poll is jittered
 	// over one interval; 5s more for the watch event and a loaded machine.
-	eventually(t, (interval+5)*time.Second, "served again with the rotated token", served(9))
+	eventually(t, (interval+5)*time.Second, "served again with the rotated token", served("9"))
 	took := time.Since(rotated)
 	t.Logf("FIGURE rotated-token: served again %.1fs after the Secret was updated (polling interval %ds)", took.Seconds(), interval)
 

@@ -3,7 +3,6 @@
 package e2e
 
 import (
-	"fmt"
 	"testing"
 	"time"
 
@@ -16,16 +15,7 @@ import (
 // waitActive waits until the worker's Active condition has status want.
 func waitActive(t *testing.T, w *worker, want metav1.ConditionStatus) {
 	t.Helper()
-	eventually(t, phase, fmt.Sprintf("Active=%s", want), func() error {
-		so, err := w.object()
-		if err != nil {
-			return err
-		}
-		if c := so.Status.Condition(v1alpha1.ConditionActive); c == nil || c.Status != want {
-			return fmt.Errorf("Active = %+v", c)
-		}
-		return nil
-	})
+	waitObjectActive(t, w.ns, "worker", want)
 }
 
 // TestFaultSourceFailsDuringCooldown: the object went inactive and, before

@@ -12,7 +12,6 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
 	"github.com/sluice-dev/sluice/pkg/boundaddrs"
 	"github.com/sluice-dev/sluice/pkg/testenv"
 )
@@ -52,13 +51,10 @@ func TestHAKillBothLeaders(t *testing.T) {
 	}
 	registerAdapter(t, lb.port(), cert.CABundle)
 	for i := range activators {
-		activators[i], _ = startProgram(t, sub(fmt.Sprint("activator-", i)), "sluice-activator", []string{
-			"--kubeconfig=" + cluster.Kubeconfig,
-			"--watch-namespace=" + ns,
+		activators[i], _ = startProgram(t, sub(fmt.Sprint("activator-", i)), "sluice-activator", activatorArgs(ns,
 			"--leader-elect-lease-name=ha-activator",
-			"--leader-elect-lease-namespace=" + ns,
-			"--log-level=debug",
-		})
+			"--leader-elect-lease-namespace="+ns,
+		))
 	}
 	createDeployment(t, ns, "worker", 0)
 	src := newValueServer(t, 0)
@@ -67,19 +63,7 @@ func TestHAKillBothLeaders(t *testing.T) {
 		t.Fatal(err)
 	}
 	replicas := func() int32 { return deploymentReplicas(t, ns, "worker") }
-	active := func(want metav1.ConditionStatus) func() error {
-		return func() error {
-			so, err := objects.Get(ctx, "worker", metav1.GetOptions{})
-			if err != nil {
-				return err
-			}
-			if c := so.Status.Condition(v1alpha1.ConditionActive); c == nil || c.Status != want {
-				return fmt.Errorf("Active = %+v, want %s", c, want)
-			}
-			return nil
-		}
-	}
-	eventually(t, phase, "Active=False from the first adapter leader", active(metav1.ConditionFalse))
+	waitObjectActive(t, ns, "worker", metav1.ConditionFalse) // from the first adapter leader
 	src.set(3)
 	waitReplicas(t, phase, "activated to 1 by the first activator leader", 1, replicas)
 	src.set(0)
@@ -112,7 +96,7 @@ func TestHAKillBothLeaders(t *testing.T) {
 		return nil
 	})
 	adapterTook := time.Since(killed)
-	eventually(t, phase, "Active=True written by the new adapter leader", active(metav1.ConditionTrue))
+	waitObjectActive(t, ns, "worker", metav1.ConditionTrue) // written by the new adapter leader
 	statusAt := time.Since(killed)
 	waitReplicas(t, phase, "activated to 1 by the new activator leader", 1, replicas)
 	scaledAt := time.Since(killed)

@@ -16,8 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -52,13 +50,7 @@ func (f *front) loadURL(ns, name string) string {
 // metric returns the sum of the samples of the metric name the front
 // exports.
 func (f *front) metric(name string) (float64, error) {
-	resp, err := http.Get("http://" + f.metrics + "/metrics")
-	if err != nil {
-		return 0, err
-	}
-	defer resp.Body.Close()
-	parser := expfmt.NewTextParser(model.UTF8Validation)
-	fams, err := parser.TextToMetricFamilies(resp.Body)
+	_, fams, err := scrapeAddr(context.Background(), f.metrics)
 	if err != nil {
 		return 0, err
 	}
@@ -73,22 +65,13 @@ func (f *front) metric(name string) (float64, error) {
 // for the ScaledObject ns/name; a metric without those labels counts
 // all its series.
 func (f *front) series(name, ns, so string) (int, error) {
-	resp, err := http.Get("http://" + f.metrics + "/metrics")
-	if err != nil {
-		return 0, err
-	}
-	defer resp.Body.Close()
-	parser := expfmt.NewTextParser(model.UTF8Validation)
-	fams, err := parser.TextToMetricFamilies(resp.Body)
+	_, fams, err := scrapeAddr(context.Background(), f.metrics)
 	if err != nil {
 		return 0, err
 	}
 	var n int
 	for _, m := range fams[name].GetMetric() {
-		labels := map[string]string{}
-		for _, l := range m.GetLabel() {
-			labels[l.GetName()] = l.GetValue()
-		}
+		labels := labelsOf(m)
 		_, perApp := labels["scaledObject"]
 		if !perApp || (labels["namespace"] == ns && labels["scaledObject"] == so) {
 			n++

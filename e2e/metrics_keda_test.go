@@ -94,7 +94,13 @@ func dashboardMetricNames(t *testing.T, path string) []string {
 
 // scrape reads a program's /metrics as raw text and metric families.
 func scrape(ctx context.Context, port int) (string, map[string]*dto.MetricFamily, error) {
-	req, err := newGet(ctx, fmt.Sprintf("http://127.0.0.1:%d/metrics", port))
+	return scrapeAddr(ctx, fmt.Sprintf("127.0.0.1:%d", port))
+}
+
+// scrapeAddr reads /metrics at addr (host:port) as raw text and metric
+// families.
+func scrapeAddr(ctx context.Context, addr string) (string, map[string]*dto.MetricFamily, error) {
+	req, err := newGet(ctx, "http://"+addr+"/metrics")
 	if err != nil {
 		return "", nil, err
 	}
@@ -118,10 +124,7 @@ func scrape(ctx context.Context, port int) (string, map[string]*dto.MetricFamily
 // hasSeries reports whether mf has a series whose labels include want.
 func hasSeries(mf *dto.MetricFamily, want map[string]string, names []string) bool {
 	for _, m := range mf.GetMetric() {
-		got := map[string]string{}
-		for _, lp := range m.GetLabel() {
-			got[lp.GetName()] = lp.GetValue()
-		}
+		got := labelsOf(m)
 		ok := true
 		for k, v := range want {
 			ok = ok && got[k] == v
@@ -147,9 +150,7 @@ func TestMetricsKEDACompatible(t *testing.T) {
 	ns := namespace(t)
 	src := newValueServer(t, 3)
 	a := startAdapter(t, "--watch-namespace="+ns)
-	_, addrs := startProgram(t, t.TempDir(), "sluice-activator", []string{
-		"--kubeconfig=" + cluster.Kubeconfig, "--watch-namespace=" + ns, "--leader-elect=false",
-	})
+	_, addrs := startProgram(t, t.TempDir(), "sluice-activator", activatorArgs(ns, "--leader-elect=false"))
 	activatorPort := addrs[boundaddrs.Metrics].Port
 	createDeployment(t, ns, "worker", 0)
 	const secret = "s3cret-c0de-in-the-url"
@@ -228,4 +229,13 @@ func TestMetricsKEDACompatible(t *testing.T) {
 		}
 	}
 	t.Logf("FIGURE keda-metrics: %d KEDA series and %d Sluice dashboard names found on a real adapter and activator", len(kedaSeries), len(sluiceNames))
+}
+
+// labelsOf returns the labels of the series m.
+func labelsOf(m *dto.Metric) map[string]string {
+	out := make(map[string]string, len(m.GetLabel()))
+	for _, lp := range m.GetLabel() {
+		out[lp.GetName()] = lp.GetValue()
+	}
+	return out
 }

@@ -4,9 +4,7 @@ package e2e
 
 import (
 	"context"
-	"fmt"
 	"net"
-	"net/http"
 	"path/filepath"
 	"testing"
 	"time"
@@ -41,21 +39,11 @@ func startProgram(t *testing.T, dir, name string, args []string, listeners ...st
 	if err != nil {
 		t.Fatal(err)
 	}
-	readyz := fmt.Sprintf("http://%s/readyz", addrs[boundaddrs.Metrics])
-	c := &http.Client{Timeout: 10 * time.Second}
 	eventually(t, time.Minute, name+" /readyz", func() error {
 		if p.Exited() {
 			t.Fatalf("%s exited:\n%s", name, p.LogTail())
 		}
-		resp, err := c.Get(readyz)
-		if err != nil {
-			return err
-		}
-		defer resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			return fmt.Errorf("readyz: %s", resp.Status)
-		}
-		return nil
+		return readyzOK(context.Background(), addrs[boundaddrs.Metrics].String())
 	})
 	return p, addrs
 }

@@ -31,14 +31,11 @@ func TestAPIServerRestartPastRenewDeadline(t *testing.T) {
 	ctx := context.Background()
 	ns := namespace(t)
 	a := startAdapter(t, "--watch-namespace="+ns, "--leader-elect-lease-name=adapter-"+ns)
-	act, actAddrs := startProgram(t, t.TempDir(), "sluice-activator", []string{
-		"--kubeconfig=" + cluster.Kubeconfig,
-		"--watch-namespace=" + ns,
+	act, actAddrs := startProgram(t, t.TempDir(), "sluice-activator", activatorArgs(ns,
 		"--leader-elect=true",
 		"--leader-elect-lease-namespace=default",
-		"--leader-elect-lease-name=activator-" + ns,
-		"--log-level=debug",
-	})
+		"--leader-elect-lease-name=activator-"+ns,
+	))
 	adapterAddr := fmt.Sprintf("127.0.0.1:%d", a.metricsPort)
 	activatorAddr := actAddrs[boundaddrs.Metrics].String()
 	objects := kedaClient(t).KedaV1alpha1().ScaledObjects(ns)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Regenerates everything derived from pkg/apis: deepcopy functions, CRDs,
-# and the typed clientset, listers, informers and apply configurations.
+# Regenerates everything derived from pkg/apis (deepcopy functions, CRDs,
+# and the typed clientset, listers, informers and apply configurations) and
+# from the Helm chart deploy/charts/sluice (the kustomize base deploy/base).
 # `make generate` runs it; `make verify` checks that its output is current.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -28,3 +29,7 @@ tool informer-gen --go-header-file "$header" \
   --listers-package "$mod/pkg/client/listers" \
   --output-dir pkg/client/informers --output-pkg "$mod/pkg/client/informers" "$apis"
 rm -f deploy/charts/sluice/crds/*.yaml && cp deploy/crds/*.yaml deploy/charts/sluice/crds/
+# The chart is the one source of the components' manifests: render it into
+# the kustomize base that `sluice install` embeds (hack/helm, so that Helm
+# stays out of the product's go.mod).
+(cd hack/helm && go run ./cmd/render-base --root ../..)

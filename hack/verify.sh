@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# Fails when generated code or CRDs are stale, go.mod is untidy, or gofmt,
-# go vet or golangci-lint complain. `make verify` runs it; so does CI.
+# Fails when generated code, CRDs or the kustomize base deploy/base are
+# stale, go.mod is untidy, or gofmt, go vet or golangci-lint complain.
+# `make verify` runs it; so does CI.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 fail=0
 step() { echo "== $*"; }
 
-step "generated code and CRDs are current"
+step "generated code, CRDs and the kustomize base are current"
 hack/generate.sh
-generated=(pkg/apis pkg/client deploy/crds deploy/charts/sluice/crds)
+generated=(pkg/apis pkg/client deploy/crds deploy/charts/sluice/crds deploy/base)
 if ! git diff --exit-code --stat -- "${generated[@]}" || [[ -n $(git status --porcelain -- "${generated[@]}") ]]; then
   echo "generated files are stale: run 'make generate' and commit the result" >&2
   fail=1

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strconv"
-	"strings"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -24,20 +23,11 @@ func runActivation(ctx context.Context, o *options, r *report) error {
 	const name, interval = "work", 1
 	r.Params["activations"] = strconv.Itoa(o.activations)
 	r.Params["pollingInterval"] = strconv.Itoa(interval) + "s"
-	if len(o.activatorArgs) > 0 {
-		r.Params["activator flags"] = strings.Join(o.activatorArgs, " ")
-	}
-	e, err := startEnv(ctx, o, true)
+	e, err := startWithPrograms(ctx, o, r, true)
 	if err != nil {
 		return err
 	}
 	defer e.stop()
-	if err := e.startAdapter(ctx); err != nil {
-		return err
-	}
-	if err := e.startActivator(ctx); err != nil {
-		return err
-	}
 	replicas := newTracker()
 	w, err := startWatchers(ctx, e.kube, name, replicas, nil)
 	if err != nil {

@@ -4,11 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -86,6 +84,28 @@ func startEnv(ctx context.Context, o *options, withCM bool) (e *env, err error) 
 	return e, nil
 }
 
+// startWithPrograms is startEnv followed by the adapter and the
+// activator, recording any -activator-flag in r. On error nothing is left
+// running.
+func startWithPrograms(ctx context.Context, o *options, r *report, withCM bool) (*env, error) {
+	if len(o.activatorArgs) > 0 {
+		r.Params["activator flags"] = strings.Join(o.activatorArgs, " ")
+	}
+	e, err := startEnv(ctx, o, withCM)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.startAdapter(ctx); err != nil {
+		e.stop()
+		return nil, err
+	}
+	if err := e.startActivator(ctx); err != nil {
+		e.stop()
+		return nil, err
+	}
+	return e, nil
+}
+
 // stop ends the processes, the endpoint and the control plane, and removes
 // the work directory when startEnv created it.
 func (e *env) stop() {
@@ -103,30 +123,15 @@ func (e *env) stop() {
 	}
 }
 
-// startAdapter runs sluice-adapter with a serving certificate that
-// kube-apiserver verifies, waits for its /readyz, registers it as
-// v1beta1.external.metrics.k8s.io and waits until kube-apiserver serves
-// the group through it.
+// startAdapter runs sluice-adapter watching the bench namespace,
+// registered as v1beta1.external.metrics.k8s.io and served through
+// kube-apiserver (testenv.StartAdapter).
 func (e *env) startAdapter(ctx context.Context) error {
-	dir := filepath.Join(e.dir, "adapter")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("create adapter dir: %w", err)
-	}
-	// The certificate must name the Service RegisterAPIService creates for
-	// the port, which is known only once the adapter has bound port 0.
-	cert, err := testenv.NewServingCert(dir, testenv.AnyAPIServiceHost(""))
+	dir, err := e.programDir("adapter")
 	if err != nil {
-		return fmt.Errorf("issue adapter certificate: %w", err)
+		return err
 	}
-	p, addrs, err := e.start(ctx, dir, "sluice-adapter", []string{boundaddrs.Metrics, boundaddrs.Secure},
-		"--kubeconfig="+e.cp.Kubeconfig,
-		"--authentication-kubeconfig="+e.cp.Kubeconfig,
-		"--authorization-kubeconfig="+e.cp.Kubeconfig,
-		"--bind-address=127.0.0.1",
-		"--secure-port=0",
-		"--tls-cert-file="+cert.CertFile,
-		"--tls-private-key-file="+cert.KeyFile,
-		"--metrics-bind-address=127.0.0.1:0",
+	p, addrs, err := e.cp.StartAdapter(ctx, dir, filepath.Join(e.o.binDir, "sluice-adapter"),
 		"--namespace=default",
 		"--watch-namespace="+benchNamespace,
 		"--leader-elect=false",
@@ -136,81 +141,42 @@ func (e *env) startAdapter(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	port := addrs[boundaddrs.Secure].Port
+	e.procs = append(e.procs, p)
 	e.adapter, e.adapterH = p, addrs[boundaddrs.Metrics].String()
-	if err := e.waitReady(ctx, p, e.adapterH, time.Minute); err != nil {
-		return err
-	}
-	err = e.cp.RegisterAPIService(ctx, testenv.APIService{
-		Group: "external.metrics.k8s.io", Version: "v1beta1", Port: port, CABundle: cert.CABundle,
-	})
-	if err != nil {
-		return fmt.Errorf("register adapter: %w", err)
-	}
-	if err := e.cp.WaitAPIServiceAvailable(ctx, "external.metrics.k8s.io", "v1beta1", time.Minute); err != nil {
-		return fmt.Errorf("wait for adapter APIService: %w", errors.Join(err, errors.New(p.LogTail())))
-	}
-	rc := e.cp.Client.Discovery().RESTClient()
-	return eventually(ctx, time.Minute, 100*time.Millisecond, "external metrics API served through kube-apiserver", func() error {
-		return rc.Get().AbsPath("/apis/external.metrics.k8s.io/v1beta1").Do(ctx).Error()
-	})
+	return nil
 }
 
 // startActivator runs sluice-activator watching the bench namespace, with
 // its default rate limits and workers unless -activator-flag says
 // otherwise, and waits for its /readyz.
 func (e *env) startActivator(ctx context.Context) error {
-	dir := filepath.Join(e.dir, "activator")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("create activator dir: %w", err)
+	dir, err := e.programDir("activator")
+	if err != nil {
+		return err
 	}
 	args := append([]string{
 		"--kubeconfig=" + e.cp.Kubeconfig,
 		"--watch-namespace=" + benchNamespace,
 		"--leader-elect=false",
-		"--metrics-bind-address=127.0.0.1:0",
 		"--log-level=warn",
 		"--profiling",
 	}, e.o.activatorArgs...)
-	p, addrs, err := e.start(ctx, dir, "sluice-activator", []string{boundaddrs.Metrics}, args...)
+	p, _, err := testenv.StartProgram(ctx, dir, "sluice-activator", filepath.Join(e.o.binDir, "sluice-activator"), args)
 	if err != nil {
 		return err
 	}
-	e.activator = p
-	return e.waitReady(ctx, p, addrs[boundaddrs.Metrics].String(), time.Minute)
-}
-
-// start runs one of Sluice's programs from the bin directory, its
-// listeners on port 0, and returns the addresses of the listeners it bound.
-func (e *env) start(ctx context.Context, dir, name string, listeners []string, args ...string) (*testenv.Process, map[string]*net.TCPAddr, error) {
-	bound := filepath.Join(dir, "bound-addresses.json")
-	if err := os.Remove(bound); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, nil, fmt.Errorf("remove the addresses of an earlier run: %w", err)
-	}
-	p, err := testenv.StartProcess(dir, name, filepath.Join(e.o.binDir, name), append(args, "--bound-addresses-file="+bound)...)
-	if err != nil {
-		return nil, nil, fmt.Errorf("run %s: %w", name, err)
-	}
 	e.procs = append(e.procs, p)
-	wctx, cancel := context.WithTimeout(ctx, time.Minute)
-	defer cancel()
-	addrs, err := testenv.WaitBoundAddresses(wctx, p, bound, listeners...)
-	if err != nil {
-		return nil, nil, fmt.Errorf("run %s: %w", name, err)
-	}
-	return p, addrs, nil
+	e.activator = p
+	return nil
 }
 
-// waitReady waits until p's /readyz on addr answers 200.
-func (e *env) waitReady(ctx context.Context, p *testenv.Process, addr string, timeout time.Duration) error {
-	url := "http://" + addr + "/readyz"
-	c := &http.Client{Timeout: 5 * time.Second}
-	return eventually(ctx, timeout, 100*time.Millisecond, url, func() error {
-		if p.Exited() {
-			return fmt.Errorf("%w:\n%s", errExited, p.LogTail())
-		}
-		return get(ctx, c, url)
-	})
+// programDir creates the directory of one program under the work dir.
+func (e *env) programDir(name string) (string, error) {
+	dir := filepath.Join(e.dir, name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("create %s dir: %w", name, err)
+	}
+	return dir, nil
 }
 
 // errExited stops eventually early: the process it waits for is gone.

@@ -31,17 +31,11 @@ const firstValueInterval = 30
 func runFirstValue(ctx context.Context, o *options, r *report) error {
 	r.Params["creates"] = strconv.Itoa(o.creates)
 	r.Params["pollingInterval"] = strconv.Itoa(firstValueInterval) + "s"
-	e, err := startEnv(ctx, o, false)
+	e, err := startWithPrograms(ctx, o, r, false)
 	if err != nil {
 		return err
 	}
 	defer e.stop()
-	if err := e.startAdapter(ctx); err != nil {
-		return err
-	}
-	if err := e.startActivator(ctx); err != nil {
-		return err
-	}
 	httpc, err := rest.HTTPClientFor(e.cp.Config)
 	if err != nil {
 		return fmt.Errorf("build HTTP client: %w", err)

@@ -100,24 +100,9 @@ func (e *env) startTestAdapter(ctx context.Context) (*testenv.Process, error) {
 		}
 		return nil, fmt.Errorf("start test adapter: %w", err)
 	}
-	if err := e.waitServed(ctx, p, floorMetricPath); err != nil {
+	if err := e.cp.WaitExternalMetrics(ctx, p, floorMetricPath); err != nil {
 		p.Stop(5 * time.Second)
 		return nil, err
 	}
 	return p, nil
-}
-
-// waitServed waits until kube-apiserver answers path through the
-// aggregator with 200.
-func (e *env) waitServed(ctx context.Context, p *testenv.Process, path string) error {
-	if err := e.cp.WaitAPIServiceAvailable(ctx, "external.metrics.k8s.io", "v1beta1", time.Minute); err != nil {
-		return fmt.Errorf("wait for APIService: %w", p.Failure(err))
-	}
-	rc := e.cp.Client.Discovery().RESTClient()
-	return eventually(ctx, time.Minute, 100*time.Millisecond, path+" served through kube-apiserver", func() error {
-		if p.Exited() {
-			return fmt.Errorf("%w:\n%s", errExited, p.LogTail())
-		}
-		return rc.Get().RequestURI(path).Do(ctx).Error()
-	})
 }

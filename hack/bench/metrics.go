@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"k8s.io/client-go/rest"
+
+	"github.com/sluice-dev/sluice/pkg/testenv"
 )
 
 // metricName is the external metric of trigger 0 of every bench object.
@@ -195,7 +197,7 @@ func (r *report) addRun(name string, x *loadRun) {
 // waitAllPolled waits until the adapter's /readyz is ok: informers synced
 // and the API served (it does not wait for polls; waitStatusPublished does).
 func (e *env) waitAllPolled(ctx context.Context) error {
-	return e.waitReady(ctx, e.adapter, e.adapterH, 5*time.Minute)
+	return testenv.WaitReady(ctx, e.adapter, e.adapterH, 5*time.Minute)
 }
 
 // sampleMetrics reads the metric of 20 random objects and of the last one

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"strconv"
-	"strings"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -26,20 +25,11 @@ func runReconcile(ctx context.Context, o *options, r *report) error {
 	if o.distinctSources {
 		r.Params["sources"] = "one per object"
 	}
-	if len(o.activatorArgs) > 0 {
-		r.Params["activator flags"] = strings.Join(o.activatorArgs, " ")
-	}
-	e, err := startEnv(ctx, o, false)
+	e, err := startWithPrograms(ctx, o, r, false)
 	if err != nil {
 		return err
 	}
 	defer e.stop()
-	if err := e.startAdapter(ctx); err != nil {
-		return err
-	}
-	if err := e.startActivator(ctx); err != nil {
-		return err
-	}
 	hpas := newTracker()
 	w, err := startWatchers(ctx, e.kube, "", nil, hpas)
 	if err != nil {

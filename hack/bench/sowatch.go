@@ -44,12 +44,9 @@ func (e *env) watchScaledObjects(ctx context.Context) (*soCounters, error) {
 		c.stop()
 		return nil, fmt.Errorf("watch ScaledObjects: %w", err)
 	}
-	f.Start(ctx.Done())
-	for typ, ok := range f.WaitForCacheSync(ctx.Done()) {
-		if !ok {
-			c.stop()
-			return nil, fmt.Errorf("sync %v cache: %w", typ, context.Cause(ctx))
-		}
+	if err := startSynced(ctx, f); err != nil {
+		c.stop()
+		return nil, err
 	}
 	return c, nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"sync"
 	"time"
 
@@ -94,14 +95,28 @@ func startWatchers(ctx context.Context, c kubernetes.Interface, deployment strin
 			return nil, fmt.Errorf("watch HPAs: %w", err)
 		}
 	}
+	if err := startSynced(ctx, f); err != nil {
+		w.stop()
+		return nil, err
+	}
+	return w, nil
+}
+
+// syncedFactory is an informer factory: client-go's or Sluice's.
+type syncedFactory interface {
+	Start(stop <-chan struct{})
+	WaitForCacheSync(stop <-chan struct{}) map[reflect.Type]bool
+}
+
+// startSynced starts f's informers and waits until their caches synced.
+func startSynced(ctx context.Context, f syncedFactory) error {
 	f.Start(ctx.Done())
 	for typ, ok := range f.WaitForCacheSync(ctx.Done()) {
 		if !ok {
-			w.stop()
-			return nil, fmt.Errorf("sync %v cache: %w", typ, context.Cause(ctx))
+			return fmt.Errorf("sync %v cache: %w", typ, context.Cause(ctx))
 		}
 	}
-	return w, nil
+	return nil
 }
 
 // stop ends the informers and waits for their goroutines.

@@ -2,16 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"time"
 
-	"github.com/sluice-dev/sluice/pkg/boundaddrs"
 	"github.com/sluice-dev/sluice/pkg/testenv"
 	"github.com/sluice-dev/sluice/pkg/testpeers/azurite"
 )
@@ -77,83 +72,28 @@ func startEnv(ctx context.Context, dir, binDir string) (e *env, err error) {
 	return e, nil
 }
 
-// startAdapter runs sluice-adapter with a serving certificate that
-// kube-apiserver verifies, registers it as the external metrics API and
-// waits until that API answers through kube-apiserver.
+// startAdapter runs sluice-adapter registered as the external metrics
+// API and served through kube-apiserver (testenv.StartAdapter).
 func (e *env) startAdapter(ctx context.Context, dir, binDir string) error {
-	// The certificate must name the Service RegisterAPIService creates for
-	// the port, which is known only once the adapter has bound port 0.
-	cert, err := testenv.NewServingCert(dir, testenv.AnyAPIServiceHost(""))
-	if err != nil {
-		return fmt.Errorf("create serving cert: %w", err)
-	}
-	kc := e.cp.Kubeconfig
-	p, addrs, err := e.start(ctx, dir, "sluice-adapter", filepath.Join(binDir, "sluice-adapter"),
-		[]string{boundaddrs.Metrics, boundaddrs.Secure},
-		"--kubeconfig="+kc, "--authentication-kubeconfig="+kc, "--authorization-kubeconfig="+kc,
-		"--bind-address=127.0.0.1", "--secure-port=0",
-		"--tls-cert-file="+cert.CertFile, "--tls-private-key-file="+cert.KeyFile,
-		"--metrics-bind-address=127.0.0.1:0",
-		"--namespace=default", "--leader-elect=false",
-	)
-	if err != nil {
-		return err
-	}
-	port := addrs[boundaddrs.Secure].Port
-	// Serve before registering, so every proxied request reaches us.
-	readyz := "http://" + addrs[boundaddrs.Metrics].String() + "/readyz"
-	if err := poll(ctx, time.Minute, "sluice-adapter ready", p, func(ctx context.Context) error { return httpOK(ctx, readyz) }); err != nil {
-		return err
-	}
-	err = e.cp.RegisterAPIService(ctx, testenv.APIService{
-		Group: "external.metrics.k8s.io", Version: "v1beta1", Port: port, CABundle: cert.CABundle,
-	})
-	if err != nil {
-		return fmt.Errorf("register adapter: %w", err)
-	}
-	if err := e.cp.WaitAPIServiceAvailable(ctx, "external.metrics.k8s.io", "v1beta1", time.Minute); err != nil {
-		return fmt.Errorf("wait for adapter: %w", err)
-	}
-	rc := e.cp.Client.Discovery().RESTClient()
-	return poll(ctx, time.Minute, "external metrics API", p, func(ctx context.Context) error {
-		return rc.Get().AbsPath("/apis/external.metrics.k8s.io/v1beta1").Do(ctx).Error()
-	})
+	p, _, err := e.cp.StartAdapter(ctx, dir, filepath.Join(binDir, "sluice-adapter"), "--namespace=default", "--leader-elect=false")
+	return e.keep(p, err)
 }
 
 // startActivator runs sluice-activator and waits until it is ready.
 func (e *env) startActivator(ctx context.Context, dir, binDir string) error {
-	p, addrs, err := e.start(ctx, dir, "sluice-activator", filepath.Join(binDir, "sluice-activator"),
-		[]string{boundaddrs.Metrics},
-		"--kubeconfig="+e.cp.Kubeconfig, "--leader-elect=false",
-		"--metrics-bind-address=127.0.0.1:0",
-	)
+	p, _, err := testenv.StartProgram(ctx, dir, "sluice-activator", filepath.Join(binDir, "sluice-activator"),
+		[]string{"--kubeconfig=" + e.cp.Kubeconfig, "--leader-elect=false"})
+	return e.keep(p, err)
+}
+
+// keep records a started program and its log.
+func (e *env) keep(p *testenv.Process, err error) error {
 	if err != nil {
 		return err
 	}
-	readyz := "http://" + addrs[boundaddrs.Metrics].String() + "/readyz"
-	return poll(ctx, time.Minute, "sluice-activator ready", p, func(ctx context.Context) error { return httpOK(ctx, readyz) })
-}
-
-// start starts one of Sluice's programs, its listeners on port 0, records
-// it and its log, and returns the addresses of the listeners it bound.
-func (e *env) start(ctx context.Context, dir, name, bin string, listeners []string, args ...string) (*testenv.Process, map[string]*net.TCPAddr, error) {
-	bound := filepath.Join(dir, name+".addresses.json")
-	if err := os.Remove(bound); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, nil, fmt.Errorf("remove the addresses of an earlier run: %w", err)
-	}
-	p, err := testenv.StartProcess(dir, name, bin, append(args, "--bound-addresses-file="+bound)...)
-	if err != nil {
-		return nil, nil, err
-	}
 	e.procs = append(e.procs, p)
-	e.info.Logs = append(e.info.Logs, filepath.Join(dir, name+".log"))
-	wctx, cancel := context.WithTimeout(ctx, time.Minute)
-	defer cancel()
-	addrs, err := testenv.WaitBoundAddresses(wctx, p, bound, listeners...)
-	if err != nil {
-		return nil, nil, fmt.Errorf("start %s: %w", name, err)
-	}
-	return p, addrs, nil
+	e.info.Logs = append(e.info.Logs, p.LogPath())
+	return nil
 }
 
 // stop ends every process, newest first. It is safe on a partial env.
@@ -168,44 +108,4 @@ func (e *env) stop() {
 	if e.cp != nil {
 		e.cp.Stop()
 	}
-}
-
-// poll calls check every 200ms until it succeeds, p exits, or timeout or
-// ctx ends.
-func poll(ctx context.Context, timeout time.Duration, what string, p *testenv.Process, check func(context.Context) error) error {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	for {
-		cctx, ccancel := context.WithTimeout(ctx, 5*time.Second)
-		err := check(cctx)
-		ccancel()
-		if err == nil {
-			return nil
-		}
-		if p != nil && p.Exited() {
-			return fmt.Errorf("%s: process exited:\n%s", what, p.LogTail())
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("%s: %w (last error: %w)", what, ctx.Err(), err)
-		case <-time.After(200 * time.Millisecond):
-		}
-	}
-}
-
-// httpOK returns nil when GET url answers 200.
-func httpOK(ctx context.Context, url string) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	defer func() { _ = resp.Body.Close() }()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("GET %s: %s", url, resp.Status)
-	}
-	return nil
 }

@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -62,8 +64,13 @@ func TestDashboardNamesExportedMetrics(t *testing.T) {
 		}
 		for _, n := range names {
 			used[n] = true
-			if !exported[n] {
+			if _, ok := exported[n]; !ok {
 				t.Errorf("%s: query %q names %s, which no program exports", where, expr, n)
+			}
+		}
+		for _, p := range labelUses(expr, exported) {
+			if len(p.series) == 0 {
+				t.Errorf("%s: query %q selects or groups on %s, which none of its series has", where, expr, p.label)
 			}
 		}
 	}
@@ -147,6 +154,70 @@ func flatten(panels []panel) []panel {
 // metricNames returns the Sluice and apiserver metric names in a PromQL
 // expression: identifiers starting with sluice_ or apiserver_.
 func metricNames(expr string) []string {
-	re := regexp.MustCompile(`\b(?:sluice|apiserver)_[A-Za-z0-9_]*`)
-	return re.FindAllString(expr, -1)
+	return metricRE().FindAllString(expr, -1)
+}
+
+// labelUse is one label a query selects ({label="…"}) or groups on (by,
+// without, a Grafana label_values variable), with the series of the query
+// that carry it; none means the query reads a label nothing exports.
+type labelUse struct {
+	label  string
+	series []string
+}
+
+// labelUses returns the labels expr selects or groups on. A selector's
+// labels must be on its own series; a grouping's, or a label_values
+// variable's, on one of the series the query names. exported maps each
+// series to its labels.
+func labelUses(expr string, exported map[string][]string) []labelUse {
+	names := metricNames(expr)
+	carrying := func(label string, among []string) labelUse {
+		u := labelUse{label: label}
+		for _, n := range among {
+			if slices.Contains(exported[n], label) {
+				u.series = append(u.series, n)
+			}
+		}
+		return u
+	}
+	var uses []labelUse
+	for _, m := range selectorRE().FindAllStringSubmatch(expr, -1) {
+		for _, l := range matcherRE().FindAllStringSubmatch(m[2], -1) {
+			uses = append(uses, carrying(l[1], []string{m[1]}))
+		}
+	}
+	var grouped []string
+	for _, g := range groupingRE().FindAllStringSubmatch(expr, -1) {
+		grouped = append(grouped, strings.Split(g[1], ",")...)
+	}
+	if m := labelValuesRE().FindStringSubmatch(expr); m != nil {
+		grouped = append(grouped, m[1])
+	}
+	for _, l := range grouped {
+		if l = strings.TrimSpace(l); l != "" {
+			uses = append(uses, carrying(l, names))
+		}
+	}
+	return uses
+}
+
+// metricRE matches a Sluice or apiserver metric name.
+func metricRE() *regexp.Regexp { return regexp.MustCompile(`\b(?:sluice|apiserver)_[A-Za-z0-9_]*`) }
+
+// selectorRE matches a metric name and its label matchers: {…}.
+func selectorRE() *regexp.Regexp {
+	return regexp.MustCompile(`\b((?:sluice|apiserver)_[A-Za-z0-9_]*)\s*\{([^}]*)\}`)
+}
+
+// matcherRE matches one label matcher: label =, !=, =~ or !~ "…".
+func matcherRE() *regexp.Regexp {
+	return regexp.MustCompile(`([A-Za-z_][A-Za-z0-9_]*)\s*(?:=~|!~|!=|=)\s*"`)
+}
+
+// groupingRE matches by (…) and without (…).
+func groupingRE() *regexp.Regexp { return regexp.MustCompile(`\b(?:by|without)\s*\(([^)]*)\)`) }
+
+// labelValuesRE matches Grafana's label_values(query, label).
+func labelValuesRE() *regexp.Regexp {
+	return regexp.MustCompile(`^\s*label_values\(.*,\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)\s*$`)
 }

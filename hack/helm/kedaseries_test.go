@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -32,8 +33,18 @@ func TestKEDADashboardSeriesExported(t *testing.T) {
 			continue
 		}
 		n++
-		if !exported[fields[0]] {
+		labels, ok := exported[fields[0]]
+		if !ok {
 			t.Errorf("KEDA's dashboard or alerts read %s, which no program exports", fields[0])
+			continue
+		}
+		if len(fields) < 2 {
+			continue
+		}
+		for _, l := range strings.Split(fields[1], ",") {
+			if !slices.Contains(labels, l) {
+				t.Errorf("KEDA's dashboard or alerts read %s by %s, which it is not exported with (labels %v)", fields[0], l, labels)
+			}
 		}
 	}
 	if err := sc.Err(); err != nil {

@@ -8,6 +8,9 @@
 # port and no CPU (the tests start their own server on a free loopback port).
 set -euo pipefail
 
+# shellcheck source=hack/peers/apt.sh
+source "$(dirname "${BASH_SOURCE[0]}")/apt.sh"
+
 find_bin() {
 	if [[ -n "${SLUICE_PROMETHEUS_BIN:-}" && -x "${SLUICE_PROMETHEUS_BIN}" ]]; then
 		echo "${SLUICE_PROMETHEUS_BIN}"
@@ -25,19 +28,9 @@ if bin="$(find_bin)"; then
 	exit 0
 fi
 
-sudo=()
-if [[ "$(id -u)" != 0 ]]; then
-	sudo=(sudo)
-fi
-
-export DEBIAN_FRONTEND=noninteractive
-# Refresh the package lists only when they do not know the package yet.
-if ! apt-cache show prometheus >/dev/null 2>&1; then
-	"${sudo[@]}" apt-get update >&2
-fi
-"${sudo[@]}" apt-get install -y --no-install-recommends prometheus >&2
+apt_install prometheus
 
 # The package's post-install script may have started the system service.
-"${sudo[@]}" service prometheus stop >/dev/null 2>&1 || true
+apt_stop_service prometheus
 
 find_bin || { echo "prometheus: installed, but no binary found" >&2; exit 1; }

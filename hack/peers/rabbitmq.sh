@@ -11,6 +11,9 @@
 # and no CPU.
 set -euo pipefail
 
+# shellcheck source=hack/peers/apt.sh
+source "$(dirname "${BASH_SOURCE[0]}")/apt.sh"
+
 sbin=/usr/lib/rabbitmq/bin
 
 find_sbin() {
@@ -28,29 +31,15 @@ if dir="$(find_sbin)"; then
 	exit 0
 fi
 
-sudo=()
-if [[ "$(id -u)" != 0 ]]; then
-	sudo=(sudo)
-fi
-
-export DEBIAN_FRONTEND=noninteractive
-# Refresh the package lists only when they do not know the package yet.
-if ! apt-cache show rabbitmq-server >/dev/null 2>&1; then
-	"${sudo[@]}" apt-get update >&2
-fi
-"${sudo[@]}" apt-get install -y --no-install-recommends rabbitmq-server >&2
+apt_install rabbitmq-server
 
 # The package's post-install script may have started the system broker
 # (and an epmd on the default port). Stop it; never touch other brokers.
-if command -v systemctl >/dev/null 2>&1 && [[ -d /run/systemd/system ]]; then
-	"${sudo[@]}" systemctl disable --now rabbitmq-server >/dev/null 2>&1 || true
-else
-	"${sudo[@]}" service rabbitmq-server stop >/dev/null 2>&1 || true
-fi
+apt_stop_service rabbitmq-server
 # The system broker runs as user rabbitmq; its epmd too.
 if pids="$(pgrep -u rabbitmq -d ' ' 2>/dev/null)" && [[ -n "${pids}" ]]; then
 	# shellcheck disable=SC2086 # a list of PIDs
-	"${sudo[@]}" kill ${pids} >/dev/null 2>&1 || true
+	as_root kill ${pids} >/dev/null 2>&1 || true
 fi
 
 find_sbin || { echo "rabbitmq.sh: installed, but no ${sbin}/rabbitmq-server" >&2; exit 1; }

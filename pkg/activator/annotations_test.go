@@ -171,14 +171,8 @@ func TestScalingAnnotations(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t)
-			f.objects = append(f.objects, scaledObject("so", tt.mods...))
-			f.replicas["deployments/web"] = tt.replicas
-			f.run("so")
-			want := []string{"apply horizontalpodautoscalers keda-hpa-so", "apply scaledobjects/status so"}
-			if tt.wantScale != "" {
-				want = append(want, tt.wantScale)
-			}
-			f.expectWrites(want...)
+			f.runSO(tt.replicas, tt.mods...)
+			f.expectSOWrites(tt.wantScale)
 			if ev := strings.Join(f.events(), "\n"); !strings.Contains(ev, tt.wantEvent) {
 				t.Errorf("events = %q, want %q", ev, tt.wantEvent)
 			}

@@ -42,9 +42,7 @@ func TestCompositeHPA(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t)
-			f.objects = append(f.objects, scaledObject("so", withMin(1), withModifiers(tc.sm)))
-			f.replicas["deployments/web"] = 2
-			f.run("so")
+			f.runSO(2, withMin(1), withModifiers(tc.sm))
 			f.expectWrites("apply horizontalpodautoscalers keda-hpa-so", "apply scaledobjects/status so")
 			// The cpu metric stays, the two external metrics become one.
 			want := []autoscalingv2.MetricSpec{{
@@ -72,9 +70,7 @@ func TestCompositeHPA(t *testing.T) {
 
 func TestInvalidScalingModifiersIsNotReady(t *testing.T) {
 	f := newFixture(t)
-	f.objects = append(f.objects, scaledObject("so", withModifiers(v1alpha1.ScalingModifiers{Formula: "orders + nope", Target: "4"})))
-	f.replicas["deployments/web"] = 1
-	f.run("so")
+	f.runSO(1, withModifiers(v1alpha1.ScalingModifiers{Formula: "orders + nope", Target: "4"}))
 	c := f.appliedStatus().Condition(v1alpha1.ConditionReady)
 	if c == nil || c.Status != metav1.ConditionFalse || c.Reason != ReasonInvalidScalingModifiers || !strings.Contains(c.Message, composite.FieldFormula) {
 		t.Fatalf("Ready = %+v, want False %s naming %s", c, ReasonInvalidScalingModifiers, composite.FieldFormula)

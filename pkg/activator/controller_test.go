@@ -70,19 +70,13 @@ func TestEventHandlers(t *testing.T) {
 // TestRunReconcilesAndStops runs the controller with started informers on
 // the fake clientsets until the HPA appears, then stops it.
 func TestRunReconcilesAndStops(t *testing.T) {
-	f := newFixture(t)
-	f.objects = append(f.objects, scaledObject("so"))
-	f.replicas["deployments/web"] = 1
-	c := f.newController()
+	f, c := controllerWithSO(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	defer cancel()
-	for _, s := range c.cfg.Sources {
-		wg.Go(func() { s.ScaledObjects.Informer().Run(ctx.Done()) })
-		wg.Go(func() { s.HPAs.Informer().Run(ctx.Done()) })
-	}
+	runInformers(ctx, &wg, c)
 	done := make(chan error, 1)
 	wg.Go(func() { done <- c.Run(ctx, 2) })
 	err := wait.PollUntilContextTimeout(ctx, 10*time.Millisecond, 10*time.Second, true, func(context.Context) (bool, error) {
@@ -111,18 +105,12 @@ func TestRunReconcilesAndStops(t *testing.T) {
 // term starts from every object in the caches: an HPA deleted between
 // terms is applied again.
 func TestRunAgainInANewTerm(t *testing.T) {
-	f := newFixture(t)
-	f.objects = append(f.objects, scaledObject("so"))
-	f.replicas["deployments/web"] = 1
-	c := f.newController()
+	f, c := controllerWithSO(t)
 	informers, stopInformers := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	defer stopInformers()
-	for _, s := range c.cfg.Sources {
-		wg.Go(func() { s.ScaledObjects.Informer().Run(informers.Done()) })
-		wg.Go(func() { s.HPAs.Informer().Run(informers.Done()) })
-	}
+	runInformers(informers, &wg, c)
 	hpaApplied := func(ctx context.Context) error {
 		return wait.PollUntilContextTimeout(ctx, 10*time.Millisecond, 10*time.Second, true, func(context.Context) (bool, error) {
 			_, err := f.kube.Tracker().Get(hpaGVR, ns, "keda-hpa-so")
@@ -144,5 +132,22 @@ func TestRunAgainInANewTerm(t *testing.T) {
 		if err := f.kube.Tracker().Delete(hpaGVR, ns, "keda-hpa-so"); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// controllerWithSO returns a fixture holding the ScaledObject "so" over
+// deployments/web at one replica, and its controller.
+func controllerWithSO(t *testing.T) (*fixture, *Controller) {
+	f := newFixture(t)
+	f.objects = append(f.objects, scaledObject("so"))
+	f.replicas["deployments/web"] = 1
+	return f, f.newController()
+}
+
+// runInformers runs c's informers in wg until ctx is done.
+func runInformers(ctx context.Context, wg *sync.WaitGroup, c *Controller) {
+	for _, s := range c.cfg.Sources {
+		wg.Go(func() { s.ScaledObjects.Informer().Run(ctx.Done()) })
+		wg.Go(func() { s.HPAs.Informer().Run(ctx.Done()) })
 	}
 }

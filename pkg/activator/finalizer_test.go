@@ -31,9 +31,7 @@ func TestFinalizer(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t)
-			f.objects = append(f.objects, scaledObject("so", tt.mods...))
-			f.replicas["deployments/web"] = 1
-			f.run("so")
+			f.runSO(1, tt.mods...)
 			want := []string{"apply horizontalpodautoscalers keda-hpa-so", "apply scaledobjects/status so"}
 			if tt.wantFinalizer != nil {
 				want = []string{"apply horizontalpodautoscalers keda-hpa-so", "apply scaledobjects so", "apply scaledobjects/status so"}
@@ -97,9 +95,7 @@ func TestOriginalReplicaCountRecordedOnce(t *testing.T) {
 	}{{"recorded", nil, 4}, {"kept", ptr.To[int32](2), 2}} {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t)
-			f.objects = append(f.objects, scaledObject("so", func(so *v1alpha1.ScaledObject) { so.Status.OriginalReplicaCount = tt.recorded }))
-			f.replicas["deployments/web"] = 4
-			f.run("so")
+			f.runSO(4, func(so *v1alpha1.ScaledObject) { so.Status.OriginalReplicaCount = tt.recorded })
 			if got := ptr.Deref(f.appliedStatus().OriginalReplicaCount, -1); got != tt.want {
 				t.Errorf("originalReplicaCount = %d, want %d", got, tt.want)
 			}

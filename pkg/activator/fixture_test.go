@@ -198,6 +198,26 @@ func (f *fixture) run(name string) time.Duration {
 	return after
 }
 
+// runSO adds the ScaledObject "so" with mods, scaling deployments/web at
+// replicas, syncs it once and returns the requeue delay.
+func (f *fixture) runSO(replicas int32, mods ...soMod) time.Duration {
+	f.t.Helper()
+	f.objects = append(f.objects, scaledObject("so", mods...))
+	f.replicas["deployments/web"] = replicas
+	return f.run("so")
+}
+
+// expectSOWrites fails the test unless one sync of "so" applied its HPA
+// and status and then made the scale write scale ("" for none).
+func (f *fixture) expectSOWrites(scale string) {
+	f.t.Helper()
+	want := []string{"apply horizontalpodautoscalers keda-hpa-so", "apply scaledobjects/status so"}
+	if scale != "" {
+		want = append(want, scale)
+	}
+	f.expectWrites(want...)
+}
+
 // writes lists every mutating action as "verb resource[/sub] name", in
 // order: kube first, then sluice, then scale.
 func (f *fixture) writes() []string {

@@ -139,9 +139,7 @@ func TestHPAMetricTargets(t *testing.T) {
 
 func TestTriggerFailingKeepsHPA(t *testing.T) {
 	f := newFixture(t)
-	f.objects = append(f.objects, scaledObject("so", func(so *v1alpha1.ScaledObject) { so.Status.Triggers[0].Healthy = false }))
-	f.replicas["deployments/web"] = 1
-	f.run("so")
+	f.runSO(1, func(so *v1alpha1.ScaledObject) { so.Status.Triggers[0].Healthy = false })
 	f.expectWrites("apply horizontalpodautoscalers keda-hpa-so", "apply scaledobjects/status so")
 	expectReady(t, f.appliedStatus(), metav1.ConditionFalse, ReasonTriggerFailing)
 }
@@ -150,20 +148,13 @@ func TestTriggerFailingKeepsHPA(t *testing.T) {
 // caches, and expects a second sync to write nothing.
 func TestWriteOnlyOnChange(t *testing.T) {
 	first := newFixture(t)
-	first.objects = append(first.objects, scaledObject("so"))
-	first.replicas["deployments/web"] = 1
-	first.run("so")
+	first.runSO(1)
 	hpa := trackedHPA(t, first, "keda-hpa-so")
 	if len(hpa.ManagedFields) == 0 {
 		t.Fatal("the fake API server recorded no managed fields; the comparison would be vacuous")
 	}
 
-	second := newFixture(t)
-	so := scaledObject("so")
-	mergeStatus(so, first.appliedStatus())
-	second.objects = append(second.objects, so)
-	second.hpas = append(second.hpas, hpa)
-	second.replicas["deployments/web"] = 1
+	second := fedBack(t, first, hpa)
 	second.clock.Step(3600e9)
 	second.run("so")
 	second.expectWrites()
@@ -173,9 +164,7 @@ func TestWriteOnlyOnChange(t *testing.T) {
 // would and expects the next sync to apply it again.
 func TestEditedHPAIsPutBack(t *testing.T) {
 	first := newFixture(t)
-	first.objects = append(first.objects, scaledObject("so"))
-	first.replicas["deployments/web"] = 1
-	first.run("so")
+	first.runSO(1)
 	edited := trackedHPA(t, first, "keda-hpa-so")
 	edited.Spec.MaxReplicas = 3
 	edited, err := first.kube.AutoscalingV2().HorizontalPodAutoscalers(ns).Update(context.Background(), edited, metav1.UpdateOptions{FieldManager: "kubectl-edit"})
@@ -183,17 +172,25 @@ func TestEditedHPAIsPutBack(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	second := newFixture(t)
-	so := scaledObject("so")
-	mergeStatus(so, first.appliedStatus())
-	second.objects = append(second.objects, so)
-	second.hpas = append(second.hpas, edited)
-	second.replicas["deployments/web"] = 1
+	second := fedBack(t, first, edited)
 	second.run("so")
 	second.expectWrites("apply horizontalpodautoscalers keda-hpa-so")
 	if got := second.appliedHPA().Spec.MaxReplicas; got != 100 {
 		t.Errorf("maxReplicas put back to %d, want 100", got)
 	}
+}
+
+// fedBack returns a fixture whose caches hold what first's sync of "so"
+// wrote: the ScaledObject with its applied status, and hpa.
+func fedBack(t *testing.T, first *fixture, hpa *autoscalingv2.HorizontalPodAutoscaler) *fixture {
+	t.Helper()
+	second := newFixture(t)
+	so := scaledObject("so")
+	mergeStatus(so, first.appliedStatus())
+	second.objects = append(second.objects, so)
+	second.hpas = append(second.hpas, hpa)
+	second.replicas["deployments/web"] = 1
+	return second
 }
 
 // trackedHPA returns the HPA as the fake API server stored it, managed

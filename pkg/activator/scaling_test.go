@@ -43,14 +43,8 @@ func TestScaleUpOnActive(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t)
-			f.objects = append(f.objects, scaledObject("so", tt.mods...))
-			f.replicas["deployments/web"] = tt.replicas
-			f.run("so")
-			want := []string{"apply horizontalpodautoscalers keda-hpa-so", "apply scaledobjects/status so"}
-			if tt.want != "" {
-				want = append(want, tt.want)
-			}
-			f.expectWrites(want...)
+			f.runSO(tt.replicas, tt.mods...)
+			f.expectSOWrites(tt.want)
 			ev := strings.Join(f.events(), "\n")
 			if tt.want != "" && !strings.Contains(ev, ReasonActivated) {
 				t.Errorf("events = %q, want %s", ev, ReasonActivated)
@@ -61,9 +55,7 @@ func TestScaleUpOnActive(t *testing.T) {
 
 func TestScaleUpEventNamesTrigger(t *testing.T) {
 	f := newFixture(t)
-	f.objects = append(f.objects, scaledObject("so", active))
-	f.replicas["deployments/web"] = 0
-	f.run("so")
+	f.runSO(0, active)
 	ev := f.events()
 	if len(ev) != 1 || !strings.Contains(ev[0], "ScaleTargetActivated Scaled Deployment web from 0 to 1: active trigger orders (rabbitmq)") {
 		t.Errorf("events = %q", ev)
@@ -111,15 +103,9 @@ func TestScaleDown(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t)
-			f.objects = append(f.objects, scaledObject("so", tt.mods...))
-			f.replicas["deployments/web"] = tt.replicas
 			f.metrics.err, f.metrics.value, f.metrics.observed = tt.metricsErr, tt.value, tt.observed
-			after := f.run("so")
-			want := []string{"apply horizontalpodautoscalers keda-hpa-so", "apply scaledobjects/status so"}
-			if tt.wantScale != "" {
-				want = append(want, tt.wantScale)
-			}
-			f.expectWrites(want...)
+			after := f.runSO(tt.replicas, tt.mods...)
+			f.expectSOWrites(tt.wantScale)
 			if after != tt.wantRequeue {
 				t.Errorf("requeue after %v, want %v", after, tt.wantRequeue)
 			}

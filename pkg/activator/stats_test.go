@@ -47,9 +47,7 @@ func TestKEDAPausedMetricOff(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	f := newFixture(t)
 	f.stats = NewStats(reg)
-	f.objects = append(f.objects, scaledObject("so", withAnnotation(v1alpha1.AnnotationPaused, "true")))
-	f.replicas["deployments/web"] = 1
-	f.run("so")
+	f.runSO(1, withAnnotation(v1alpha1.AnnotationPaused, "true"))
 	if n, err := testutil.GatherAndCount(reg, "keda_scaled_object_paused"); err != nil || n != 0 {
 		t.Errorf("series = %d, %v; want none without KEDACompatibleMetrics", n, err)
 	}

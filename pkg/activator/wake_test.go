@@ -48,14 +48,8 @@ func TestWake(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t)
-			f.objects = append(f.objects, scaledObject("so", tt.mods...))
-			f.replicas["deployments/web"] = tt.replicas
-			after := f.run("so")
-			want := []string{"apply horizontalpodautoscalers keda-hpa-so", "apply scaledobjects/status so"}
-			if tt.wantScale != "" {
-				want = append(want, tt.wantScale)
-			}
-			f.expectWrites(want...)
+			after := f.runSO(tt.replicas, tt.mods...)
+			f.expectSOWrites(tt.wantScale)
 			if after != tt.wantRequeue {
 				t.Errorf("requeue after %v, want %v", after, tt.wantRequeue)
 			}

@@ -11,7 +11,9 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/client-go/kubernetes"
 	kubefake "k8s.io/client-go/kubernetes/fake"
+	"k8s.io/client-go/metadata"
 	metadatafake "k8s.io/client-go/metadata/fake"
 	core "k8s.io/client-go/testing"
 	"k8s.io/client-go/tools/cache"
@@ -24,8 +26,7 @@ import (
 // the next read fetches the new version; a Secret that does not exist is
 // answered from the watch.
 func TestObjectWatches(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	ctx := context.Background()
 	secret := func(rv, token string) *corev1.Secret {
 		return &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "creds", Namespace: "ns", ResourceVersion: rv}, Data: map[string][]byte{"token": []byte(token)}}
 	}
@@ -39,29 +40,14 @@ func TestObjectWatches(t *testing.T) {
 		gets.Add(1)
 		return false, nil, nil
 	})
-	scheme := runtime.NewScheme()
-	if err := metav1.AddMetaToScheme(scheme); err != nil {
-		t.Fatal(err)
-	}
-	metaClient := metadatafake.NewSimpleMetadataClient(scheme, meta("1"))
 	changed := make(chan objRef, 10)
-	o, err := newObjectWatches(kube, metaClient, []string{"ns"}, "sluice-system", time.Hour, func(r objRef) {
+	metaClient := fakeMetadata(t, meta("1"))
+	o := syncedObjectWatches(t, kube, metaClient, func(r objRef) {
 		select {
 		case changed <- r:
 		default:
 		}
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	o.start(ctx)
-	defer func() {
-		cancel()
-		o.shutdown()
-	}()
-	if !cache.WaitForCacheSync(ctx.Done(), o.synced...) {
-		t.Fatal("not synced")
-	}
 	<-changed // the initial add
 
 	for range 3 {
@@ -88,7 +74,7 @@ func TestObjectWatches(t *testing.T) {
 	case <-time.After(time.Minute):
 		t.Fatal("the change was not reported")
 	}
-	err = wait.PollUntilContextTimeout(ctx, 10*time.Millisecond, time.Minute, true, func(context.Context) (bool, error) {
+	err := wait.PollUntilContextTimeout(ctx, 10*time.Millisecond, time.Minute, true, func(context.Context) (bool, error) {
 		s, err := o.Secret(ctx, "ns", "creds")
 		return err == nil && string(s.Data["token"]) == "new", nil
 	})
@@ -123,26 +109,11 @@ func TestDepIndex(t *testing.T) {
 // that has not changed since the last one: a lister lookup and a map hit,
 // no request.
 func BenchmarkCachedSecretRead(b *testing.B) {
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx := context.Background()
 	s := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "creds", Namespace: "ns", ResourceVersion: "1"}, Data: map[string][]byte{"token": []byte("t")}}
 	m := &metav1.PartialObjectMetadata{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Secret"},
 		ObjectMeta: metav1.ObjectMeta{Name: "creds", Namespace: "ns", ResourceVersion: "1"}}
-	scheme := runtime.NewScheme()
-	if err := metav1.AddMetaToScheme(scheme); err != nil {
-		b.Fatal(err)
-	}
-	o, err := newObjectWatches(kubefake.NewClientset(s), metadatafake.NewSimpleMetadataClient(scheme, m), []string{"ns"}, "sluice-system", time.Hour, func(objRef) {})
-	if err != nil {
-		b.Fatal(err)
-	}
-	o.start(ctx)
-	defer func() {
-		cancel()
-		o.shutdown()
-	}()
-	if !cache.WaitForCacheSync(ctx.Done(), o.synced...) {
-		b.Fatal("not synced")
-	}
+	o := syncedObjectWatches(b, kubefake.NewClientset(s), fakeMetadata(b, m), func(objRef) {})
 	if _, err := o.Secret(ctx, "ns", "creds"); err != nil {
 		b.Fatal(err)
 	}
@@ -188,4 +159,26 @@ func TestTargetHandler(t *testing.T) {
 			}
 		})
 	}
+}
+
+// fakeMetadata returns a fake metadata client holding objs.
+func fakeMetadata(tb testing.TB, objs ...runtime.Object) *metadatafake.FakeMetadataClient {
+	tb.Helper()
+	scheme := runtime.NewScheme()
+	if err := metav1.AddMetaToScheme(scheme); err != nil {
+		tb.Fatal(err)
+	}
+	return metadatafake.NewSimpleMetadataClient(scheme, objs...)
+}
+
+// syncedObjectWatches returns object watches of namespace ns over kube and
+// meta, started and synced, and shut down when the test ends.
+func syncedObjectWatches(tb testing.TB, kube kubernetes.Interface, meta metadata.Interface, onChange func(objRef)) *objectWatches {
+	tb.Helper()
+	o, err := newObjectWatches(kube, meta, []string{"ns"}, "sluice-system", time.Hour, onChange)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	startSynced(tb, watchRun{o.start, o.shutdown, o.synced})
+	return o
 }

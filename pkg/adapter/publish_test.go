@@ -21,6 +21,7 @@ import (
 	"k8s.io/utils/clock"
 
 	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
+	"github.com/sluice-dev/sluice/pkg/client/clientset/versioned"
 	"github.com/sluice-dev/sluice/pkg/client/clientset/versioned/fake"
 	"github.com/sluice-dev/sluice/pkg/poll"
 )
@@ -69,19 +70,7 @@ func newPublisherFixture(t *testing.T) *publisherFixture {
 		out.Status = applied.Status
 		return true, out, client.Tracker().Update(gvr, out, pa.GetNamespace())
 	})
-	w, err := newWatches(client, nil, time.Hour, func(string) {}, func(string, string, string) {})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(func() {
-		cancel()
-		w.shutdown()
-	})
-	w.start(ctx)
-	if !cache.WaitForCacheSync(ctx.Done(), w.synced...) {
-		t.Fatal("informers did not sync")
-	}
+	w := syncedWatches(t, client)
 	engine, err := poll.New(poll.NewOptions(), zap.NewNop(), prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
@@ -164,5 +153,45 @@ func TestRefusedStatusWriteIsVisible(t *testing.T) {
 	}
 	if len(events) != 1 || !strings.HasPrefix(events[0], "Warning "+ReasonStatusWriteFailed) || !strings.Contains(events[0], "key too long") {
 		t.Errorf("events = %q, want one %s naming the refusal", events, ReasonStatusWriteFailed)
+	}
+}
+
+// syncedWatches returns watches over client, started and synced, and
+// shut down when the test ends.
+func syncedWatches(t *testing.T, client versioned.Interface) *watches {
+	t.Helper()
+	w, err := newWatches(client, nil, time.Hour, func(string) {}, func(string, string, string) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	startSynced(t, watchRun{w.start, w.shutdown, w.synced})
+	return w
+}
+
+// watchRun is one of the adapter's watch types, as the tests run it.
+type watchRun struct {
+	start    func(context.Context)
+	shutdown func()
+	synced   []cache.InformerSynced
+}
+
+// startSynced starts runs, waits until their informers synced, and shuts
+// them down when the test ends.
+func startSynced(tb testing.TB, runs ...watchRun) {
+	tb.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var synced []cache.InformerSynced
+	tb.Cleanup(func() {
+		cancel()
+		for _, r := range runs {
+			r.shutdown()
+		}
+	})
+	for _, r := range runs {
+		r.start(ctx)
+		synced = append(synced, r.synced...)
+	}
+	if !cache.WaitForCacheSync(ctx.Done(), synced...) {
+		tb.Fatal("informers did not sync")
 	}
 }

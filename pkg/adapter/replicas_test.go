@@ -1,7 +1,6 @@
 package adapter
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -9,7 +8,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	kubefake "k8s.io/client-go/kubernetes/fake"
-	"k8s.io/client-go/tools/cache"
 
 	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
 	"github.com/sluice-dev/sluice/pkg/client/clientset/versioned/fake"
@@ -50,17 +48,7 @@ func TestHPAReplicas(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := newHPAReplicas(kube, w, nil, time.Hour)
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(func() {
-		cancel()
-		w.shutdown()
-		h.shutdown()
-	})
-	w.start(ctx)
-	h.start(ctx)
-	if !cache.WaitForCacheSync(ctx.Done(), append(w.synced, h.synced...)...) {
-		t.Fatal("informers did not sync")
-	}
+	startSynced(t, watchRun{w.start, w.shutdown, w.synced}, watchRun{h.start, h.shutdown, h.synced})
 	tests := []struct {
 		name   string
 		object string

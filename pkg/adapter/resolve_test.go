@@ -9,7 +9,6 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
@@ -20,7 +19,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	kubefake "k8s.io/client-go/kubernetes/fake"
 	core "k8s.io/client-go/testing"
-	"k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/tools/record"
 	"k8s.io/utils/clock"
 
@@ -108,19 +106,7 @@ func newResolveFixture(t *testing.T) *resolveFixture {
 		return false, nil, nil
 	})
 	keda := fake.NewSimpleClientset(so, ta)
-	w, err := newWatches(keda, nil, time.Hour, func(string) {}, func(string, string, string) {})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(func() {
-		cancel()
-		w.shutdown()
-	})
-	w.start(ctx)
-	if !cache.WaitForCacheSync(ctx.Done(), w.synced...) {
-		t.Fatal("informers did not sync")
-	}
+	w := syncedWatches(t, keda)
 	reg := scalers.NewRegistry()
 	if err := reg.Register("test", func(cfg scalers.Config) (*scalers.Trigger, error) {
 		f.builds.Add(1)
@@ -128,6 +114,7 @@ func newResolveFixture(t *testing.T) *resolveFixture {
 	}); err != nil {
 		t.Fatal(err)
 	}
+	var err error
 	f.engine, err = poll.New(poll.NewOptions(), zap.NewNop(), prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)

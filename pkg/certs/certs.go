@@ -11,15 +11,7 @@
 package certs
 
 import (
-	"crypto"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
-	"fmt"
-	"math/big"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -57,90 +49,32 @@ func ServiceDNSNames(name, ns string) []string {
 	return []string{name + "." + ns + ".svc", name + "." + ns + ".svc.cluster.local", name, name + "." + ns}
 }
 
-// issuer is a CA certificate and its key.
-type issuer struct {
-	cert *x509.Certificate
-	key  crypto.Signer
-}
-
 // newCA generates a self-signed CA named cn, valid from now for lifetime.
-func newCA(cn string, now time.Time, lifetime time.Duration) (*issuer, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return nil, fmt.Errorf("generate CA key: %w", err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          serial(),
-		Subject:               pkix.Name{CommonName: cn},
-		NotBefore:             now.Add(-time.Hour),
-		NotAfter:              now.Add(lifetime),
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		return nil, fmt.Errorf("create CA certificate: %w", err)
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		return nil, fmt.Errorf("parse CA certificate: %w", err)
-	}
-	return &issuer{cert: cert, key: key}, nil
+func newCA(cn string, now time.Time, lifetime time.Duration) (*KeyPair, error) {
+	return Issue(Spec{CommonName: cn, IsCA: true, NotBefore: now.Add(-time.Hour), NotAfter: now.Add(lifetime)}, nil)
 }
 
-// issue signs a serving certificate for names, valid from now for lifetime
-// but never past the CA's own expiry, and returns it and its key as PEM.
-func (ca *issuer) issue(names []string, now time.Time, lifetime time.Duration) (certPEM, keyPEM []byte, err error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return nil, nil, fmt.Errorf("generate serving key: %w", err)
-	}
+// issueServing signs a serving certificate for names with ca, valid from
+// now for lifetime but never past the CA's own expiry, and returns it and
+// its key as PEM.
+func issueServing(ca *KeyPair, names []string, now time.Time, lifetime time.Duration) (certPEM, keyPEM []byte, err error) {
 	notAfter := now.Add(lifetime)
-	if notAfter.After(ca.cert.NotAfter) {
-		notAfter = ca.cert.NotAfter
+	if notAfter.After(ca.Cert.NotAfter) {
+		notAfter = ca.Cert.NotAfter
 	}
-	tmpl := &x509.Certificate{
-		SerialNumber: serial(),
-		Subject:      pkix.Name{CommonName: names[0]},
-		DNSNames:     names,
-		NotBefore:    now.Add(-time.Hour),
-		NotAfter:     notAfter,
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
+	kp, err := Issue(Spec{
+		CommonName: names[0], DNSNames: names,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		NotBefore:   now.Add(-time.Hour), NotAfter: notAfter,
+	}, ca)
 	if err != nil {
-		return nil, nil, fmt.Errorf("create serving certificate: %w", err)
+		return nil, nil, err
 	}
-	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
+	keyPEM, err = kp.KeyPEM()
 	if err != nil {
-		return nil, nil, fmt.Errorf("encode serving key: %w", err)
+		return nil, nil, err
 	}
-	return certPEMOf(der), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), nil
-}
-
-// keyPEM encodes the CA's key.
-func (ca *issuer) keyPEM() ([]byte, error) {
-	der, err := x509.MarshalPKCS8PrivateKey(ca.key)
-	if err != nil {
-		return nil, fmt.Errorf("encode CA key: %w", err)
-	}
-	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), nil
-}
-
-// certPEMOf encodes one certificate.
-func certPEMOf(der []byte) []byte {
-	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
-}
-
-// serial returns a random 128-bit serial number.
-func serial() *big.Int {
-	n, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 128))
-	if err != nil {
-		return big.NewInt(time.Now().UnixNano()) // crypto/rand does not fail on supported platforms
-	}
-	return n
+	return kp.CertPEM(), keyPEM, nil
 }
 
 // SluiceCAPrefix starts the common name of every CA Sluice generates

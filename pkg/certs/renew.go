@@ -117,14 +117,14 @@ func renew(b *Bundle, p Policy, now time.Time) (*Bundle, error) {
 		if err != nil {
 			return nil, err
 		}
-		if next.CAKey, err = fresh.keyPEM(); err != nil {
+		if next.CAKey, err = fresh.KeyPEM(); err != nil {
 			return nil, err
 		}
 		ca = fresh
-		cas = append([]*x509.Certificate{fresh.cert}, cas...)
+		cas = append([]*x509.Certificate{fresh.Cert}, cas...)
 	}
 	for _, c := range cas {
-		if c.Equal(ca.cert) || now.Before(c.NotAfter) {
+		if c.Equal(ca.Cert) || now.Before(c.NotAfter) {
 			next.CA = append(next.CA, certPEMOf(c.Raw)...)
 		}
 	}
@@ -135,7 +135,7 @@ func renew(b *Bundle, p Policy, now time.Time) (*Bundle, error) {
 	newCA := !bytes.Equal(next.CAKey, b.CAKey)
 	if (newCA && !servingUsable) || (!newCA && !servingOK) {
 		var err error
-		if next.Cert, next.Key, err = ca.issue(p.Names, now, p.ServingLifetime); err != nil {
+		if next.Cert, next.Key, err = issueServing(ca, p.Names, now, p.ServingLifetime); err != nil {
 			return nil, err
 		}
 	}
@@ -144,12 +144,12 @@ func renew(b *Bundle, p Policy, now time.Time) (*Bundle, error) {
 
 // currentCA returns the first CA of the bundle with its key when the key
 // matches and the CA lasts past p.CARenewBefore; nil when a new CA is due.
-func currentCA(b *Bundle, cas []*x509.Certificate, p Policy, now time.Time) *issuer {
+func currentCA(b *Bundle, cas []*x509.Certificate, p Policy, now time.Time) *KeyPair {
 	if caReason(b, p, now) != "" {
 		return nil
 	}
 	key, _ := parseKey(b.CAKey)
-	return &issuer{cert: cas[0], key: key}
+	return &KeyPair{Cert: cas[0], Key: key}
 }
 
 // caReason says why b needs a new CA, or "".

@@ -69,13 +69,9 @@ func (f Function) where(index int, field string) string {
 // is a bindings array whose entries each have a type, a direction and a
 // name, with exactly one trigger. It never panics.
 func ParseFunctionJSON(name, source string, data []byte) (Function, error) {
-	doc, err := decodeJSON(data)
+	obj, err := decodeObject(source, data)
 	if err != nil {
-		return Function{}, fmt.Errorf("%s: %w", source, err)
-	}
-	obj, ok := doc.(map[string]any)
-	if !ok {
-		return Function{}, fmt.Errorf("%s: must be a JSON object, got %s", source, jsonKind(doc))
+		return Function{}, err
 	}
 	return parseFunction(Function{Name: name, Source: source}, obj)
 }

@@ -90,13 +90,9 @@ func (p *Project) readHost() error {
 // ParseHost parses the contents of host.json and checks its version, which
 // must be "2.0" (the only schema of Functions runtime 2 and later).
 func ParseHost(data []byte) (map[string]any, error) {
-	doc, err := decodeJSON(data)
+	host, err := decodeObject(HostFile, data)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", HostFile, err)
-	}
-	host, ok := doc.(map[string]any)
-	if !ok {
-		return nil, fmt.Errorf("%s: must be a JSON object, got %s", HostFile, jsonKind(doc))
+		return nil, err
 	}
 	v, ok := host["version"]
 	if !ok {

@@ -42,13 +42,9 @@ func (s Settings) WorkerRuntime() string {
 // ErrEncryptedSettings when the file says its values are encrypted, and an
 // error naming the field when a field has the wrong shape. It never panics.
 func ParseSettings(data []byte) (Settings, error) {
-	doc, err := decodeJSON(data)
+	obj, err := decodeObject(SettingsFile, data)
 	if err != nil {
-		return Settings{}, fmt.Errorf("%s: %w", SettingsFile, err)
-	}
-	obj, ok := doc.(map[string]any)
-	if !ok {
-		return Settings{}, fmt.Errorf("%s: must be a JSON object, got %s", SettingsFile, jsonKind(doc))
+		return Settings{}, err
 	}
 	if enc, ok := obj["IsEncrypted"]; ok && enc != nil {
 		b, ok := enc.(bool)
@@ -79,6 +75,20 @@ func ParseSettings(data []byte) (Settings, error) {
 		s.Values[k] = str
 	}
 	return s, nil
+}
+
+// decodeObject decodes data, the contents of the file source, as one JSON
+// object (see decodeJSON). Errors name source.
+func decodeObject(source string, data []byte) (map[string]any, error) {
+	doc, err := decodeJSON(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", source, err)
+	}
+	obj, ok := doc.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("%s: must be a JSON object, got %s", source, jsonKind(doc))
+	}
+	return obj, nil
 }
 
 // decodeJSON decodes one JSON document into generic values. Trailing data

@@ -10,17 +10,13 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"go.uber.org/zap"
 	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/client-go/informers"
 	kubefake "k8s.io/client-go/kubernetes/fake"
 
 	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
-	sluicefake "github.com/sluice-dev/sluice/pkg/client/clientset/versioned/fake"
-	sluiceinformers "github.com/sluice-dev/sluice/pkg/client/informers/externalversions"
 )
 
 // fakeEndpoints is a Service's readiness the test sets.
@@ -89,14 +85,7 @@ func TestEndpointSlicesReleaseHeld(t *testing.T) {
 // TestSourceEndpoints: a Service with a selector is ready by its
 // EndpointSlices, an ExternalName one is dialed.
 func TestSourceEndpoints(t *testing.T) {
-	kf := informers.NewSharedInformerFactory(kubefake.NewClientset(), 0)
-	sf := sluiceinformers.NewSharedInformerFactory(sluicefake.NewClientset(), 0)
-	w := Informers{Objects: sf.Keda().V1alpha1().ScaledObjects().Informer(), Services: kf.Core().V1().Services().Informer(),
-		EndpointSlices: kf.Discovery().V1().EndpointSlices().Informer()}
-	src, err := NewSource([]Informers{w}, zap.NewNop())
-	if err != nil {
-		t.Fatal(err)
-	}
+	src, w, _ := newTestSource(t, nil, true)
 	add := func(idx interface{ Add(any) error }, objs ...runtime.Object) {
 		for _, o := range objs {
 			if err := idx.Add(o); err != nil {
@@ -188,14 +177,7 @@ func TestEndpointReadyButNotForwarding(t *testing.T) {
 // running informer delivers them, reach OnEndpoints with the Service.
 func TestSourceEndpointEvents(t *testing.T) {
 	client := kubefake.NewClientset()
-	kf := informers.NewSharedInformerFactory(client, 0)
-	sf := sluiceinformers.NewSharedInformerFactory(sluicefake.NewClientset(), 0)
-	w := Informers{Objects: sf.Keda().V1alpha1().ScaledObjects().Informer(), Services: kf.Core().V1().Services().Informer(),
-		EndpointSlices: kf.Discovery().V1().EndpointSlices().Informer()}
-	src, err := NewSource([]Informers{w}, zap.NewNop())
-	if err != nil {
-		t.Fatal(err)
-	}
+	src, _, kf := newTestSource(t, client, true)
 	events := make(chan string, 16)
 	src.OnEndpoints(func(ns, service string) { events <- ns + "/" + service })
 	ctx, cancel := context.WithCancel(context.Background())

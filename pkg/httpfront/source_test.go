@@ -9,6 +9,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/informers"
+	"k8s.io/client-go/kubernetes"
 	kubefake "k8s.io/client-go/kubernetes/fake"
 
 	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
@@ -23,13 +24,7 @@ func TestSourceRoutes(t *testing.T) {
 	svc := func(name string, spec corev1.ServiceSpec) runtime.Object {
 		return &corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: name}, Spec: spec}
 	}
-	kf := informers.NewSharedInformerFactory(kubefake.NewClientset(), 0)
-	sf := sluiceinformers.NewSharedInformerFactory(sluicefake.NewClientset(), 0)
-	w := Informers{Objects: sf.Keda().V1alpha1().ScaledObjects().Informer(), Services: kf.Core().V1().Services().Informer()}
-	src, err := NewSource([]Informers{w}, zap.NewNop())
-	if err != nil {
-		t.Fatal(err)
-	}
+	src, w, _ := newTestSource(t, nil, false)
 	// Seed the caches as the informers would, without running them.
 	for _, o := range []runtime.Object{
 		svc("web", corev1.ServiceSpec{Type: corev1.ServiceTypeClusterIP}),
@@ -74,13 +69,7 @@ func TestSourceRoutes(t *testing.T) {
 }
 
 func TestSourceRunRebuildsOnKick(t *testing.T) {
-	kf := informers.NewSharedInformerFactory(kubefake.NewClientset(), 0)
-	sf := sluiceinformers.NewSharedInformerFactory(sluicefake.NewClientset(), 0)
-	w := Informers{Objects: sf.Keda().V1alpha1().ScaledObjects().Informer(), Services: kf.Core().V1().Services().Informer()}
-	src, err := NewSource([]Informers{w}, zap.NewNop())
-	if err != nil {
-		t.Fatal(err)
-	}
+	src, w, _ := newTestSource(t, nil, false)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
@@ -131,13 +120,7 @@ func TestRoutingChanged(t *testing.T) {
 // TestSourceOnChange: every rebuild hands the routed apps to OnChange, so
 // that a deleted ScaledObject or a removed annotation drops its app.
 func TestSourceOnChange(t *testing.T) {
-	kf := informers.NewSharedInformerFactory(kubefake.NewClientset(), 0)
-	sf := sluiceinformers.NewSharedInformerFactory(sluicefake.NewClientset(), 0)
-	w := Informers{Objects: sf.Keda().V1alpha1().ScaledObjects().Informer(), Services: kf.Core().V1().Services().Informer()}
-	src, err := NewSource([]Informers{w}, zap.NewNop())
-	if err != nil {
-		t.Fatal(err)
-	}
+	src, w, _ := newTestSource(t, nil, false)
 	var got map[string]bool
 	src.OnChange(func(keys map[string]bool) { got = keys })
 	if err := w.Services.GetIndexer().Add(&corev1.Service{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "web"}}); err != nil {
@@ -178,4 +161,25 @@ func TestSourceOnChange(t *testing.T) {
 			}
 		}
 	}
+}
+
+// newTestSource returns a Source over fresh informers of ScaledObjects and
+// of kube's Services (a new fake clientset's when kube is nil), with its
+// EndpointSlices when slices is set, and the informers and kube's factory.
+func newTestSource(t *testing.T, kube kubernetes.Interface, slices bool) (*Source, Informers, informers.SharedInformerFactory) {
+	t.Helper()
+	if kube == nil {
+		kube = kubefake.NewClientset()
+	}
+	kf := informers.NewSharedInformerFactory(kube, 0)
+	sf := sluiceinformers.NewSharedInformerFactory(sluicefake.NewClientset(), 0)
+	w := Informers{Objects: sf.Keda().V1alpha1().ScaledObjects().Informer(), Services: kf.Core().V1().Services().Informer()}
+	if slices {
+		w.EndpointSlices = kf.Discovery().V1().EndpointSlices().Informer()
+	}
+	src, err := NewSource([]Informers{w}, zap.NewNop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return src, w, kf
 }

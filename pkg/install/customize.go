@@ -14,9 +14,12 @@ import (
 	"github.com/sluice-dev/sluice/pkg/appmanifests"
 )
 
-// customize adds the install labels to u and substitutes the namespace,
-// the images and the CA bundle. Kinds with nested references are edited
-// as typed objects.
+// customize does to u what only the install knows: it substitutes the
+// namespace, the images and the CA bundle, and adds the install labels
+// (managed-by marks what install created, for remove and IsOurs; the CRDs
+// from controller-gen carry no labels at all). Everything else comes from
+// the chart through the embedded base. Kinds with nested references are
+// edited as typed objects.
 func customize(u *unstructured.Unstructured, o Options, tls *TLS) error {
 	l := u.GetLabels()
 	if l == nil {

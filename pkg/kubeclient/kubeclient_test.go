@@ -44,7 +44,10 @@ func TestValidate(t *testing.T) {
 	}
 }
 
-func TestConfig(t *testing.T) {
+// writeKubeconfig writes a kubeconfig for https://127.0.0.1:6443 and
+// returns its path.
+func writeKubeconfig(t *testing.T) string {
+	t.Helper()
 	kubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
 	err := os.WriteFile(kubeconfig, []byte(`apiVersion: v1
 kind: Config
@@ -56,7 +59,11 @@ current-context: x
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := Options{Kubeconfig: kubeconfig, QPS: -1, Burst: 7}
+	return kubeconfig
+}
+
+func TestConfig(t *testing.T) {
+	o := Options{Kubeconfig: writeKubeconfig(t), QPS: -1, Burst: 7}
 	cfg, err := o.Config("sluice-test")
 	if err != nil {
 		t.Fatal(err)

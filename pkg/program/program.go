@@ -37,8 +37,8 @@ type Spec struct {
 	// Validate returns every problem with the parsed flags, each naming its
 	// flag.
 	Validate func() []error
-	// LogFormat and LogLevel point at the parsed logging flags.
-	LogFormat, LogLevel *string
+	// Log points at the parsed logging flags.
+	Log *logging.Options
 	// GCPercent, when positive, is the garbage collector's target unless
 	// GOGC is set in the environment: programs whose heap is mostly one
 	// long-lived cache keep resident memory closer to it with a lower one.
@@ -78,7 +78,7 @@ func Main(s Spec, args []string, stderr io.Writer) int {
 		_, _ = fmt.Fprintf(stderr, "%s: %v\n", s.Name, errors.Join(errs...))
 		return ExitUsage
 	}
-	log, err := logging.New(*s.LogFormat, *s.LogLevel)
+	log, err := s.Log.New()
 	if err != nil {
 		_, _ = fmt.Fprintf(stderr, "%s: %v\n", s.Name, err)
 		return ExitUsage

@@ -9,6 +9,8 @@ import (
 
 	"github.com/spf13/pflag"
 	"go.uber.org/zap"
+
+	"github.com/sluice-dev/sluice/pkg/logging"
 )
 
 // spec is a program with one flag, --n, that must be at least 1; it runs by
@@ -16,8 +18,8 @@ import (
 func spec(runErr error, ran *bool) Spec {
 	fs := pflag.NewFlagSet("things", pflag.ContinueOnError)
 	n := fs.Int("n", 1, "how many things")
-	format, level := "console", "error"
-	fs.StringVar(&level, "log-level", level, "log level")
+	log := logging.Options{Format: "console", Level: "error"}
+	fs.StringVar(&log.Level, "log-level", log.Level, "log level")
 	return Spec{
 		Name:  "prog",
 		Flags: []*pflag.FlagSet{fs},
@@ -27,7 +29,7 @@ func spec(runErr error, ran *bool) Spec {
 			}
 			return nil
 		},
-		LogFormat: &format, LogLevel: &level,
+		Log: &log,
 		Run: func(context.Context, *zap.Logger) error { *ran = true; return runErr },
 	}
 }

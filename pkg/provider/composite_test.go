@@ -16,13 +16,7 @@ import (
 )
 
 func TestCompositeMetric(t *testing.T) {
-	f, err := composite.Compile(&v1alpha1.ScaledObjectSpec{
-		Advanced: &v1alpha1.AdvancedConfig{ScalingModifiers: v1alpha1.ScalingModifiers{Formula: "(a + b) / 2", Target: "2"}},
-		Triggers: []v1alpha1.ScaleTriggers{{Name: "a", Type: "x"}, {Name: "b", Type: "y"}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := compileAB(t, nil, v1alpha1.ScalingModifiers{Formula: "(a + b) / 2", Target: "2"})
 	named := func(name, metric string, ts poll.TriggerState) poll.TriggerState {
 		ts.Name, ts.MetricName = name, metric
 		return ts
@@ -107,13 +101,7 @@ func TestCompositeWaitsForFirstPoll(t *testing.T) {
 // BenchmarkGetCompositeMetric is one HPA request for composite-metric of an
 // object whose formula reads two fresh triggers.
 func BenchmarkGetCompositeMetric(b *testing.B) {
-	f, err := composite.Compile(&v1alpha1.ScaledObjectSpec{
-		Advanced: &v1alpha1.AdvancedConfig{ScalingModifiers: v1alpha1.ScalingModifiers{Formula: "a > 2 ? max(a, b) / 2 : (a + b) / 2", Target: "2"}},
-		Triggers: []v1alpha1.ScaleTriggers{{Name: "a", Type: "x"}, {Name: "b", Type: "y"}},
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
+	f := compileAB(b, nil, v1alpha1.ScalingModifiers{Formula: "a > 2 ? max(a, b) / 2 : (a + b) / 2", Target: "2"})
 	live := func(name, metric string, v float64) poll.TriggerState {
 		return poll.TriggerState{Name: name, MetricName: metric, Polled: true, Value: v,
 			LastSuccess: time.Now(), FreshUntil: time.Now().Add(time.Hour)}
@@ -132,4 +120,19 @@ func BenchmarkGetCompositeMetric(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// compileAB compiles the scalingModifiers sm, with the fallback fb (nil
+// for none), of an object with two triggers: a (type x) and b (type y).
+func compileAB(tb testing.TB, fb *v1alpha1.Fallback, sm v1alpha1.ScalingModifiers) *composite.Formula {
+	tb.Helper()
+	f, err := composite.Compile(&v1alpha1.ScaledObjectSpec{
+		Fallback: fb,
+		Advanced: &v1alpha1.AdvancedConfig{ScalingModifiers: sm},
+		Triggers: []v1alpha1.ScaleTriggers{{Name: "a", Type: "x"}, {Name: "b", Type: "y"}},
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return f
 }

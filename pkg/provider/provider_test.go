@@ -75,6 +75,22 @@ func selector(t *testing.T, s string) labels.Selector {
 	return sel
 }
 
+// expectValue fails t unless the app's metric m reads want, or when want
+// is "" is a 503 (no value to serve).
+func expectValue(t *testing.T, p *Provider, m, want string) {
+	t.Helper()
+	got, _, err := get(t, p, context.Background(), "ns", v1alpha1.LabelScaledObjectName+"=app", m)
+	if want == "" {
+		if !apierrors.IsServiceUnavailable(err) {
+			t.Fatalf("got %q, %v; want a 503", got, err)
+		}
+		return
+	}
+	if err != nil || got != want {
+		t.Fatalf("got %q, %v; want %s", got, err, want)
+	}
+}
+
 func get(t *testing.T, p *Provider, ctx context.Context, ns, sel, m string) (string, time.Time, error) {
 	t.Helper()
 	var s labels.Selector

@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
 	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
 )
@@ -93,24 +92,16 @@ func ResolveAuth(ctx context.Context, r ObjectReader, spec *v1alpha1.TriggerAuth
 		params[e.Parameter] = v
 	}
 	for _, ref := range spec.ConfigMapTargetRef {
-		cm, err := r.ConfigMap(ctx, secretNamespace, ref.Name)
+		v, err := keyValue(ctx, r, kindConfigMap, secretNamespace, ref.Name, ref.Key)
 		if err != nil {
-			return nil, fmt.Errorf("configMapTargetRef parameter %q: read configmap %s/%s: %w", ref.Parameter, secretNamespace, ref.Name, err)
-		}
-		v, ok := configMapValue(cm, ref.Key)
-		if !ok {
-			return nil, fmt.Errorf("configMapTargetRef parameter %q: configmap %s/%s has no key %q", ref.Parameter, secretNamespace, ref.Name, ref.Key)
+			return nil, fmt.Errorf("configMapTargetRef parameter %q: %w", ref.Parameter, err)
 		}
 		params[ref.Parameter] = v
 	}
 	for _, ref := range spec.SecretTargetRef {
-		s, err := r.Secret(ctx, secretNamespace, ref.Name)
+		v, err := keyValue(ctx, r, kindSecret, secretNamespace, ref.Name, ref.Key)
 		if err != nil {
-			return nil, fmt.Errorf("secretTargetRef parameter %q: read secret %s/%s: %w", ref.Parameter, secretNamespace, ref.Name, err)
-		}
-		v, ok := secretValue(s, ref.Key)
-		if !ok {
-			return nil, fmt.Errorf("secretTargetRef parameter %q: secret %s/%s has no key %q", ref.Parameter, secretNamespace, ref.Name, ref.Key)
+			return nil, fmt.Errorf("secretTargetRef parameter %q: %w", ref.Parameter, err)
 		}
 		params[ref.Parameter] = v
 	}
@@ -138,27 +129,6 @@ func PodEnv(r ObjectReader, namespace string, pod *corev1.PodSpec, defaultContai
 		return env, nil
 	}
 }
-
-func configMapValue(cm *corev1.ConfigMap, key string) (string, bool) {
-	if v, ok := cm.Data[key]; ok {
-		return v, true
-	}
-	if b, ok := cm.BinaryData[key]; ok {
-		return string(b), true
-	}
-	return "", false
-}
-
-func secretValue(s *corev1.Secret, key string) (string, bool) {
-	if b, ok := s.Data[key]; ok {
-		return string(b), true
-	}
-	v, ok := s.StringData[key]
-	return v, ok
-}
-
-// isNotFound reports whether err says the object does not exist.
-func isNotFound(err error) bool { return apierrors.IsNotFound(err) }
 
 func containerLabel(name string) string {
 	if name == "" {

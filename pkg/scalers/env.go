@@ -94,44 +94,31 @@ func envValue(ctx context.Context, r ObjectReader, namespace string, e corev1.En
 		return expandEnv(e.Value, env), true, nil
 	case src.SecretKeyRef != nil:
 		ref := src.SecretKeyRef
-		s, err := r.Secret(ctx, namespace, ref.Name)
-		if err != nil {
-			if isNotFound(err) && optional(ref.Optional) {
-				return "", false, nil
-			}
-			return "", false, fmt.Errorf("read secret %s/%s: %w", namespace, ref.Name, err)
-		}
-		v, ok := secretValue(s, ref.Key)
-		if !ok {
-			if optional(ref.Optional) {
-				return "", false, nil
-			}
-			return "", false, fmt.Errorf("secret %s/%s has no key %q", namespace, ref.Name, ref.Key)
-		}
-		return v, true, nil
+		v, err := keyValue(ctx, r, kindSecret, namespace, ref.Name, ref.Key)
+		return optionalValue(v, err, ref.Optional)
 	case src.ConfigMapKeyRef != nil:
 		ref := src.ConfigMapKeyRef
-		cm, err := r.ConfigMap(ctx, namespace, ref.Name)
-		if err != nil {
-			if isNotFound(err) && optional(ref.Optional) {
-				return "", false, nil
-			}
-			return "", false, fmt.Errorf("read configmap %s/%s: %w", namespace, ref.Name, err)
-		}
-		v, ok := configMapValue(cm, ref.Key)
-		if !ok {
-			if optional(ref.Optional) {
-				return "", false, nil
-			}
-			return "", false, fmt.Errorf("configmap %s/%s has no key %q", namespace, ref.Name, ref.Key)
-		}
-		return v, true, nil
+		v, err := keyValue(ctx, r, kindConfigMap, namespace, ref.Name, ref.Key)
+		return optionalValue(v, err, ref.Optional)
 	default: // fieldRef, resourceFieldRef and the like: not visible to Sluice.
 		return "", false, nil
 	}
 }
 
 func optional(b *bool) bool { return b != nil && *b }
+
+// optionalValue turns keyValue's result into envValue's: an optional
+// reference to an absent object or key is skipped.
+func optionalValue(v string, err error, opt *bool) (string, bool, error) {
+	switch {
+	case err == nil:
+		return v, true, nil
+	case absent(err) && optional(opt):
+		return "", false, nil
+	default:
+		return "", false, err
+	}
+}
 
 // expandEnv expands $(VAR) in s from env as Kubernetes does: a reference to
 // an undefined variable stays as written, $$ is a literal $.

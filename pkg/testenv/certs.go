@@ -1,118 +1,49 @@
 package testenv
 
 import (
-	"crypto"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/pem"
 	"fmt"
-	"math/big"
 	"net"
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/sluice-dev/sluice/pkg/certs"
 )
 
-// keyPair is a certificate and its private key.
-type keyPair struct {
-	cert *x509.Certificate
-	key  crypto.Signer
-}
-
-// certSpec describes a certificate to issue.
-type certSpec struct {
-	commonName   string
-	organization []string
-	dnsNames     []string
-	ips          []net.IP
-	isCA         bool
-	usages       []x509.ExtKeyUsage
-}
-
 // newCA returns a self-signed certificate authority.
-func newCA(name string) (*keyPair, error) {
-	return issue(certSpec{commonName: name, isCA: true}, nil)
+func newCA(name string) (*certs.KeyPair, error) {
+	return issue(certs.Spec{CommonName: name, IsCA: true}, nil)
 }
 
-// issue creates a certificate for spec, signed by parent, or self-signed
-// when parent is nil. Keys are ECDSA P-256: fast to make and accepted by
-// every component.
-func issue(spec certSpec, parent *keyPair) (*keyPair, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return nil, fmt.Errorf("generate key: %w", err)
-	}
-	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 62))
-	if err != nil {
-		return nil, fmt.Errorf("generate serial: %w", err)
-	}
+// issue creates a certificate for spec, valid from an hour ago (for clock
+// skew) for a week, signed by parent, or self-signed when parent is nil.
+func issue(spec certs.Spec, parent *certs.KeyPair) (*certs.KeyPair, error) {
 	now := time.Now()
-	tmpl := &x509.Certificate{
-		SerialNumber:          serial,
-		Subject:               pkix.Name{CommonName: spec.commonName, Organization: spec.organization},
-		NotBefore:             now.Add(-time.Hour),
-		NotAfter:              now.Add(7 * 24 * time.Hour),
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
-		ExtKeyUsage:           spec.usages,
-		DNSNames:              spec.dnsNames,
-		IPAddresses:           spec.ips,
-		BasicConstraintsValid: true,
-		IsCA:                  spec.isCA,
-	}
-	if spec.isCA {
-		tmpl.KeyUsage = x509.KeyUsageCertSign | x509.KeyUsageCRLSign | x509.KeyUsageDigitalSignature
-	}
-	signerCert, signerKey := tmpl, crypto.Signer(key)
-	if parent != nil {
-		signerCert, signerKey = parent.cert, parent.key
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, signerCert, key.Public(), signerKey)
-	if err != nil {
-		return nil, fmt.Errorf("create certificate %q: %w", spec.commonName, err)
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		return nil, fmt.Errorf("parse certificate %q: %w", spec.commonName, err)
-	}
-	return &keyPair{cert: cert, key: key}, nil
+	spec.NotBefore, spec.NotAfter = now.Add(-time.Hour), now.Add(7*24*time.Hour)
+	return certs.Issue(spec, parent)
 }
 
-// certPEM returns the certificate in PEM form.
-func (kp *keyPair) certPEM() []byte {
-	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: kp.cert.Raw})
-}
-
-// keyPEM returns the private key in PKCS#8 PEM form.
-func (kp *keyPair) keyPEM() ([]byte, error) {
-	der, err := x509.MarshalPKCS8PrivateKey(kp.key)
-	if err != nil {
-		return nil, fmt.Errorf("marshal key: %w", err)
-	}
-	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), nil
-}
-
-// publicKeyPEM returns the public key in PKIX PEM form.
-func (kp *keyPair) publicKeyPEM() ([]byte, error) {
-	der, err := x509.MarshalPKIXPublicKey(kp.key.Public())
+// publicKeyPEM returns kp's public key in PKIX PEM form.
+func publicKeyPEM(kp *certs.KeyPair) ([]byte, error) {
+	der, err := x509.MarshalPKIXPublicKey(kp.Key.Public())
 	if err != nil {
 		return nil, fmt.Errorf("marshal public key: %w", err)
 	}
 	return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}), nil
 }
 
-// write stores the pair as <dir>/<name>.crt and <dir>/<name>.key and returns
+// writePair stores kp as <dir>/<name>.crt and <dir>/<name>.key and returns
 // the two paths.
-func (kp *keyPair) write(dir, name string) (certFile, keyFile string, err error) {
+func writePair(kp *certs.KeyPair, dir, name string) (certFile, keyFile string, err error) {
 	certFile = filepath.Join(dir, name+".crt")
 	keyFile = filepath.Join(dir, name+".key")
-	keyBytes, err := kp.keyPEM()
+	keyBytes, err := kp.KeyPEM()
 	if err != nil {
 		return "", "", err
 	}
-	if err := os.WriteFile(certFile, kp.certPEM(), 0o600); err != nil {
+	if err := os.WriteFile(certFile, kp.CertPEM(), 0o600); err != nil {
 		return "", "", fmt.Errorf("write %s: %w", certFile, err)
 	}
 	if err := os.WriteFile(keyFile, keyBytes, 0o600); err != nil {
@@ -139,18 +70,18 @@ func NewServingCert(dir string, dnsNames ...string) (*ServingCert, error) {
 	if err != nil {
 		return nil, err
 	}
-	kp, err := issue(certSpec{
-		commonName: "localhost",
-		dnsNames:   append([]string{"localhost"}, dnsNames...),
-		ips:        []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
-		usages:     []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	kp, err := issue(certs.Spec{
+		CommonName:  "localhost",
+		DNSNames:    append([]string{"localhost"}, dnsNames...),
+		IPs:         []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 	}, ca)
 	if err != nil {
 		return nil, err
 	}
-	certFile, keyFile, err := kp.write(dir, "serving")
+	certFile, keyFile, err := writePair(kp, dir, "serving")
 	if err != nil {
 		return nil, err
 	}
-	return &ServingCert{CertFile: certFile, KeyFile: keyFile, CABundle: ca.certPEM()}, nil
+	return &ServingCert{CertFile: certFile, KeyFile: keyFile, CABundle: ca.CertPEM()}, nil
 }

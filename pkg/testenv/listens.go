@@ -2,10 +2,12 @@ package testenv
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"os"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // A port picked free can be taken by another process before ours binds it.
@@ -30,6 +32,29 @@ func (p *Process) ListensOn(port int) (bool, error) {
 		}
 	}
 	return false, nil
+}
+
+// WaitListening waits until the process (or a process it started) listens
+// on port (ListensOn), and fails when it exits first or ctx ends.
+func (p *Process) WaitListening(ctx context.Context, port int) error {
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		ok, err := p.ListensOn(port)
+		if err != nil {
+			return err
+		}
+		if ok {
+			return nil
+		}
+		select {
+		case <-p.Done():
+			return fmt.Errorf("exited before listening on 127.0.0.1:%d", port)
+		case <-ctx.Done():
+			return fmt.Errorf("wait for 127.0.0.1:%d: %w", port, ctx.Err())
+		case <-tick.C:
+		}
+	}
 }
 
 // listeningInodes returns the socket inodes listening on port.

@@ -6,6 +6,8 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+
+	"github.com/sluice-dev/sluice/pkg/certs"
 )
 
 // pki holds the files of the control plane's certificates and keys.
@@ -31,57 +33,57 @@ func writePKI(dir string) (*pki, error) {
 	if err != nil {
 		return nil, err
 	}
-	if p.caFile, p.caKeyFile, err = ca.write(dir, "ca"); err != nil {
+	if p.caFile, p.caKeyFile, err = writePair(ca, dir, "ca"); err != nil {
 		return nil, err
 	}
-	serving, err := issue(certSpec{
-		commonName: "kube-apiserver",
-		dnsNames:   []string{"localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc"},
-		ips:        []net.IP{net.IPv4(127, 0, 0, 1)},
-		usages:     []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	serving, err := issue(certs.Spec{
+		CommonName:  "kube-apiserver",
+		DNSNames:    []string{"localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc"},
+		IPs:         []net.IP{net.IPv4(127, 0, 0, 1)},
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 	}, ca)
 	if err != nil {
 		return nil, err
 	}
-	if p.servingCert, p.servingKey, err = serving.write(dir, "apiserver"); err != nil {
+	if p.servingCert, p.servingKey, err = writePair(serving, dir, "apiserver"); err != nil {
 		return nil, err
 	}
-	admin, err := issue(certSpec{
-		commonName:   "sluice-test-admin",
-		organization: []string{"system:masters"},
-		usages:       []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
+	admin, err := issue(certs.Spec{
+		CommonName:   "sluice-test-admin",
+		Organization: []string{"system:masters"},
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
 	}, ca)
 	if err != nil {
 		return nil, err
 	}
-	if p.adminCert, p.adminKey, err = admin.write(dir, "admin"); err != nil {
+	if p.adminCert, p.adminKey, err = writePair(admin, dir, "admin"); err != nil {
 		return nil, err
 	}
 	fpCA, err := newCA("sluice-test-front-proxy-ca")
 	if err != nil {
 		return nil, err
 	}
-	if p.frontProxyCA, _, err = fpCA.write(dir, "front-proxy-ca"); err != nil {
+	if p.frontProxyCA, _, err = writePair(fpCA, dir, "front-proxy-ca"); err != nil {
 		return nil, err
 	}
-	proxyClient, err := issue(certSpec{
-		commonName: "front-proxy-client",
-		usages:     []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
+	proxyClient, err := issue(certs.Spec{
+		CommonName:  "front-proxy-client",
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
 	}, fpCA)
 	if err != nil {
 		return nil, err
 	}
-	if p.proxyClientCert, p.proxyClient, err = proxyClient.write(dir, "front-proxy-client"); err != nil {
+	if p.proxyClientCert, p.proxyClient, err = writePair(proxyClient, dir, "front-proxy-client"); err != nil {
 		return nil, err
 	}
 	sa, err := newCA("service-accounts")
 	if err != nil {
 		return nil, err
 	}
-	if _, p.saKey, err = sa.write(dir, "sa"); err != nil {
+	if _, p.saKey, err = writePair(sa, dir, "sa"); err != nil {
 		return nil, err
 	}
-	pub, err := sa.publicKeyPEM()
+	pub, err := publicKeyPEM(sa)
 	if err != nil {
 		return nil, err
 	}

@@ -14,12 +14,7 @@ func New(t testing.TB, opts Options) *ControlPlane {
 	if opts.Logf == nil {
 		opts.Logf = t.Logf
 	}
-	cp, err := Start(context.Background(), opts)
-	if err != nil {
-		t.Fatalf("start control plane: %v", err)
-	}
-	t.Cleanup(cp.Stop)
-	return cp
+	return StartPeer(t, "control plane", func(ctx context.Context) (*ControlPlane, error) { return Start(ctx, opts) })
 }
 
 // InstallSluiceCRDs installs the CRDs embedded from deploy/crds.
@@ -37,4 +32,17 @@ func (cp *ControlPlane) InstallSluiceCRDs(ctx context.Context) error {
 		docs = append(docs, b)
 	}
 	return cp.InstallCRDs(ctx, docs...)
+}
+
+// StartPeer starts a test peer (a control plane, Azurite, a broker…) for t
+// with start, fails t when it cannot start — a missing peer must not pass
+// as a skipped test — and stops it in t.Cleanup.
+func StartPeer[P interface{ Stop() }](t testing.TB, name string, start func(context.Context) (P, error)) P {
+	t.Helper()
+	p, err := start(context.Background())
+	if err != nil {
+		t.Fatalf("start %s: %v", name, err)
+	}
+	t.Cleanup(p.Stop)
+	return p
 }

@@ -41,9 +41,8 @@ type Options struct {
 	Profiling bool
 	// KEDACompatibleMetrics also exports KEDA's keda_scaled_object_paused.
 	KEDACompatibleMetrics bool
-	// LogFormat is json or console; LogLevel debug, info, warn or error.
-	LogFormat string
-	LogLevel  string
+	// Log is --log-format and --log-level.
+	Log logging.Options
 }
 
 // NewOptions returns the defaults. The metrics and health endpoints listen
@@ -57,8 +56,7 @@ func NewOptions() *Options {
 		ResyncPeriod:          10 * time.Minute,
 		MetricsBindAddress:    ":8081",
 		KEDACompatibleMetrics: true,
-		LogFormat:             logging.FormatJSON,
-		LogLevel:              "info",
+		Log:                   logging.NewOptions(),
 	}
 }
 
@@ -80,8 +78,7 @@ func (o *Options) Flags() []*pflag.FlagSet {
 	ctl.StringVar(&o.BoundAddressesFile, "bound-addresses-file", o.BoundAddressesFile, "file to write the address the listener bound to, as JSON, once bound (for port 0); none when empty")
 
 	lg := pflag.NewFlagSet("logging", pflag.ContinueOnError)
-	lg.StringVar(&o.LogFormat, "log-format", o.LogFormat, "log format: json or console")
-	lg.StringVar(&o.LogLevel, "log-level", o.LogLevel, "log level: debug, info, warn or error")
+	o.Log.AddFlags(lg)
 	return []*pflag.FlagSet{kube, le, ctl, lg}
 }
 
@@ -107,11 +104,5 @@ func (o *Options) Validate() []error {
 		}
 	}
 	errs = append(errs, o.LeaderElection.Validate()...)
-	if !logging.ValidFormat(o.LogFormat) {
-		bad("log-format", "must be json or console, got %q", o.LogFormat)
-	}
-	if !logging.ValidLevel(o.LogLevel) {
-		bad("log-level", "must be debug, info, warn or error, got %q", o.LogLevel)
-	}
-	return errs
+	return append(errs, o.Log.Validate()...)
 }

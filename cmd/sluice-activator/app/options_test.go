@@ -34,7 +34,7 @@ func TestDefaultsAreValid(t *testing.T) {
 
 func TestFlags(t *testing.T) {
 	o := parse(t, "--watch-namespace=a", "--watch-namespace=b", "--leader-elect=false", "--workers=3", "--log-format=console")
-	if strings.Join(o.WatchNamespaces, ",") != "a,b" || o.LeaderElection.Elect || o.Workers != 3 || o.LogFormat != "console" {
+	if strings.Join(o.WatchNamespaces, ",") != "a,b" || o.LeaderElection.Elect || o.Workers != 3 || o.Log.Format != "console" {
 		t.Errorf("parsed = %+v", o)
 	}
 }

@@ -8,25 +8,18 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 	"go.uber.org/zap"
-	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/discovery/cached/memory"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
-	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
-	typedcorev1 "k8s.io/client-go/kubernetes/typed/core/v1"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/restmapper"
 	"k8s.io/client-go/scale"
-	"k8s.io/client-go/tools/record"
 	"k8s.io/metrics/pkg/client/external_metrics"
 
 	"github.com/sluice-dev/sluice/pkg/activator"
 	"github.com/sluice-dev/sluice/pkg/client/clientset/versioned"
-	sluicescheme "github.com/sluice-dev/sluice/pkg/client/clientset/versioned/scheme"
 	sluiceinformers "github.com/sluice-dev/sluice/pkg/client/informers/externalversions"
 	"github.com/sluice-dev/sluice/pkg/health"
 	"github.com/sluice-dev/sluice/pkg/kubeclient"
@@ -41,18 +34,11 @@ const metricsTimeout = 5 * time.Second
 // done. It returns after every goroutine it started has stopped; after a
 // lost term it campaigns again (pkg/leader).
 func Run(ctx context.Context, o *Options, log *zap.Logger) error {
-	cfg, err := o.Client.Config("sluice-activator")
+	clients, err := o.Client.Clients("sluice-activator")
 	if err != nil {
 		return err
 	}
-	kube, err := kubernetes.NewForConfig(kubeclient.BuiltinTypes(cfg))
-	if err != nil {
-		return fmt.Errorf("create kube client: %w", err)
-	}
-	sluice, err := versioned.NewForConfig(cfg)
-	if err != nil {
-		return fmt.Errorf("create sluice client: %w", err)
-	}
+	cfg, kube, sluice := clients.Config, clients.Kube, clients.Sluice
 	mapper := restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(kube.Discovery()))
 	kinds := scale.NewDiscoveryScaleKindResolver(kube.Discovery())
 	scales, err := scale.NewForConfig(kubeclient.BuiltinTypes(cfg), mapper, dynamic.LegacyAPIPathResolverFunc, kinds)
@@ -65,25 +51,23 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 	if err != nil {
 		return fmt.Errorf("create external metrics client: %w", err)
 	}
-	scheme := runtime.NewScheme()
-	if err := errors.Join(clientgoscheme.AddToScheme(scheme), sluicescheme.AddToScheme(scheme)); err != nil {
-		return fmt.Errorf("build scheme: %w", err)
+	recorder, stopEvents, err := kubeclient.NewRecorder(ctx, kube, "sluice-activator")
+	if err != nil {
+		return err
 	}
-	broadcaster := record.NewBroadcaster(record.WithContext(ctx))
-	defer broadcaster.Shutdown()
-	broadcaster.StartRecordingToSink(&typedcorev1.EventSinkImpl{Interface: kube.CoreV1().Events("")})
+	defer stopEvents()
 
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	stats := registerMetrics(o, reg)
 	sources, starters := newSources(o, kube, sluice)
 	ctrl, err := activator.New(activator.Config{
 		Kube: kube, Sluice: sluice, Scales: scales,
 		Resolver: activator.NewMapperResolver(mapper, kinds),
 		Metrics:  activator.NewExternalMetricsChecker(em),
 		Sources:  sources,
-		Recorder: broadcaster.NewRecorder(scheme, corev1.EventSource{Component: "sluice-activator"}),
+		Recorder: recorder,
 		Logger:   log,
-		Stats:    newStats(o, reg),
+		Stats:    stats,
 	})
 	if err != nil {
 		return fmt.Errorf("create controller: %w", err)
@@ -97,10 +81,7 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 	defer cancel()
 	var wg sync.WaitGroup
 	defer wg.Wait()
-	for _, s := range starters {
-		s.Start(ctx.Done())
-		defer s.Shutdown()
-	}
+	defer kubeclient.StartFactories(ctx.Done(), starters)()
 	serveErr := make(chan error, 1)
 	ready := func() error {
 		if !ctrl.HasSynced() {
@@ -114,21 +95,15 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 	return errors.Join(runErr, <-serveErr)
 }
 
-// starter is an informer factory.
-type starter interface {
-	Start(stop <-chan struct{})
-	Shutdown()
-}
-
 // newSources creates one pair of informer factories per watched namespace,
 // or one for all namespaces.
-func newSources(o *Options, kube kubernetes.Interface, sluice versioned.Interface) ([]activator.Source, []starter) {
+func newSources(o *Options, kube kubernetes.Interface, sluice versioned.Interface) ([]activator.Source, []kubeclient.Factory) {
 	namespaces := o.WatchNamespaces
 	if len(namespaces) == 0 {
 		namespaces = []string{""}
 	}
 	var sources []activator.Source
-	var starters []starter
+	var starters []kubeclient.Factory
 	for _, ns := range namespaces {
 		// ScaledObjects' managed fields are never read, so they are
 		// stripped; of an HPA's, the activator reads its own apply entry,

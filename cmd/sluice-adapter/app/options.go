@@ -71,8 +71,8 @@ type Options struct {
 	ServingCertCheckInterval time.Duration
 	ServingCertRenewBefore   time.Duration
 
-	// LogFormat is json or console; LogLevel debug, info, warn or error.
-	LogFormat, LogLevel string
+	// Log is --log-format and --log-level.
+	Log logging.Options
 }
 
 // NewOptions returns the defaults.
@@ -97,8 +97,7 @@ func NewOptions() *Options {
 		Poll:               poll.NewOptions(),
 		Provider:           provider.NewOptions(),
 		LeaderElection:     leader.NewOptions("sluice-adapter", ""),
-		LogFormat:          logging.FormatJSON,
-		LogLevel:           "info",
+		Log:                logging.NewOptions(),
 
 		ServingCertSecret:        "sluice-adapter-tls",
 		ServingCertAPIService:    "v1beta1.external.metrics.k8s.io",
@@ -150,8 +149,7 @@ func (o *Options) Flags() cliflag.NamedFlagSets {
 	fs.StringVar(&o.MetricsBindAddress, "metrics-bind-address", o.MetricsBindAddress, "address serving /metrics, /healthz, /readyz and /livez over plain HTTP; port 0 picks a free one")
 	fs.BoolVar(&o.Poll.KEDACompatibleMetrics, "keda-compatible-metrics", o.Poll.KEDACompatibleMetrics, "also export KEDA's metric names and labels on /metrics (keda_scaler_metrics_value, keda_scaler_active, keda_scaler_detail_errors_total, …) so that KEDA's dashboards and alerts keep working")
 	fs.StringVar(&o.BoundAddressesFile, "bound-addresses-file", o.BoundAddressesFile, "file to write the addresses the listeners bound to, as JSON, once all are bound (for port 0); none when empty")
-	fs.StringVar(&o.LogFormat, "log-format", o.LogFormat, "log format: json or console")
-	fs.StringVar(&o.LogLevel, "log-level", o.LogLevel, "log level: debug, info, warn or error")
+	o.Log.AddFlags(fs)
 	return fss
 }
 
@@ -182,8 +180,7 @@ func (o *Options) Validate() []error {
 		check(o.ServingCertCheckInterval >= time.Second, "serving-cert-check-interval", "must be at least 1s")
 		check(o.ServingCertRenewBefore > o.ServingCertCheckInterval, "serving-cert-renew-before", "must be longer than --serving-cert-check-interval")
 	}
-	check(logging.ValidFormat(o.LogFormat), "log-format", "must be json or console")
-	check(logging.ValidLevel(o.LogLevel), "log-level", "must be debug, info, warn or error")
+	errs = append(errs, o.Log.Validate()...)
 	for _, ns := range o.WatchNamespaces {
 		check(ns != "", "watch-namespace", "must not be empty")
 	}

@@ -41,18 +41,23 @@ func TestListenFlags(t *testing.T) {
 		{"negative secure port", []string{"--secure-port=-1"}, "--secure-port"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			err := parse(t, tt.args...).ValidateErr()
-			if tt.wantErr == "" {
-				if err != nil {
-					t.Fatalf("Validate(%q) = %v, want nil", tt.args, err)
-				}
-				return
-			}
-			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Fatalf("Validate(%q) = %v, want an error containing %q", tt.args, err, tt.wantErr)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { checkValidate(t, tt.args, tt.wantErr) })
+	}
+}
+
+// checkValidate parses args and checks that Validate finds no problem
+// (wantErr empty) or one whose text contains wantErr.
+func checkValidate(t *testing.T, args []string, wantErr string) {
+	t.Helper()
+	err := parse(t, args...).ValidateErr()
+	if wantErr == "" {
+		if err != nil {
+			t.Fatalf("Validate(%q) = %v, want nil", args, err)
+		}
+		return
+	}
+	if err == nil || !strings.Contains(err.Error(), wantErr) {
+		t.Fatalf("Validate(%q) = %v, want an error containing %q", args, err, wantErr)
 	}
 }
 
@@ -71,18 +76,7 @@ func TestClientLimitFlags(t *testing.T) {
 		{"burst zero with a limit", []string{"--kube-api-qps=50", "--kube-api-burst=0"}, "--kube-api-burst: must be greater than 0"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			err := parse(t, tt.args...).ValidateErr()
-			if tt.wantErr == "" {
-				if err != nil {
-					t.Fatalf("Validate(%q) = %v, want nil", tt.args, err)
-				}
-				return
-			}
-			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Fatalf("Validate(%q) = %v, want an error containing %q", tt.args, err, tt.wantErr)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { checkValidate(t, tt.args, tt.wantErr) })
 	}
 }
 
@@ -115,7 +109,7 @@ func TestOptionsValidate(t *testing.T) {
 		t.Fatalf("defaults invalid: %v", errs)
 	}
 	o := NewOptions()
-	o.Workers, o.Namespace, o.LogFormat = 0, "", "xml"
+	o.Workers, o.Namespace, o.Log.Format = 0, "", "xml"
 	errs := o.Validate()
 	joined := o.ValidateErr().Error()
 	for _, flag := range []string{"--workers", "--namespace", "--log-format"} {

@@ -16,24 +16,16 @@ import (
 	"github.com/spf13/pflag"
 	"go.uber.org/zap"
 	"golang.org/x/sync/errgroup"
-	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/runtime"
 	genericapiserver "k8s.io/apiserver/pkg/server"
 	"k8s.io/apiserver/pkg/server/dynamiccertificates"
 	genericoptions "k8s.io/apiserver/pkg/server/options"
 	"k8s.io/client-go/dynamic"
-	"k8s.io/client-go/kubernetes"
-	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
-	typedcorev1 "k8s.io/client-go/kubernetes/typed/core/v1"
 	"k8s.io/client-go/metadata"
-	"k8s.io/client-go/tools/record"
 	"k8s.io/component-base/metrics/legacyregistry"
 	basecmd "sigs.k8s.io/custom-metrics-apiserver/pkg/cmd"
 
 	"github.com/sluice-dev/sluice/pkg/adapter"
-	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
 	"github.com/sluice-dev/sluice/pkg/boundaddrs"
-	"github.com/sluice-dev/sluice/pkg/client/clientset/versioned"
 	"github.com/sluice-dev/sluice/pkg/health"
 	"github.com/sluice-dev/sluice/pkg/kubeclient"
 	"github.com/sluice-dev/sluice/pkg/poll"
@@ -44,18 +36,11 @@ import (
 // Run serves until ctx is done or a component fails. o must have been
 // validated.
 func Run(ctx context.Context, o *Options, log *zap.Logger) error {
-	cfg, err := o.Client.Config("sluice-adapter")
+	clients, err := o.Client.Clients("sluice-adapter")
 	if err != nil {
 		return err
 	}
-	kube, err := kubernetes.NewForConfig(kubeclient.BuiltinTypes(cfg))
-	if err != nil {
-		return fmt.Errorf("build kubernetes client: %w", err)
-	}
-	keda, err := versioned.NewForConfig(cfg)
-	if err != nil {
-		return fmt.Errorf("build keda client: %w", err)
-	}
+	cfg, kube, keda := clients.Config, clients.Kube, clients.Sluice
 	dyn, err := dynamic.NewForConfig(cfg)
 	if err != nil {
 		return fmt.Errorf("build dynamic client: %w", err)
@@ -71,7 +56,7 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 	if err != nil {
 		return err
 	}
-	recorder, stopEvents, err := eventRecorder(kube)
+	recorder, stopEvents, err := kubeclient.NewRecorder(ctx, kube, "sluice-adapter")
 	if err != nil {
 		return err
 	}
@@ -217,20 +202,6 @@ func apiServer(o *Options, prov *provider.Provider, reg prometheus.Registerer, s
 		return nil, fmt.Errorf("build external metrics server: %w", err)
 	}
 	return b, nil
-}
-
-// eventRecorder returns a recorder of Events on ScaledObjects.
-func eventRecorder(kube kubernetes.Interface) (record.EventRecorder, func(), error) {
-	scheme := runtime.NewScheme()
-	if err := clientgoscheme.AddToScheme(scheme); err != nil {
-		return nil, nil, err
-	}
-	if err := v1alpha1.AddToScheme(scheme); err != nil {
-		return nil, nil, err
-	}
-	b := record.NewBroadcaster()
-	b.StartRecordingToSink(&typedcorev1.EventSinkImpl{Interface: kube.CoreV1().Events("")})
-	return b.NewRecorder(scheme, corev1.EventSource{Component: "sluice-adapter"}), b.Shutdown, nil
 }
 
 // readiness means "can serve": the informers synced and the metrics API

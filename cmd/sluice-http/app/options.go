@@ -44,9 +44,8 @@ type Options struct {
 	// TouchInterval is how often requests to a warm app refresh its wake
 	// stamp; keep it below the apps' cooldownPeriod.
 	TouchInterval time.Duration
-	// LogFormat is json or console; LogLevel debug, info, warn or error.
-	LogFormat string
-	LogLevel  string
+	// Log is --log-format and --log-level.
+	Log logging.Options
 }
 
 // maxReplayBodyBytes caps --max-replay-body-bytes: every request being
@@ -65,8 +64,7 @@ func NewOptions() *Options {
 		MaxReplayBodyBytes: httpfront.DefaultMaxReplayBody,
 		WakeTimeout:        2 * time.Minute,
 		TouchInterval:      30 * time.Second,
-		LogFormat:          logging.FormatJSON,
-		LogLevel:           "info",
+		Log:                logging.NewOptions(),
 	}
 }
 
@@ -88,8 +86,7 @@ func (o *Options) Flags() []*pflag.FlagSet {
 	front.DurationVar(&o.TouchInterval, "touch-interval", o.TouchInterval, "how often requests to a running app refresh its activity stamp; below the apps' cooldownPeriod")
 
 	lg := pflag.NewFlagSet("logging", pflag.ContinueOnError)
-	lg.StringVar(&o.LogFormat, "log-format", o.LogFormat, "log format: json or console")
-	lg.StringVar(&o.LogLevel, "log-level", o.LogLevel, "log level: debug, info, warn or error")
+	o.Log.AddFlags(lg)
 	return []*pflag.FlagSet{kube, front, lg}
 }
 
@@ -125,11 +122,5 @@ func (o *Options) Validate() []error {
 	if o.TouchInterval < time.Second {
 		bad("touch-interval", "must be at least 1s, got %v", o.TouchInterval)
 	}
-	if !logging.ValidFormat(o.LogFormat) {
-		bad("log-format", "must be json or console, got %q", o.LogFormat)
-	}
-	if !logging.ValidLevel(o.LogLevel) {
-		bad("log-level", "must be debug, info, warn or error, got %q", o.LogLevel)
-	}
-	return errs
+	return append(errs, o.Log.Validate()...)
 }

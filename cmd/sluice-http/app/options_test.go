@@ -22,7 +22,7 @@ func TestValidate(t *testing.T) {
 		{name: "replay body off", mod: func(o *Options) { o.MaxReplayBodyBytes = 0 }},
 		{name: "held", mod: func(o *Options) { o.MaxHeldRequests = -1 }, want: "--max-held-requests"},
 		{name: "metrics address", mod: func(o *Options) { o.MetricsBindAddress = "x" }, want: "--metrics-bind-address"},
-		{name: "log level", mod: func(o *Options) { o.LogLevel = "loud" }, want: "--log-level"},
+		{name: "log level", mod: func(o *Options) { o.Log.Level = "loud" }, want: "--log-level"},
 		{name: "qps zero", mod: func(o *Options) { o.Client.QPS = 0 }, want: "--kube-api-qps"},
 		{name: "burst with a limiter", mod: func(o *Options) { o.Client.QPS, o.Client.Burst = 50, 0 }, want: "--kube-api-burst"},
 		{name: "no limiter, burst unused", mod: func(o *Options) { o.Client.QPS, o.Client.Burst = -1, 0 }},

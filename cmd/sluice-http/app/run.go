@@ -8,7 +8,6 @@ import (
 	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 	"go.uber.org/zap"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
@@ -19,6 +18,7 @@ import (
 	sluiceinformers "github.com/sluice-dev/sluice/pkg/client/informers/externalversions"
 	"github.com/sluice-dev/sluice/pkg/health"
 	"github.com/sluice-dev/sluice/pkg/httpfront"
+	"github.com/sluice-dev/sluice/pkg/kubeclient"
 	"github.com/sluice-dev/sluice/pkg/kubeutil"
 )
 
@@ -27,33 +27,20 @@ import (
 // stops accepting and gives held and in-flight requests shutdownTimeout to
 // finish. It returns after every goroutine it started has stopped.
 func Run(ctx context.Context, o *Options, log *zap.Logger) error {
-	cfg, err := o.Client.Config("sluice-http")
+	clients, err := o.Client.Clients("sluice-http")
 	if err != nil {
 		return err
 	}
-	kube, err := kubernetes.NewForConfig(cfg)
-	if err != nil {
-		return fmt.Errorf("create kube client: %w", err)
-	}
-	sluice, err := versioned.NewForConfig(cfg)
-	if err != nil {
-		return fmt.Errorf("create sluice client: %w", err)
-	}
-	watched, starters, synced := newInformers(o, kube, sluice)
+	sluice := clients.Sluice
+	watched, starters, synced := newInformers(o, clients.Kube, sluice)
 	src, err := httpfront.NewSource(watched, log)
 	if err != nil {
 		return fmt.Errorf("create route source: %w", err)
 	}
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	front, err := httpfront.New(httpfront.Config{
-		Routes: src, Waker: &httpfront.KubeWaker{Client: sluice}, Endpoints: src,
-		MaxHeld: o.MaxHeldRequests, WakeTimeout: o.WakeTimeout, TouchEvery: o.TouchInterval,
-		MaxReplayBody: replayBound(o.MaxReplayBodyBytes),
-		Registerer:    reg, Log: log,
-	})
+	front, err := newFront(o, src, sluice, reg, log)
 	if err != nil {
-		return fmt.Errorf("create front: %w", err)
+		return err
 	}
 	defer front.Close()
 	src.OnChange(front.Retain)
@@ -79,10 +66,7 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 	defer cancel()
 	var wg sync.WaitGroup
 	defer wg.Wait()
-	for _, s := range starters {
-		s.Start(ctx.Done())
-		defer s.Shutdown()
-	}
+	defer kubeclient.StartFactories(ctx.Done(), starters)()
 	ready := src.Ready
 	wg.Go(func() { src.Run(ctx, synced...) })
 	errs := make(chan error, 2)
@@ -95,21 +79,15 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 	return errors.Join(err, <-errs)
 }
 
-// starter is an informer factory.
-type starter interface {
-	Start(stop <-chan struct{})
-	Shutdown()
-}
-
 // newInformers creates the ScaledObject, Service and EndpointSlice
 // informers of every watched namespace, or of all.
-func newInformers(o *Options, kube kubernetes.Interface, sluice versioned.Interface) ([]httpfront.Informers, []starter, []cache.InformerSynced) {
+func newInformers(o *Options, kube kubernetes.Interface, sluice versioned.Interface) ([]httpfront.Informers, []kubeclient.Factory, []cache.InformerSynced) {
 	namespaces := o.WatchNamespaces
 	if len(namespaces) == 0 {
 		namespaces = []string{""}
 	}
 	var watched []httpfront.Informers
-	var starters []starter
+	var starters []kubeclient.Factory
 	var synced []cache.InformerSynced
 	for _, ns := range namespaces {
 		kf := informers.NewSharedInformerFactoryWithOptions(kube, o.ResyncPeriod, informers.WithNamespace(ns))

@@ -41,17 +41,14 @@ const Type = "azure-blob"
 
 // params are the trigger's parameters, decoded by scalers.Decode.
 type params struct {
-	Container      string `param:"blobContainerName,required,from=metadata"`
-	BlobCount      int64  `param:"blobCount,default=5,from=metadata"`
-	Activation     int64  `param:"activationBlobCount,default=0,from=metadata"`
-	Prefix         string `param:"blobPrefix,from=metadata"`
-	Delimiter      string `param:"blobDelimiter,default=/,from=metadata"`
-	Recursive      bool   `param:"recursive,default=false,from=metadata"`
-	Glob           string `param:"globPattern,from=metadata"`
-	Connection     string `param:"connection,from=auth|env|metadata"`
-	AccountName    string `param:"accountName,from=metadata|env"`
-	Cloud          string `param:"cloud,default=AzurePublicCloud,from=metadata"`
-	EndpointSuffix string `param:"endpointSuffix,from=metadata"`
+	Container  string `param:"blobContainerName,required,from=metadata"`
+	BlobCount  int64  `param:"blobCount,default=5,from=metadata"`
+	Activation int64  `param:"activationBlobCount,default=0,from=metadata"`
+	Prefix     string `param:"blobPrefix,from=metadata"`
+	Delimiter  string `param:"blobDelimiter,default=/,from=metadata"`
+	Recursive  bool   `param:"recursive,default=false,from=metadata"`
+	Glob       string `param:"globPattern,from=metadata"`
+	azstorage.BlobParams
 }
 
 // New returns the azure-blob constructor. Triggers reaching the same
@@ -69,17 +66,15 @@ func build(cfg scalers.Config, p *params, cache *ClientCache) (*scalers.Trigger,
 	if err != nil {
 		return nil, err
 	}
-	t, err := azstorage.Resolve(cfg, azstorage.Blob, azstorage.Params{
-		Connection: p.Connection, AccountName: p.AccountName, Cloud: p.Cloud, EndpointSuffix: p.EndpointSuffix,
-	})
+	t, err := p.Resolve(cfg)
 	if err != nil {
 		return nil, err
 	}
-	var c containerAPI = identityContainer{}
-	if !t.Identity() {
-		if c, err = cache.container(t, p.Container); err != nil {
-			return nil, scalers.ParamErrorf(cfg, "connection", "%v", err)
-		}
+	c, err := azstorage.Open[containerAPI](cfg, t, identityContainer{}, func() (containerAPI, error) {
+		return cache.container(t, p.Container)
+	})
+	if err != nil {
+		return nil, err
 	}
 	return &scalers.Trigger{
 		Key:              key(t, p, l),
@@ -87,7 +82,7 @@ func build(cfg scalers.Config, p *params, cache *ClientCache) (*scalers.Trigger,
 		MetricName:       "azure-blob-" + p.Container,
 		Target:           float64(p.BlobCount),
 		ActivationTarget: float64(p.Activation),
-		Warning:          strings.Join(t.Warnings, "; "),
+		Warning:          t.Warning(),
 	}, nil
 }
 

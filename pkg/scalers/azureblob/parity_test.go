@@ -8,6 +8,7 @@ import (
 	"github.com/gobwas/glob"
 
 	"github.com/sluice-dev/sluice/pkg/scalers"
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/scalertest"
 )
 
 // kedaDocs is KEDA's page for this trigger; rows cite its sections.
@@ -41,28 +42,17 @@ func TestParityConfig(t *testing.T) {
 		{"recursive not a bool", "error", map[string]string{"recursive": "yes"}, map[string]string{"connection": parityConn}, nil, `parameter "recursive"`, ""},
 		{"unknown key", "ignored (logged when KEDA_CHECK_UNEXPECTED_SCALERS_PARAMS)", map[string]string{"blobPrefx": "x"}, map[string]string{"connection": parityConn}, nil, "", `"blobPrefx" is not a parameter`},
 	}
-	r := scalers.NewRegistry()
-	if err := r.Register(Type, New(nil)); err != nil {
-		t.Fatal(err)
-	}
+	r := scalertest.Registry(t, Type, New(nil))
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.meta["blobContainerName"] = "files"
 			tr, err := r.Build(scalers.Config{Type: Type, Metadata: tt.meta, AuthParams: tt.auth, Env: tt.env})
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("KEDA: %s (%s); Sluice: error %v, want one containing %q", tt.keda, kedaDocs, err, tt.wantErr)
-				}
+			row := scalertest.Row{KEDA: tt.keda, Docs: kedaDocs, WantErr: tt.wantErr, Warning: tt.warning}
+			if tr = row.Check(t, tr, err); tr == nil {
 				return
-			}
-			if err != nil {
-				t.Fatalf("KEDA: %s (%s); Sluice: error %v", tt.keda, kedaDocs, err)
 			}
 			if !strings.HasPrefix(tr.Key, "azure-blob https://acct.blob.core.windows.net ") {
 				t.Errorf("key %q: the connection string was not the one KEDA's order picks", tr.Key)
-			}
-			if tt.warning != "" && !strings.Contains(tr.Warning, tt.warning) {
-				t.Errorf("warning %q, want it to contain %q", tr.Warning, tt.warning)
 			}
 			if strings.Contains(tr.Warning, testKey) {
 				t.Fatalf("warning reveals the key")

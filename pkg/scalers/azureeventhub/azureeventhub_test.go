@@ -1,11 +1,11 @@
 package azureeventhub
 
 import (
-	"errors"
 	"strings"
 	"testing"
 
 	"github.com/sluice-dev/sluice/pkg/scalers"
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/scalertest"
 )
 
 const (
@@ -21,14 +21,7 @@ func newTrigger(t *testing.T, meta, auth, env map[string]string) (*scalers.Trigg
 }
 
 func with(base map[string]string, kv ...string) map[string]string {
-	m := map[string]string{}
-	for k, v := range base {
-		m[k] = v
-	}
-	for i := 0; i+1 < len(kv); i += 2 {
-		m[kv[i]] = kv[i+1]
-	}
-	return m
+	return scalertest.With(base, kv...)
 }
 
 func TestDecode(t *testing.T) {
@@ -66,15 +59,7 @@ func TestDecode(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := newTrigger(t, tt.meta, tt.auth, tt.env)
-			var pe *scalers.ParamError
-			if !errors.As(err, &pe) || pe.Param != tt.wantParam || pe.Trigger != "trigger 2 (azure-eventhub)" || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Fatalf("err = %v, want a ParamError for %s saying %q", err, tt.wantParam, tt.wantErr)
-			}
-			for _, secret := range []string{testHubKey, testStorageKey} {
-				if strings.Contains(err.Error(), secret) {
-					t.Fatalf("error shows a key: %v", err)
-				}
-			}
+			scalertest.ParamErr{Trigger: "trigger 2 (azure-eventhub)", Param: tt.wantParam, Contains: tt.wantErr, Secrets: []string{testHubKey, testStorageKey}}.Check(t, err)
 		})
 	}
 }

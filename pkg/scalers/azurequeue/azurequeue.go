@@ -47,10 +47,7 @@ type params struct {
 	QueueLength      int64  `param:"queueLength,default=5,from=metadata"`
 	ActivationLength int64  `param:"activationQueueLength,default=0,from=metadata"`
 	Strategy         string `param:"queueLengthStrategy,default=all,enum=all|visibleonly,from=metadata"`
-	Connection       string `param:"connection,from=auth|metadata|env"`
-	AccountName      string `param:"accountName,from=metadata|env"`
-	Cloud            string `param:"cloud,default=AzurePublicCloud,from=metadata"`
-	EndpointSuffix   string `param:"endpointSuffix,from=metadata"`
+	azstorage.QueueParams
 }
 
 // New returns the azure-queue constructor. Triggers reaching the same
@@ -67,17 +64,15 @@ func build(cfg scalers.Config, p *params, cache *ClientCache) (*scalers.Trigger,
 	if err := validate(cfg, p); err != nil {
 		return nil, err
 	}
-	t, err := azstorage.Resolve(cfg, azstorage.Queue, azstorage.Params{
-		Connection: p.Connection, AccountName: p.AccountName, Cloud: p.Cloud, EndpointSuffix: p.EndpointSuffix,
-	})
+	t, err := p.Resolve(cfg)
 	if err != nil {
 		return nil, err
 	}
-	var q queueAPI = identityQueue{}
-	if !t.Identity() {
-		if q, err = cache.queue(t, p.QueueName); err != nil {
-			return nil, scalers.ParamErrorf(cfg, "connection", "%v", err)
-		}
+	q, err := azstorage.Open[queueAPI](cfg, t, identityQueue{}, func() (queueAPI, error) {
+		return cache.queue(t, p.QueueName)
+	})
+	if err != nil {
+		return nil, err
 	}
 	return &scalers.Trigger{
 		Key:              key(t, p),
@@ -85,7 +80,7 @@ func build(cfg scalers.Config, p *params, cache *ClientCache) (*scalers.Trigger,
 		MetricName:       "azure-queue-" + p.QueueName,
 		Target:           float64(p.QueueLength),
 		ActivationTarget: float64(p.ActivationLength),
-		Warning:          strings.Join(t.Warnings, "; "),
+		Warning:          t.Warning(),
 	}, nil
 }
 

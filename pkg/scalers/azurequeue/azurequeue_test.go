@@ -8,6 +8,7 @@ import (
 
 	"github.com/sluice-dev/sluice/pkg/scalers"
 	"github.com/sluice-dev/sluice/pkg/scalers/internal/azstorage"
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/scalertest"
 )
 
 const (
@@ -47,13 +48,7 @@ func TestDecode(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := newTrigger(t, nil, tt.meta, tt.auth, tt.env)
-			var pe *scalers.ParamError
-			if !errors.As(err, &pe) || pe.Param != tt.wantParam || pe.Trigger != "trigger 1 (azure-queue)" || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Fatalf("err = %v, want a ParamError for %s saying %q", err, tt.wantParam, tt.wantErr)
-			}
-			if strings.Contains(err.Error(), testKey) {
-				t.Fatalf("error shows the key: %v", err)
-			}
+			scalertest.ParamErr{Trigger: "trigger 1 (azure-queue)", Param: tt.wantParam, Contains: tt.wantErr, Secrets: []string{testKey}}.Check(t, err)
 		})
 	}
 }

@@ -1,11 +1,11 @@
 package azureservicebus
 
 import (
-	"errors"
 	"strings"
 	"testing"
 
 	"github.com/sluice-dev/sluice/pkg/scalers"
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/scalertest"
 )
 
 const (
@@ -21,11 +21,7 @@ func newTrigger(cache *ClientCache, meta, auth, env map[string]string) (*scalers
 func TestDecodeErrors(t *testing.T) {
 	auth := map[string]string{"connection": testConn}
 	q := func(kv ...string) map[string]string {
-		m := map[string]string{"queueName": "jobs"}
-		for i := 0; i+1 < len(kv); i += 2 {
-			m[kv[i]] = kv[i+1]
-		}
-		return m
+		return scalertest.With(map[string]string{"queueName": "jobs"}, kv...)
 	}
 	tests := []struct {
 		name      string
@@ -70,13 +66,7 @@ func TestDecodeErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := newTrigger(nil, tt.meta, tt.auth, tt.env)
-			var pe *scalers.ParamError
-			if !errors.As(err, &pe) || pe.Param != tt.wantParam || pe.Trigger != "trigger 1 (azure-servicebus)" || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Fatalf("err = %v, want a ParamError for %s saying %q", err, tt.wantParam, tt.wantErr)
-			}
-			if strings.Contains(err.Error(), testKey) || strings.Contains(err.Error(), "SharedAccessKey=") {
-				t.Fatalf("error shows the key: %v", err)
-			}
+			scalertest.ParamErr{Trigger: "trigger 1 (azure-servicebus)", Param: tt.wantParam, Contains: tt.wantErr, Secrets: []string{testKey, "SharedAccessKey="}}.Check(t, err)
 		})
 	}
 }

@@ -1,20 +1,16 @@
 package kafka
 
 import (
-	"errors"
 	"strings"
 	"testing"
 
 	"github.com/sluice-dev/sluice/pkg/scalers"
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/scalertest"
 )
 
 func TestNewValidation(t *testing.T) {
 	base := func(kv ...string) map[string]string {
-		m := map[string]string{"bootstrapServers": "127.0.0.1:9092", "consumerGroup": "g", "topic": "t"}
-		for i := 0; i+1 < len(kv); i += 2 {
-			m[kv[i]] = kv[i+1]
-		}
-		return m
+		return scalertest.With(map[string]string{"bootstrapServers": "127.0.0.1:9092", "consumerGroup": "g", "topic": "t"}, kv...)
 	}
 	tests := []struct {
 		name        string
@@ -48,27 +44,8 @@ func TestNewValidation(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tr, err := New(nil)(scalers.Config{Index: 2, Type: Type, Metadata: tt.meta, AuthParams: tt.auth})
-			if tt.wantErr == "" {
-				if err != nil {
-					t.Fatal(err)
-				}
-				if !strings.Contains(tr.Warning, tt.wantWarning) || (tt.wantWarning == "" && tr.Warning != "") {
-					t.Fatalf("warning %q, want %q", tr.Warning, tt.wantWarning)
-				}
-				return
-			}
-			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Fatalf("got %v, want an error containing %q", err, tt.wantErr)
-			}
-			if !strings.HasPrefix(err.Error(), "trigger 2 (kafka): ") {
-				t.Fatalf("error %q does not name the trigger", err)
-			}
-			if strings.Contains(err.Error(), "hunter2") {
-				t.Fatalf("error shows a secret: %v", err)
-			}
-			if errors.Is(err, scalers.ErrMissingParam) != tt.missing {
-				t.Fatalf("errors.Is(ErrMissingParam) = %v, want %v", !tt.missing, tt.missing)
-			}
+			want := scalertest.Build{Trigger: "trigger 2 (kafka)", Err: tt.wantErr, Missing: tt.missing, Secret: "hunter2", Warning: tt.wantWarning}
+			want.Check(t, tr, err)
 		})
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/sluice-dev/sluice/pkg/scalers"
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/scalertest"
 )
 
 // kedaDocs is KEDA's page for this trigger; rows cite its sections.
@@ -19,16 +20,7 @@ const kedaDocs = "https://keda.sh/docs/latest/scalers/apache-kafka/"
 // wantErr is "" when both accept the input.
 func TestParityConfig(t *testing.T) {
 	base := map[string]string{"bootstrapServers": "127.0.0.1:9092", "consumerGroup": "g", "topic": "orders"}
-	with := func(kv ...string) map[string]string {
-		m := map[string]string{}
-		for k, v := range base {
-			m[k] = v
-		}
-		for i := 0; i+1 < len(kv); i += 2 {
-			m[kv[i]] = kv[i+1]
-		}
-		return m
-	}
+	with := func(kv ...string) map[string]string { return scalertest.With(base, kv...) }
 	tests := []struct {
 		name    string
 		keda    string // what KEDA does, and the docs section
@@ -65,27 +57,16 @@ func TestParityConfig(t *testing.T) {
 		{"unknown key", "ignored (logged when KEDA_CHECK_UNEXPECTED_SCALERS_PARAMS)", with("lagTreshold", "5"), nil, "", `"lagTreshold" is not a parameter`},
 		{"password in plain metadata", "not read from metadata (#authentication-parameters)", with("password", "p"), nil, "", `"password" is ignored`},
 	}
-	r := scalers.NewRegistry()
-	if err := r.Register(Type, New(nil)); err != nil {
-		t.Fatal(err)
-	}
+	r := scalertest.Registry(t, Type, New(nil))
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tr, err := r.Build(scalers.Config{Type: Type, Metadata: tt.meta, AuthParams: tt.auth})
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("KEDA: %s (%s); Sluice: error %v, want one containing %q", tt.keda, kedaDocs, err, tt.wantErr)
-				}
+			row := scalertest.Row{KEDA: tt.keda, Docs: kedaDocs, WantErr: tt.wantErr, Warning: tt.warning}
+			if tr = row.Check(t, tr, err); tr == nil {
 				return
-			}
-			if err != nil {
-				t.Fatalf("KEDA: %s (%s); Sluice: error %v", tt.keda, kedaDocs, err)
 			}
 			if tt.warning == "" && tr.Warning != "" && !strings.Contains(tr.Warning, "without TLS") {
 				t.Errorf("unexpected warning %q", tr.Warning)
-			}
-			if tt.warning != "" && !strings.Contains(tr.Warning, tt.warning) {
-				t.Errorf("warning %q, want it to contain %q", tr.Warning, tt.warning)
 			}
 		})
 	}
@@ -136,10 +117,7 @@ func TestParityPartitions(t *testing.T) {
 		k.commit("g", "orders", p, 0)
 	}
 	build := func(kv ...string) *scalers.Trigger {
-		meta := map[string]string{"bootstrapServers": k.brokers, "consumerGroup": "g", "topic": "orders", "allowIdleConsumers": "true"}
-		for i := 0; i+1 < len(kv); i += 2 {
-			meta[kv[i]] = kv[i+1]
-		}
+		meta := scalertest.With(map[string]string{"bootstrapServers": k.brokers, "consumerGroup": "g", "topic": "orders", "allowIdleConsumers": "true"}, kv...)
 		tr, err := New(nil)(scalers.Config{Type: Type, Metadata: meta})
 		if err != nil {
 			t.Fatal(err)

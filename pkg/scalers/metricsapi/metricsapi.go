@@ -94,13 +94,11 @@ func build(cfg scalers.Config, p *params, cache *ClientCache) (*scalers.Trigger,
 			return nil, scalers.ParamErrorf(cfg, "valueLocation", "%v", err)
 		}
 	}
-	tls := httpclient.TLS{UnsafeSSL: p.UnsafeSSL, CA: p.CA, ClientCert: auth.Has("tls"), Cert: p.Cert, Key: p.Key}
-	tc, err := tls.Config(cfg)
+	client, err := p.Client(cfg, auth, cache)
 	if err != nil {
 		return nil, err
 	}
-	client := cache.Client(tls.Hash(), func() *http.Client { return httpclient.New(tc) })
-	src := newSource(auth.Client(client), u, p, auth, sel)
+	src := newSource(client, u, p, auth, sel)
 	return &scalers.Trigger{
 		Key:              key(u, p, auth),
 		Source:           src,
@@ -113,13 +111,9 @@ func build(cfg scalers.Config, p *params, cache *ClientCache) (*scalers.Trigger,
 
 // validate checks what Decode cannot and returns the parsed URL.
 func validate(cfg scalers.Config, p *params) (*url.URL, error) {
-	u, err := url.Parse(p.URL)
-	if err != nil || u.Host == "" {
-		// The URL may hold a password: do not echo it.
-		return nil, scalers.ParamErrorf(cfg, "url", "want an absolute http or https URL")
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, scalers.ParamErrorf(cfg, "url", "want an http or https URL, got scheme %q", u.Scheme)
+	u, err := httpclient.ParseURL(cfg, "url", p.URL)
+	if err != nil {
+		return nil, err
 	}
 	if p.Target < 0 || (p.Target == 0 && !cfg.AsMetricSource) {
 		return nil, scalers.ParamErrorf(cfg, "targetValue", "want a number greater than 0, got %v", p.Target)

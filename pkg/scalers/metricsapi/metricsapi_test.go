@@ -1,11 +1,11 @@
 package metricsapi
 
 import (
-	"errors"
 	"strings"
 	"testing"
 
 	"github.com/sluice-dev/sluice/pkg/scalers"
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/scalertest"
 )
 
 func newTrigger(t *testing.T, cache *ClientCache, meta, auth map[string]string) (*scalers.Trigger, error) {
@@ -14,11 +14,7 @@ func newTrigger(t *testing.T, cache *ClientCache, meta, auth map[string]string) 
 }
 
 func baseMeta(extra ...string) map[string]string {
-	m := map[string]string{"url": "http://127.0.0.1:8080/stats", "valueLocation": "components.worker.tasks", "targetValue": "8.8"}
-	for i := 0; i+1 < len(extra); i += 2 {
-		m[extra[i]] = extra[i+1]
-	}
-	return m
+	return scalertest.With(map[string]string{"url": "http://127.0.0.1:8080/stats", "valueLocation": "components.worker.tasks", "targetValue": "8.8"}, extra...)
 }
 
 func TestNewValidation(t *testing.T) {
@@ -52,24 +48,8 @@ func TestNewValidation(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tr, err := newTrigger(t, nil, tt.meta, tt.auth)
-			if tt.wantErr == "" {
-				if err != nil || tr == nil {
-					t.Fatalf("New() = %v, %v", tr, err)
-				}
-				return
-			}
-			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Fatalf("New() error = %v, want %q", err, tt.wantErr)
-			}
-			if !strings.HasPrefix(err.Error(), "trigger 0 (metrics-api): ") {
-				t.Errorf("error %q does not name the trigger", err)
-			}
-			if strings.Contains(err.Error(), "hunter2") {
-				t.Errorf("error %q reveals a credential", err)
-			}
-			if tt.missing != errors.Is(err, scalers.ErrMissingParam) {
-				t.Errorf("errors.Is(ErrMissingParam) = %v, want %v", !tt.missing, tt.missing)
-			}
+			want := scalertest.Build{Trigger: "trigger 0 (metrics-api)", Err: tt.wantErr, Missing: tt.missing, Secret: "hunter2"}
+			want.Check(t, tr, err)
 		})
 	}
 }

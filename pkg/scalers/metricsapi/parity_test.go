@@ -2,8 +2,6 @@ package metricsapi
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -13,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sluice-dev/sluice/pkg/scalers"
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/scalertest"
 	"github.com/sluice-dev/sluice/pkg/scalers/internal/testpki"
 )
 
@@ -57,24 +56,13 @@ func TestParityConfig(t *testing.T) {
 			[]string{"format", "prometheus", "valueLocation", `jobs{queue!="a"}`}, nil, `parameter "valueLocation"`, ""},
 		{"targetValue missing", "error (#trigger-specification)", []string{"targetValue", ""}, nil, `parameter "targetValue": required`, ""},
 	}
-	r := scalers.NewRegistry()
-	if err := r.Register(Type, New(nil)); err != nil {
-		t.Fatal(err)
-	}
+	r := scalertest.Registry(t, Type, New(nil))
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tr, err := r.Build(scalers.Config{Type: Type, Metadata: baseMeta(tt.meta...), AuthParams: tt.auth})
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("KEDA: %s (%s); Sluice: error %v, want one containing %q", tt.keda, kedaDocs, err, tt.wantErr)
-				}
+			row := scalertest.Row{KEDA: tt.keda, Docs: kedaDocs, WantErr: tt.wantErr, Warning: tt.warning}
+			if tr = row.Check(t, tr, err); tr == nil {
 				return
-			}
-			if err != nil {
-				t.Fatalf("KEDA: %s (%s); Sluice: error %v", tt.keda, kedaDocs, err)
-			}
-			if tt.warning != "" && !strings.Contains(tr.Warning, tt.warning) {
-				t.Errorf("warning %q, want it to contain %q", tr.Warning, tt.warning)
 			}
 		})
 	}
@@ -86,24 +74,15 @@ func TestParityConfig(t *testing.T) {
 func TestParityCombinedAuth(t *testing.T) {
 	pki := testpki.New(t)
 	var want func(r *http.Request) bool
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	_, srv := pki.Servers(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !want(r) {
 			w.WriteHeader(http.StatusUnauthorized)
 			return
 		}
 		_, _ = fmt.Fprint(w, `{"v":7}`)
 	}))
-	pool := x509.NewCertPool()
-	pool.AddCert(pki.CACert)
-	srv.TLS = &tls.Config{ClientAuth: tls.RequireAndVerifyClientCert, ClientCAs: pool, MinVersion: tls.VersionTLS12}
-	srv.StartTLS()
-	defer srv.Close()
 	tlsAuth := func(kv ...string) map[string]string {
-		m := map[string]string{"ca": testpki.ServerCA(srv), "cert": pki.ClientCert, "key": pki.ClientKey}
-		for i := 0; i+1 < len(kv); i += 2 {
-			m[kv[i]] = kv[i+1]
-		}
-		return m
+		return scalertest.With(map[string]string{"ca": testpki.ServerCA(srv), "cert": pki.ClientCert, "key": pki.ClientKey}, kv...)
 	}
 	tests := []struct {
 		name  string

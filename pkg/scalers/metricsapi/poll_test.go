@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/sluice-dev/sluice/pkg/scalers/internal/testpki"
 )
 
 // authServer answers 200 with a JSON value when check accepts the request, or
@@ -75,44 +73,6 @@ func TestPollAuthModes(t *testing.T) {
 			}
 			if strings.Contains(err.Error(), "hunter2") || strings.Contains(err.Error(), "aHVudGVy") {
 				t.Fatalf("Poll() error %q reveals a credential", err)
-			}
-		})
-	}
-}
-
-func TestPollTLS(t *testing.T) {
-	pki := testpki.New(t)
-	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = fmt.Fprint(w, `{"v":"1.5k"}`) })
-	srv, mtls := pki.Servers(t, handler)
-
-	tests := []struct {
-		name    string
-		url     string
-		meta    []string
-		auth    map[string]string
-		wantErr string
-	}{
-		{"untrusted", srv.URL, nil, nil, "certificate"},
-		{"unsafeSsl", srv.URL, []string{"unsafeSsl", "true"}, nil, ""},
-		{"custom ca", srv.URL, nil, map[string]string{"ca": testpki.ServerCA(srv)}, ""},
-		{"client cert", mtls.URL, []string{"authMode", "tls"}, map[string]string{"ca": testpki.ServerCA(mtls), "cert": pki.ClientCert, "key": pki.ClientKey}, ""},
-		{"client cert missing", mtls.URL, nil, map[string]string{"ca": testpki.ServerCA(mtls)}, "get metrics"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			tr, err := newTrigger(t, nil, baseMeta(append(tt.meta, "url", tt.url, "valueLocation", "v")...), tt.auth)
-			if err != nil {
-				t.Fatal(err)
-			}
-			v, err := tr.Source.Poll(context.Background())
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("Poll() = %v, %v; want error %q", v, err, tt.wantErr)
-				}
-				return
-			}
-			if err != nil || v != 1500 {
-				t.Fatalf("Poll() = %v, %v; want 1500", v, err)
 			}
 		})
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sluice-dev/sluice/pkg/scalers"
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/scalertest"
 	peer "github.com/sluice-dev/sluice/pkg/testpeers/prometheus"
 )
 
@@ -33,10 +34,7 @@ func eventually(t *testing.T, tr *scalers.Trigger, what string, check func(float
 
 func trigger(t *testing.T, server, query string, kv ...string) *scalers.Trigger {
 	t.Helper()
-	meta := map[string]string{"serverAddress": server, "query": query, "threshold": "10", "activationThreshold": "2"}
-	for i := 0; i+1 < len(kv); i += 2 {
-		meta[kv[i]] = kv[i+1]
-	}
+	meta := scalertest.With(map[string]string{"serverAddress": server, "query": query, "threshold": "10", "activationThreshold": "2"}, kv...)
 	tr, err := New(nil)(scalers.Config{Type: Type, Metadata: meta})
 	if err != nil {
 		t.Fatal(err)

@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/sluice-dev/sluice/pkg/scalers"
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/scalertest"
 )
 
 // kedaDocs is KEDA's page for this trigger; rows cite its sections.
@@ -50,24 +50,13 @@ func TestParityConfig(t *testing.T) {
 		{"ignoreNullValues bad", "error", []string{"ignoreNullValues", "nope"}, nil, `parameter "ignoreNullValues"`, ""},
 		{"metricName", "removed in KEDA 2.12", []string{"metricName", "m"}, nil, "", `"metricName" is not a parameter`},
 	}
-	r := scalers.NewRegistry()
-	if err := r.Register(Type, New(nil)); err != nil {
-		t.Fatal(err)
-	}
+	r := scalertest.Registry(t, Type, New(nil))
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tr, err := r.Build(scalers.Config{Type: Type, Metadata: meta(tt.meta...), AuthParams: tt.auth})
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("KEDA: %s (%s); Sluice: error %v, want one containing %q", tt.keda, kedaDocs, err, tt.wantErr)
-				}
+			row := scalertest.Row{KEDA: tt.keda, Docs: kedaDocs, WantErr: tt.wantErr, Warning: tt.warning}
+			if tr = row.Check(t, tr, err); tr == nil {
 				return
-			}
-			if err != nil {
-				t.Fatalf("KEDA: %s (%s); Sluice: error %v", tt.keda, kedaDocs, err)
-			}
-			if tt.warning != "" && !strings.Contains(tr.Warning, tt.warning) {
-				t.Errorf("warning %q, want it to contain %q", tr.Warning, tt.warning)
 			}
 		})
 	}

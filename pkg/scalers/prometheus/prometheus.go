@@ -71,13 +71,11 @@ func build(cfg scalers.Config, p *params, cache *ClientCache) (*scalers.Trigger,
 	if err != nil {
 		return nil, err
 	}
-	tls := httpclient.TLS{UnsafeSSL: p.UnsafeSSL, CA: p.CA, ClientCert: auth.Has("tls"), Cert: p.Cert, Key: p.Key}
-	tc, err := tls.Config(cfg)
+	client, err := p.Client(cfg, auth, cache)
 	if err != nil {
 		return nil, err
 	}
-	client := cache.Client(tls.Hash(), func() *http.Client { return httpclient.New(tc) })
-	api, err := newQuerier(auth.Client(client), q)
+	api, err := newQuerier(client, q)
 	if err != nil {
 		return nil, scalers.ParamErrorf(cfg, "serverAddress", "%v", err)
 	}
@@ -93,13 +91,9 @@ func build(cfg scalers.Config, p *params, cache *ClientCache) (*scalers.Trigger,
 
 // validate checks what Decode cannot and returns the query to send.
 func validate(cfg scalers.Config, p *params) (*query, *httpclient.Auth, error) {
-	u, err := url.Parse(p.ServerAddress)
-	if err != nil || u.Host == "" {
-		// The address may hold a password: do not echo it.
-		return nil, nil, scalers.ParamErrorf(cfg, "serverAddress", "want an absolute http or https URL")
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, nil, scalers.ParamErrorf(cfg, "serverAddress", "want an http or https URL, got scheme %q", u.Scheme)
+	u, err := httpclient.ParseURL(cfg, "serverAddress", p.ServerAddress)
+	if err != nil {
+		return nil, nil, err
 	}
 	if p.Threshold <= 0 {
 		return nil, nil, scalers.ParamErrorf(cfg, "threshold", "want a number greater than 0, got %v", p.Threshold)

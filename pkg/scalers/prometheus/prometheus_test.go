@@ -1,19 +1,15 @@
 package prometheus
 
 import (
-	"errors"
 	"strings"
 	"testing"
 
 	"github.com/sluice-dev/sluice/pkg/scalers"
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/scalertest"
 )
 
 func meta(kv ...string) map[string]string {
-	m := map[string]string{"serverAddress": "http://127.0.0.1:9090", "query": "sum(up)", "threshold": "10.5"}
-	for i := 0; i+1 < len(kv); i += 2 {
-		m[kv[i]] = kv[i+1]
-	}
-	return m
+	return scalertest.With(map[string]string{"serverAddress": "http://127.0.0.1:9090", "query": "sum(up)", "threshold": "10.5"}, kv...)
 }
 
 func TestNewValidation(t *testing.T) {
@@ -51,24 +47,8 @@ func TestNewValidation(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tr, err := New(nil)(scalers.Config{Index: 1, Type: Type, Metadata: tt.meta, AuthParams: tt.auth})
-			if tt.wantErr == "" {
-				if err != nil {
-					t.Fatal(err)
-				}
-				if !strings.Contains(tr.Warning, tt.wantWarning) || (tt.wantWarning == "" && tr.Warning != "") {
-					t.Fatalf("warning %q, want %q", tr.Warning, tt.wantWarning)
-				}
-				return
-			}
-			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Fatalf("got %v, want an error containing %q", err, tt.wantErr)
-			}
-			if !strings.HasPrefix(err.Error(), "trigger 1 (prometheus): ") || strings.Contains(err.Error(), "hunter2") {
-				t.Fatalf("error must name the trigger and hide secrets: %v", err)
-			}
-			if errors.Is(err, scalers.ErrMissingParam) != tt.missing {
-				t.Fatalf("errors.Is(ErrMissingParam) = %v, want %v", !tt.missing, tt.missing)
-			}
+			want := scalertest.Build{Trigger: "trigger 1 (prometheus)", Err: tt.wantErr, Missing: tt.missing, Secret: "hunter2", Warning: tt.wantWarning}
+			want.Check(t, tr, err)
 		})
 	}
 }

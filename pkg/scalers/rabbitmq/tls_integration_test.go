@@ -4,7 +4,6 @@ package rabbitmq
 
 import (
 	"context"
-	"encoding/pem"
 	"strings"
 	"testing"
 	"time"
@@ -20,10 +19,9 @@ import (
 // TriggerAuthentication, with unsafeSsl, and refused without the CA.
 func TestTLS(t *testing.T) {
 	pki := testpki.New(t)
-	clientCA := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: pki.CACert.Raw}))
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	b, err := peer.Start(ctx, peer.Options{Dir: t.TempDir(), TLS: true, ClientCA: clientCA})
+	b, err := peer.Start(ctx, peer.Options{Dir: t.TempDir(), TLS: true, ClientCA: pki.CAPEM})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,7 @@ import (
 
 func TestTLSMaterial(t *testing.T) {
 	pki := testpki.New(t)
-	caPEM := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: pki.CACert.Raw}))
+	caPEM := pki.CAPEM
 	block, _ := pem.Decode([]byte(pki.ClientKey))
 	//nolint:staticcheck // legacy PEM encryption is what keyPassword reads
 	enc, err := x509.EncryptPEMBlock(rand.Reader, block.Type, block.Bytes, []byte(secret), x509.PEMCipherAES256)

@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"time"
@@ -45,7 +44,8 @@ type Options struct {
 	// InMemory keeps data in memory (--inMemoryPersistence): faster for
 	// tests that write much.
 	InMemory bool
-	// StartTimeout bounds the wait for the services to listen; 30s when 0.
+	// StartTimeout bounds the wait for the services to listen; 2m when 0
+	// (Node.js starts slowly on a busy machine).
 	StartTimeout time.Duration
 	// Logf receives why a start was retried (a port taken before Azurite
 	// bound it); nil discards it. New sets t.Logf.
@@ -82,7 +82,7 @@ func Start(ctx context.Context, opts Options) (*Azurite, error) {
 	}
 	timeout := opts.StartTimeout
 	if timeout == 0 {
-		timeout = 30 * time.Second
+		timeout = 2 * time.Minute
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -125,9 +125,9 @@ func (a *Azurite) startService(ctx context.Context, bin, name string, want int, 
 		if err != nil {
 			return err
 		}
-		if err := waitListening(ctx, p, port); err != nil {
+		if err := p.WaitListening(ctx, port); err != nil {
 			p.Stop(5 * time.Second)
-			return err
+			return p.Failure(err)
 		}
 		a.procs = append(a.procs, p)
 		return nil
@@ -189,56 +189,15 @@ func (a *Azurite) ConnectionStringWithKey(key string) string {
 // (see the package documentation for the search order), or ErrNotFound.
 func FindBinDir() (string, error) {
 	if v := os.Getenv(BinEnv); v != "" {
-		if fi, err := os.Stat(v); err == nil && !fi.IsDir() {
-			v = filepath.Dir(v)
-		}
-		if hasBins(v) {
-			return v, nil
-		}
-		return "", fmt.Errorf("%s=%s holds no azurite-queue and azurite-blob: %w", BinEnv, v, ErrNotFound)
-	}
-	if p, err := exec.LookPath("azurite-queue"); err == nil && hasBins(filepath.Dir(p)) {
-		return filepath.Dir(p), nil
-	}
-	if root, err := testenv.RepoRoot(); err == nil {
-		dir := filepath.Join(root, ".cache", "npm", "node_modules", ".bin")
-		if hasBins(dir) {
-			return dir, nil
+		if fi, err := os.Stat(v); err == nil && !fi.IsDir() && hasBins(filepath.Dir(v)) {
+			return filepath.Dir(v), nil // one of the binaries named: its directory
 		}
 	}
-	return "", ErrNotFound
+	return testenv.FindDir(ErrNotFound, BinEnv, "azurite-queue and azurite-blob", hasBins,
+		testenv.OnPath("azurite-queue"), testenv.RepoCache("npm", "node_modules", ".bin"))
 }
 
+// hasBins reports whether dir holds both of Azurite's binaries.
 func hasBins(dir string) bool {
-	for _, name := range []string{"azurite-queue", "azurite-blob"} {
-		fi, err := os.Stat(filepath.Join(dir, name))
-		if err != nil || fi.IsDir() || fi.Mode()&0o111 == 0 {
-			return false
-		}
-	}
-	return true
-}
-
-// waitListening waits until p listens on port (p itself: an answer on the
-// port could come from another process that took it first), p exits or
-// ctx ends.
-func waitListening(ctx context.Context, p *testenv.Process, port int) error {
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		ok, err := p.ListensOn(port)
-		if err != nil {
-			return err
-		}
-		if ok {
-			return nil
-		}
-		select {
-		case <-p.Done():
-			return p.Failure(errors.New("exited before listening"))
-		case <-ctx.Done():
-			return p.Failure(fmt.Errorf("wait for 127.0.0.1:%d: %w", port, ctx.Err()))
-		case <-tick.C:
-		}
-	}
+	return testenv.IsExecutable(filepath.Join(dir, "azurite-queue")) && testenv.IsExecutable(filepath.Join(dir, "azurite-blob"))
 }

@@ -3,6 +3,8 @@ package azurite
 import (
 	"context"
 	"testing"
+
+	"github.com/sluice-dev/sluice/pkg/testenv"
 )
 
 // New starts Azurite for a test and stops it in t.Cleanup. It fails the
@@ -16,10 +18,5 @@ func New(t testing.TB, opts Options) *Azurite {
 	if opts.Logf == nil {
 		opts.Logf = t.Logf
 	}
-	a, err := Start(context.Background(), opts)
-	if err != nil {
-		t.Fatalf("start azurite: %v", err)
-	}
-	t.Cleanup(a.Stop)
-	return a
+	return testenv.StartPeer(t, "azurite", func(ctx context.Context) (*Azurite, error) { return Start(ctx, opts) })
 }

@@ -1,7 +1,6 @@
 package eventhubs
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 
@@ -11,19 +10,7 @@ import (
 // FindNodePath returns the node_modules directory holding rhea (see the
 // package documentation for the search order), or ErrNotFound.
 func FindNodePath() (string, error) {
-	if v := os.Getenv(NodePathEnv); v != "" {
-		if hasRhea(v) {
-			return v, nil
-		}
-		return "", fmt.Errorf("%s=%s holds no rhea: %w", NodePathEnv, v, ErrNotFound)
-	}
-	if root, err := testenv.RepoRoot(); err == nil {
-		dir := filepath.Join(root, ".cache", "npm", "node_modules")
-		if hasRhea(dir) {
-			return dir, nil
-		}
-	}
-	return "", ErrNotFound
+	return testenv.FindDir(ErrNotFound, NodePathEnv, "rhea", hasRhea, testenv.RepoCache("npm", "node_modules"))
 }
 
 func hasRhea(dir string) bool {

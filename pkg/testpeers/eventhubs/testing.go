@@ -3,6 +3,8 @@ package eventhubs
 import (
 	"context"
 	"testing"
+
+	"github.com/sluice-dev/sluice/pkg/testenv"
 )
 
 // New starts a peer for a test and stops it in t.Cleanup. It fails the
@@ -13,10 +15,5 @@ func New(t testing.TB, opts Options) *Peer {
 	if opts.Dir == "" {
 		opts.Dir = t.TempDir()
 	}
-	p, err := Start(context.Background(), opts)
-	if err != nil {
-		t.Fatalf("start event hubs peer: %v", err)
-	}
-	t.Cleanup(p.Stop)
-	return p
+	return testenv.StartPeer(t, "event hubs peer", func(ctx context.Context) (*Peer, error) { return Start(ctx, opts) })
 }

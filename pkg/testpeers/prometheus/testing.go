@@ -3,6 +3,8 @@ package prometheus
 import (
 	"context"
 	"testing"
+
+	"github.com/sluice-dev/sluice/pkg/testenv"
 )
 
 // New starts a server for a test and stops it in t.Cleanup. It fails the
@@ -10,10 +12,6 @@ import (
 // tests expect hack/peers/prometheus.sh to have run.
 func New(t testing.TB) *Server {
 	t.Helper()
-	s, err := start(context.Background(), t.TempDir(), t.Logf)
-	if err != nil {
-		t.Fatalf("start prometheus: %v", err)
-	}
-	t.Cleanup(s.Stop)
-	return s
+	dir := t.TempDir()
+	return testenv.StartPeer(t, "prometheus", func(ctx context.Context) (*Server, error) { return start(ctx, dir, t.Logf) })
 }

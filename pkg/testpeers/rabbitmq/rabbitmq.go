@@ -149,20 +149,11 @@ func Start(ctx context.Context, opts Options) (*Broker, error) {
 // FindSbin returns the directory holding rabbitmq-server (see the package
 // documentation for the search order), or ErrNotFound.
 func FindSbin() (string, error) {
-	if v := os.Getenv(SbinEnv); v != "" {
-		if isExec(filepath.Join(v, "rabbitmq-server")) {
-			return v, nil
-		}
-		return "", fmt.Errorf("%s=%s holds no rabbitmq-server: %w", SbinEnv, v, ErrNotFound)
-	}
-	if isExec(filepath.Join(debianSbin, "rabbitmq-server")) {
-		return debianSbin, nil
-	}
-	if p, err := exec.LookPath("rabbitmq-server"); err == nil {
-		return filepath.Dir(p), nil
-	}
-	return "", ErrNotFound
+	return testenv.FindDir(ErrNotFound, SbinEnv, "rabbitmq-server", hasServer, debianSbin, testenv.OnPath("rabbitmq-server"))
 }
+
+// hasServer reports whether dir holds an executable rabbitmq-server.
+func hasServer(dir string) bool { return testenv.IsExecutable(filepath.Join(dir, "rabbitmq-server")) }
 
 // findEPMD returns the epmd binary: on the PATH, else beside the Erlang
 // runtime Debian installs.
@@ -172,16 +163,11 @@ func findEPMD(sbin string) (string, error) {
 	}
 	matches, _ := filepath.Glob("/usr/lib/erlang/erts-*/bin/epmd")
 	for _, m := range matches {
-		if isExec(m) {
+		if testenv.IsExecutable(m) {
 			return m, nil
 		}
 	}
 	return "", fmt.Errorf("epmd beside %s: %w", sbin, ErrNotFound)
-}
-
-func isExec(path string) bool {
-	fi, err := os.Stat(path)
-	return err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0
 }
 
 // Stop stops the broker and epmd, waits until no process of the node is

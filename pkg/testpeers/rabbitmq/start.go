@@ -24,7 +24,7 @@ func (b *Broker) startEPMD(ctx context.Context) error {
 	b.epmd = p
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	if err := waitListening(ctx, p, b.EPMDPort); err != nil {
+	if err := p.WaitListening(ctx, b.EPMDPort); err != nil {
 		// epmd exits at once, silently, when its port is taken.
 		if p.Exited() && ctx.Err() == nil {
 			return fmt.Errorf("epmd on port %d exited at once: %w", b.EPMDPort, syscall.EADDRINUSE)
@@ -126,7 +126,7 @@ vm_memory_high_watermark.relative = 0.9
 // waitReady waits until the AMQP port accepts connections and the
 // management API answers an authenticated request.
 func (b *Broker) waitReady(ctx context.Context) error {
-	if err := waitListening(ctx, b.server, b.AMQPPort); err != nil {
+	if err := b.server.WaitListening(ctx, b.AMQPPort); err != nil {
 		return err
 	}
 	tick := time.NewTicker(100 * time.Millisecond)
@@ -141,30 +141,6 @@ func (b *Broker) waitReady(ctx context.Context) error {
 			return errors.New("rabbitmq-server exited before its management API answered")
 		case <-ctx.Done():
 			return fmt.Errorf("wait for the management API: %w", ctx.Err())
-		case <-tick.C:
-		}
-	}
-}
-
-// waitListening waits until p (or a process it started) listens on port,
-// p exits or ctx ends. An answer on the port would prove nothing: another
-// process may hold it while p is about to fail.
-func waitListening(ctx context.Context, p *testenv.Process, port int) error {
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		ok, err := p.ListensOn(port)
-		if err != nil {
-			return err
-		}
-		if ok {
-			return nil
-		}
-		select {
-		case <-p.Done():
-			return fmt.Errorf("exited before listening on 127.0.0.1:%d", port)
-		case <-ctx.Done():
-			return fmt.Errorf("wait for 127.0.0.1:%d: %w", port, ctx.Err())
 		case <-tick.C:
 		}
 	}

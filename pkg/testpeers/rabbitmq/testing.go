@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"testing"
+
+	"github.com/sluice-dev/sluice/pkg/testenv"
 )
 
 // New starts a broker for a test and stops it in t.Cleanup. It fails the
@@ -14,12 +16,8 @@ import (
 // through Main.
 func New(t testing.TB) *Broker {
 	t.Helper()
-	b, err := Start(context.Background(), Options{Dir: t.TempDir(), Logf: t.Logf})
-	if err != nil {
-		t.Fatalf("start rabbitmq: %v", err)
-	}
-	t.Cleanup(b.Stop)
-	return b
+	opts := Options{Dir: t.TempDir(), Logf: t.Logf}
+	return testenv.StartPeer(t, "rabbitmq", func(ctx context.Context) (*Broker, error) { return Start(ctx, opts) })
 }
 
 // Main starts one broker for a test package, hands it to set (which stores

@@ -1,14 +1,14 @@
 package servicebus
 
-import "testing"
+import (
+	"context"
+	"testing"
+
+	"github.com/sluice-dev/sluice/pkg/testenv"
+)
 
 // New starts a peer for a test and stops it in t.Cleanup.
 func New(t testing.TB, opts Options) *Peer {
 	t.Helper()
-	p, err := Start(opts)
-	if err != nil {
-		t.Fatalf("start servicebus peer: %v", err)
-	}
-	t.Cleanup(p.Stop)
-	return p
+	return testenv.StartPeer(t, "servicebus peer", func(context.Context) (*Peer, error) { return Start(opts) })
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -35,11 +34,8 @@ func (s *listServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func TestDelete(t *testing.T) {
-	isolate(t)
 	api := &listServer{}
-	srv := httptest.NewServer(api)
-	defer srv.Close()
-	t.Setenv("KUBECONFIG", writeKubeconfig(t, srv.URL))
+	serveAPI(t, api)
 
 	r := run(t, "delete", "--name", "app")
 	if r.err != nil {

@@ -59,6 +59,16 @@ current-context: main
 	return path
 }
 
+// serveAPI isolates the test (see isolate) and points KUBECONFIG at api,
+// served on loopback until the test ends.
+func serveAPI(t *testing.T, api http.Handler) {
+	t.Helper()
+	isolate(t)
+	srv := httptest.NewServer(api)
+	t.Cleanup(srv.Close)
+	t.Setenv("KUBECONFIG", writeKubeconfig(t, srv.URL))
+}
+
 // standInDocker puts a docker program on PATH that appends its arguments
 // to the returned log file and exits with code.
 func standInDocker(t *testing.T, code string) string {
@@ -74,11 +84,8 @@ func standInDocker(t *testing.T, code string) string {
 }
 
 func TestDeployBuildsAndApplies(t *testing.T) {
-	isolate(t)
 	api := &fakeAPIServer{}
-	srv := httptest.NewServer(api)
-	defer srv.Close()
-	t.Setenv("KUBECONFIG", writeKubeconfig(t, srv.URL))
+	serveAPI(t, api)
 	log := standInDocker(t, "0")
 	dir := queueProject(t)
 
@@ -127,11 +134,8 @@ func TestDeployContextNamespace(t *testing.T) {
 }
 
 func TestDeployDockerFailure(t *testing.T) {
-	isolate(t)
 	api := &fakeAPIServer{}
-	srv := httptest.NewServer(api)
-	defer srv.Close()
-	t.Setenv("KUBECONFIG", writeKubeconfig(t, srv.URL))
+	serveAPI(t, api)
 	log := standInDocker(t, "3")
 	r := run(t, "deploy", queueProject(t), "--name", "app", "--registry", "reg")
 	if r.err == nil || !strings.Contains(r.err.Error(), "docker build: exit status 3") {
@@ -145,36 +149,30 @@ func TestDeployDockerFailure(t *testing.T) {
 	}
 }
 
+// TestDeployNoDocker builds nothing with --no-docker, with an image built
+// from --registry earlier or, as func kubernetes deploy users write, one
+// named with --image-name and used as given.
 func TestDeployNoDocker(t *testing.T) {
-	isolate(t)
-	api := &fakeAPIServer{}
-	srv := httptest.NewServer(api)
-	defer srv.Close()
-	t.Setenv("KUBECONFIG", writeKubeconfig(t, srv.URL))
-	log := standInDocker(t, "0")
-	r := run(t, "deploy", queueProject(t), "--name", "app", "--registry", "reg", "--no-docker")
-	if r.err != nil || len(api.requests) != 5 {
-		t.Fatalf("err %v requests %q", r.err, api.requests)
+	tests := []struct {
+		name  string
+		image []string
+	}{
+		{"registry", []string{"--registry", "reg"}},
+		{"image name", []string{"--image-name", "example.invalid/app:1"}},
 	}
-	if _, err := os.Stat(log); !os.IsNotExist(err) {
-		t.Error("docker ran with --no-docker")
-	}
-}
-
-// TestDeployNoDockerWithImageName accepts the pair func kubernetes deploy
-// users write: nothing is built, the image is used as given.
-func TestDeployNoDockerWithImageName(t *testing.T) {
-	isolate(t)
-	api := &fakeAPIServer{}
-	srv := httptest.NewServer(api)
-	defer srv.Close()
-	t.Setenv("KUBECONFIG", writeKubeconfig(t, srv.URL))
-	log := standInDocker(t, "0")
-	r := run(t, "deploy", queueProject(t), "--name", "app", "--image-name", "example.invalid/app:1", "--no-docker")
-	if r.err != nil || len(api.requests) != 5 {
-		t.Fatalf("err %v requests %q", r.err, api.requests)
-	}
-	if _, err := os.Stat(log); !os.IsNotExist(err) {
-		t.Error("docker ran with --no-docker")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			api := &fakeAPIServer{}
+			serveAPI(t, api)
+			log := standInDocker(t, "0")
+			args := append([]string{"deploy", queueProject(t), "--name", "app", "--no-docker"}, tt.image...)
+			r := run(t, args...)
+			if r.err != nil || len(api.requests) != 5 {
+				t.Fatalf("err %v requests %q", r.err, api.requests)
+			}
+			if _, err := os.Stat(log); !os.IsNotExist(err) {
+				t.Error("docker ran with --no-docker")
+			}
+		})
 	}
 }

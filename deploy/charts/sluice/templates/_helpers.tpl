@@ -1,11 +1,14 @@
 {{/*
-Labels of every object: Helm's, and part-of as `sluice install` sets it.
+Labels of every object: Helm's (not in the kustomize base), and part-of as
+`sluice install` sets it.
 */}}
 {{- define "sluice.labels" -}}
+{{- if not .Values.kustomizeBase -}}
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+{{ end -}}
 app.kubernetes.io/part-of: sluice
 {{- end }}
 

@@ -33,6 +33,26 @@ type Target struct {
 // accountName without a connection string).
 func (t *Target) Identity() bool { return t.Conn == nil }
 
+// Warning returns the target's warnings as one status remark, "" when
+// there are none.
+func (t *Target) Warning() string { return strings.Join(t.Warnings, "; ") }
+
+// Open returns the client open builds for t, or identity when t uses
+// identity-based access (which cannot poll yet: identity's calls fail with
+// ErrIdentityUnsupported). An error from open becomes a *scalers.ParamError
+// on connection; open's errors must already be sanitized.
+func Open[C any](cfg scalers.Config, t *Target, identity C, open func() (C, error)) (C, error) {
+	if t.Identity() {
+		return identity, nil
+	}
+	c, err := open()
+	if err != nil {
+		var zero C
+		return zero, scalers.ParamErrorf(cfg, "connection", "%v", err)
+	}
+	return c, nil
+}
+
 // CredentialHash returns a hash of the credentials (see scalers.HashSecret),
 // for trigger keys and client cache keys.
 func (t *Target) CredentialHash() string {

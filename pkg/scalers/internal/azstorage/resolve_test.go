@@ -1,11 +1,11 @@
 package azstorage
 
 import (
-	"errors"
 	"strings"
 	"testing"
 
 	"github.com/sluice-dev/sluice/pkg/scalers"
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/scalertest"
 )
 
 func TestResolve(t *testing.T) {
@@ -49,13 +49,7 @@ func TestResolve(t *testing.T) {
 			cfg := scalers.Config{Index: 2, Type: "azure-queue", Metadata: tt.meta}
 			got, err := Resolve(cfg, Queue, tt.p)
 			if tt.wantErr != "" {
-				var pe *scalers.ParamError
-				if !errors.As(err, &pe) || pe.Param != tt.wantParam || pe.Trigger != "trigger 2 (azure-queue)" || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("err = %v, want a ParamError for %s saying %q", err, tt.wantParam, tt.wantErr)
-				}
-				if strings.Contains(err.Error(), testKey) {
-					t.Fatalf("error shows the key: %v", err)
-				}
+				scalertest.ParamErr{Trigger: "trigger 2 (azure-queue)", Param: tt.wantParam, Contains: tt.wantErr, Secrets: []string{testKey}}.Check(t, err)
 				return
 			}
 			if err != nil {

@@ -1,0 +1,43 @@
+// Package programtest checks a program.Spec's exit codes: the one table
+// test every Sluice program runs on its flags.
+package programtest
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/sluice-dev/sluice/pkg/program"
+)
+
+// Case is one command line and the exit code program.Main must return
+// for it.
+type Case struct {
+	Name string
+	Args []string
+	Want int
+}
+
+// common are the command lines every program answers alike.
+func common() []Case {
+	return []Case{
+		{Name: "help", Args: []string{"--help"}, Want: program.ExitOK},
+		{Name: "version", Args: []string{"--version"}, Want: program.ExitOK},
+		{Name: "unknown flag", Args: []string{"--nope"}, Want: program.ExitUsage},
+	}
+}
+
+// ExitCodes runs program.Main on a fresh spec from newSpec for --help,
+// --version and an unknown flag, then for each of the program's own
+// cases, and fails t when an exit code differs, showing what the program
+// wrote on stderr.
+func ExitCodes(t *testing.T, newSpec func() program.Spec, cases []Case) {
+	t.Helper()
+	for _, c := range append(common(), cases...) {
+		t.Run(c.Name, func(t *testing.T) {
+			var stderr bytes.Buffer
+			if got := program.Main(newSpec(), c.Args, &stderr); got != c.Want {
+				t.Errorf("Main(%q) = %d, want %d; stderr:\n%s", c.Args, got, c.Want, stderr.String())
+			}
+		})
+	}
+}

@@ -1,0 +1,107 @@
+// Package scalertest is for the trigger types' tests only: the checks
+// every trigger type's tests make the same way (parity rows, errors for
+// invalid input) and the small builders they share.
+package scalertest
+
+import (
+	"errors"
+	"maps"
+	"strings"
+	"testing"
+
+	"github.com/sluice-dev/sluice/pkg/scalers"
+)
+
+// With returns a copy of base with the pairs kv (key, value, key, value…)
+// set; a trailing odd key is ignored.
+func With(base map[string]string, kv ...string) map[string]string {
+	m := maps.Clone(base)
+	if m == nil {
+		m = map[string]string{}
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i]] = kv[i+1]
+	}
+	return m
+}
+
+// Build is what building one trigger from a table row must give: with Err
+// "" a trigger whose status warning is Warning (see CheckWarning), else an
+// error.
+type Build struct {
+	// Trigger is the label an error starts with, such as "trigger 2
+	// (kafka)" (see scalers.TriggerLabel).
+	Trigger string
+	// Err is a substring of the error; "" when the input is valid.
+	Err string
+	// Missing says whether the error wraps scalers.ErrMissingParam.
+	Missing bool
+	// Secret is a credential of the input the error must not show; ""
+	// for none.
+	Secret string
+	// Warning is a substring of a valid trigger's status warning; "" for
+	// none at all.
+	Warning string
+}
+
+// Check fails t unless tr and err, what the constructor returned, are what
+// w describes.
+func (w Build) Check(t testing.TB, tr *scalers.Trigger, err error) {
+	t.Helper()
+	if w.Err == "" {
+		if err != nil || tr == nil {
+			t.Fatalf("got %v, %v; want a trigger", tr, err)
+		}
+		CheckWarning(t, tr, w.Warning)
+		return
+	}
+	if err == nil || !strings.Contains(err.Error(), w.Err) {
+		t.Fatalf("got %v, want an error containing %q", err, w.Err)
+	}
+	if !strings.HasPrefix(err.Error(), w.Trigger+": ") {
+		t.Fatalf("error %q does not name %s", err, w.Trigger)
+	}
+	if w.Secret != "" && strings.Contains(err.Error(), w.Secret) {
+		t.Fatalf("error shows a secret: %v", err)
+	}
+	if errors.Is(err, scalers.ErrMissingParam) != w.Missing {
+		t.Fatalf("errors.Is(ErrMissingParam) = %v, want %v", !w.Missing, w.Missing)
+	}
+}
+
+// CheckWarning fails t unless tr's status warning contains want, or is
+// empty when want is.
+func CheckWarning(t testing.TB, tr *scalers.Trigger, want string) {
+	t.Helper()
+	if !strings.Contains(tr.Warning, want) || (want == "" && tr.Warning != "") {
+		t.Fatalf("warning %q, want %q", tr.Warning, want)
+	}
+}
+
+// ParamErr is the *scalers.ParamError a constructor must return for one
+// invalid parameter.
+type ParamErr struct {
+	// Trigger is the error's trigger label, such as "trigger 1
+	// (azure-queue)".
+	Trigger string
+	// Param is the parameter it names.
+	Param string
+	// Contains is a substring of the error.
+	Contains string
+	// Secrets are credentials of the input the error must not show.
+	Secrets []string
+}
+
+// Check fails t unless err is the error w describes.
+func (w ParamErr) Check(t testing.TB, err error) {
+	t.Helper()
+	var pe *scalers.ParamError
+	if !errors.As(err, &pe) || pe.Param != w.Param || pe.Trigger != w.Trigger || !strings.Contains(err.Error(), w.Contains) {
+		t.Fatalf("err = %v, want a ParamError of %s for %s saying %q", err, w.Trigger, w.Param, w.Contains)
+	}
+	for _, s := range w.Secrets {
+		if strings.Contains(err.Error(), s) {
+			t.Fatalf("error shows a secret: %v", err)
+		}
+	}
+}
