@@ -32,7 +32,9 @@ func TestQuick(t *testing.T) {
 		{scenario: "memory", positive: []string{"adapter RSS, steady state", "adapter peak RSS (VmHWM)"}},
 		{scenario: "activation", positive: []string{"activation latency count", "activation latency p50", "activation latency max"}},
 		{scenario: "first-value", positive: []string{"first value count", "first value max", "activation with work waiting count", "activation with work waiting max", "API requests per activated object, all"}},
-		{scenario: "reconcile", positive: []string{"until all HPAs exist", "until all ScaledObjects Ready", "HPAs per second", "API requests per object, all", "adapter + activator RSS"}},
+		{scenario: "reconcile", positive: []string{"create Deployments beforehand (untimed)", "ScaledObject creates per second",
+			"until all HPAs exist", "until all ScaledObjects Ready", "HPAs per second", "API requests per object, all",
+			"CPU per object, kube-apiserver", "adapter + activator RSS"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.scenario, func(t *testing.T) {

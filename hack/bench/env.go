@@ -136,6 +136,7 @@ func (e *env) startAdapter(ctx context.Context) error {
 		"--watch-namespace="+benchNamespace,
 		"--leader-elect=false",
 		"--log-level=warn",
+		"--profiling",
 	)
 	if err != nil {
 		return err
@@ -158,6 +159,7 @@ func (e *env) startActivator(ctx context.Context) error {
 		"--watch-namespace=" + benchNamespace,
 		"--leader-elect=false",
 		"--log-level=warn",
+		"--profiling",
 	}, e.o.activatorArgs...)
 	p, _, err := testenv.StartProgram(ctx, dir, "sluice-activator", filepath.Join(e.o.binDir, "sluice-activator"), args)
 	if err != nil {

@@ -31,6 +31,12 @@ type options struct {
 	activations int           // activation rounds
 	creates     int           // objects created one at a time (first-value)
 	createQPS   float64       // client-side QPS of the creating client
+	// targetsTogether (reconcile) creates the Deployments together with
+	// the ScaledObjects, inside the timed window, as before issue 17.
+	targetsTogether bool
+	// distinctSources (reconcile) gives every object its own URL, so that
+	// each has its own first poll, as objects on their own queues do.
+	distinctSources bool
 	// activatorArgs are extra sluice-activator flags, e.g. its rate limits.
 	activatorArgs []string
 	timeout       time.Duration // bound on the whole run
@@ -55,6 +61,8 @@ func parseOptions(args []string) (*options, error) {
 	fs.IntVar(&o.activations, "activations", 0, "activation rounds (default 25)")
 	fs.IntVar(&o.creates, "creates", 0, "first-value: objects created one after another, for each of the two measurements (default 100)")
 	fs.Float64Var(&o.createQPS, "create-qps", 2000, "client-side QPS of the client creating objects")
+	fs.BoolVar(&o.targetsTogether, "targets-together", false, "reconcile: create the Deployments together with the ScaledObjects and time both (the definition before issue 17); by default they exist before the first ScaledObject is created, as in a cluster")
+	fs.BoolVar(&o.distinctSources, "distinct-sources", false, "reconcile: one URL per object, so that every object waits for its own first poll (by default all share one source)")
 	fs.DurationVar(&o.timeout, "timeout", 0, "upper bound on the whole run (default 15m)")
 	fs.Func("activator-flag", "extra sluice-activator flag, e.g. --kube-api-qps=500 (repeatable; its defaults otherwise)", func(v string) error {
 		o.activatorArgs = append(o.activatorArgs, v)

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
 	"go.uber.org/zap"
 	"k8s.io/apimachinery/pkg/labels"
+	autoscalingv2ac "k8s.io/client-go/applyconfigurations/autoscaling/v2"
 	autoscalinginformers "k8s.io/client-go/informers/autoscaling/v2"
 	"k8s.io/client-go/kubernetes"
 	autoscalinglisters "k8s.io/client-go/listers/autoscaling/v2"
@@ -18,6 +20,7 @@ import (
 	"k8s.io/client-go/util/workqueue"
 	"k8s.io/utils/clock"
 
+	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
 	"github.com/sluice-dev/sluice/pkg/client/clientset/versioned"
 	kedainformers "github.com/sluice-dev/sluice/pkg/client/informers/externalversions/keda/v1alpha1"
 	kedalisters "github.com/sluice-dev/sluice/pkg/client/listers/keda/v1alpha1"
@@ -82,6 +85,14 @@ type Controller struct {
 	queue   workqueue.TypedRateLimitingInterface[string]
 	sources map[string]listers
 	synced  []cache.InformerSynced
+	// statusWrites and hpaWrites are the controller's own writes the
+	// caches have not seen yet (writes.go), by ScaledObject key and by
+	// HPA key.
+	statusWrites *writeLog[v1alpha1.ScaledObjectStatus]
+	hpaWrites    *writeLog[*autoscalingv2ac.HorizontalPodAutoscalerApplyConfiguration]
+	// waiting holds the keys of new objects waiting for the adapter's
+	// first report (newobject.go).
+	waiting sync.Map
 }
 
 // New returns a Controller with event handlers registered on every
@@ -96,6 +107,9 @@ func New(cfg Config) (*Controller, error) {
 		clock:   cfg.Clock,
 		stats:   cfg.Stats,
 		sources: make(map[string]listers, len(cfg.Sources)),
+
+		statusWrites: newWriteLog[v1alpha1.ScaledObjectStatus](),
+		hpaWrites:    newWriteLog[*autoscalingv2ac.HorizontalPodAutoscalerApplyConfiguration](),
 	}
 	if c.clock == nil {
 		c.clock = clock.RealClock{}
@@ -214,14 +228,19 @@ func (c *Controller) processNext(ctx context.Context, q workqueue.TypedRateLimit
 	start := c.clock.Now()
 	after, err := c.sync(ctx, key)
 	c.stats.observeReconcile(err, c.clock.Since(start))
+	// Retries and requeues are of the object, whatever marked the key.
+	obj := strings.TrimSuffix(key, graceKeySuffix)
 	if err != nil {
-		c.log.Error("reconcile failed", zap.String("scaledObject", key), zap.Error(err))
-		q.AddRateLimited(key)
+		c.log.Error("reconcile failed", zap.String("scaledObject", obj), zap.Error(err))
+		if obj != key {
+			q.Forget(key)
+		}
+		q.AddRateLimited(obj) // backs off per object
 		return true
 	}
 	q.Forget(key)
 	if after > 0 {
-		q.AddAfter(key, after)
+		q.AddAfter(obj, after)
 	}
 	return true
 }

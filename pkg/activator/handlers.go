@@ -5,6 +5,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	autoscalingv2ac "k8s.io/client-go/applyconfigurations/autoscaling/v2"
 	"k8s.io/client-go/tools/cache"
 
 	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
@@ -30,13 +31,26 @@ func (c *Controller) scaledObjectHandler() cache.ResourceEventHandler {
 		UpdateFunc: func(oldObj, newObj any) {
 			o, okOld := oldObj.(*v1alpha1.ScaledObject)
 			n, okNew := newObj.(*v1alpha1.ScaledObject)
+			if okNew {
+				c.statusWrites.caughtUp(n.Namespace+"/"+n.Name, n.ResourceVersion)
+			}
 			if okOld && okNew && ownStatusEcho(o, n) {
 				return
 			}
 			enqueue(oldObj) // the old target's other claimants may be free now
 			enqueue(newObj)
 		},
-		DeleteFunc: enqueue,
+		DeleteFunc: func(obj any) {
+			so, ok := obj.(*v1alpha1.ScaledObject)
+			if d, isTomb := obj.(cache.DeletedFinalStateUnknown); isTomb {
+				so, ok = d.Obj.(*v1alpha1.ScaledObject)
+			}
+			if ok {
+				c.statusWrites.forget(so.Namespace + "/" + so.Name)
+				c.hpaWrites.forget(so.Namespace + "/" + so.HPAName())
+			}
+			enqueue(obj)
+		},
 	}
 }
 
@@ -71,17 +85,46 @@ func (c *Controller) hpaHandler() cache.ResourceEventHandler {
 			return err == nil && gvk.Group == gv.Group && gvk.Kind == target.Kind
 		})
 	}
+	// The echo of the activator's own apply is not queued: the reconcile
+	// that wrote it has already done what the HPA's arrival would lead to.
+	// The echo may arrive before the apply's answer; then it is known by
+	// its content.
+	ownEcho := func(obj any) bool {
+		hpa, ok := obj.(*autoscalingv2.HorizontalPodAutoscaler)
+		if !ok {
+			return false
+		}
+		key := hpa.Namespace + "/" + hpa.Name
+		return c.hpaWrites.caughtUp(key, hpa.ResourceVersion) ||
+			c.hpaWrites.inFlightEcho(key, func(desired *autoscalingv2ac.HorizontalPodAutoscalerApplyConfiguration) bool {
+				owned, err := autoscalingv2ac.ExtractHorizontalPodAutoscaler(hpa, FieldManager)
+				return err == nil && equality.Semantic.DeepEqual(owned, desired)
+			})
+	}
 	return cache.ResourceEventHandlerFuncs{
-		AddFunc: enqueue,
+		AddFunc: func(obj any) {
+			if !ownEcho(obj) {
+				enqueue(obj)
+			}
+		},
 		UpdateFunc: func(oldObj, newObj any) {
 			o, okOld := oldObj.(*autoscalingv2.HorizontalPodAutoscaler)
 			n, okNew := newObj.(*autoscalingv2.HorizontalPodAutoscaler)
-			if okOld && okNew && !hpaChanged(o, n) {
+			if ownEcho(newObj) || (okOld && okNew && !hpaChanged(o, n)) {
 				return
 			}
 			enqueue(newObj)
 		},
-		DeleteFunc: enqueue,
+		DeleteFunc: func(obj any) {
+			hpa, ok := obj.(*autoscalingv2.HorizontalPodAutoscaler)
+			if d, isTomb := obj.(cache.DeletedFinalStateUnknown); isTomb {
+				hpa, ok = d.Obj.(*autoscalingv2.HorizontalPodAutoscaler)
+			}
+			if ok {
+				c.hpaWrites.forget(hpa.Namespace + "/" + hpa.Name)
+			}
+			enqueue(obj)
+		},
 	}
 }
 

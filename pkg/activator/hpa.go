@@ -82,20 +82,44 @@ func (c *Controller) applyHPA(ctx context.Context, l listers, so *v1alpha1.Scale
 	if err := c.deleteOwnedHPAs(ctx, l, so, so.HPAName()); err != nil {
 		return err
 	}
-	current, err := l.hpas.HorizontalPodAutoscalers(so.Namespace).Get(so.HPAName())
-	if err == nil && metav1.IsControlledBy(current, so) {
-		owned, err := autoscalingv2ac.ExtractHorizontalPodAutoscaler(current, FieldManager)
-		if err == nil && equality.Semantic.DeepEqual(owned, desired) {
-			return nil
-		}
+	if c.hpaUpToDate(l, so, desired) {
+		return nil
 	}
-	_, err = c.cfg.Kube.AutoscalingV2().HorizontalPodAutoscalers(so.Namespace).Apply(ctx, desired,
+	key := so.Namespace + "/" + so.HPAName()
+	c.hpaWrites.begin(key, so.UID, desired)
+	applied, err := c.cfg.Kube.AutoscalingV2().HorizontalPodAutoscalers(so.Namespace).Apply(ctx, desired,
 		metav1.ApplyOptions{FieldManager: FieldManager, Force: true})
 	if err != nil {
+		c.hpaWrites.forget(key)
 		return fmt.Errorf("apply hpa: %w", err)
 	}
+	c.hpaWrites.record(key, so.UID, applied.ResourceVersion, desired)
 	c.log.Debug("hpa applied", zap.String("namespace", so.Namespace), zap.String("hpa", so.HPAName()))
 	return nil
+}
+
+// hpaUpToDate reports whether the fields this field manager owns on the
+// HPA already equal desired: on the cached HPA, or, while the cache has not
+// seen it yet, in this controller's own last apply.
+func (c *Controller) hpaUpToDate(l listers, so *v1alpha1.ScaledObject, desired *autoscalingv2ac.HorizontalPodAutoscalerApplyConfiguration) bool {
+	current, err := l.hpas.HorizontalPodAutoscalers(so.Namespace).Get(so.HPAName())
+	cachedRV := ""
+	switch {
+	case err == nil && metav1.IsControlledBy(current, so):
+		cachedRV = current.ResourceVersion
+	case err == nil:
+		return false // someone else's HPA of that name: take it over
+	case !apierrors.IsNotFound(err):
+		return false
+	}
+	if last, ok := c.hpaWrites.pending(so.Namespace+"/"+so.HPAName(), so.UID, cachedRV); ok {
+		return equality.Semantic.DeepEqual(last, desired)
+	}
+	if current == nil {
+		return false
+	}
+	owned, err := autoscalingv2ac.ExtractHorizontalPodAutoscaler(current, FieldManager)
+	return err == nil && equality.Semantic.DeepEqual(owned, desired)
 }
 
 // deleteOwnedHPAs deletes every HPA the object controls except the one

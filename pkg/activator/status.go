@@ -34,8 +34,9 @@ func ownedStatus(s *v1alpha1.ScaledObjectStatus) v1alpha1.ScaledObjectStatus {
 }
 
 // desiredStatus is what the activator's fields should be after this
-// reconcile; condition transition times carry over while a status holds.
-func (c *Controller) desiredStatus(so *v1alpha1.ScaledObject, out *outcome) v1alpha1.ScaledObjectStatus {
+// reconcile; condition transition times carry over from prev, the
+// activator's fields as last known, while a status holds.
+func (c *Controller) desiredStatus(prev *v1alpha1.ScaledObjectStatus, out *outcome) v1alpha1.ScaledObjectStatus {
 	s := v1alpha1.ScaledObjectStatus{
 		OriginalReplicaCount: out.original,
 		ExternalMetricNames:  out.external,
@@ -65,7 +66,7 @@ func (c *Controller) desiredStatus(so *v1alpha1.ScaledObject, out *outcome) v1al
 	now := metav1.NewTime(c.clock.Now())
 	for _, cond := range []v1alpha1.Condition{ready, paused} {
 		cond.LastTransitionTime = &now
-		if old := so.Status.Condition(cond.Type); old != nil && old.Status == cond.Status && old.LastTransitionTime != nil {
+		if old := prev.Condition(cond.Type); old != nil && old.Status == cond.Status && old.LastTransitionTime != nil {
 			cond.LastTransitionTime = old.LastTransitionTime
 		}
 		s.Conditions = append(s.Conditions, cond)
@@ -83,22 +84,27 @@ func pausedMessage(replicas *int32) string {
 
 // applyStatus writes the activator's status fields when they differ from
 // the observed ones, and raises a Warning Event when Ready turns False or
-// changes reason while False.
+// changes reason while False. Observed is what the cache holds, or this
+// controller's own last write while the cache has not seen it yet.
 func (c *Controller) applyStatus(ctx context.Context, so *v1alpha1.ScaledObject, out *outcome) error {
-	desired := c.desiredStatus(so, out)
+	key := so.Namespace + "/" + so.Name
 	observed := ownedStatus(&so.Status)
 	if out.written != nil {
 		observed = *out.written // the cache has not seen this reconcile's write yet
+	} else if w, ok := c.statusWrites.pending(key, so.UID, so.ResourceVersion); ok {
+		observed = w // nor an earlier reconcile's
 	}
+	desired := c.desiredStatus(&observed, out)
 	if equality.Semantic.DeepEqual(desired, observed) {
 		return nil
 	}
 	ac := kedaac.ScaledObject(so.Name, so.Namespace).WithStatus(statusConfig(&desired))
-	_, err := c.cfg.Sluice.KedaV1alpha1().ScaledObjects(so.Namespace).ApplyStatus(ctx, ac,
+	applied, err := c.cfg.Sluice.KedaV1alpha1().ScaledObjects(so.Namespace).ApplyStatus(ctx, ac,
 		metav1.ApplyOptions{FieldManager: FieldManager, Force: true})
 	if err != nil {
 		return fmt.Errorf("apply status: %w", err)
 	}
+	c.statusWrites.record(key, so.UID, applied.ResourceVersion, desired)
 	out.written = &desired
 	ready := desired.Condition(v1alpha1.ConditionReady)
 	if old := observed.Condition(v1alpha1.ConditionReady); ready.Status == metav1.ConditionFalse &&

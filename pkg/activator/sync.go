@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	autoscalingv1 "k8s.io/api/autoscaling/v1"
@@ -63,6 +64,10 @@ func (e *userError) Error() string { return e.reason + ": " + e.message }
 // sync reconciles the ScaledObject named by key and returns when to look at
 // it again (0: only on the next event).
 func (c *Controller) sync(ctx context.Context, key string) (time.Duration, error) {
+	key, graceOver := strings.CutSuffix(key, graceKeySuffix)
+	if _, still := c.waiting.LoadAndDelete(key); graceOver && !still {
+		return 0, nil // reconciled since, when the adapter's report came
+	}
 	ns, name, err := cache.SplitMetaNamespaceKey(key)
 	if err != nil {
 		return 0, nil // a malformed key never becomes well-formed
@@ -74,6 +79,7 @@ func (c *Controller) sync(ctx context.Context, key string) (time.Duration, error
 	so, err := l.scaledObjects.ScaledObjects(ns).Get(name)
 	if apierrors.IsNotFound(err) {
 		c.stats.forget(ns, name)
+		c.statusWrites.forget(key)
 		return 0, nil
 	}
 	if err != nil {
@@ -84,6 +90,10 @@ func (c *Controller) sync(ctx context.Context, key string) (time.Duration, error
 	}
 	if err := c.ensureFinalizer(ctx, so); err != nil {
 		return 0, err
+	}
+	if wait := awaitAdapter(so, c.clock.Now()); wait > 0 {
+		c.waitForAdapter(key, wait)
+		return 0, nil
 	}
 	// Metric names carry over while a later step stops the chain, so that
 	// they keep describing the HPA that is still in place.

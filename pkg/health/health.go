@@ -38,11 +38,15 @@ func Handler(g prometheus.Gatherer, ready func() error) http.Handler {
 	return mux
 }
 
-// Serve serves Handler(g, ready) on ln until ctx is done, then shuts down
-// gracefully; it returns nil after a shutdown, the error when serving
-// fails.
-func Serve(ctx context.Context, ln net.Listener, g prometheus.Gatherer, ready func() error, log *zap.Logger) error {
-	return ServeHandler(ctx, ln, Handler(g, ready), "health and metrics", shutdownTimeout, log)
+// Serve serves Handler(g, ready), changed by opts, on ln until ctx is
+// done, then shuts down gracefully; it returns nil after a shutdown, the
+// error when serving fails.
+func Serve(ctx context.Context, ln net.Listener, g prometheus.Gatherer, ready func() error, log *zap.Logger, opts ...Option) error {
+	var c serveConfig
+	for _, o := range opts {
+		o(&c)
+	}
+	return ServeHandler(ctx, ln, Profiling(Handler(g, ready), c.profiling), "health and metrics", shutdownTimeout, log)
 }
 
 // ServeHandler serves h on ln until ctx is done, then shuts down, giving

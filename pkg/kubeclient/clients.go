@@ -19,7 +19,8 @@ import (
 
 // Clients are the clients every Sluice program builds from its options:
 // the rest.Config (for the program's other clients), the Kubernetes
-// clientset and Sluice's keda.sh/v1alpha1 clientset.
+// clientset (over protobuf, see BuiltinTypes) and Sluice's keda.sh/v1alpha1
+// clientset.
 type Clients struct {
 	Config *rest.Config
 	Kube   *kubernetes.Clientset
@@ -33,7 +34,7 @@ func (o *Options) Clients(userAgent string) (Clients, error) {
 	if err != nil {
 		return Clients{}, err
 	}
-	kube, err := kubernetes.NewForConfig(cfg)
+	kube, err := kubernetes.NewForConfig(BuiltinTypes(cfg))
 	if err != nil {
 		return Clients{}, fmt.Errorf("create kube client: %w", err)
 	}

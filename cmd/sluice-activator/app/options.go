@@ -36,6 +36,9 @@ type Options struct {
 	// listener bound (see pkg/boundaddrs): how whoever starts the activator
 	// with port 0 learns its port.
 	BoundAddressesFile string
+	// Profiling serves Go's runtime profiles on the metrics listener (see
+	// health.Profiling).
+	Profiling bool
 	// KEDACompatibleMetrics also exports KEDA's keda_scaled_object_paused.
 	KEDACompatibleMetrics bool
 	// Log is --log-format and --log-level.
@@ -70,6 +73,7 @@ func (o *Options) Flags() []*pflag.FlagSet {
 	ctl := pflag.NewFlagSet("controller", pflag.ContinueOnError)
 	ctl.IntVar(&o.Workers, "workers", o.Workers, "ScaledObjects reconciled at once")
 	ctl.StringVar(&o.MetricsBindAddress, "metrics-bind-address", o.MetricsBindAddress, "address serving /metrics, /healthz, /readyz and /livez over plain HTTP; port 0 picks a free one")
+	health.AddProfilingFlag(ctl, &o.Profiling)
 	ctl.BoolVar(&o.KEDACompatibleMetrics, "keda-compatible-metrics", o.KEDACompatibleMetrics, "also export KEDA's keda_scaled_object_paused on /metrics, so that KEDA's dashboards and alerts keep working")
 	ctl.StringVar(&o.BoundAddressesFile, "bound-addresses-file", o.BoundAddressesFile, "file to write the address the listener bound to, as JSON, once bound (for port 0); none when empty")
 

@@ -41,7 +41,7 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 	cfg, kube, sluice := clients.Config, clients.Kube, clients.Sluice
 	mapper := restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(kube.Discovery()))
 	kinds := scale.NewDiscoveryScaleKindResolver(kube.Discovery())
-	scales, err := scale.NewForConfig(cfg, mapper, dynamic.LegacyAPIPathResolverFunc, kinds)
+	scales, err := scale.NewForConfig(kubeclient.BuiltinTypes(cfg), mapper, dynamic.LegacyAPIPathResolverFunc, kinds)
 	if err != nil {
 		return fmt.Errorf("create scale client: %w", err)
 	}
@@ -89,7 +89,7 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 		}
 		return nil
 	}
-	wg.Go(func() { serveErr <- health.Serve(ctx, ln, reg, ready, log) })
+	wg.Go(func() { serveErr <- health.Serve(ctx, ln, reg, ready, log, health.WithProfiling(o.Profiling)) })
 	runErr := runWorkers(ctx, o, kube, ctrl, log)
 	cancel()
 	return errors.Join(runErr, <-serveErr)

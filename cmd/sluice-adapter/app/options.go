@@ -79,6 +79,10 @@ type Options struct {
 func NewOptions() *Options {
 	server := cmoptions.NewCustomMetricsAdapterServerOptions()
 	server.SecureServing.BindPort = 6443
+	// The library serves profiles on the secure port by default; here
+	// --profiling is off by default, as in the other programs, and also
+	// serves them on --metrics-bind-address.
+	server.Features.EnableProfiling = false
 	ns := os.Getenv("POD_NAMESPACE")
 	if ns == "" {
 		ns = "sluice-system"
@@ -113,6 +117,7 @@ func (o *Options) Flags() cliflag.NamedFlagSets {
 	o.Server.Authorization.AddFlags(fss.FlagSet("authorization"))
 	o.Server.Audit.AddFlags(fss.FlagSet("audit"))
 	o.Server.Features.AddFlags(fss.FlagSet("features"))
+	fss.FlagSet("features").Lookup("profiling").Usage = health.ProfilingHelp + "; also on the secure port, to clients authorized for /debug/pprof"
 
 	fs := fss.FlagSet("kubernetes")
 	o.Client.AddFlags(fs, "watching ScaledObjects and writing their status")

@@ -121,3 +121,25 @@ func TestOptionsValidate(t *testing.T) {
 		t.Errorf("got %d errors, want 3: %v", len(errs), errs)
 	}
 }
+
+// TestProfilingFlag: the apiserver library's --profiling is off by default
+// here, as in the other programs, speaks in their voice, and turns on the
+// profiles that both listeners serve.
+func TestProfilingFlag(t *testing.T) {
+	named := NewOptions().Flags()
+	f := named.FlagSet("features").Lookup("profiling")
+	if f.DefValue != "false" {
+		t.Errorf("--profiling defaults to %s, want false", f.DefValue)
+	}
+	one := pflag.NewFlagSet("profiling", pflag.ContinueOnError)
+	one.AddFlag(f)
+	for _, p := range helpvoice.Check(one) {
+		t.Error(p)
+	}
+	if o := parse(t); o.Server.Features.EnableProfiling {
+		t.Error("profiling on without --profiling")
+	}
+	if o := parse(t, "--profiling"); !o.Server.Features.EnableProfiling {
+		t.Error("--profiling did not turn profiling on")
+	}
+}

@@ -108,7 +108,7 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 	// collectors) is served beside the adapter's own.
 	gatherers := prometheus.Gatherers{reg, legacyregistry.DefaultGatherer}
 	g.Go(func() error {
-		return health.Serve(ctx, healthLn, gatherers, readiness(core.HasSynced, serving.Load), log)
+		return health.Serve(ctx, healthLn, gatherers, readiness(core.HasSynced, serving.Load), log, health.WithProfiling(o.Server.Features.EnableProfiling))
 	})
 	g.Go(func() error {
 		if err := server.Run(ctx); err != nil {

@@ -27,6 +27,9 @@ type Options struct {
 	// MetricsBindAddress serves /metrics, /healthz, /readyz, /livez and
 	// the load endpoint /apps/<namespace>/<scaledobject>.
 	MetricsBindAddress string
+	// Profiling serves Go's runtime profiles on the metrics listener (see
+	// health.Profiling).
+	Profiling bool
 	// BoundAddressesFile, when set, receives the bound addresses (see
 	// pkg/boundaddrs) under "metrics" and "proxy".
 	BoundAddressesFile string
@@ -75,6 +78,7 @@ func (o *Options) Flags() []*pflag.FlagSet {
 	front := pflag.NewFlagSet("front", pflag.ContinueOnError)
 	front.StringVar(&o.ProxyBindAddress, "proxy-bind-address", o.ProxyBindAddress, "address receiving the apps' HTTP requests; port 0 picks a free one")
 	front.StringVar(&o.MetricsBindAddress, "metrics-bind-address", o.MetricsBindAddress, "address serving /metrics, /healthz, /readyz, /livez and /apps/<namespace>/<scaledobject> over plain HTTP; port 0 picks a free one")
+	health.AddProfilingFlag(front, &o.Profiling)
 	front.StringVar(&o.BoundAddressesFile, "bound-addresses-file", o.BoundAddressesFile, "file to write the addresses the listeners bound to, as JSON, once bound (for port 0); none when empty")
 	front.IntVar(&o.MaxHeldRequests, "max-held-requests", o.MaxHeldRequests, "requests held per app while it wakes; more get 503")
 	front.Int64Var(&o.MaxReplayBodyBytes, "max-replay-body-bytes", o.MaxReplayBodyBytes, "largest request body kept in memory so that a request whose app lost its backend is held and sent again; larger bodies stream, 0 keeps none")

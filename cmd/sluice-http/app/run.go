@@ -71,7 +71,7 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 	wg.Go(func() { src.Run(ctx, synced...) })
 	errs := make(chan error, 2)
 	wg.Go(func() {
-		errs <- health.ServeHandler(ctx, metricsLn, handler(reg, ready, front.LoadHandler(src.Known)), "metrics", shutdownTimeout, log)
+		errs <- health.ServeHandler(ctx, metricsLn, health.Profiling(handler(reg, ready, front.LoadHandler(src.Known)), o.Profiling), "metrics", shutdownTimeout, log)
 	})
 	wg.Go(func() { errs <- health.ServeHandler(ctx, proxyLn, front, "proxy", shutdownTimeout, log) })
 	err = <-errs

@@ -1,0 +1,150 @@
+package activator
+
+import (
+	"testing"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
+)
+
+// unreported makes so a new object created age ago that the adapter has
+// not reported yet.
+func unreported(age time.Duration) soMod {
+	return func(so *v1alpha1.ScaledObject) {
+		so.CreationTimestamp = metav1.NewTime(t0.Add(-age))
+		so.Status = v1alpha1.ScaledObjectStatus{}
+	}
+}
+
+func TestAwaitAdapter(t *testing.T) {
+	tests := []struct {
+		name string
+		mods []soMod
+		want time.Duration
+	}{
+		{"new, not reported", []soMod{unreported(time.Second)}, adapterGrace - time.Second},
+		{"grace over", []soMod{unreported(adapterGrace)}, 0},
+		{"reported", []soMod{unreported(time.Second), func(so *v1alpha1.ScaledObject) {
+			so.Status.Triggers = []v1alpha1.TriggerStatus{{MetricName: "s0-rabbitmq-orders", Target: "5"}}
+		}}, 0},
+		{"Active published", []soMod{unreported(time.Second), withCondition(v1alpha1.ConditionActive, metav1.ConditionTrue, t0)}, 0},
+		{"activator wrote before", []soMod{unreported(time.Second), func(so *v1alpha1.ScaledObject) {
+			so.Status.Conditions = []v1alpha1.Condition{{Type: v1alpha1.ConditionReady, Status: metav1.ConditionFalse}}
+		}}, 0},
+		{"a cpu trigger", []soMod{unreported(time.Second), func(so *v1alpha1.ScaledObject) {
+			so.Spec.Triggers = append(so.Spec.Triggers, v1alpha1.ScaleTriggers{Type: "cpu", Metadata: map[string]string{"value": "50"}})
+		}}, 0},
+		{"no triggers", []soMod{unreported(time.Second), func(so *v1alpha1.ScaledObject) { so.Spec.Triggers = nil }}, 0},
+		{"minReplicaCount 1", []soMod{unreported(time.Second), withMin(1)}, 0},
+		{"paused", []soMod{unreported(time.Second), withAnnotation(v1alpha1.AnnotationPaused, "true")}, 0},
+		{"paused replicas", []soMod{unreported(time.Second), withAnnotation(v1alpha1.AnnotationPausedReplicas, "2")}, 0},
+		{"forced", []soMod{unreported(time.Second), withAnnotation(v1alpha1.AnnotationForceActivation, "true")}, 0},
+		{"woken", []soMod{unreported(time.Second), withAnnotation(v1alpha1.AnnotationHTTPWake, t0.Format(time.RFC3339))}, 0},
+		{"other annotations", []soMod{unreported(time.Second), withAnnotation("team", "a")}, adapterGrace - time.Second},
+		{"no creation time", []soMod{unreported(time.Second), func(so *v1alpha1.ScaledObject) { so.CreationTimestamp = metav1.Time{} }}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := awaitAdapter(scaledObject("so", tt.mods...), t0); got != tt.want {
+				t.Errorf("awaitAdapter = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestNewObjectWaitsForAdapter: a new object's first reconcile before the
+// adapter's report reads and writes nothing and waits; once the report is there, one reconcile writes the HPA and the
+// status once each.
+func TestNewObjectWaitsForAdapter(t *testing.T) {
+	f := newFixture(t)
+	f.objects = append(f.objects, scaledObject("so", unreported(2*time.Second)))
+	f.replicas["deployments/web"] = 1
+	c := f.newController()
+	if after, err := c.sync(t.Context(), ns+"/so"); err != nil || after != 0 {
+		t.Fatalf("sync = %v, %v", after, err)
+	}
+	if _, waiting := c.waiting.Load(ns + "/so"); !waiting {
+		t.Error("the object is not waiting for the adapter")
+	}
+	if n := len(f.scales.Actions()); n != 0 {
+		t.Errorf("%d /scale requests while waiting for the adapter", n)
+	}
+	f.expectWrites()
+	if ev := f.events(); len(ev) != 0 {
+		t.Errorf("events while waiting: %q", ev)
+	}
+
+	reported := newFixture(t)
+	so := scaledObject("so", unreported(2*time.Second))
+	so.Status.Triggers = scaledObject("x").Status.Triggers
+	active(so)
+	reported.objects = append(reported.objects, so)
+	reported.replicas["deployments/web"] = 1
+	reported.run("so")
+	reported.expectWrites("apply horizontalpodautoscalers keda-hpa-so", "apply scaledobjects/status so")
+	expectReady(t, reported.appliedStatus(), metav1.ConditionTrue, ReasonReady)
+}
+
+// TestNewObjectAfterGrace: with no report after the grace, the object is
+// reconciled and shows WaitingForAdapter, as before.
+func TestNewObjectAfterGrace(t *testing.T) {
+	f := newFixture(t)
+	f.objects = append(f.objects, scaledObject("so", unreported(adapterGrace+time.Second)))
+	f.replicas["deployments/web"] = 1
+	f.run("so")
+	f.expectWrites("apply scaledobjects/status so")
+	expectReady(t, f.appliedStatus(), metav1.ConditionFalse, ReasonWaitingForAdapter)
+}
+
+// TestGraceEndAfterReport: when the grace of an object that waited ends
+// after the adapter's report has been reconciled, nothing is read or
+// written again; when it ends without a report, the object is reconciled.
+func TestGraceEndAfterReport(t *testing.T) {
+	f := newFixture(t)
+	so := scaledObject("so", unreported(2*time.Second))
+	f.objects = append(f.objects, so)
+	f.replicas["deployments/web"] = 1
+	c := f.newController()
+	ctx := t.Context()
+	if _, err := c.sync(ctx, ns+"/so"); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(f.scales.Actions()); n != 0 {
+		t.Fatalf("%d /scale requests while waiting", n)
+	}
+	// The grace ends with no report: reconciled, WaitingForAdapter.
+	f.clock.Step(adapterGrace)
+	if _, err := c.sync(ctx, ns+"/so"+graceKeySuffix); err != nil {
+		t.Fatal(err)
+	}
+	f.expectWrites("apply scaledobjects/status so")
+
+	// Another object reported before its grace ended.
+	g := newFixture(t)
+	g.objects = append(g.objects, scaledObject("so", unreported(2*time.Second)))
+	g.replicas["deployments/web"] = 1
+	c = g.newController()
+	if _, err := c.sync(ctx, ns+"/so"); err != nil {
+		t.Fatal(err)
+	}
+	reported := scaledObject("so")
+	active(reported)
+	reported.CreationTimestamp = metav1.NewTime(t0.Add(-2 * time.Second))
+	if err := c.sources[""].soIndex.Update(reported); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.sync(ctx, ns+"/so"); err != nil {
+		t.Fatal(err)
+	}
+	reads := len(g.scales.Actions())
+	g.clock.Step(adapterGrace)
+	if _, err := c.sync(ctx, ns+"/so"+graceKeySuffix); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(g.scales.Actions()); n != reads {
+		t.Errorf("the grace's end read /scale again (%d requests, %d before)", n, reads)
+	}
+	g.expectWrites("apply horizontalpodautoscalers keda-hpa-so", "apply scaledobjects/status so")
+}
