@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fails when generated code, CRDs or the kustomize base deploy/base are
-# stale, go.mod is untidy, or gofmt, go vet or golangci-lint complain.
+# stale, go.mod is untidy, or gofmt, go vet or golangci-lint complain (in
+# the root module and the nested Go modules that hold tests).
 # `make verify` runs it; so does CI.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -36,5 +37,8 @@ done
 
 step "golangci-lint"
 go tool -modfile=hack/tools/go.mod golangci-lint run --build-tags integration,e2e ./... || fail=1
+for mod in hack/dockerfile hack/helm; do
+  (cd "$mod" && go tool -modfile=../tools/go.mod golangci-lint run --build-tags integration ./...) || fail=1
+done
 
 exit $fail

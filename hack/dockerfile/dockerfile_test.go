@@ -23,7 +23,7 @@ func TestDockerfile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	ast, err := parser.Parse(f)
 	if err != nil {
 		t.Fatalf("parse: %v", err)

@@ -23,7 +23,7 @@ func TestKEDADashboardSeriesExported(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	exported := exportedSeries(t)
 	n := 0
 	sc := bufio.NewScanner(f)
