@@ -39,6 +39,8 @@ type env struct {
 	adapterH string // the adapter's plain-HTTP health address, host:port
 	// activator is sluice-activator once started.
 	activator *testenv.Process
+	// profiled are the programs started, for -profile-dir.
+	profiled []profiled
 }
 
 // startEnv starts the control plane (with the controller manager when
@@ -89,6 +91,13 @@ func startEnv(ctx context.Context, o *options, withCM bool) (e *env, err error) 
 // stop ends the processes, the endpoint and the control plane, and removes
 // the work directory when startEnv created it.
 func (e *env) stop() {
+	if len(e.procs) > 0 {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		if err := e.saveProfiles(ctx, e.o.scenario); err != nil {
+			_, _ = fmt.Fprintf(os.Stderr, "bench: save profiles: %v\n", err)
+		}
+		cancel()
+	}
 	for i := len(e.procs) - 1; i >= 0; i-- {
 		e.procs[i].Stop(10 * time.Second)
 	}
@@ -138,6 +147,7 @@ func (e *env) startAdapter(ctx context.Context) error {
 	}
 	port := addrs[boundaddrs.Secure].Port
 	e.adapter, e.adapterH = p, addrs[boundaddrs.Metrics].String()
+	e.profiled = append(e.profiled, profiled{"sluice-adapter", e.adapterH})
 	if err := e.waitReady(ctx, p, e.adapterH, time.Minute); err != nil {
 		return err
 	}
@@ -177,6 +187,7 @@ func (e *env) startActivator(ctx context.Context) error {
 		return err
 	}
 	e.activator = p
+	e.profiled = append(e.profiled, profiled{"sluice-activator", addrs[boundaddrs.Metrics].String()})
 	return e.waitReady(ctx, p, addrs[boundaddrs.Metrics].String(), time.Minute)
 }
 
