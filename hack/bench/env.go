@@ -147,7 +147,7 @@ func (e *env) startAdapter(ctx context.Context) error {
 	}
 	port := addrs[boundaddrs.Secure].Port
 	e.adapter, e.adapterH = p, addrs[boundaddrs.Metrics].String()
-	e.profiled = append(e.profiled, profiled{"sluice-adapter", e.adapterH})
+	e.profiled = append(e.profiled, profiled{"sluice-adapter", e.adapterH, p.PID()})
 	if err := e.waitReady(ctx, p, e.adapterH, time.Minute); err != nil {
 		return err
 	}
@@ -187,7 +187,7 @@ func (e *env) startActivator(ctx context.Context) error {
 		return err
 	}
 	e.activator = p
-	e.profiled = append(e.profiled, profiled{"sluice-activator", addrs[boundaddrs.Metrics].String()})
+	e.profiled = append(e.profiled, profiled{"sluice-activator", addrs[boundaddrs.Metrics].String(), p.PID()})
 	return e.waitReady(ctx, p, addrs[boundaddrs.Metrics].String(), time.Minute)
 }
 

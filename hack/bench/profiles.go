@@ -15,12 +15,15 @@ import (
 type profiled struct {
 	name string // sluice-adapter or sluice-activator
 	addr string // its metrics listener, host:port, serving /debug/pprof/
+	pid  int
 }
 
 // saveProfiles writes, when -profile-dir is set, each running program's
 // heap profile (after a GC: the live heap) and its text form, which ends
 // with runtime.MemStats (heap in use, stacks, what the runtime holds), as
-// <program>-<when>.heap.pb.gz and <program>-<when>.heap.txt. It runs before
+// <program>-<when>.heap.pb.gz and <program>-<when>.heap.txt, and its
+// /proc/<pid>/smaps_rollup (resident memory split into anonymous and
+// file-backed) as <program>-<when>.smaps. It runs before
 // the programs stop, so the profiles show the state the scenario measured.
 func (e *env) saveProfiles(ctx context.Context, when string) error {
 	if e.o.profileDir == "" {
@@ -34,7 +37,8 @@ func (e *env) saveProfiles(ctx context.Context, when string) error {
 		base := filepath.Join(e.o.profileDir, p.name+"-"+when)
 		errs = append(errs,
 			saveURL(ctx, "http://"+p.addr+"/debug/pprof/heap?gc=1", base+".heap.pb.gz"),
-			saveURL(ctx, "http://"+p.addr+"/debug/pprof/heap?debug=1", base+".heap.txt"))
+			saveURL(ctx, "http://"+p.addr+"/debug/pprof/heap?debug=1", base+".heap.txt"),
+			copyFile(fmt.Sprintf("/proc/%d/smaps_rollup", p.pid), base+".smaps"))
 	}
 	return errors.Join(errs...)
 }
@@ -79,6 +83,18 @@ func saveURL(ctx context.Context, u, path string) error {
 	}
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// copyFile copies from to to.
+func copyFile(from, to string) error {
+	b, err := os.ReadFile(from)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", from, err)
+	}
+	if err := os.WriteFile(to, b, 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", to, err)
 	}
 	return nil
 }
