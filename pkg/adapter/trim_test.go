@@ -82,7 +82,7 @@ func TestTrimReplicasHPA(t *testing.T) {
 			meta.OwnerReferences = tt.owners
 			full := &autoscalingv2.HorizontalPodAutoscaler{
 				ObjectMeta: meta,
-				Spec: autoscalingv2.HorizontalPodAutoscalerSpec{MaxReplicas: 10, ScaleTargetRef: autoscalingv2.CrossVersionObjectReference{Kind: "Deployment", Name: "app"}},
+				Spec:       autoscalingv2.HorizontalPodAutoscalerSpec{MaxReplicas: 10, ScaleTargetRef: autoscalingv2.CrossVersionObjectReference{Kind: "Deployment", Name: "app"}},
 				Status: autoscalingv2.HorizontalPodAutoscalerStatus{CurrentReplicas: 4, DesiredReplicas: 5,
 					Conditions: []autoscalingv2.HorizontalPodAutoscalerCondition{{Type: autoscalingv2.AbleToScale, Status: corev1.ConditionTrue, Message: "long text"}}},
 			}
