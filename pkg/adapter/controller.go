@@ -36,9 +36,9 @@ type controller struct {
 	queue    workqueue.TypedRateLimitingInterface[string]
 	deps     *depIndex
 
-	mu       sync.Mutex
-	known    map[poll.Key]bool
-	lastErr  map[poll.Key]string
+	mu      sync.Mutex
+	known   map[poll.Key]bool
+	lastErr map[poll.Key]string
 	// lastGood are the triggers of each object last built, sorted by
 	// index: a slice, not a map by index, as most objects have one or two
 	// triggers and a map costs several hundred bytes more per object.
