@@ -1,8 +1,13 @@
 package adapter
 
 import (
+	"slices"
+
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
+	"github.com/sluice-dev/sluice/pkg/kubeutil"
 )
 
 // The adapter's caches of objects it does not own keep only what it
@@ -54,4 +59,34 @@ func trimReplicasHPA(obj any) (any, error) {
 		t.OwnerReferences = []metav1.OwnerReference{*c}
 	}
 	return t, nil
+}
+
+// trimScaledObject is the transform of the ScaledObject informers
+// (watch.go). Besides the managed fields and kubectl's last-applied copy
+// (kubeutil.StripManagedFields), it drops the status that only the
+// activator writes and the adapter never reads: the resolved target, the
+// HPA's name and metric names, the replica counts it recorded, and its
+// Ready and Paused conditions. Spec, metadata and the adapter's own
+// status (compared before each status write) stay. The adapter writes its
+// status by server-side apply of its own fields, so nothing dropped is
+// ever written back. Anything that is not a ScaledObject passes unchanged.
+func trimScaledObject(obj any) (any, error) {
+	obj, _ = kubeutil.StripManagedFields(obj)
+	so, ok := obj.(*v1alpha1.ScaledObject)
+	if !ok {
+		return obj, nil
+	}
+	s := &so.Status
+	s.ScaleTargetKind, s.ScaleTargetGVKR, s.OriginalReplicaCount = "", nil, nil
+	s.ExternalMetricNames, s.ResourceMetricNames, s.HPAName = nil, nil, ""
+	s.PausedReplicaCount, s.CompositeScalerName = nil, ""
+	// A new slice, so that the old array and what only it held go.
+	var kept []v1alpha1.Condition
+	for _, c := range s.Conditions {
+		if c.Type != v1alpha1.ConditionReady && c.Type != v1alpha1.ConditionPaused {
+			kept = append(kept, c)
+		}
+	}
+	s.Conditions = slices.Clip(kept)
+	return so, nil
 }
