@@ -29,9 +29,6 @@ func (e *env) saveProfiles(ctx context.Context, when string) error {
 	if e.o.profileDir == "" {
 		return nil
 	}
-	if err := os.MkdirAll(e.o.profileDir, 0o755); err != nil {
-		return fmt.Errorf("create profile dir: %w", err)
-	}
 	var errs []error
 	for _, p := range e.profiled {
 		base := filepath.Join(e.o.profileDir, p.name+"-"+when)
@@ -59,7 +56,7 @@ func (e *env) saveCPUProfile(ctx context.Context, name, when string, d time.Dura
 	return nil
 }
 
-// saveURL writes the body of GET u to path.
+// saveURL writes the body of GET u to path, creating its directory.
 func saveURL(ctx context.Context, u, path string) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
@@ -72,6 +69,9 @@ func saveURL(ctx context.Context, u, path string) error {
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("get %s: %s", u, resp.Status)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("create profile dir: %w", err)
 	}
 	f, err := os.Create(path)
 	if err != nil {
