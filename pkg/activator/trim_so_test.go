@@ -24,7 +24,7 @@ func fullScaledObject(name string) *v1alpha1.ScaledObject {
 	so := scaledObject(name, active, withAnnotation(v1alpha1.AnnotationPausedReplicas, "2"), withRestore)
 	so.Annotations[corev1.LastAppliedConfigAnnotation] = `{"apiVersion":"keda.sh/v1alpha1","kind":"ScaledObject"}`
 	so.ManagedFields = []metav1.ManagedFieldsEntry{{Manager: "sluice-adapter", Operation: metav1.ManagedFieldsOperationApply, Subresource: "status",
-		FieldsType: "FieldsV1", FieldsV1: &metav1.FieldsV1{Raw: []byte(`{"f:status":{"f:conditions":{}}}`)}}}
+		FieldsType: "FieldsV1", FieldsV1: metav1.NewFieldsV1(`{"f:status":{"f:conditions":{}}}`)}}
 	metric := "s0-metric-api-value"
 	now := metav1.NewTime(time.Now().Truncate(time.Second))
 	s := &so.Status

@@ -27,7 +27,7 @@ func fullScaledObject(name string) *v1alpha1.ScaledObject {
 			Annotations: map[string]string{corev1.LastAppliedConfigAnnotation: `{"kind":"ScaledObject"}`, v1alpha1.AnnotationPaused: "false"},
 			Finalizers:  []string{"finalizer.keda.sh"},
 			ManagedFields: []metav1.ManagedFieldsEntry{{Manager: "sluice-activator", Operation: metav1.ManagedFieldsOperationApply,
-				Subresource: "status", FieldsType: "FieldsV1", FieldsV1: &metav1.FieldsV1{Raw: []byte(`{"f:status":{}}`)}}}},
+				Subresource: "status", FieldsType: "FieldsV1", FieldsV1: metav1.NewFieldsV1(`{"f:status":{}}`)}}},
 		Spec: v1alpha1.ScaledObjectSpec{
 			ScaleTargetRef: &v1alpha1.ScaleTarget{Name: name},
 			Triggers:       []v1alpha1.ScaleTriggers{{Type: "metrics-api", Metadata: map[string]string{"url": "http://127.0.0.1/value", "valueLocation": "value", "targetValue": "5"}}},
