@@ -37,6 +37,8 @@ type env struct {
 	adapterH string // the adapter's plain-HTTP health address, host:port
 	// activator is sluice-activator once started.
 	activator *testenv.Process
+	// profiled are the programs started, for -profile-dir.
+	profiled []profiled
 }
 
 // startEnv starts the control plane (with the controller manager when
@@ -143,6 +145,7 @@ func (e *env) startAdapter(ctx context.Context) error {
 	}
 	e.procs = append(e.procs, p)
 	e.adapter, e.adapterH = p, addrs[boundaddrs.Metrics].String()
+	e.profiled = append(e.profiled, profiled{"sluice-adapter", e.adapterH, p.PID()})
 	return nil
 }
 
@@ -161,12 +164,13 @@ func (e *env) startActivator(ctx context.Context) error {
 		"--log-level=warn",
 		"--profiling",
 	}, e.o.activatorArgs...)
-	p, _, err := testenv.StartProgram(ctx, dir, "sluice-activator", filepath.Join(e.o.binDir, "sluice-activator"), args)
+	p, addrs, err := testenv.StartProgram(ctx, dir, "sluice-activator", filepath.Join(e.o.binDir, "sluice-activator"), args)
 	if err != nil {
 		return err
 	}
 	e.procs = append(e.procs, p)
 	e.activator = p
+	e.profiled = append(e.profiled, profiled{"sluice-activator", addrs[boundaddrs.Metrics].String(), p.PID()})
 	return nil
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -93,8 +94,14 @@ func runMetrics(ctx context.Context, o *options, r *report, distinct bool) error
 func (e *env) measureLoad(ctx context.Context, o *options, r *report, floor *loadRun) error {
 	base := "/apis/external.metrics.k8s.io/v1beta1/namespaces/" + benchNamespace + "/" + metricName + "?labelSelector="
 	l := e.newLoad(o, func(rnd *rand.Rand) string { return base + selector(objectName(rnd.IntN(o.objects))) })
+	// With -profile-dir, a CPU profile of the adapter covers most of the
+	// run (the profiler's own cost is in the figures then).
+	cpuProfile := make(chan error, 1)
+	go func() {
+		cpuProfile <- e.saveCPUProfile(ctx, "sluice-adapter", "load", max(o.duration-time.Second, time.Second))
+	}()
 	m, err := e.measureRun(ctx, l, e.adapter.PID())
-	if err != nil {
+	if err = errors.Join(err, <-cpuProfile); err != nil {
 		return err
 	}
 	r.addRun("external metric", m)

@@ -22,6 +22,9 @@ type options struct {
 	// testAdapter is custom-metrics-apiserver's test adapter ("" = build it).
 	testAdapter string
 	workDir     string // logs and certificates ("" = a temporary directory, removed at the end)
+	// profileDir receives the programs' heap profiles at the end of the
+	// scenario, and the adapter's CPU profile under load ("" = none).
+	profileDir string
 
 	objects     int           // ScaledObjects (metrics, memory, reconcile)
 	clients     int           // concurrent load clients (metrics)
@@ -53,6 +56,7 @@ func parseOptions(args []string) (*options, error) {
 	fs.StringVar(&o.kubeBin, "kube-bin-dir", "", "directory holding etcd, kube-apiserver and kube-controller-manager (default $SLUICE_KUBE_BIN_DIR or `make kube`)")
 	fs.StringVar(&o.testAdapter, "test-adapter", "", "custom-metrics-apiserver's test adapter binary, the floor of the metrics scenario (default: go build "+testAdapterPkg+")")
 	fs.StringVar(&o.workDir, "work-dir", "", "keep logs and certificates here instead of a removed temporary directory")
+	fs.StringVar(&o.profileDir, "profile-dir", "", "write the programs' heap profiles at the end of the scenario (and the adapter's CPU profile under load) to this directory")
 	fs.IntVar(&o.objects, "objects", 0, "ScaledObjects to create (default 10000 for metrics and memory, 1000 for reconcile)")
 	fs.IntVar(&o.clients, "clients", 0, "concurrent clients of the load generator (default 50)")
 	fs.DurationVar(&o.duration, "duration", 0, "how long each load run lasts (default 30s)")

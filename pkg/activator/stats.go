@@ -15,7 +15,7 @@ type Stats struct {
 	queue      *queueMetrics
 	// paused is KEDA's keda_scaled_object_paused; nil unless
 	// KEDACompatibleMetrics was given.
-	paused *prometheus.GaugeVec
+	paused *pausedMetric
 }
 
 // StatsOption changes what NewStats creates.
@@ -26,10 +26,7 @@ type StatsOption func(*Stats)
 // ScaledObject this replica reconciles.
 func KEDACompatibleMetrics() StatsOption {
 	return func(s *Stats) {
-		s.paused = prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "keda_scaled_object_paused",
-			Help: "KEDA-compatible: 1 when the ScaledObject is paused by annotation, else 0.",
-		}, []string{"namespace", "scaledObject"})
+		s.paused = newPausedMetric()
 	}
 }
 
@@ -97,16 +94,12 @@ func (s *Stats) observePaused(namespace, name string, paused bool) {
 	if s.paused == nil {
 		return
 	}
-	v := 0.0
-	if paused {
-		v = 1
-	}
-	s.paused.WithLabelValues(namespace, name).Set(v)
+	s.paused.set(namespace, name, paused)
 }
 
 // forget drops the series of an object that is gone.
 func (s *Stats) forget(namespace, name string) {
 	if s.paused != nil {
-		s.paused.DeleteLabelValues(namespace, name)
+		s.paused.forget(namespace, name)
 	}
 }

@@ -3,6 +3,9 @@ package activator
 import (
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
+	"github.com/sluice-dev/sluice/pkg/kubeutil"
 )
 
 // TrimHPA is an informer transform for the activator's HPA cache. It keeps
@@ -45,4 +48,24 @@ func ownApplyEntry(mf []metav1.ManagedFieldsEntry) []metav1.ManagedFieldsEntry {
 		}
 	}
 	return nil
+}
+
+// TrimScaledObject is an informer transform for the activator's
+// ScaledObject cache. Besides the managed fields and kubectl's
+// last-applied copy (kubeutil.StripManagedFields), it drops the status
+// fields that only the adapter writes and no reconcile reads: the
+// per-metric health and activity maps and the printer-column strings. The
+// spec, metadata, conditions, per-trigger states, lastActiveTime and the
+// activator's own fields stay. Status is written by server-side apply of
+// the activator's fields only, so nothing dropped here is ever written
+// back or erased. Anything that is not a ScaledObject passes unchanged.
+func TrimScaledObject(obj any) (any, error) {
+	obj, _ = kubeutil.StripManagedFields(obj)
+	so, ok := obj.(*v1alpha1.ScaledObject)
+	if !ok {
+		return obj, nil
+	}
+	s := &so.Status
+	s.Health, s.TriggersActivity, s.TriggersTypes, s.AuthenticationsTypes = nil, nil, "", ""
+	return so, nil
 }

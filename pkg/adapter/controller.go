@@ -36,10 +36,13 @@ type controller struct {
 	queue    workqueue.TypedRateLimitingInterface[string]
 	deps     *depIndex
 
-	mu       sync.Mutex
-	known    map[poll.Key]bool
-	lastErr  map[poll.Key]string
-	lastGood map[poll.Key]map[int]poll.TriggerSpec // by trigger index
+	mu      sync.Mutex
+	known   map[poll.Key]bool
+	lastErr map[poll.Key]string
+	// lastGood are the triggers of each object last built, sorted by
+	// index: a slice, not a map by index, as most objects have one or two
+	// triggers and a map costs several hundred bytes more per object.
+	lastGood map[poll.Key][]poll.TriggerSpec
 }
 
 func newController(w *watches, res *resolver, engine *poll.Engine, pub *publisher, recorder record.EventRecorder, log *zap.Logger) *controller {
@@ -50,7 +53,7 @@ func newController(w *watches, res *resolver, engine *poll.Engine, pub *publishe
 		deps:     newDepIndex(),
 		known:    map[poll.Key]bool{},
 		lastErr:  map[poll.Key]string{},
-		lastGood: map[poll.Key]map[int]poll.TriggerSpec{},
+		lastGood: map[poll.Key][]poll.TriggerSpec{},
 	}
 }
 
@@ -182,23 +185,19 @@ func (c *controller) keepLastGood(pk poll.Key, res *resolution) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	prev := c.lastGood[pk]
-	good := make(map[int]poll.TriggerSpec, len(res.spec.Triggers))
-	for _, t := range res.spec.Triggers {
-		good[t.Index] = t
-	}
 	transient := false
 	for _, inv := range res.invalid {
 		if !inv.transient {
 			continue
 		}
 		transient = true
-		if t, ok := prev[inv.index]; ok && t.Type == inv.typ {
-			good[inv.index] = t
-			res.spec.Triggers = append(res.spec.Triggers, t)
+		i := slices.IndexFunc(prev, func(t poll.TriggerSpec) bool { return t.Index == inv.index })
+		if i >= 0 && prev[i].Type == inv.typ {
+			res.spec.Triggers = append(res.spec.Triggers, prev[i])
 		}
 	}
 	slices.SortFunc(res.spec.Triggers, func(a, b poll.TriggerSpec) int { return cmp.Compare(a.Index, b.Index) })
-	c.lastGood[pk] = good
+	c.lastGood[pk] = slices.Clip(slices.Clone(res.spec.Triggers))
 	return transient
 }
 

@@ -39,7 +39,8 @@ var targetGVRs = map[string]schema.GroupVersionResource{
 // ConfigMaps of the watched namespaces and the adapter's own: a change
 // re-resolves the triggers that read the object, and a read is served from
 // a copy kept per resourceVersion, so nothing is fetched again until the
-// object changes. Only objects a trigger references are ever read in full.
+// object changes. Only objects a trigger references are ever read in full,
+// and the metadata cached is trimmed to what is read (trimMetadata).
 type objectWatches struct {
 	kube      kubernetes.Interface
 	factories []metadatainformer.SharedInformerFactory
@@ -70,6 +71,9 @@ func newObjectWatches(kube kubernetes.Interface, meta metadata.Interface, namesp
 		f := metadatainformer.NewFilteredSharedInformerFactory(meta, resync, ns, nil)
 		for kind, gvr := range map[string]schema.GroupVersionResource{kindSecret: secretsGVR, kindConfigMap: configMapsGVR} {
 			inf := f.ForResource(gvr)
+			if err := inf.Informer().SetTransform(trimMetadata); err != nil {
+				return nil, fmt.Errorf("trim %s metadata: %w", kind, err)
+			}
 			if _, err := inf.Informer().AddEventHandler(o.handler(kind, onChange)); err != nil {
 				return nil, err
 			}
@@ -78,6 +82,9 @@ func newObjectWatches(kube kubernetes.Interface, meta metadata.Interface, namesp
 		}
 		for kind, gvr := range targetGVRs {
 			inf := f.ForResource(gvr).Informer()
+			if err := inf.SetTransform(trimMetadata); err != nil {
+				return nil, fmt.Errorf("trim %s metadata: %w", kind, err)
+			}
 			if _, err := inf.AddEventHandler(targetHandler(kind, onChange)); err != nil {
 				return nil, err
 			}

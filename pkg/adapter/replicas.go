@@ -10,7 +10,6 @@ import (
 	autoscalingv2listers "k8s.io/client-go/listers/autoscaling/v2"
 	"k8s.io/client-go/tools/cache"
 
-	"github.com/sluice-dev/sluice/pkg/kubeutil"
 	"github.com/sluice-dev/sluice/pkg/poll"
 	"github.com/sluice-dev/sluice/pkg/provider"
 )
@@ -22,8 +21,9 @@ const managedBySluice = "app.kubernetes.io/managed-by=sluice"
 // hpaReplicas is the provider's ReplicaReader: a scale target's current
 // replica count is the status.currentReplicas of the HPA the activator owns
 // for the ScaledObject, the count the HPA controller itself scales from.
-// Only Sluice's HPAs are watched (by label), so the cache holds one small
-// object per ScaledObject and no request ever reads /scale.
+// Only Sluice's HPAs are watched (by label), trimmed to what is read
+// (trimReplicasHPA), so the cache holds one small object per ScaledObject
+// and no request ever reads /scale.
 type hpaReplicas struct {
 	w         *watches
 	factories []informers.SharedInformerFactory
@@ -42,7 +42,7 @@ func newHPAReplicas(kube kubernetes.Interface, w *watches, namespaces []string, 
 	for _, ns := range namespaces {
 		f := informers.NewSharedInformerFactoryWithOptions(kube, resync,
 			informers.WithNamespace(ns),
-			informers.WithTransform(kubeutil.StripManagedFields),
+			informers.WithTransform(trimReplicasHPA),
 			informers.WithTweakListOptions(func(o *metav1.ListOptions) { o.LabelSelector = managedBySluice }))
 		inf := f.Autoscaling().V2().HorizontalPodAutoscalers()
 		h.hpas[ns] = inf.Lister()

@@ -59,7 +59,7 @@ func newWatches(client versioned.Interface, namespaces []string, resync time.Dur
 	}
 	for _, ns := range namespaces {
 		f := externalversions.NewSharedInformerFactoryWithOptions(client, resync,
-			externalversions.WithNamespace(ns), externalversions.WithTransform(kubeutil.StripManagedFields))
+			externalversions.WithNamespace(ns), externalversions.WithTransform(trimScaledObject))
 		so := f.Keda().V1alpha1().ScaledObjects()
 		if _, err := so.Informer().AddEventHandler(soHandler); err != nil {
 			return nil, err

@@ -5,6 +5,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/sluice-dev/sluice/pkg/scalers"
 )
 
 // closingSource is a fakeSource that counts its closes and records whether
@@ -123,4 +125,38 @@ func TestUncomparableSourcesDoNotPanic(t *testing.T) {
 	}
 	h.e.Delete(Key{"ns", "one"})
 	h.e.Delete(Key{"ns", "two"})
+}
+
+// TestSharedSourceReplacesTheUnusedOne: a Trigger whose source another
+// object already polls gets the polled Source in place of its own (closed
+// unused), so the copy can be collected; setting that Trigger again, as
+// the adapter does with a last good build, closes nothing and keeps the
+// source polling for the second object after the first is gone.
+func TestSharedSourceReplacesTheUnusedOne(t *testing.T) {
+	h := start(t, nil)
+	a, dup := &closingSource{}, &closingSource{}
+	k1, k2 := Key{"ns", "one"}, Key{"ns", "two"}
+	if err := h.e.Set(k1, spec(time.Minute, trigger("a", a, 0, 0))); err != nil {
+		t.Fatal(err)
+	}
+	t2 := trigger("a", dup, 0, 0)
+	if err := h.e.Set(k2, spec(time.Minute, t2)); err != nil {
+		t.Fatal(err)
+	}
+	if t2.Trigger.Source != scalers.Source(a) || dup.closes.Load() != 1 {
+		t.Fatalf("second trigger's Source = %p (closes of its own %d), want the polled %p", t2.Trigger.Source, dup.closes.Load(), a)
+	}
+	if err := h.e.Set(k2, spec(time.Minute, t2)); err != nil {
+		t.Fatal(err)
+	}
+	h.e.Delete(k1)
+	if a.closes.Load() != 0 || dup.closes.Load() != 1 {
+		t.Fatalf("closes: shared %d, duplicate %d; want 0, 1", a.closes.Load(), dup.closes.Load())
+	}
+	a.set(7, nil)
+	h.step(t, time.Minute)
+	eventually(t, "the second object served by the shared source", func() bool {
+		st, ok := h.e.State(k2)
+		return ok && st.Triggers[0].Value == 7
+	})
 }

@@ -74,10 +74,10 @@ func (k *kedaMetrics) forTrigger(l labelSet) kedaTrigger {
 	if k == nil {
 		return kedaTrigger{}
 	}
-	v := l.kedaLabels()
+	v := ownLabels(l.kedaLabels()) // a new slice
 	t := kedaTrigger{
-		value: k.value.WithLabelValues(v...), latency: k.latency.WithLabelValues(v...),
-		active: k.active.WithLabelValues(v...), detailErrors: k.detailErrors.WithLabelValues(v...),
+		value: k.value.withLabels(v), latency: k.latency.withLabels(v),
+		active: k.active.withLabels(v), detailErrors: k.detailErrors.withLabels(v),
 		errors: k.errors, objectErrors: k.objectErrors.WithLabelValues(l.namespace, l.name),
 	}
 	return t

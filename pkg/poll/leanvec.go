@@ -57,7 +57,28 @@ func labelKey(values []string) string { return strings.Join(values, "\xff") }
 
 // WithLabelValues returns the child for values, creating it at zero.
 func (v *leanVec) WithLabelValues(values ...string) *leanChild {
-	k := labelKey(values)
+	return v.withLabels(sharedLabels(values))
+}
+
+// labels are one series' label values and their map key, made once and
+// shared by the sibling families of a trigger (its value, activity, errors
+// and durations carry the same labels): one slice and one key string
+// instead of one each per family, about 40% of a trigger's series.
+type labels struct {
+	key    string
+	values []string
+}
+
+// sharedLabels copies values, so that the caller may reuse its slice.
+func sharedLabels(values []string) labels { return ownLabels(append([]string(nil), values...)) }
+
+// ownLabels takes values over: the caller must not modify them afterwards.
+func ownLabels(values []string) labels { return labels{key: labelKey(values), values: values} }
+
+// withLabels returns the child for l, creating it at zero with l's slice,
+// which must not be modified afterwards.
+func (v *leanVec) withLabels(l labels) *leanChild {
+	k := l.key
 	v.mu.RLock()
 	c := v.children[k]
 	v.mu.RUnlock()
@@ -69,7 +90,7 @@ func (v *leanVec) WithLabelValues(values ...string) *leanChild {
 	if c := v.children[k]; c != nil {
 		return c
 	}
-	c = &leanChild{vec: v, labels: append([]string(nil), values...)}
+	c = &leanChild{vec: v, labels: l.values}
 	if v.buckets != nil {
 		c.hist = &leanHist{counts: make([]uint64, len(v.buckets))}
 	}

@@ -89,12 +89,12 @@ func newMetrics(reg prometheus.Registerer, keda bool) (*metrics, error) {
 }
 
 func (m *metrics) forTrigger(l labelSet) triggerMetrics {
-	v := l.values()
+	v := ownLabels(l.values()) // a new slice
 	return triggerMetrics{
-		value:    m.value.WithLabelValues(v...),
-		active:   m.active.WithLabelValues(v...),
-		errors:   m.errors.WithLabelValues(v...),
-		duration: m.duration.WithLabelValues(v...),
+		value:    m.value.withLabels(v),
+		active:   m.active.withLabels(v),
+		errors:   m.errors.withLabels(v),
+		duration: m.duration.withLabels(v),
 		keda:     m.keda.forTrigger(l),
 	}
 }

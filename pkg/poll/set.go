@@ -3,6 +3,7 @@ package poll
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"time"
 )
@@ -12,7 +13,9 @@ import (
 // share its last value; new sources start with a jittered first poll; sources
 // no longer referenced by any object are stopped and closed (see
 // scalers.ClosingSource), as is a given Source that an equal, already
-// polled one serves. It fails, changing nothing, when spec is invalid.
+// polled one serves; Set then points that Trigger's Source at the polled
+// one (when its type is comparable), so that the unused one can be
+// collected. It fails, changing nothing, when spec is invalid.
 func (e *Engine) Set(key Key, spec ObjectSpec) error {
 	if err := validateSpec(spec); err != nil {
 		return fmt.Errorf("set %s: %w", key, err)
@@ -37,6 +40,12 @@ func (e *Engine) Set(key Key, spec ObjectSpec) error {
 			e.sources[s.key] = s
 		} else if !samePoller(ts.Trigger.Source, s.poller) {
 			e.closeLocked(ts.Trigger.Source) // never polled: the shared poller serves it
+			if reflect.TypeOf(s.poller).Comparable() {
+				// Let it go: with thousands of objects on one source, each
+				// unused copy (an HTTP client, a parsed URL, headers) stayed
+				// reachable through the caller's Trigger.
+				ts.Trigger.Source = s.poller
+			}
 		}
 		s.subs[o]++
 		ls := newLabelSet(key, ts)

@@ -47,8 +47,9 @@ type TriggerSpec struct {
 	// (metricType Value) rather than its average per replica.
 	ValueTarget bool
 	// Trigger is the decoded trigger. When a source with the same Key is
-	// already being polled, that poller and its Source are kept and this
-	// Trigger's Source is not used.
+	// already being polled, that poller and its Source are kept, this
+	// Trigger's Source is closed unused, and Set replaces it with the
+	// polled one: the caller must not read Trigger.Source while Set runs.
 	Trigger *scalers.Trigger
 }
 

@@ -23,7 +23,6 @@ import (
 	sluiceinformers "github.com/sluice-dev/sluice/pkg/client/informers/externalversions"
 	"github.com/sluice-dev/sluice/pkg/health"
 	"github.com/sluice-dev/sluice/pkg/kubeclient"
-	"github.com/sluice-dev/sluice/pkg/kubeutil"
 )
 
 // metricsTimeout bounds one external metrics read before a scale-down.
@@ -105,13 +104,12 @@ func newSources(o *Options, kube kubernetes.Interface, sluice versioned.Interfac
 	var sources []activator.Source
 	var starters []kubeclient.Factory
 	for _, ns := range namespaces {
-		// ScaledObjects' managed fields are never read, so they are
-		// stripped; of an HPA's, the activator reads its own apply entry,
-		// so TrimHPA keeps that and what else it reads.
+		// Both caches keep what the activator reads (TrimScaledObject,
+		// TrimHPA): of an HPA's managed fields, its own apply entry.
 		kf := informers.NewSharedInformerFactoryWithOptions(kube, o.ResyncPeriod,
 			informers.WithNamespace(ns), informers.WithTransform(activator.TrimHPA))
 		sf := sluiceinformers.NewSharedInformerFactoryWithOptions(sluice, o.ResyncPeriod,
-			sluiceinformers.WithNamespace(ns), sluiceinformers.WithTransform(kubeutil.StripManagedFields))
+			sluiceinformers.WithNamespace(ns), sluiceinformers.WithTransform(activator.TrimScaledObject))
 		sources = append(sources, activator.Source{
 			Namespace:     ns,
 			ScaledObjects: sf.Keda().V1alpha1().ScaledObjects(),

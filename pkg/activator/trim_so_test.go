@@ -1,0 +1,127 @@
+package activator
+
+import (
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/tools/cache"
+	"k8s.io/utils/ptr"
+
+	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
+)
+
+// fullScaledObject is a ScaledObject as both programs leave it: applied
+// with kubectl, paused by annotation, status written by the adapter
+// (conditions, triggers, health, activity, printer columns) and the
+// activator.
+func fullScaledObject(name string) *v1alpha1.ScaledObject {
+	so := scaledObject(name, active, withAnnotation(v1alpha1.AnnotationPausedReplicas, "2"), withRestore)
+	so.Annotations[corev1.LastAppliedConfigAnnotation] = `{"apiVersion":"keda.sh/v1alpha1","kind":"ScaledObject"}`
+	so.ManagedFields = []metav1.ManagedFieldsEntry{{Manager: "sluice-adapter", Operation: metav1.ManagedFieldsOperationApply, Subresource: "status",
+		FieldsType: "FieldsV1", FieldsV1: metav1.NewFieldsV1(`{"f:status":{"f:conditions":{}}}`)}}
+	metric := "s0-metric-api-value"
+	now := metav1.NewTime(time.Now().Truncate(time.Second))
+	s := &so.Status
+	s.LastActiveTime = &now
+	s.Triggers = []v1alpha1.TriggerStatus{{MetricName: metric, Index: 0, Type: "metrics-api", Active: true}}
+	s.Health = map[string]v1alpha1.HealthStatus{metric: {NumberOfFailures: ptr.To[int32](0), Status: "Happy"}}
+	s.TriggersActivity = map[string]v1alpha1.TriggerActivityStatus{metric: {IsActive: true}}
+	s.TriggersTypes, s.AuthenticationsTypes = "metrics-api", "auth"
+	s.HPAName, s.ExternalMetricNames, s.OriginalReplicaCount = "keda-hpa-"+name, []string{metric}, ptr.To[int32](1)
+	s.Conditions = append(s.Conditions,
+		v1alpha1.Condition{Type: v1alpha1.ConditionReady, Status: metav1.ConditionTrue, Reason: ReasonReady, LastTransitionTime: &now},
+		v1alpha1.Condition{Type: v1alpha1.ConditionPaused, Status: metav1.ConditionTrue, Reason: ReasonPaused, LastTransitionTime: &now})
+	return so
+}
+
+// TestTrimScaledObjectKeepsWhatIsRead: everything a reconcile reads reads
+// the same from a trimmed object (spec, labels, annotations, finalizers,
+// owners, conditions, triggers, lastActiveTime, the activator's own
+// fields); the adapter-only maps, strings and managed fields are gone.
+func TestTrimScaledObjectKeepsWhatIsRead(t *testing.T) {
+	full := fullScaledObject("app")
+	got, err := TrimScaledObject(full.DeepCopy())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := got.(*v1alpha1.ScaledObject)
+	wantMeta := *full.ObjectMeta.DeepCopy()
+	wantMeta.ManagedFields = nil
+	delete(wantMeta.Annotations, corev1.LastAppliedConfigAnnotation)
+	checks := []struct {
+		what      string
+		got, want any
+	}{
+		{"metadata", tr.ObjectMeta, wantMeta},
+		{"spec", tr.Spec, full.Spec},
+		{"own status", ownedStatus(&tr.Status), ownedStatus(&full.Status)},
+		{"conditions", tr.Status.Conditions, full.Status.Conditions},
+		{"triggers", tr.Status.Triggers, full.Status.Triggers},
+		{"lastActiveTime", tr.Status.LastActiveTime, full.Status.LastActiveTime},
+	}
+	for _, c := range checks {
+		if !equality.Semantic.DeepEqual(c.got, c.want) {
+			t.Errorf("%s: trimmed %+v, full %+v", c.what, c.got, c.want)
+		}
+	}
+	if s := tr.Status; s.Health != nil || s.TriggersActivity != nil || s.TriggersTypes != "" || s.AuthenticationsTypes != "" {
+		t.Errorf("trimmed status kept adapter-only fields: %+v", s)
+	}
+	tomb := cache.DeletedFinalStateUnknown{Key: "ns/app", Obj: full}
+	if got, _ := TrimScaledObject(tomb); got != tomb {
+		t.Errorf("tombstone changed to %v", got)
+	}
+}
+
+// BenchmarkScaledObjectCache reports the live heap per object of a store
+// of 10,000 ScaledObjects as both programs leave them, decoded from JSON
+// as an informer gets them: managed fields stripped (before) and
+// TrimScaledObject (after).
+func BenchmarkScaledObjectCache(b *testing.B) {
+	const n = 10000
+	for _, bc := range []struct {
+		name      string
+		transform cache.TransformFunc
+	}{{"managed-fields-stripped", func(o any) (any, error) { return o, nil }}, {"trimmed", TrimScaledObject}} {
+		b.Run(bc.name, func(b *testing.B) {
+			var perObject float64
+			for b.Loop() {
+				var before, after runtime.MemStats
+				runtime.GC()
+				runtime.ReadMemStats(&before)
+				store := cache.NewStore(cache.MetaNamespaceKeyFunc)
+				for i := range n {
+					so := fullScaledObject(fmt.Sprintf("so-%d", i))
+					so.ManagedFields = nil // what the cache held before
+					delete(so.Annotations, corev1.LastAppliedConfigAnnotation)
+					o, _ := bc.transform(decoded(b, so))
+					_ = store.Add(o)
+				}
+				runtime.GC()
+				runtime.ReadMemStats(&after)
+				perObject = float64(int64(after.HeapAlloc)-int64(before.HeapAlloc)) / float64(len(store.List()))
+			}
+			b.ReportMetric(perObject, "heapB/object")
+		})
+	}
+}
+
+// decoded returns so as an informer gets it: decoded from JSON, every
+// string on the heap.
+func decoded(tb testing.TB, so *v1alpha1.ScaledObject) *v1alpha1.ScaledObject {
+	raw, err := json.Marshal(so)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	out := &v1alpha1.ScaledObject{}
+	if err := json.Unmarshal(raw, out); err != nil {
+		tb.Fatal(err)
+	}
+	return out
+}

@@ -1,0 +1,132 @@
+package adapter
+
+import (
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/tools/cache"
+	"k8s.io/utils/ptr"
+
+	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
+)
+
+// fullScaledObject is a ScaledObject as both programs leave it: applied
+// with kubectl, status written by the adapter and by the activator.
+func fullScaledObject(name string) *v1alpha1.ScaledObject {
+	now := metav1.NewTime(time.Now().Truncate(time.Second))
+	metric := "s0-metric-api-value"
+	return &v1alpha1.ScaledObject{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "bench", UID: types.UID("uid-" + name), ResourceVersion: "7", Generation: 1,
+			Annotations: map[string]string{corev1.LastAppliedConfigAnnotation: `{"kind":"ScaledObject"}`, v1alpha1.AnnotationPaused: "false"},
+			Finalizers:  []string{"finalizer.keda.sh"},
+			ManagedFields: []metav1.ManagedFieldsEntry{{Manager: "sluice-activator", Operation: metav1.ManagedFieldsOperationApply,
+				Subresource: "status", FieldsType: "FieldsV1", FieldsV1: metav1.NewFieldsV1(`{"f:status":{}}`)}}},
+		Spec: v1alpha1.ScaledObjectSpec{
+			ScaleTargetRef: &v1alpha1.ScaleTarget{Name: name},
+			Triggers:       []v1alpha1.ScaleTriggers{{Type: "metrics-api", Metadata: map[string]string{"url": "http://127.0.0.1/value", "valueLocation": "value", "targetValue": "5"}}},
+		},
+		Status: v1alpha1.ScaledObjectStatus{
+			ScaleTargetKind:      "apps/v1.Deployment",
+			ScaleTargetGVKR:      &v1alpha1.GroupVersionKindResource{Group: "apps", Version: "v1", Kind: "Deployment", Resource: "deployments"},
+			OriginalReplicaCount: ptr.To[int32](1), ExternalMetricNames: []string{metric}, HPAName: "keda-hpa-" + name,
+			LastActiveTime:   &now,
+			Health:           map[string]v1alpha1.HealthStatus{metric: {NumberOfFailures: ptr.To[int32](0), Status: "Happy"}},
+			TriggersTypes:    "metrics-api",
+			TriggersActivity: map[string]v1alpha1.TriggerActivityStatus{metric: {IsActive: true}},
+			Triggers:         []v1alpha1.TriggerStatus{{MetricName: metric, Type: "metrics-api", Active: true}},
+			Conditions: []v1alpha1.Condition{
+				{Type: v1alpha1.ConditionReady, Status: metav1.ConditionTrue, Reason: "Ready", Message: "the target resolves, the HPA is in place and every trigger is healthy", LastTransitionTime: &now},
+				{Type: v1alpha1.ConditionActive, Status: metav1.ConditionTrue, Reason: "TriggerActive", Message: "trigger 0 (metrics-api) is active", LastTransitionTime: &now},
+				{Type: v1alpha1.ConditionFallback, Status: metav1.ConditionFalse, Reason: "NoFallback", Message: "no trigger is in fallback", LastTransitionTime: &now},
+				{Type: v1alpha1.ConditionPaused, Status: metav1.ConditionFalse, Reason: "NotPaused", Message: "no pause annotation is set", LastTransitionTime: &now},
+			},
+		},
+	}
+}
+
+// TestTrimScaledObjectKeepsWhatIsRead: the adapter's own status (what the
+// publisher compares), the spec and the metadata but managed fields and
+// kubectl's copy read the same from a trimmed object; the activator's
+// fields are gone.
+func TestTrimScaledObjectKeepsWhatIsRead(t *testing.T) {
+	full := fullScaledObject("app")
+	got, err := trimScaledObject(full.DeepCopy())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := got.(*v1alpha1.ScaledObject)
+	wantMeta := *full.ObjectMeta.DeepCopy()
+	wantMeta.ManagedFields = nil
+	delete(wantMeta.Annotations, corev1.LastAppliedConfigAnnotation)
+	for _, c := range []struct {
+		what      string
+		got, want any
+	}{
+		{"metadata", tr.ObjectMeta, wantMeta},
+		{"spec", tr.Spec, full.Spec},
+		{"adapter status", ownedStatus(&tr.Status), ownedStatus(&full.Status)},
+		{"hpa name", tr.HPAName(), full.HPAName()},
+	} {
+		if !equality.Semantic.DeepEqual(c.got, c.want) {
+			t.Errorf("%s: trimmed %+v, full %+v", c.what, c.got, c.want)
+		}
+	}
+	s := tr.Status
+	if s.ScaleTargetGVKR != nil || s.ExternalMetricNames != nil || s.HPAName != "" || s.OriginalReplicaCount != nil ||
+		s.Condition(v1alpha1.ConditionReady) != nil || s.Condition(v1alpha1.ConditionPaused) != nil {
+		t.Errorf("trimmed status kept the activator's fields: %+v", s)
+	}
+}
+
+// BenchmarkScaledObjectCache reports the live heap per object of a store
+// of 10,000 ScaledObjects as both programs leave them: managed fields
+// stripped (before) and trimScaledObject (after).
+func BenchmarkScaledObjectCache(b *testing.B) {
+	const n = 10000
+	for _, bc := range []struct {
+		name      string
+		transform cache.TransformFunc
+	}{{"managed-fields-stripped", func(o any) (any, error) { return o, nil }}, {"trimmed", trimScaledObject}} {
+		b.Run(bc.name, func(b *testing.B) {
+			var perObject float64
+			for b.Loop() {
+				var before, after runtime.MemStats
+				runtime.GC()
+				runtime.ReadMemStats(&before)
+				store := cache.NewStore(cache.MetaNamespaceKeyFunc)
+				for i := range n {
+					so := fullScaledObject(fmt.Sprintf("so-%d", i))
+					so.ManagedFields = nil
+					delete(so.Annotations, corev1.LastAppliedConfigAnnotation) // what the cache held before
+					o, _ := bc.transform(decoded(b, so))
+					_ = store.Add(o)
+				}
+				runtime.GC()
+				runtime.ReadMemStats(&after)
+				perObject = float64(int64(after.HeapAlloc)-int64(before.HeapAlloc)) / float64(len(store.List()))
+			}
+			b.ReportMetric(perObject, "heapB/object")
+		})
+	}
+}
+
+// decoded returns so as an informer gets it: decoded from JSON, every
+// string on the heap.
+func decoded(tb testing.TB, so *v1alpha1.ScaledObject) *v1alpha1.ScaledObject {
+	raw, err := json.Marshal(so)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	out := &v1alpha1.ScaledObject{}
+	if err := json.Unmarshal(raw, out); err != nil {
+		tb.Fatal(err)
+	}
+	return out
+}
