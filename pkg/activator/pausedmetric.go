@@ -42,6 +42,22 @@ func (m *pausedMetric) forget(namespace, name string) {
 	m.mu.Unlock()
 }
 
+// WithLabelValues makes sure the series of namespace and scaledObject
+// exists (0 until set says otherwise), as a client_golang vector's method
+// of that name does; metricset reads the family's type and labels through
+// it. Any other number of values is ignored.
+func (m *pausedMetric) WithLabelValues(lvs ...string) {
+	if len(lvs) != 2 {
+		return
+	}
+	m.mu.Lock()
+	k := types.NamespacedName{Namespace: lvs[0], Name: lvs[1]}
+	if _, ok := m.paused[k]; !ok {
+		m.paused[k] = false
+	}
+	m.mu.Unlock()
+}
+
 // Describe implements prometheus.Collector.
 func (m *pausedMetric) Describe(ch chan<- *prometheus.Desc) { ch <- m.desc }
 
