@@ -111,6 +111,13 @@ func startWithPrograms(ctx context.Context, o *options, r *report, withCM bool) 
 // stop ends the processes, the endpoint and the control plane, and removes
 // the work directory when startEnv created it.
 func (e *env) stop() {
+	if len(e.procs) > 0 {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		if err := e.saveProfiles(ctx, e.o.scenario); err != nil {
+			_, _ = fmt.Fprintf(os.Stderr, "bench: save profiles: %v\n", err)
+		}
+		cancel()
+	}
 	for i := len(e.procs) - 1; i >= 0; i-- {
 		e.procs[i].Stop(10 * time.Second)
 	}
