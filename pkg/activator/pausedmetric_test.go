@@ -2,12 +2,13 @@ package activator
 
 import (
 	"fmt"
-	"runtime"
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/prometheus/common/expfmt"
+
+	"github.com/sluice-dev/sluice/pkg/internal/cachetest"
 )
 
 // TestPausedMetricExposition: the lean series expose exactly what
@@ -80,17 +81,13 @@ func BenchmarkPausedMetricMemory(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			var perObject float64
 			for b.Loop() {
-				var before, after runtime.MemStats
-				runtime.GC()
-				runtime.ReadMemStats(&before)
-				set, keep := bc.set()
-				for _, name := range names {
-					set("bench", name)
-				}
-				runtime.GC()
-				runtime.ReadMemStats(&after)
-				perObject = float64(int64(after.HeapAlloc)-int64(before.HeapAlloc)) / n
-				runtime.KeepAlive(keep)
+				perObject = cachetest.HeapPerObject(func() (any, int) {
+					set, keep := bc.set()
+					for _, name := range names {
+						set("bench", name)
+					}
+					return keep, n
+				})
 			}
 			b.ReportMetric(perObject, "heapB/object")
 		})

@@ -5,8 +5,6 @@ package activator
 import (
 	"context"
 	"fmt"
-	"runtime"
-	"sync"
 	"testing"
 	"time"
 
@@ -24,6 +22,7 @@ import (
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/utils/ptr"
 
+	"github.com/sluice-dev/sluice/pkg/internal/cachetest"
 	"github.com/sluice-dev/sluice/pkg/testenv"
 )
 
@@ -78,32 +77,15 @@ func populateHPAs(tb testing.TB, kube kubernetes.Interface, ns string, n int) {
 		tb.Fatalf("create namespace: %v", err)
 	}
 	hpas := kube.AutoscalingV2().HorizontalPodAutoscalers(ns)
-	work := make(chan int)
-	errs := make(chan error, n)
-	var wg sync.WaitGroup
-	for range 16 {
-		wg.Go(func() {
-			for i := range work {
-				got, err := hpas.Apply(ctx, hpaConfig(ns, i), metav1.ApplyOptions{FieldManager: FieldManager, Force: true})
-				if err == nil {
-					got.Status = hpaStatus(fmt.Sprintf("so-%d", i))
-					_, err = hpas.UpdateStatus(ctx, got, metav1.UpdateOptions{FieldManager: "kube-controller-manager"})
-				}
-				if err != nil {
-					errs <- err
-				}
-			}
-		})
-	}
-	for i := range n {
-		work <- i
-	}
-	close(work)
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		tb.Fatalf("populate hpas: %v", err)
-	}
+	cachetest.Populate(tb, n, func(ctx context.Context, i int) error {
+		got, err := hpas.Apply(ctx, hpaConfig(ns, i), metav1.ApplyOptions{FieldManager: FieldManager, Force: true})
+		if err != nil {
+			return err
+		}
+		got.Status = hpaStatus(fmt.Sprintf("so-%d", i))
+		_, err = hpas.UpdateStatus(ctx, got, metav1.UpdateOptions{FieldManager: "kube-controller-manager"})
+		return err
+	})
 }
 
 // syncedHPACache starts an HPA informer on ns, with transform when it is not
@@ -115,13 +97,7 @@ func syncedHPACache(tb testing.TB, kube kubernetes.Interface, ns string, transfo
 		opts = append(opts, informers.WithTransform(transform))
 	}
 	f := informers.NewSharedInformerFactoryWithOptions(kube, 0, opts...)
-	inf := f.Autoscaling().V2().HorizontalPodAutoscalers().Informer()
-	ch := make(chan struct{})
-	f.Start(ch)
-	if !cache.WaitForCacheSync(ch, inf.HasSynced) {
-		tb.Fatal("hpa cache did not sync")
-	}
-	return inf.GetStore(), func() { close(ch); f.Shutdown() }
+	return cachetest.SyncedStore(tb, f.Autoscaling().V2().HorizontalPodAutoscalers().Informer(), nil)
 }
 
 // TestTrimHPAKeepsWhatIsRead compares, for HPAs written by the activator
@@ -220,13 +196,12 @@ func BenchmarkHPACache(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			var perObject float64
 			for b.Loop() {
-				var before, after runtime.MemStats
-				runtime.GC()
-				runtime.ReadMemStats(&before)
-				store, stop := syncedHPACache(b, cp.Client, ns, bc.transform)
-				runtime.GC()
-				runtime.ReadMemStats(&after)
-				perObject = float64(int64(after.HeapAlloc)-int64(before.HeapAlloc)) / float64(len(store.List()))
+				var stop func()
+				perObject = cachetest.HeapPerObject(func() (any, int) {
+					var store cache.Store
+					store, stop = syncedHPACache(b, cp.Client, ns, bc.transform)
+					return store, len(store.List())
+				})
 				stop()
 			}
 			b.ReportMetric(perObject, "heapB/object")

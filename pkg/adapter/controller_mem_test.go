@@ -1,10 +1,10 @@
 package adapter
 
 import (
-	"runtime"
 	"strconv"
 	"testing"
 
+	"github.com/sluice-dev/sluice/pkg/internal/cachetest"
 	"github.com/sluice-dev/sluice/pkg/poll"
 	"github.com/sluice-dev/sluice/pkg/scalers"
 )
@@ -22,18 +22,14 @@ func BenchmarkLastGoodMemory(b *testing.B) {
 	}
 	var perObject float64
 	for b.Loop() {
-		var before, after runtime.MemStats
-		runtime.GC()
-		runtime.ReadMemStats(&before)
-		c := &controller{lastGood: map[poll.Key][]poll.TriggerSpec{}}
-		for _, k := range keys {
-			res := resolution{spec: poll.ObjectSpec{Triggers: []poll.TriggerSpec{{Index: 0, Type: "metrics-api", MetricName: "s0-metric-api-value", Trigger: trigger}}}}
-			c.keepLastGood(k, &res)
-		}
-		runtime.GC()
-		runtime.ReadMemStats(&after)
-		perObject = float64(int64(after.HeapAlloc)-int64(before.HeapAlloc)) / n
-		runtime.KeepAlive(c)
+		perObject = cachetest.HeapPerObject(func() (any, int) {
+			c := &controller{lastGood: map[poll.Key][]poll.TriggerSpec{}}
+			for _, k := range keys {
+				res := resolution{spec: poll.ObjectSpec{Triggers: []poll.TriggerSpec{{Index: 0, Type: "metrics-api", MetricName: "s0-metric-api-value", Trigger: trigger}}}}
+				c.keepLastGood(k, &res)
+			}
+			return c, n
+		})
 	}
 	b.ReportMetric(perObject, "heapB/object")
 }

@@ -2,12 +2,12 @@ package adapter
 
 import (
 	"fmt"
-	"runtime"
 	"testing"
 	"time"
 
 	"go.uber.org/zap"
 
+	"github.com/sluice-dev/sluice/pkg/internal/cachetest"
 	"github.com/sluice-dev/sluice/pkg/poll"
 	"github.com/sluice-dev/sluice/pkg/scalers"
 	"github.com/sluice-dev/sluice/pkg/scalers/builtin"
@@ -26,32 +26,27 @@ func BenchmarkSharedSourceMemory(b *testing.B) {
 	}
 	var perObject float64
 	for b.Loop() {
-		var before, after runtime.MemStats
-		runtime.GC()
-		runtime.ReadMemStats(&before)
-		engine, err := poll.New(poll.NewOptions(), zap.NewNop(), nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		kept := make([][]poll.TriggerSpec, n) // the controller's lastGood
-		for i := range n {
-			tr, err := registry.Build(scalers.Config{Type: "metrics-api", Logger: zap.NewNop(), Metadata: map[string]string{
-				"url": "http://127.0.0.1:8080/value", "valueLocation": "value", "targetValue": "5",
-			}})
+		perObject = cachetest.HeapPerObject(func() (any, int) {
+			engine, err := poll.New(poll.NewOptions(), zap.NewNop(), nil)
 			if err != nil {
 				b.Fatal(err)
 			}
-			ts := []poll.TriggerSpec{{Index: 0, Type: "metrics-api", MetricName: "s0-metric-api-value", Trigger: tr}}
-			kept[i] = ts
-			if err := engine.Set(poll.Key{Namespace: "bench", Name: fmt.Sprintf("so-%d", i)}, poll.ObjectSpec{PollingInterval: 30 * time.Second, Triggers: ts}); err != nil {
-				b.Fatal(err)
+			kept := make([][]poll.TriggerSpec, n) // the controller's lastGood
+			for i := range n {
+				tr, err := registry.Build(scalers.Config{Type: "metrics-api", Logger: zap.NewNop(), Metadata: map[string]string{
+					"url": "http://127.0.0.1:8080/value", "valueLocation": "value", "targetValue": "5",
+				}})
+				if err != nil {
+					b.Fatal(err)
+				}
+				ts := []poll.TriggerSpec{{Index: 0, Type: "metrics-api", MetricName: "s0-metric-api-value", Trigger: tr}}
+				kept[i] = ts
+				if err := engine.Set(poll.Key{Namespace: "bench", Name: fmt.Sprintf("so-%d", i)}, poll.ObjectSpec{PollingInterval: 30 * time.Second, Triggers: ts}); err != nil {
+					b.Fatal(err)
+				}
 			}
-		}
-		runtime.GC()
-		runtime.ReadMemStats(&after)
-		perObject = float64(int64(after.HeapAlloc)-int64(before.HeapAlloc)) / n
-		runtime.KeepAlive(kept)
-		runtime.KeepAlive(engine)
+			return []any{engine, kept}, n
+		})
 	}
 	b.ReportMetric(perObject, "heapB/object")
 }

@@ -5,8 +5,6 @@ package adapter
 import (
 	"context"
 	"fmt"
-	"runtime"
-	"sync"
 	"testing"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -23,6 +21,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
+	"github.com/sluice-dev/sluice/pkg/internal/cachetest"
 	"github.com/sluice-dev/sluice/pkg/kubeutil"
 	"github.com/sluice-dev/sluice/pkg/testenv"
 )
@@ -36,27 +35,7 @@ func populate(tb testing.TB, kube kubernetes.Interface, ns string, n int) {
 	if _, err := kube.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{}); err != nil {
 		tb.Fatalf("create namespace: %v", err)
 	}
-	work := make(chan int)
-	errs := make(chan error, 2*n)
-	var wg sync.WaitGroup
-	for range 16 {
-		wg.Go(func() {
-			for i := range work {
-				if err := populateOne(ctx, kube, ns, i); err != nil {
-					errs <- err
-				}
-			}
-		})
-	}
-	for i := range n {
-		work <- i
-	}
-	close(work)
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		tb.Fatalf("populate: %v", err)
-	}
+	cachetest.Populate(tb, n, func(ctx context.Context, i int) error { return populateOne(ctx, kube, ns, i) })
 }
 
 func populateOne(ctx context.Context, kube kubernetes.Interface, ns string, i int) error {
@@ -101,24 +80,6 @@ func populateOne(ctx context.Context, kube kubernetes.Interface, ns string, i in
 		}}
 	_, err = hpas.UpdateStatus(ctx, got, metav1.UpdateOptions{FieldManager: "kube-controller-manager"})
 	return err
-}
-
-// syncedStore starts one informer from start and returns its store once
-// synced; stop ends it.
-func syncedStore(tb testing.TB, inf cache.SharedIndexInformer, transform cache.TransformFunc) (store cache.Store, stop func()) {
-	tb.Helper()
-	if transform != nil {
-		if err := inf.SetTransform(transform); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	ch := make(chan struct{})
-	done := make(chan struct{})
-	go func() { inf.Run(ch); close(done) }()
-	if !cache.WaitForCacheSync(ch, inf.HasSynced) {
-		tb.Fatal("cache did not sync")
-	}
-	return inf.GetStore(), func() { close(ch); <-done }
 }
 
 // caches are the two informers whose objects trim.go trims.
@@ -177,9 +138,9 @@ func TestTrimKeepsWhatIsRead(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			full, stopFull := syncedStore(t, tc.inf(), nil)
+			full, stopFull := cachetest.SyncedStore(t, tc.inf(), nil)
 			defer stopFull()
-			trimmed, stopTrimmed := syncedStore(t, tc.inf(), tc.trim)
+			trimmed, stopTrimmed := cachetest.SyncedStore(t, tc.inf(), tc.trim)
 			defer stopTrimmed()
 			if len(full.List()) != n || len(trimmed.List()) != n {
 				t.Fatalf("caches hold %d and %d objects, want %d", len(full.List()), len(trimmed.List()), n)
@@ -217,13 +178,12 @@ func BenchmarkAdapterCaches(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			var perObject float64
 			for b.Loop() {
-				var before, after runtime.MemStats
-				runtime.GC()
-				runtime.ReadMemStats(&before)
-				store, stop := syncedStore(b, bc.inf(), bc.transform)
-				runtime.GC()
-				runtime.ReadMemStats(&after)
-				perObject = float64(int64(after.HeapAlloc)-int64(before.HeapAlloc)) / float64(len(store.List()))
+				var stop func()
+				perObject = cachetest.HeapPerObject(func() (any, int) {
+					var store cache.Store
+					store, stop = cachetest.SyncedStore(b, bc.inf(), bc.transform)
+					return store, len(store.List())
+				})
 				stop()
 			}
 			b.ReportMetric(perObject, "heapB/object")

@@ -1,9 +1,7 @@
 package adapter
 
 import (
-	"encoding/json"
 	"fmt"
-	"runtime"
 	"testing"
 	"time"
 
@@ -15,6 +13,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
+	"github.com/sluice-dev/sluice/pkg/internal/cachetest"
 )
 
 // fullScaledObject is a ScaledObject as both programs leave it: applied
@@ -97,36 +96,19 @@ func BenchmarkScaledObjectCache(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			var perObject float64
 			for b.Loop() {
-				var before, after runtime.MemStats
-				runtime.GC()
-				runtime.ReadMemStats(&before)
-				store := cache.NewStore(cache.MetaNamespaceKeyFunc)
-				for i := range n {
-					so := fullScaledObject(fmt.Sprintf("so-%d", i))
-					so.ManagedFields = nil
-					delete(so.Annotations, corev1.LastAppliedConfigAnnotation) // what the cache held before
-					o, _ := bc.transform(decoded(b, so))
-					_ = store.Add(o)
-				}
-				runtime.GC()
-				runtime.ReadMemStats(&after)
-				perObject = float64(int64(after.HeapAlloc)-int64(before.HeapAlloc)) / float64(len(store.List()))
+				perObject = cachetest.HeapPerObject(func() (any, int) {
+					store := cache.NewStore(cache.MetaNamespaceKeyFunc)
+					for i := range n {
+						so := fullScaledObject(fmt.Sprintf("so-%d", i))
+						so.ManagedFields = nil // what the cache held before
+						delete(so.Annotations, corev1.LastAppliedConfigAnnotation)
+						o, _ := bc.transform(cachetest.Decoded(b, so))
+						_ = store.Add(o)
+					}
+					return store, len(store.List())
+				})
 			}
 			b.ReportMetric(perObject, "heapB/object")
 		})
 	}
-}
-
-// decoded returns so as an informer gets it: decoded from JSON, every
-// string on the heap.
-func decoded(tb testing.TB, so *v1alpha1.ScaledObject) *v1alpha1.ScaledObject {
-	raw, err := json.Marshal(so)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	out := &v1alpha1.ScaledObject{}
-	if err := json.Unmarshal(raw, out); err != nil {
-		tb.Fatal(err)
-	}
-	return out
 }

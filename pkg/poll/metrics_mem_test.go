@@ -2,11 +2,12 @@ package poll
 
 import (
 	"fmt"
-	"runtime"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/sluice-dev/sluice/pkg/internal/cachetest"
 )
 
 // BenchmarkTriggerSeriesMemory reports the live heap that one trigger's
@@ -18,23 +19,18 @@ func BenchmarkTriggerSeriesMemory(b *testing.B) {
 		b.Run(map[bool]string{false: "sluice-only", true: "with-keda"}[keda], func(b *testing.B) {
 			var perTrigger float64
 			for b.Loop() {
-				var before, after runtime.MemStats
-				runtime.GC()
-				runtime.ReadMemStats(&before)
-				m, err := newMetrics(prometheus.NewRegistry(), keda)
-				if err != nil {
-					b.Fatal(err)
-				}
-				tms := make([]triggerMetrics, n)
-				for i := range tms {
-					tms[i] = m.forTrigger(labelSet{"bench", fmt.Sprintf("so-%d", i), "metrics-api", "s0-metric-api-value", 0, ""})
-					tms[i].observe(3, nil, true, time.Millisecond)
-				}
-				runtime.GC()
-				runtime.ReadMemStats(&after)
-				perTrigger = float64(int64(after.HeapAlloc)-int64(before.HeapAlloc)) / n
-				runtime.KeepAlive(tms)
-				runtime.KeepAlive(m)
+				perTrigger = cachetest.HeapPerObject(func() (any, int) {
+					m, err := newMetrics(prometheus.NewRegistry(), keda)
+					if err != nil {
+						b.Fatal(err)
+					}
+					tms := make([]triggerMetrics, n)
+					for i := range tms {
+						tms[i] = m.forTrigger(labelSet{"bench", fmt.Sprintf("so-%d", i), "metrics-api", "s0-metric-api-value", 0, ""})
+						tms[i].observe(3, nil, true, time.Millisecond)
+					}
+					return []any{m, tms}, n
+				})
 			}
 			b.ReportMetric(perTrigger, "heapB/trigger")
 		})

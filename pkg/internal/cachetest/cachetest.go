@@ -1,0 +1,94 @@
+// Package cachetest is what the programs' cache tests and memory
+// benchmarks share: filling a real kube-apiserver with many objects,
+// syncing one informer over them, decoding objects as an informer does,
+// and measuring the live heap kept per object. Only tests import it.
+package cachetest
+
+import (
+	"context"
+	"encoding/json"
+	"runtime"
+	"sync"
+	"testing"
+
+	"k8s.io/client-go/tools/cache"
+)
+
+// parallel is how many creates Populate keeps in flight.
+const parallel = 16
+
+// Populate calls create for 0 … n-1, parallel at a time, and fails tb on
+// the first error.
+func Populate(tb testing.TB, n int, create func(ctx context.Context, i int) error) {
+	tb.Helper()
+	ctx := context.Background()
+	work := make(chan int)
+	errs := make(chan error, n)
+	var wg sync.WaitGroup
+	for range parallel {
+		wg.Go(func() {
+			for i := range work {
+				if err := create(ctx, i); err != nil {
+					errs <- err
+				}
+			}
+		})
+	}
+	for i := range n {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		tb.Fatalf("populate: %v", err)
+	}
+}
+
+// SyncedStore runs inf, with transform when it is not nil, and returns its
+// store once synced; stop ends it.
+func SyncedStore(tb testing.TB, inf cache.SharedIndexInformer, transform cache.TransformFunc) (store cache.Store, stop func()) {
+	tb.Helper()
+	if transform != nil {
+		if err := inf.SetTransform(transform); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	ch := make(chan struct{})
+	done := make(chan struct{})
+	go func() { inf.Run(ch); close(done) }()
+	if !cache.WaitForCacheSync(ch, inf.HasSynced) {
+		tb.Fatal("cache did not sync")
+	}
+	return inf.GetStore(), func() { close(ch); <-done }
+}
+
+// HeapPerObject returns the live heap, in bytes per object, that fill
+// leaves behind: it runs a GC before and after fill and divides the growth
+// by the count fill returns; what fill returns as keep stays reachable
+// until the second reading.
+func HeapPerObject(fill func() (keep any, count int)) float64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	keep, count := fill()
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	runtime.KeepAlive(keep)
+	return float64(int64(after.HeapAlloc)-int64(before.HeapAlloc)) / float64(count)
+}
+
+// Decoded returns obj as an informer gets it: decoded from JSON, every
+// string on the heap of its own.
+func Decoded[T any](tb testing.TB, obj *T) *T {
+	tb.Helper()
+	raw, err := json.Marshal(obj)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	out := new(T)
+	if err := json.Unmarshal(raw, out); err != nil {
+		tb.Fatal(err)
+	}
+	return out
+}
