@@ -215,24 +215,25 @@ func must(t *testing.T, err error) {
 	}
 }
 
+// TestFirstPollChannel: a trigger's FirstPoll stays open while its first
+// poll is in flight and closes once that poll's value is in the state.
 func TestFirstPollChannel(t *testing.T) {
-	h := start(t, func(o *Options) {
-		o.Jitter = func(time.Duration) time.Duration { return time.Second }
-	})
-	src := &fakeSource{value: 1}
+	// The poll is held by the test, not timed out by a loaded machine.
+	h := start(t, func(o *Options) { o.PollTimeout = time.Minute })
+	src := &fakeSource{value: 1, block: make(chan struct{})}
 	k := Key{"ns", "a"}
 	must(t, h.e.Set(k, spec(10*time.Second, trigger("k", src, 0, 0))))
 	ts := mustState(t, h.e, k).Triggers[0]
+	eventually(t, "first poll in flight", func() bool { return src.inflight.Load() == 1 })
 	select {
 	case <-ts.FirstPoll:
-		t.Fatal("FirstPoll closed before the first poll")
+		t.Fatal("FirstPoll closed before the first poll ended")
 	default:
 	}
-	if ts.Polled {
-		t.Fatal("Polled before the first poll")
+	if ts := mustState(t, h.e, k).Triggers[0]; ts.Polled {
+		t.Fatal("Polled before the first poll ended")
 	}
-	eventually(t, "timer armed", h.clock.HasWaiters)
-	h.step(t, time.Second)
+	close(src.block)
 	select {
 	case <-ts.FirstPoll:
 	case <-time.After(5 * time.Second):

@@ -10,7 +10,8 @@ import (
 
 // Set adds or replaces the object at key. Triggers whose source is already
 // polled keep their poller without a gap or an extra poll and immediately
-// share its last value; new sources start with a jittered first poll; sources
+// share its last value; a new source is polled at once (the jitter sets only
+// the phase of the polls after the first); sources
 // no longer referenced by any object are stopped and closed (see
 // scalers.ClosingSource), as is a given Source that an equal, already
 // polled one serves; Set then points that Trigger's Source at the polled
