@@ -81,16 +81,24 @@ func waitReplicas(t *testing.T, timeout time.Duration, what string, want int32, 
 	})
 }
 
-// holdReplicas fails unless read keeps returning want for the whole of d.
-func holdReplicas(t *testing.T, d time.Duration, what string, want int32, read func() int32) {
+// holdReplicas fails unless the replicas of the Deployment ns/name are
+// want now and stay want for the whole of d, in every change a watch sees:
+// a flap shorter than any polling interval still fails the test.
+func holdReplicas(t *testing.T, d time.Duration, what string, want int32, ns, name string) {
 	t.Helper()
-	deadline := time.Now().Add(d)
-	for time.Now().Before(deadline) {
-		if got := read(); got != want {
-			t.Fatalf("%s: replicas = %d, want them held at %d", what, got, want)
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	for r := range replicaChanges(ctx, t, ns, name) {
+		if r != want {
+			t.Fatalf("%s: replicas = %d, want them held at %d", what, r, want)
 		}
-		time.Sleep(250 * time.Millisecond)
 	}
+}
+
+// holdReplicas is holdReplicas of the worker Deployment.
+func (w *worker) holdReplicas(d time.Duration, what string, want int32) {
+	w.t.Helper()
+	holdReplicas(w.t, d, what, want, w.ns, "worker")
 }
 
 // worker is the fixture of the activator tests: a Deployment "worker" in a

@@ -42,7 +42,7 @@ func TestActivatorScalesZeroToNAndBack(t *testing.T) {
 		_, err := cluster.Client.AutoscalingV2().HorizontalPodAutoscalers(w.ns).Get(ctx, "keda-hpa-worker", metav1.GetOptions{})
 		return err
 	})
-	holdReplicas(t, 3*time.Second, "idle at 0", 0, replicas)
+	w.holdReplicas(3*time.Second, "idle at 0", 0)
 
 	src.set(3)
 	waitReplicas(t, phase, "activated to 1", 1, replicas)
@@ -80,7 +80,7 @@ func TestActivatorHoldsWhenSourceFails(t *testing.T) {
 	w := newWorker(t, 3, 0)
 	waitReplicas(t, phase, "activated to 1", 1, w.replicas)
 	w.src.fail.Store(true)
-	holdReplicas(t, 15*time.Second, "source failing, cooldown 5s", 1, w.replicas)
+	w.holdReplicas(15*time.Second, "source failing, cooldown 5s", 1)
 }
 
 // TestActivatorHoldsWhenAdapterDies: the adapter is killed right after the
@@ -103,7 +103,7 @@ func TestActivatorHoldsWhenAdapterDies(t *testing.T) {
 		return nil
 	})
 	w.adapter.Kill()
-	holdReplicas(t, 20*time.Second, "adapter dead, cooldown 8s", 1, w.replicas)
+	w.holdReplicas(20*time.Second, "adapter dead, cooldown 8s", 1)
 }
 
 // TestActivatorPause covers both pause annotations and resuming.
@@ -126,14 +126,14 @@ func TestActivatorPause(t *testing.T) {
 		return gone(hpas.Get(ctx, "keda-hpa-worker", metav1.GetOptions{}))
 	})
 	src.set(42)
-	holdReplicas(t, 5*time.Second, "paused", 1, replicas)
+	w.holdReplicas(5*time.Second, "paused", 1)
 
 	annotate(v1alpha1.AnnotationPaused, nil)
 	waitReplicas(t, phase, "resumed: the HPA scales to 9", 9, replicas)
 
 	annotate(v1alpha1.AnnotationPausedReplicas, ptr.To("3"))
 	waitReplicas(t, phase, "paused-replicas sets 3", 3, replicas)
-	holdReplicas(t, 5*time.Second, "paused-replicas holds 3", 3, replicas)
+	w.holdReplicas(5*time.Second, "paused-replicas holds 3", 3)
 	so, err := keda.Get(ctx, "worker", metav1.GetOptions{})
 	if err != nil {
 		t.Fatal(err)

@@ -90,13 +90,13 @@ func TestAnnotationPausedScaleIn(t *testing.T) {
 
 	w.src.set(0)
 	waitActive(t, w, metav1.ConditionFalse)
-	holdReplicas(t, annotationHold, "scale-in paused, inactive at 1", 1, w.replicas)
+	w.holdReplicas(annotationHold, "scale-in paused, inactive at 1", 1)
 
 	w.src.set(42)
 	waitReplicas(t, phase, "scale-out still works: ceil(42/5)", 9, w.replicas)
 	w.src.set(0)
 	w.waitHPASees(0)
-	holdReplicas(t, annotationHold, "scale-in paused, value 0 at 9", 9, w.replicas)
+	w.holdReplicas(annotationHold, "scale-in paused, value 0 at 9", 9)
 
 	w.annotate(v1alpha1.AnnotationPausedScaleIn, nil)
 	w.waitSelectPolicy(true, false)
@@ -112,7 +112,7 @@ func TestAnnotationPausedScaleOut(t *testing.T) {
 	})
 	waitActive(t, w, metav1.ConditionTrue)
 	w.waitSelectPolicy(false, true)
-	holdReplicas(t, annotationHold, "scale-out paused, active at 0", 0, w.replicas)
+	w.holdReplicas(annotationHold, "scale-out paused, active at 0", 0)
 
 	w.annotate(v1alpha1.AnnotationPausedScaleOut, nil)
 	waitReplicas(t, phase, "resumed: activated to 1", 1, w.replicas)
@@ -120,7 +120,7 @@ func TestAnnotationPausedScaleOut(t *testing.T) {
 	w.waitSelectPolicy(false, true)
 	w.src.set(42)
 	w.waitHPASees(42)
-	holdReplicas(t, annotationHold, "scale-out paused, value 42 at 1 replica", 1, w.replicas)
+	w.holdReplicas(annotationHold, "scale-out paused, value 42 at 1 replica", 1)
 
 	w.annotate(v1alpha1.AnnotationPausedScaleOut, nil)
 	waitReplicas(t, phase, "resumed: the HPA scales to 9", 9, w.replicas)
@@ -147,7 +147,7 @@ func TestAnnotationForceActivation(t *testing.T) {
 		t.Errorf("HPA labels = %v, want app without team and tier", hpa.Labels)
 	}
 	waitActive(t, w, metav1.ConditionFalse)
-	holdReplicas(t, annotationHold, "forced active, cooldown 5s", 1, w.replicas)
+	w.holdReplicas(annotationHold, "forced active, cooldown 5s", 1)
 
 	w.annotate(v1alpha1.AnnotationForceActivation, nil)
 	waitReplicas(t, phase, "no longer forced: back to 0", 0, w.replicas)

@@ -79,7 +79,7 @@ func TestCompositeFallbackCurrentReplicas(t *testing.T) {
 	b.fail.Store(true)
 	waitComposite(t, w, "the composite holds the current 4 replicas: 4 × 5", "20")
 	waitFallbackCondition(t, w, "the current replica count")
-	holdReplicas(t, 3*time.Second, "currentReplicas holds 4, not fallback.replicas 7", 4, w.replicas)
+	w.holdReplicas(3*time.Second, "currentReplicas holds 4, not fallback.replicas 7", 4)
 
 	b.fail.Store(false)
 	b.set(20)

@@ -79,7 +79,7 @@ func TestCompositeScalesOnFormula(t *testing.T) {
 		}
 		return nil
 	})
-	holdReplicas(t, 3*time.Second, "composite 3 is not above activationTarget 3", 0, w.replicas)
+	w.holdReplicas(3*time.Second, "composite 3 is not above activationTarget 3", 0)
 
 	b.set(3)
 	waitReplicas(t, phase, "activated to 1 by the composite", 1, w.replicas)
@@ -133,7 +133,7 @@ func TestCompositeScalesOnFormula(t *testing.T) {
 		}
 		return nil
 	})
-	holdReplicas(t, 5*time.Second, "held while the composite is unknown", 9, w.replicas)
+	w.holdReplicas(5*time.Second, "held while the composite is unknown", 9)
 	b.fail.Store(false)
 
 	history := recordReplicas(t, w.ns, "worker") // the floor may last an instant: see TestActivatorScalesZeroToNAndBack
@@ -183,7 +183,7 @@ func TestCompositeInvalid(t *testing.T) {
 		}
 		return nil
 	})
-	holdReplicas(t, 3*time.Second, "an invalid formula scales nothing", 0, w.replicas)
+	w.holdReplicas(3*time.Second, "an invalid formula scales nothing", 0)
 }
 
 // TestCompositeFallback: once a trigger the formula reads has failed

@@ -79,7 +79,7 @@ func TestEventHubFunctionsApp(t *testing.T) {
 		_, err := cluster.Client.AutoscalingV2().HorizontalPodAutoscalers(ns).Get(ctx, "keda-hpa-telemetry", metav1.GetOptions{})
 		return err
 	})
-	holdReplicas(t, 3*time.Second, "idle at 0 while every partition is empty", 0, replicas)
+	holdReplicas(t, 3*time.Second, "idle at 0 while every partition is empty", 0, ns, "telemetry")
 
 	// The first events: no checkpoint and no container yet (the app never
 	// ran), so every retained event counts.
@@ -116,7 +116,7 @@ func TestEventHubFunctionsApp(t *testing.T) {
 	}
 	checkpointAll(97) // 2 left per partition: 8, one replica's worth
 	waitReplicas(t, phase, "the HPA scales back to 1", 1, replicas)
-	holdReplicas(t, 8*time.Second, "held at 1 while 8 events remain, past the cooldown", 1, replicas)
+	holdReplicas(t, 8*time.Second, "held at 1 while 8 events remain, past the cooldown", 1, ns, "telemetry")
 	checkpointAll(99)
 	waitReplicas(t, phase, "deactivated to 0 after the cooldown", 0, replicas)
 

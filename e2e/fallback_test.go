@@ -100,7 +100,7 @@ func TestFallbackBehaviors(t *testing.T) {
 	t.Logf("FIGURE fallback-behaviors: all %d targets on their fallback counts within %.1fs of the sources failing", len(cases), slowest.Seconds())
 	for _, c := range cases {
 		t.Run(c.name+"/holds", func(t *testing.T) {
-			holdReplicas(t, 2*time.Second, "the fallback holds", c.want, func() int32 { return deploymentReplicas(t, ns, c.name) })
+			holdReplicas(t, 2*time.Second, "the fallback holds", c.want, ns, c.name)
 		})
 	}
 

@@ -28,7 +28,7 @@ func TestFaultSourceFailsDuringCooldown(t *testing.T) {
 	w.src.set(0)
 	waitActive(t, w, metav1.ConditionFalse)
 	w.src.fail.Store(true)
-	holdReplicas(t, (cooldown+15)*time.Second, "source failing since before the cooldown ended", 1, w.replicas)
+	w.holdReplicas((cooldown+15)*time.Second, "source failing since before the cooldown ended", 1)
 	t.Logf("FIGURE source-fails-in-cooldown: held at 1 for %ds past a %ds cooldown", cooldown+15, cooldown)
 }
 
@@ -43,7 +43,7 @@ func TestFaultAdapterKilledWhileInactive(t *testing.T) {
 	w.src.set(0)
 	waitActive(t, w, metav1.ConditionFalse)
 	w.adapter.Kill()
-	holdReplicas(t, (cooldown+12)*time.Second, "adapter killed -9", 1, w.replicas)
+	w.holdReplicas((cooldown+12)*time.Second, "adapter killed -9", 1)
 	restarted := time.Now()
 	w.adapter = startAdapter(t, "--watch-namespace="+w.ns)
 	waitReplicas(t, phase, "deactivated once a new adapter answers", 0, w.replicas)

@@ -74,7 +74,7 @@ func TestHTTPScaleFromZero(t *testing.T) {
 		_, err = cluster.Client.AutoscalingV2().HorizontalPodAutoscalers(ns).Get(ctx, "keda-hpa-web", metav1.GetOptions{})
 		return err
 	})
-	holdReplicas(t, 2*time.Second, "idle at 0", 0, replicas)
+	holdReplicas(t, 2*time.Second, "idle at 0", 0, ns, "web")
 	c := &http.Client{Timeout: 3 * time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 200}}
 	t.Cleanup(c.CloseIdleConnections)
 

@@ -90,7 +90,7 @@ func TestRabbitMQScalesZeroToNAndBack(t *testing.T) {
 		_, err := cluster.Client.AutoscalingV2().HorizontalPodAutoscalers(ns).Get(ctx, "keda-hpa-worker", metav1.GetOptions{})
 		return err
 	})
-	holdReplicas(t, 3*time.Second, "empty queue: idle at 0", 0, replicas)
+	holdReplicas(t, 3*time.Second, "empty queue: idle at 0", 0, ns, "worker")
 	publishN(t, ch, "orders", 3)
 	waitReplicas(t, phase, "3 messages: activated to 1", 1, replicas)
 	publishN(t, ch, "orders", 39)
@@ -120,7 +120,7 @@ func TestRabbitMQScalesZeroToNAndBack(t *testing.T) {
 		}
 		return nil
 	})
-	holdReplicas(t, 3*time.Second, "failing trigger holds its target", 1, func() int32 { return deploymentReplicas(t, ns, "wrong") })
+	holdReplicas(t, 3*time.Second, "failing trigger holds its target", 1, ns, "wrong")
 
 	secrets := map[string]string{"the password": broker.Password, "the wrong password": wrong}
 	a.stopExpectingNoSecrets(t, secrets)

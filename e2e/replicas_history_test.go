@@ -32,13 +32,28 @@ func recordReplicas(t *testing.T, ns, name string) *replicaHistory {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
+	h := &replicaHistory{}
+	changes := replicaChanges(ctx, t, ns, name)
+	first := <-changes
+	h.add(first)
+	go func() {
+		for r := range changes {
+			h.add(r)
+		}
+	}()
+	return h
+}
+
+// replicaChanges sends the spec.replicas of the Deployment ns/name now, then
+// its value in every change a watch sees, until ctx ends (the channel is
+// then closed).
+func replicaChanges(ctx context.Context, t *testing.T, ns, name string) <-chan int32 {
+	t.Helper()
 	deployments := cluster.Client.AppsV1().Deployments(ns)
 	d, err := deployments.Get(ctx, name, metav1.GetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &replicaHistory{}
-	h.add(d)
 	lw := &cache.ListWatch{WatchFuncWithContext: func(ctx context.Context, o metav1.ListOptions) (watch.Interface, error) {
 		o.FieldSelector = "metadata.name=" + name
 		return deployments.Watch(ctx, o)
@@ -47,23 +62,42 @@ func recordReplicas(t *testing.T, ns, name string) *replicaHistory {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(rw.Stop)
+	out := make(chan int32, 64)
+	out <- replicasOf(d)
 	go func() {
-		for ev := range rw.ResultChan() {
-			if d, ok := ev.Object.(*appsv1.Deployment); ok {
-				h.add(d)
+		defer close(out)
+		defer rw.Stop()
+		for {
+			select {
+			case ev, ok := <-rw.ResultChan():
+				if !ok {
+					return
+				}
+				if d, ok := ev.Object.(*appsv1.Deployment); ok {
+					select {
+					case out <- replicasOf(d):
+					case <-ctx.Done():
+						return
+					}
+				}
+			case <-ctx.Done():
+				return
 			}
 		}
 	}()
-	return h
+	return out
 }
 
-// add records d's replicas when they differ from the last recorded.
-func (h *replicaHistory) add(d *appsv1.Deployment) {
-	r := int32(1)
-	if d.Spec.Replicas != nil {
-		r = *d.Spec.Replicas
+// replicasOf is d's spec.replicas, 1 when unset (the API's default).
+func replicasOf(d *appsv1.Deployment) int32 {
+	if d.Spec.Replicas == nil {
+		return 1
 	}
+	return *d.Spec.Replicas
+}
+
+// add records r when it differs from the last recorded.
+func (h *replicaHistory) add(r int32) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if n := len(h.seen); n == 0 || h.seen[n-1] != r {

@@ -73,7 +73,7 @@ func TestAPIServerRestartPastRenewDeadline(t *testing.T) {
 	create("idle", 0)
 	waitReplicas(t, phase, "busy scaled to ceil(12/5)", 3, replicas("busy"))
 	eventually(t, phase, "idle published inactive", activeIs("idle", metav1.ConditionFalse))
-	holdReplicas(t, 2*time.Second, "idle at 0", 0, replicas("idle"))
+	holdReplicas(t, 2*time.Second, "idle at 0", 0, ns, "idle")
 	eventually(t, phase, "both programs lead", func() error {
 		if !leads(t, a.Process) || !leads(t, act) {
 			return fmt.Errorf("adapter leads %v, activator leads %v", leads(t, a.Process), leads(t, act))

@@ -56,7 +56,7 @@ func TestServiceBusFunctionsApp(t *testing.T) {
 	})
 	served := func(metric string, want string) func() error { return servedIs(ctx, t, ns, metric, "shop-bus", want) }
 	eventually(t, phase, "zero served for the queue", served("s1-azure-servicebus-orders", "0"))
-	holdReplicas(t, 3*time.Second, "idle at 0", 0, replicas)
+	holdReplicas(t, 3*time.Second, "idle at 0", 0, ns, "shop-bus")
 
 	peer.SetQueue("orders", sbpeer.Counts{Active: 1, DeadLetter: 50})
 	waitReplicas(t, phase, "activated to 1 by one active message", 1, replicas)
