@@ -83,27 +83,10 @@ func TestTrimScaledObjectKeepsWhatIsRead(t *testing.T) {
 // as an informer gets them: managed fields stripped (before) and
 // TrimScaledObject (after).
 func BenchmarkScaledObjectCache(b *testing.B) {
-	const n = 10000
-	for _, bc := range []struct {
-		name      string
-		transform cache.TransformFunc
-	}{{"managed-fields-stripped", func(o any) (any, error) { return o, nil }}, {"trimmed", TrimScaledObject}} {
-		b.Run(bc.name, func(b *testing.B) {
-			var perObject float64
-			for b.Loop() {
-				perObject = cachetest.HeapPerObject(func() (any, int) {
-					store := cache.NewStore(cache.MetaNamespaceKeyFunc)
-					for i := range n {
-						so := fullScaledObject(fmt.Sprintf("so-%d", i))
-						so.ManagedFields = nil // what the cache held before
-						delete(so.Annotations, corev1.LastAppliedConfigAnnotation)
-						o, _ := bc.transform(cachetest.Decoded(b, so))
-						_ = store.Add(o)
-					}
-					return store, len(store.List())
-				})
-			}
-			b.ReportMetric(perObject, "heapB/object")
-		})
-	}
+	cachetest.BenchmarkStore(b, 10000, func(i int) *v1alpha1.ScaledObject {
+		so := fullScaledObject(fmt.Sprintf("so-%d", i))
+		so.ManagedFields = nil // what the cache held before
+		delete(so.Annotations, corev1.LastAppliedConfigAnnotation)
+		return so
+	}, cachetest.Transform{Name: "managed-fields-stripped"}, cachetest.Transform{Name: "trimmed", Func: TrimScaledObject})
 }

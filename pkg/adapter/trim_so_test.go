@@ -9,7 +9,6 @@ import (
 	"k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
-	"k8s.io/client-go/tools/cache"
 	"k8s.io/utils/ptr"
 
 	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
@@ -88,27 +87,10 @@ func TestTrimScaledObjectKeepsWhatIsRead(t *testing.T) {
 // of 10,000 ScaledObjects as both programs leave them: managed fields
 // stripped (before) and trimScaledObject (after).
 func BenchmarkScaledObjectCache(b *testing.B) {
-	const n = 10000
-	for _, bc := range []struct {
-		name      string
-		transform cache.TransformFunc
-	}{{"managed-fields-stripped", func(o any) (any, error) { return o, nil }}, {"trimmed", trimScaledObject}} {
-		b.Run(bc.name, func(b *testing.B) {
-			var perObject float64
-			for b.Loop() {
-				perObject = cachetest.HeapPerObject(func() (any, int) {
-					store := cache.NewStore(cache.MetaNamespaceKeyFunc)
-					for i := range n {
-						so := fullScaledObject(fmt.Sprintf("so-%d", i))
-						so.ManagedFields = nil // what the cache held before
-						delete(so.Annotations, corev1.LastAppliedConfigAnnotation)
-						o, _ := bc.transform(cachetest.Decoded(b, so))
-						_ = store.Add(o)
-					}
-					return store, len(store.List())
-				})
-			}
-			b.ReportMetric(perObject, "heapB/object")
-		})
-	}
+	cachetest.BenchmarkStore(b, 10000, func(i int) *v1alpha1.ScaledObject {
+		so := fullScaledObject(fmt.Sprintf("so-%d", i))
+		so.ManagedFields = nil // what the cache held before
+		delete(so.Annotations, corev1.LastAppliedConfigAnnotation)
+		return so
+	}, cachetest.Transform{Name: "managed-fields-stripped"}, cachetest.Transform{Name: "trimmed", Func: trimScaledObject})
 }

@@ -92,3 +92,36 @@ func Decoded[T any](tb testing.TB, obj *T) *T {
 	}
 	return out
 }
+
+// Transform is one informer transform BenchmarkStore measures; a nil Func
+// keeps the object as decoded.
+type Transform struct {
+	Name string
+	Func cache.TransformFunc
+}
+
+// BenchmarkStore reports, in a sub-benchmark per transform, the live heap
+// per object ("heapB/object") of a store of n objects made by newObj,
+// each decoded from JSON as an informer gets it and passed through the
+// transform.
+func BenchmarkStore[T any](b *testing.B, n int, newObj func(i int) *T, transforms ...Transform) {
+	for _, tr := range transforms {
+		b.Run(tr.Name, func(b *testing.B) {
+			var perObject float64
+			for b.Loop() {
+				perObject = HeapPerObject(func() (any, int) {
+					store := cache.NewStore(cache.MetaNamespaceKeyFunc)
+					for i := range n {
+						var o any = Decoded(b, newObj(i))
+						if tr.Func != nil {
+							o, _ = tr.Func(o)
+						}
+						_ = store.Add(o)
+					}
+					return store, len(store.List())
+				})
+			}
+			b.ReportMetric(perObject, "heapB/object")
+		})
+	}
+}
