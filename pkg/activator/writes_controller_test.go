@@ -9,6 +9,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	autoscalingv2ac "k8s.io/client-go/applyconfigurations/autoscaling/v2"
 	core "k8s.io/client-go/testing"
+
+	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
 )
 
 // answerWithResourceVersions makes the fakes answer the status and HPA
@@ -26,11 +28,12 @@ func answerWithResourceVersions(f *fixture, statusRV, hpaRV string) {
 	})
 }
 
-// TestLaggingCacheNoRewrite: a second reconcile whose caches have not seen
-// the first one's writes yet (a burst, the adapter's status arriving
-// between) writes nothing again; once the caches hold a newer version
-// they are the truth again.
-func TestLaggingCacheNoRewrite(t *testing.T) {
+// syncedOnce returns a fixture, its ScaledObject "so" (at
+// resourceVersion 10) and a controller that has reconciled it once, the
+// fakes answering the status apply with 11 and the HPA apply with 12,
+// which its caches have not seen.
+func syncedOnce(t *testing.T) (*fixture, *v1alpha1.ScaledObject, *Controller) {
+	t.Helper()
 	f := newFixture(t)
 	so := scaledObject("so", active)
 	so.ResourceVersion = "10"
@@ -38,10 +41,19 @@ func TestLaggingCacheNoRewrite(t *testing.T) {
 	f.replicas["deployments/web"] = 1
 	c := f.newController()
 	answerWithResourceVersions(f, "11", "12")
-	ctx := context.Background()
-	if _, err := c.sync(ctx, ns+"/so"); err != nil {
+	if _, err := c.sync(context.Background(), ns+"/so"); err != nil {
 		t.Fatal(err)
 	}
+	return f, so, c
+}
+
+// TestLaggingCacheNoRewrite: a second reconcile whose caches have not seen
+// the first one's writes yet (a burst, the adapter's status arriving
+// between) writes nothing again; once the caches hold a newer version
+// they are the truth again.
+func TestLaggingCacheNoRewrite(t *testing.T) {
+	f, so, c := syncedOnce(t)
+	ctx := context.Background()
 	f.expectWrites("apply horizontalpodautoscalers keda-hpa-so", "apply scaledobjects/status so")
 	// The adapter's next status lands in the cache before the activator's
 	// own writes do: the object at 10 again, no HPA cached yet.
@@ -75,17 +87,8 @@ func TestLaggingCacheNoRewrite(t *testing.T) {
 // TestLaggingCacheChangedWrite: while the cache lags, a reconcile that
 // wants something else than the remembered write still writes it.
 func TestLaggingCacheChangedWrite(t *testing.T) {
-	f := newFixture(t)
-	so := scaledObject("so", active)
-	so.ResourceVersion = "10"
-	f.objects = append(f.objects, so)
-	f.replicas["deployments/web"] = 1
-	c := f.newController()
-	answerWithResourceVersions(f, "11", "12")
+	f, so, c := syncedOnce(t)
 	ctx := context.Background()
-	if _, err := c.sync(ctx, ns+"/so"); err != nil {
-		t.Fatal(err)
-	}
 	// The user raised maxReplicaCount; the cache has the new spec (at 13,
 	// with the status written at 11) but not the HPA apply (12) of the
 	// previous reconcile yet.
