@@ -117,11 +117,7 @@ func (t kedaTrigger) observe(v float64, err error, active bool, took time.Durati
 		return
 	}
 	t.value.Set(v)
-	if active {
-		t.active.Set(1)
-	} else {
-		t.active.Set(0)
-	}
+	t.active.Set(gaugeBool(active))
 }
 
 // kedaScalerNames are KEDA's scaler labels for trigger types whose name

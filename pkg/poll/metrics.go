@@ -128,9 +128,13 @@ func (t triggerMetrics) observe(v float64, err error, active bool, took time.Dur
 		return
 	}
 	t.value.Set(v)
-	if active {
-		t.active.Set(1)
-	} else {
-		t.active.Set(0)
+	t.active.Set(gaugeBool(active))
+}
+
+// gaugeBool is a boolean as a 0/1 gauge value.
+func gaugeBool(b bool) float64 {
+	if b {
+		return 1
 	}
+	return 0
 }
