@@ -88,16 +88,10 @@ func populateHPAs(tb testing.TB, kube kubernetes.Interface, ns string, n int) {
 	})
 }
 
-// syncedHPACache starts an HPA informer on ns, with transform when it is not
-// nil, and returns its store once synced; stop ends it.
-func syncedHPACache(tb testing.TB, kube kubernetes.Interface, ns string, transform cache.TransformFunc) (store cache.Store, stop func()) {
-	tb.Helper()
-	opts := []informers.SharedInformerOption{informers.WithNamespace(ns)}
-	if transform != nil {
-		opts = append(opts, informers.WithTransform(transform))
-	}
-	f := informers.NewSharedInformerFactoryWithOptions(kube, 0, opts...)
-	return cachetest.SyncedStore(tb, f.Autoscaling().V2().HorizontalPodAutoscalers().Informer(), nil)
+// hpaInformer returns a new HPA informer on ns.
+func hpaInformer(kube kubernetes.Interface, ns string) cache.SharedIndexInformer {
+	f := informers.NewSharedInformerFactoryWithOptions(kube, 0, informers.WithNamespace(ns))
+	return f.Autoscaling().V2().HorizontalPodAutoscalers().Informer()
 }
 
 // TestTrimHPAKeepsWhatIsRead compares, for HPAs written by the activator
@@ -110,9 +104,9 @@ func TestTrimHPAKeepsWhatIsRead(t *testing.T) {
 	cp := testenv.New(t, testenv.Options{})
 	const ns, n = "trim", 20
 	populateHPAs(t, cp.Client, ns, n)
-	full, stopFull := syncedHPACache(t, cp.Client, ns, nil)
+	full, stopFull := cachetest.SyncedStore(t, hpaInformer(cp.Client, ns), nil)
 	defer stopFull()
-	trimmed, stopTrimmed := syncedHPACache(t, cp.Client, ns, TrimHPA)
+	trimmed, stopTrimmed := cachetest.SyncedStore(t, hpaInformer(cp.Client, ns), TrimHPA)
 	defer stopTrimmed()
 	if len(trimmed.List()) != n || len(full.List()) != n {
 		t.Fatalf("caches hold %d and %d HPAs, want %d", len(full.List()), len(trimmed.List()), n)
@@ -189,22 +183,8 @@ func BenchmarkHPACache(b *testing.B) {
 	cp := testenv.New(b, testenv.Options{})
 	const ns, n = "bench", 1000
 	populateHPAs(b, cp.Client, ns, n)
-	for _, bc := range []struct {
-		name      string
-		transform cache.TransformFunc
-	}{{"full", nil}, {"trimmed", TrimHPA}} {
-		b.Run(bc.name, func(b *testing.B) {
-			var perObject float64
-			for b.Loop() {
-				var stop func()
-				perObject = cachetest.HeapPerObject(func() (any, int) {
-					var store cache.Store
-					store, stop = syncedHPACache(b, cp.Client, ns, bc.transform)
-					return store, len(store.List())
-				})
-				stop()
-			}
-			b.ReportMetric(perObject, "heapB/object")
-		})
-	}
+	newInformer := func() cache.SharedIndexInformer { return hpaInformer(cp.Client, ns) }
+	cachetest.BenchmarkInformers(b,
+		cachetest.Informer{Name: "full", New: newInformer},
+		cachetest.Informer{Name: "trimmed", New: newInformer, Transform: TrimHPA})
 }

@@ -165,28 +165,10 @@ func TestTrimKeepsWhatIsRead(t *testing.T) {
 func BenchmarkAdapterCaches(b *testing.B) {
 	const n = 1000
 	c := newCaches(b, "bench", n)
-	for _, bc := range []struct {
-		name      string
-		inf       func() cache.SharedIndexInformer
-		transform cache.TransformFunc
-	}{
-		{"deployment-metadata/full", c.deployments, nil},
-		{"deployment-metadata/trimmed", c.deployments, trimMetadata},
-		{"hpa/managed-fields-stripped", c.hpas, kubeutil.StripManagedFields},
-		{"hpa/trimmed", c.hpas, trimReplicasHPA},
-	} {
-		b.Run(bc.name, func(b *testing.B) {
-			var perObject float64
-			for b.Loop() {
-				var stop func()
-				perObject = cachetest.HeapPerObject(func() (any, int) {
-					var store cache.Store
-					store, stop = cachetest.SyncedStore(b, bc.inf(), bc.transform)
-					return store, len(store.List())
-				})
-				stop()
-			}
-			b.ReportMetric(perObject, "heapB/object")
-		})
-	}
+	cachetest.BenchmarkInformers(b,
+		cachetest.Informer{Name: "deployment-metadata/full", New: c.deployments},
+		cachetest.Informer{Name: "deployment-metadata/trimmed", New: c.deployments, Transform: trimMetadata},
+		cachetest.Informer{Name: "hpa/managed-fields-stripped", New: c.hpas, Transform: kubeutil.StripManagedFields},
+		cachetest.Informer{Name: "hpa/trimmed", New: c.hpas, Transform: trimReplicasHPA},
+	)
 }

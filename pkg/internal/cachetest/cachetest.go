@@ -125,3 +125,31 @@ func BenchmarkStore[T any](b *testing.B, n int, newObj func(i int) *T, transform
 		})
 	}
 }
+
+// Informer is one informer cache BenchmarkInformers measures: a fresh
+// informer from New, synced with Transform (nil: none).
+type Informer struct {
+	Name      string
+	New       func() cache.SharedIndexInformer
+	Transform cache.TransformFunc
+}
+
+// BenchmarkInformers reports, in a sub-benchmark per case, the live heap
+// per object ("heapB/object") of the case's informer store once synced.
+func BenchmarkInformers(b *testing.B, cases ...Informer) {
+	for _, c := range cases {
+		b.Run(c.Name, func(b *testing.B) {
+			var perObject float64
+			for b.Loop() {
+				var stop func()
+				perObject = HeapPerObject(func() (any, int) {
+					var store cache.Store
+					store, stop = SyncedStore(b, c.New(), c.Transform)
+					return store, len(store.List())
+				})
+				stop()
+			}
+			b.ReportMetric(perObject, "heapB/object")
+		})
+	}
+}
