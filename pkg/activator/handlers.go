@@ -9,6 +9,7 @@ import (
 	"k8s.io/client-go/tools/cache"
 
 	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
+	"github.com/sluice-dev/sluice/pkg/kubeutil"
 )
 
 // scaledObjectHandler enqueues the object itself and, because duplicate
@@ -16,15 +17,10 @@ import (
 // namespace that names the same target.
 func (c *Controller) scaledObjectHandler() cache.ResourceEventHandler {
 	enqueue := func(obj any) {
-		if d, ok := obj.(cache.DeletedFinalStateUnknown); ok {
-			obj = d.Obj
+		if so, ok := kubeutil.EventObject[*v1alpha1.ScaledObject](obj); ok {
+			c.enqueue(so.Namespace, so.Name)
+			c.enqueueSameTarget(so)
 		}
-		so, ok := obj.(*v1alpha1.ScaledObject)
-		if !ok {
-			return
-		}
-		c.enqueue(so.Namespace, so.Name)
-		c.enqueueSameTarget(so)
 	}
 	return cache.ResourceEventHandlerFuncs{
 		AddFunc: enqueue,
@@ -41,11 +37,7 @@ func (c *Controller) scaledObjectHandler() cache.ResourceEventHandler {
 			enqueue(newObj)
 		},
 		DeleteFunc: func(obj any) {
-			so, ok := obj.(*v1alpha1.ScaledObject)
-			if d, isTomb := obj.(cache.DeletedFinalStateUnknown); isTomb {
-				so, ok = d.Obj.(*v1alpha1.ScaledObject)
-			}
-			if ok {
+			if so, ok := kubeutil.EventObject[*v1alpha1.ScaledObject](obj); ok {
 				c.statusWrites.forget(so.Namespace + "/" + so.Name)
 				c.hpaWrites.forget(so.Namespace + "/" + so.HPAName())
 			}
@@ -60,10 +52,7 @@ func (c *Controller) scaledObjectHandler() cache.ResourceEventHandler {
 // and clear.
 func (c *Controller) hpaHandler() cache.ResourceEventHandler {
 	enqueue := func(obj any) {
-		if d, ok := obj.(cache.DeletedFinalStateUnknown); ok {
-			obj = d.Obj
-		}
-		hpa, ok := obj.(*autoscalingv2.HorizontalPodAutoscaler)
+		hpa, ok := kubeutil.EventObject[*autoscalingv2.HorizontalPodAutoscaler](obj)
 		if !ok {
 			return
 		}
@@ -116,11 +105,7 @@ func (c *Controller) hpaHandler() cache.ResourceEventHandler {
 			enqueue(newObj)
 		},
 		DeleteFunc: func(obj any) {
-			hpa, ok := obj.(*autoscalingv2.HorizontalPodAutoscaler)
-			if d, isTomb := obj.(cache.DeletedFinalStateUnknown); isTomb {
-				hpa, ok = d.Obj.(*autoscalingv2.HorizontalPodAutoscaler)
-			}
-			if ok {
+			if hpa, ok := kubeutil.EventObject[*autoscalingv2.HorizontalPodAutoscaler](obj); ok {
 				c.hpaWrites.forget(hpa.Namespace + "/" + hpa.Name)
 			}
 			enqueue(obj)

@@ -22,20 +22,17 @@ import (
 //     the HPA controller rewrites every sync period, are dropped.
 //
 // Spec, labels, annotations and owner references stay whole. Anything that
-// is not an HPA (tombstones) passes unchanged. It modifies obj in place, as
-// transforms may: the object comes straight from the decoder.
+// is not an HPA (tombstones) passes unchanged. It modifies obj in place.
 func TrimHPA(obj any) (any, error) {
-	hpa, ok := obj.(*autoscalingv2.HorizontalPodAutoscaler)
-	if !ok {
-		return obj, nil
-	}
-	hpa.ManagedFields = ownApplyEntry(hpa.ManagedFields)
-	hpa.Status = autoscalingv2.HorizontalPodAutoscalerStatus{
-		ObservedGeneration: hpa.Status.ObservedGeneration,
-		CurrentReplicas:    hpa.Status.CurrentReplicas,
-		DesiredReplicas:    hpa.Status.DesiredReplicas,
-	}
-	return hpa, nil
+	return kubeutil.TransformOf(obj, func(hpa *autoscalingv2.HorizontalPodAutoscaler) *autoscalingv2.HorizontalPodAutoscaler {
+		hpa.ManagedFields = ownApplyEntry(hpa.ManagedFields)
+		hpa.Status = autoscalingv2.HorizontalPodAutoscalerStatus{
+			ObservedGeneration: hpa.Status.ObservedGeneration,
+			CurrentReplicas:    hpa.Status.CurrentReplicas,
+			DesiredReplicas:    hpa.Status.DesiredReplicas,
+		}
+		return hpa
+	})
 }
 
 // ownApplyEntry returns the entries of mf that
@@ -61,11 +58,9 @@ func ownApplyEntry(mf []metav1.ManagedFieldsEntry) []metav1.ManagedFieldsEntry {
 // back or erased. Anything that is not a ScaledObject passes unchanged.
 func TrimScaledObject(obj any) (any, error) {
 	obj, _ = kubeutil.StripManagedFields(obj)
-	so, ok := obj.(*v1alpha1.ScaledObject)
-	if !ok {
-		return obj, nil
-	}
-	s := &so.Status
-	s.Health, s.TriggersActivity, s.TriggersTypes, s.AuthenticationsTypes = nil, nil, "", ""
-	return so, nil
+	return kubeutil.TransformOf(obj, func(so *v1alpha1.ScaledObject) *v1alpha1.ScaledObject {
+		s := &so.Status
+		s.Health, s.TriggersActivity, s.TriggersTypes, s.AuthenticationsTypes = nil, nil, "", ""
+		return so
+	})
 }

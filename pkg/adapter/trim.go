@@ -24,18 +24,16 @@ import (
 // have changed. Identity (name, namespace, UID) and deletion stay.
 // Anything else (tombstones) passes unchanged.
 func trimMetadata(obj any) (any, error) {
-	m, ok := obj.(*metav1.PartialObjectMetadata)
-	if !ok {
-		return obj, nil
-	}
-	return &metav1.PartialObjectMetadata{
-		TypeMeta: m.TypeMeta,
-		ObjectMeta: metav1.ObjectMeta{
-			Name: m.Name, Namespace: m.Namespace, UID: m.UID,
-			ResourceVersion: m.ResourceVersion, Generation: m.Generation,
-			DeletionTimestamp: m.DeletionTimestamp,
-		},
-	}, nil
+	return kubeutil.TransformOf(obj, func(m *metav1.PartialObjectMetadata) *metav1.PartialObjectMetadata {
+		return &metav1.PartialObjectMetadata{
+			TypeMeta: m.TypeMeta,
+			ObjectMeta: metav1.ObjectMeta{
+				Name: m.Name, Namespace: m.Namespace, UID: m.UID,
+				ResourceVersion: m.ResourceVersion, Generation: m.Generation,
+				DeletionTimestamp: m.DeletionTimestamp,
+			},
+		}
+	})
 }
 
 // trimReplicasHPA is the transform of the HPA informer (replicas.go): the
@@ -44,21 +42,19 @@ func trimMetadata(obj any) (any, error) {
 // labels, annotations, conditions and metrics, which the HPA controller
 // rewrites every sync, are dropped. Anything else passes unchanged.
 func trimReplicasHPA(obj any) (any, error) {
-	h, ok := obj.(*autoscalingv2.HorizontalPodAutoscaler)
-	if !ok {
-		return obj, nil
-	}
-	t := &autoscalingv2.HorizontalPodAutoscaler{
-		TypeMeta: h.TypeMeta,
-		ObjectMeta: metav1.ObjectMeta{
-			Name: h.Name, Namespace: h.Namespace, UID: h.UID, ResourceVersion: h.ResourceVersion,
-		},
-		Status: autoscalingv2.HorizontalPodAutoscalerStatus{CurrentReplicas: h.Status.CurrentReplicas},
-	}
-	if c := metav1.GetControllerOfNoCopy(h); c != nil {
-		t.OwnerReferences = []metav1.OwnerReference{*c}
-	}
-	return t, nil
+	return kubeutil.TransformOf(obj, func(h *autoscalingv2.HorizontalPodAutoscaler) *autoscalingv2.HorizontalPodAutoscaler {
+		t := &autoscalingv2.HorizontalPodAutoscaler{
+			TypeMeta: h.TypeMeta,
+			ObjectMeta: metav1.ObjectMeta{
+				Name: h.Name, Namespace: h.Namespace, UID: h.UID, ResourceVersion: h.ResourceVersion,
+			},
+			Status: autoscalingv2.HorizontalPodAutoscalerStatus{CurrentReplicas: h.Status.CurrentReplicas},
+		}
+		if c := metav1.GetControllerOfNoCopy(h); c != nil {
+			t.OwnerReferences = []metav1.OwnerReference{*c}
+		}
+		return t
+	})
 }
 
 // trimScaledObject is the transform of the ScaledObject informers
@@ -72,21 +68,19 @@ func trimReplicasHPA(obj any) (any, error) {
 // ever written back. Anything that is not a ScaledObject passes unchanged.
 func trimScaledObject(obj any) (any, error) {
 	obj, _ = kubeutil.StripManagedFields(obj)
-	so, ok := obj.(*v1alpha1.ScaledObject)
-	if !ok {
-		return obj, nil
-	}
-	s := &so.Status
-	s.ScaleTargetKind, s.ScaleTargetGVKR, s.OriginalReplicaCount = "", nil, nil
-	s.ExternalMetricNames, s.ResourceMetricNames, s.HPAName = nil, nil, ""
-	s.PausedReplicaCount, s.CompositeScalerName = nil, ""
-	// A new slice, so that the old array and what only it held go.
-	var kept []v1alpha1.Condition
-	for _, c := range s.Conditions {
-		if c.Type != v1alpha1.ConditionReady && c.Type != v1alpha1.ConditionPaused {
-			kept = append(kept, c)
+	return kubeutil.TransformOf(obj, func(so *v1alpha1.ScaledObject) *v1alpha1.ScaledObject {
+		s := &so.Status
+		s.ScaleTargetKind, s.ScaleTargetGVKR, s.OriginalReplicaCount = "", nil, nil
+		s.ExternalMetricNames, s.ResourceMetricNames, s.HPAName = nil, nil, ""
+		s.PausedReplicaCount, s.CompositeScalerName = nil, ""
+		// A new slice, so that the old array and what only it held go.
+		var kept []v1alpha1.Condition
+		for _, c := range s.Conditions {
+			if c.Type != v1alpha1.ConditionReady && c.Type != v1alpha1.ConditionPaused {
+				kept = append(kept, c)
+			}
 		}
-	}
-	s.Conditions = slices.Clip(kept)
-	return so, nil
+		s.Conditions = slices.Clip(kept)
+		return so
+	})
 }

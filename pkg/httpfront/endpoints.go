@@ -7,6 +7,8 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 	discoverylisters "k8s.io/client-go/listers/discovery/v1"
 	"k8s.io/client-go/tools/cache"
+
+	"github.com/sluice-dev/sluice/pkg/kubeutil"
 )
 
 // Endpoints tells the front whether a Service has a ready endpoint; it
@@ -22,10 +24,7 @@ var _ Endpoints = (*Source)(nil)
 func (s *Source) watchSlices(ns string, inf cache.SharedIndexInformer) error {
 	s.slices[ns] = discoverylisters.NewEndpointSliceLister(inf.GetIndexer())
 	changed := func(obj any) {
-		if d, ok := obj.(cache.DeletedFinalStateUnknown); ok {
-			obj = d.Obj
-		}
-		es, ok := obj.(*discoveryv1.EndpointSlice)
+		es, ok := kubeutil.EventObject[*discoveryv1.EndpointSlice](obj)
 		if !ok || s.onEndpoints == nil {
 			return
 		}

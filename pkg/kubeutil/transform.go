@@ -32,3 +32,15 @@ func StripManagedFields(obj any) (any, error) {
 	}
 	return obj, nil
 }
+
+// TransformOf is the body of an informer transform for objects of type T:
+// it returns trim(obj) when obj is a T and passes anything else
+// (tombstones) unchanged. trim may modify obj in place, as transforms may:
+// the object comes straight from the decoder.
+func TransformOf[T any](obj any, trim func(T) T) (any, error) {
+	t, ok := obj.(T)
+	if !ok {
+		return obj, nil
+	}
+	return trim(t), nil
+}

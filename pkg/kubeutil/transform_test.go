@@ -35,3 +35,18 @@ func TestStripManagedFields(t *testing.T) {
 		t.Errorf("tombstone = %+v, %v; want it unchanged", got, err)
 	}
 }
+
+func TestTransformOf(t *testing.T) {
+	rename := func(so *v1alpha1.ScaledObject) *v1alpha1.ScaledObject {
+		so.Name = "trimmed"
+		return so
+	}
+	so := &v1alpha1.ScaledObject{ObjectMeta: metav1.ObjectMeta{Name: "so"}}
+	if got, err := TransformOf(so, rename); err != nil || got != any(so) || so.Name != "trimmed" {
+		t.Errorf("TransformOf = %+v, %v; want the object trimmed", got, err)
+	}
+	tomb := cache.DeletedFinalStateUnknown{Key: "ns/so", Obj: &v1alpha1.ScaledObject{}}
+	if got, err := TransformOf(tomb, rename); err != nil || got != any(tomb) {
+		t.Errorf("tombstone = %+v, %v; want it unchanged", got, err)
+	}
+}
