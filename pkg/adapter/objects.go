@@ -15,6 +15,7 @@ import (
 	"k8s.io/client-go/metadata/metadatainformer"
 	"k8s.io/client-go/tools/cache"
 
+	"github.com/sluice-dev/sluice/pkg/kubeutil"
 	"github.com/sluice-dev/sluice/pkg/scalers"
 )
 
@@ -42,10 +43,9 @@ var targetGVRs = map[string]schema.GroupVersionResource{
 // object changes. Only objects a trigger references are ever read in full,
 // and the metadata cached is trimmed to what is read (trimMetadata).
 type objectWatches struct {
-	kube      kubernetes.Interface
-	factories []metadatainformer.SharedInformerFactory
-	listers   map[string]map[string]cache.GenericLister // kind → namespace ("" = all) → lister
-	synced    []cache.InformerSynced
+	informerSet
+	kube    kubernetes.Interface
+	listers map[string]map[string]cache.GenericLister // kind → namespace ("" = all) → lister
 
 	mu     sync.Mutex
 	copies map[objRef]any // *corev1.Secret or *corev1.ConfigMap at the cached resourceVersion
@@ -105,73 +105,51 @@ func contains(list []string, s string) bool {
 }
 
 // handler forgets the copy of a changed object and reports it. Resyncs
-// (same resourceVersion) are not changes.
+// (same resourceVersion) are not changes. Adds matter too: a trigger
+// waiting for a missing Secret.
 func (o *objectWatches) handler(kind string, onChange func(objRef)) cache.ResourceEventHandlerFuncs {
-	notify := func(obj any) {
-		if tomb, ok := obj.(cache.DeletedFinalStateUnknown); ok {
-			obj = tomb.Obj
-		}
-		m, ok := obj.(*metav1.PartialObjectMetadata)
-		if !ok {
-			return
-		}
+	return metadataHandler(func(old, cur *metav1.PartialObjectMetadata) bool {
+		return old.ResourceVersion != cur.ResourceVersion
+	}, func(m *metav1.PartialObjectMetadata) {
 		ref := objRef{kind, m.Namespace, m.Name}
 		o.mu.Lock()
 		delete(o.copies, ref)
 		o.mu.Unlock()
 		onChange(ref)
-	}
-	return cache.ResourceEventHandlerFuncs{
-		UpdateFunc: func(oldObj, newObj any) {
-			om, ok1 := oldObj.(*metav1.PartialObjectMetadata)
-			nm, ok2 := newObj.(*metav1.PartialObjectMetadata)
-			if ok1 && ok2 && om.ResourceVersion == nm.ResourceVersion {
-				return
-			}
-			notify(newObj)
-		},
-		// Adds matter too: a trigger waiting for a missing Secret.
-		AddFunc:    notify,
-		DeleteFunc: notify,
-	}
+	})
 }
 
 // targetHandler reports a scale target whose spec changed (a new
 // generation: the pod template may hold another environment), or that
 // appeared or went away. Status updates (replicas) are not changes.
 func targetHandler(kind string, onChange func(objRef)) cache.ResourceEventHandlerFuncs {
-	notify := func(obj any) {
-		if tomb, ok := obj.(cache.DeletedFinalStateUnknown); ok {
-			obj = tomb.Obj
-		}
-		if m, ok := obj.(*metav1.PartialObjectMetadata); ok {
-			onChange(objRef{kind, m.Namespace, m.Name})
+	return metadataHandler(func(old, cur *metav1.PartialObjectMetadata) bool {
+		return old.Generation != cur.Generation
+	}, func(m *metav1.PartialObjectMetadata) {
+		onChange(objRef{kind, m.Namespace, m.Name})
+	})
+}
+
+// metadataHandler calls notify with every object of the metadata
+// informers that is added or deleted, and with the new one of every
+// update for which changed is true.
+func metadataHandler(changed func(old, cur *metav1.PartialObjectMetadata) bool, notify func(*metav1.PartialObjectMetadata)) cache.ResourceEventHandlerFuncs {
+	call := func(obj any) {
+		if m, ok := kubeutil.EventObject[*metav1.PartialObjectMetadata](obj); ok {
+			notify(m)
 		}
 	}
 	return cache.ResourceEventHandlerFuncs{
 		UpdateFunc: func(oldObj, newObj any) {
-			om, ok1 := oldObj.(*metav1.PartialObjectMetadata)
-			nm, ok2 := newObj.(*metav1.PartialObjectMetadata)
-			if ok1 && ok2 && om.Generation == nm.Generation {
+			old, ok1 := oldObj.(*metav1.PartialObjectMetadata)
+			cur, ok2 := newObj.(*metav1.PartialObjectMetadata)
+			if ok1 && ok2 && !changed(old, cur) {
 				return
 			}
-			notify(newObj)
+			call(newObj)
 		},
-		AddFunc:    notify,
-		DeleteFunc: notify,
-	}
-}
-
-// start starts the informers; shutdown waits for them after ctx is done.
-func (o *objectWatches) start(ctx context.Context) {
-	for _, f := range o.factories {
-		f.Start(ctx.Done())
-	}
-}
-
-func (o *objectWatches) shutdown() {
-	for _, f := range o.factories {
-		f.Shutdown()
+		AddFunc:    call,
+		DeleteFunc: call,
 	}
 }
 

@@ -179,6 +179,6 @@ func syncedObjectWatches(tb testing.TB, kube kubernetes.Interface, meta metadata
 	if err != nil {
 		tb.Fatal(err)
 	}
-	startSynced(tb, watchRun{o.start, o.shutdown, o.synced})
+	startSynced(tb, &o.informerSet)
 	return o
 }

@@ -164,32 +164,25 @@ func syncedWatches(t *testing.T, client versioned.Interface) *watches {
 	if err != nil {
 		t.Fatal(err)
 	}
-	startSynced(t, watchRun{w.start, w.shutdown, w.synced})
+	startSynced(t, &w.informerSet)
 	return w
 }
 
-// watchRun is one of the adapter's watch types, as the tests run it.
-type watchRun struct {
-	start    func(context.Context)
-	shutdown func()
-	synced   []cache.InformerSynced
-}
-
-// startSynced starts runs, waits until their informers synced, and shuts
-// them down when the test ends.
-func startSynced(tb testing.TB, runs ...watchRun) {
+// startSynced starts the informers of sets, waits until they synced, and
+// shuts them down when the test ends.
+func startSynced(tb testing.TB, sets ...*informerSet) {
 	tb.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var synced []cache.InformerSynced
 	tb.Cleanup(func() {
 		cancel()
-		for _, r := range runs {
-			r.shutdown()
+		for _, s := range sets {
+			s.shutdown()
 		}
 	})
-	for _, r := range runs {
-		r.start(ctx)
-		synced = append(synced, r.synced...)
+	for _, s := range sets {
+		s.start(ctx)
+		synced = append(synced, s.synced...)
 	}
 	if !cache.WaitForCacheSync(ctx.Done(), synced...) {
 		tb.Fatal("informers did not sync")

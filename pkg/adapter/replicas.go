@@ -1,14 +1,12 @@
 package adapter
 
 import (
-	"context"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
 	autoscalingv2listers "k8s.io/client-go/listers/autoscaling/v2"
-	"k8s.io/client-go/tools/cache"
 
 	"github.com/sluice-dev/sluice/pkg/poll"
 	"github.com/sluice-dev/sluice/pkg/provider"
@@ -25,10 +23,9 @@ const managedBySluice = "app.kubernetes.io/managed-by=sluice"
 // (trimReplicasHPA), so the cache holds one small object per ScaledObject
 // and no request ever reads /scale.
 type hpaReplicas struct {
-	w         *watches
-	factories []informers.SharedInformerFactory
-	hpas      map[string]autoscalingv2listers.HorizontalPodAutoscalerLister // "" when every namespace is watched
-	synced    []cache.InformerSynced
+	informerSet
+	w    *watches
+	hpas map[string]autoscalingv2listers.HorizontalPodAutoscalerLister // "" when every namespace is watched
 }
 
 var _ provider.ReplicaReader = (*hpaReplicas)(nil)
@@ -50,20 +47,6 @@ func newHPAReplicas(kube kubernetes.Interface, w *watches, namespaces []string, 
 		h.factories = append(h.factories, f)
 	}
 	return h
-}
-
-// start starts the informers; they stop when ctx is done.
-func (h *hpaReplicas) start(ctx context.Context) {
-	for _, f := range h.factories {
-		f.Start(ctx.Done())
-	}
-}
-
-// shutdown waits for the informers' goroutines after ctx is done.
-func (h *hpaReplicas) shutdown() {
-	for _, f := range h.factories {
-		f.Shutdown()
-	}
 }
 
 // CurrentReplicas implements provider.ReplicaReader from the caches: false

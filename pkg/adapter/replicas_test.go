@@ -48,7 +48,7 @@ func TestHPAReplicas(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := newHPAReplicas(kube, w, nil, time.Hour)
-	startSynced(t, watchRun{w.start, w.shutdown, w.synced}, watchRun{h.start, h.shutdown, h.synced})
+	startSynced(t, &w.informerSet, &h.informerSet)
 	tests := []struct {
 		name   string
 		object string

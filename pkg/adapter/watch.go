@@ -1,7 +1,6 @@
 package adapter
 
 import (
-	"context"
 	"time"
 
 	"k8s.io/apimachinery/pkg/labels"
@@ -19,11 +18,10 @@ import (
 // factory per namespace, or one for all), and the cluster-scoped
 // ClusterTriggerAuthentications.
 type watches struct {
-	factories []externalversions.SharedInformerFactory
-	scaled    map[string]listers.ScaledObjectLister // "" when every namespace is watched
-	auths     map[string]listers.TriggerAuthenticationLister
-	cluster   listers.ClusterTriggerAuthenticationLister
-	synced    []cache.InformerSynced
+	informerSet
+	scaled  map[string]listers.ScaledObjectLister // "" when every namespace is watched
+	auths   map[string]listers.TriggerAuthenticationLister
+	cluster listers.ClusterTriggerAuthenticationLister
 }
 
 // newWatches sets up the informers and calls onObject with the key of every
@@ -81,31 +79,6 @@ func newWatches(client versioned.Interface, namespaces []string, resync time.Dur
 	w.synced = append(w.synced, cta.Informer().HasSynced)
 	w.factories = append(w.factories, cf)
 	return w, nil
-}
-
-// start starts every informer; they stop when ctx is done and shutdown
-// waits for them.
-func (w *watches) start(ctx context.Context) {
-	for _, f := range w.factories {
-		f.Start(ctx.Done())
-	}
-}
-
-// shutdown waits for the informers' goroutines after ctx is done.
-func (w *watches) shutdown() {
-	for _, f := range w.factories {
-		f.Shutdown()
-	}
-}
-
-// hasSynced reports whether every informer has synced.
-func (w *watches) hasSynced() bool {
-	for _, s := range w.synced {
-		if !s() {
-			return false
-		}
-	}
-	return true
 }
 
 // scaledObject returns the ScaledObject namespace/name from the cache.
