@@ -3,10 +3,8 @@ package activator
 import (
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	autoscalingv2ac "k8s.io/client-go/applyconfigurations/autoscaling/v2"
-	metav1ac "k8s.io/client-go/applyconfigurations/meta/v1"
 
 	"github.com/sluice-dev/sluice/pkg/activity"
-	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
 	"github.com/sluice-dev/sluice/pkg/composite"
 )
 
@@ -21,13 +19,7 @@ func compositeMetric(soName string, f *composite.Formula) *autoscalingv2ac.Metri
 	} else {
 		target.WithAverageValue(q)
 	}
-	return autoscalingv2ac.MetricSpec().
-		WithType(autoscalingv2.ExternalMetricSourceType).
-		WithExternal(autoscalingv2ac.ExternalMetricSource().
-			WithMetric(autoscalingv2ac.MetricIdentifier().
-				WithName(composite.MetricName).
-				WithSelector(metav1ac.LabelSelector().WithMatchLabels(map[string]string{v1alpha1.LabelScaledObjectName: soName}))).
-			WithTarget(target))
+	return externalMetricSpec(soName, composite.MetricName, target)
 }
 
 // idleMetrics are the metrics read back for evidence of idleness: the

@@ -122,13 +122,20 @@ func externalMetric(soName string, i int, t *v1alpha1.ScaleTriggers, ts *v1alpha
 	default:
 		return nil, &userError{ReasonInvalidTrigger, fmt.Sprintf("trigger %d: metricType %s is only valid for cpu and memory; use AverageValue or Value", i, t.MetricType)}
 	}
+	return externalMetricSpec(soName, ts.MetricName, target), nil
+}
+
+// externalMetricSpec is the HPA's External metric name of the object
+// soName (the adapter serves it selected by the object's name) with
+// target.
+func externalMetricSpec(soName, name string, target *autoscalingv2ac.MetricTargetApplyConfiguration) *autoscalingv2ac.MetricSpecApplyConfiguration {
 	return autoscalingv2ac.MetricSpec().
 		WithType(autoscalingv2.ExternalMetricSourceType).
 		WithExternal(autoscalingv2ac.ExternalMetricSource().
 			WithMetric(autoscalingv2ac.MetricIdentifier().
-				WithName(ts.MetricName).
+				WithName(name).
 				WithSelector(metav1ac.LabelSelector().WithMatchLabels(map[string]string{v1alpha1.LabelScaledObjectName: soName}))).
-			WithTarget(target)), nil
+			WithTarget(target))
 }
 
 // resourceMetric decodes a cpu or memory trigger: metadata value, optional
