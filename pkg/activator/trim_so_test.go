@@ -6,7 +6,6 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/utils/ptr"
@@ -50,25 +49,13 @@ func TestTrimScaledObjectKeepsWhatIsRead(t *testing.T) {
 		t.Fatal(err)
 	}
 	tr := got.(*v1alpha1.ScaledObject)
-	wantMeta := *full.ObjectMeta.DeepCopy()
-	wantMeta.ManagedFields = nil
-	delete(wantMeta.Annotations, corev1.LastAppliedConfigAnnotation)
-	checks := []struct {
-		what      string
-		got, want any
-	}{
-		{"metadata", tr.ObjectMeta, wantMeta},
-		{"spec", tr.Spec, full.Spec},
-		{"own status", ownedStatus(&tr.Status), ownedStatus(&full.Status)},
-		{"conditions", tr.Status.Conditions, full.Status.Conditions},
-		{"triggers", tr.Status.Triggers, full.Status.Triggers},
-		{"lastActiveTime", tr.Status.LastActiveTime, full.Status.LastActiveTime},
-	}
-	for _, c := range checks {
-		if !equality.Semantic.DeepEqual(c.got, c.want) {
-			t.Errorf("%s: trimmed %+v, full %+v", c.what, c.got, c.want)
-		}
-	}
+	cachetest.ExpectKept(t,
+		cachetest.Kept{What: "metadata", Trimmed: tr.ObjectMeta, Full: cachetest.StrippedMeta(&full.ObjectMeta)},
+		cachetest.Kept{What: "spec", Trimmed: tr.Spec, Full: full.Spec},
+		cachetest.Kept{What: "own status", Trimmed: ownedStatus(&tr.Status), Full: ownedStatus(&full.Status)},
+		cachetest.Kept{What: "conditions", Trimmed: tr.Status.Conditions, Full: full.Status.Conditions},
+		cachetest.Kept{What: "triggers", Trimmed: tr.Status.Triggers, Full: full.Status.Triggers},
+		cachetest.Kept{What: "lastActiveTime", Trimmed: tr.Status.LastActiveTime, Full: full.Status.LastActiveTime})
 	if s := tr.Status; s.Health != nil || s.TriggersActivity != nil || s.TriggersTypes != "" || s.AuthenticationsTypes != "" {
 		t.Errorf("trimmed status kept adapter-only fields: %+v", s)
 	}
@@ -83,10 +70,7 @@ func TestTrimScaledObjectKeepsWhatIsRead(t *testing.T) {
 // as an informer gets them: managed fields stripped (before) and
 // TrimScaledObject (after).
 func BenchmarkScaledObjectCache(b *testing.B) {
-	cachetest.BenchmarkStore(b, 10000, func(i int) *v1alpha1.ScaledObject {
-		so := fullScaledObject(fmt.Sprintf("so-%d", i))
-		so.ManagedFields = nil // what the cache held before
-		delete(so.Annotations, corev1.LastAppliedConfigAnnotation)
-		return so
-	}, cachetest.Transform{Name: "managed-fields-stripped"}, cachetest.Transform{Name: "trimmed", Func: TrimScaledObject})
+	cachetest.BenchmarkTrim(b, 10000, func(i int) *v1alpha1.ScaledObject {
+		return fullScaledObject(fmt.Sprintf("so-%d", i))
+	}, TrimScaledObject)
 }

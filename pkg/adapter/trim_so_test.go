@@ -6,7 +6,6 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/utils/ptr"
@@ -60,22 +59,11 @@ func TestTrimScaledObjectKeepsWhatIsRead(t *testing.T) {
 		t.Fatal(err)
 	}
 	tr := got.(*v1alpha1.ScaledObject)
-	wantMeta := *full.ObjectMeta.DeepCopy()
-	wantMeta.ManagedFields = nil
-	delete(wantMeta.Annotations, corev1.LastAppliedConfigAnnotation)
-	for _, c := range []struct {
-		what      string
-		got, want any
-	}{
-		{"metadata", tr.ObjectMeta, wantMeta},
-		{"spec", tr.Spec, full.Spec},
-		{"adapter status", ownedStatus(&tr.Status), ownedStatus(&full.Status)},
-		{"hpa name", tr.HPAName(), full.HPAName()},
-	} {
-		if !equality.Semantic.DeepEqual(c.got, c.want) {
-			t.Errorf("%s: trimmed %+v, full %+v", c.what, c.got, c.want)
-		}
-	}
+	cachetest.ExpectKept(t,
+		cachetest.Kept{What: "metadata", Trimmed: tr.ObjectMeta, Full: cachetest.StrippedMeta(&full.ObjectMeta)},
+		cachetest.Kept{What: "spec", Trimmed: tr.Spec, Full: full.Spec},
+		cachetest.Kept{What: "adapter status", Trimmed: ownedStatus(&tr.Status), Full: ownedStatus(&full.Status)},
+		cachetest.Kept{What: "hpa name", Trimmed: tr.HPAName(), Full: full.HPAName()})
 	s := tr.Status
 	if s.ScaleTargetGVKR != nil || s.ExternalMetricNames != nil || s.HPAName != "" || s.OriginalReplicaCount != nil ||
 		s.Condition(v1alpha1.ConditionReady) != nil || s.Condition(v1alpha1.ConditionPaused) != nil {
@@ -87,10 +75,7 @@ func TestTrimScaledObjectKeepsWhatIsRead(t *testing.T) {
 // of 10,000 ScaledObjects as both programs leave them: managed fields
 // stripped (before) and trimScaledObject (after).
 func BenchmarkScaledObjectCache(b *testing.B) {
-	cachetest.BenchmarkStore(b, 10000, func(i int) *v1alpha1.ScaledObject {
-		so := fullScaledObject(fmt.Sprintf("so-%d", i))
-		so.ManagedFields = nil // what the cache held before
-		delete(so.Annotations, corev1.LastAppliedConfigAnnotation)
-		return so
-	}, cachetest.Transform{Name: "managed-fields-stripped"}, cachetest.Transform{Name: "trimmed", Func: trimScaledObject})
+	cachetest.BenchmarkTrim(b, 10000, func(i int) *v1alpha1.ScaledObject {
+		return fullScaledObject(fmt.Sprintf("so-%d", i))
+	}, trimScaledObject)
 }

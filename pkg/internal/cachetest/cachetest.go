@@ -11,7 +11,12 @@ import (
 	"sync"
 	"testing"
 
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/cache"
+
+	"github.com/sluice-dev/sluice/pkg/kubeutil"
 )
 
 // parallel is how many creates Populate keeps in flight.
@@ -124,6 +129,42 @@ func BenchmarkStore[T any](b *testing.B, n int, newObj func(i int) *T, transform
 			b.ReportMetric(perObject, "heapB/object")
 		})
 	}
+}
+
+// BenchmarkTrim is BenchmarkStore of n objects made by newObj in two
+// cases: "managed-fields-stripped", as a cache with
+// kubeutil.StripManagedFields holds them, and "trimmed", with trim.
+func BenchmarkTrim[T any](b *testing.B, n int, newObj func(i int) *T, trim cache.TransformFunc) {
+	BenchmarkStore(b, n, newObj,
+		Transform{Name: "managed-fields-stripped", Func: kubeutil.StripManagedFields},
+		Transform{Name: "trimmed", Func: trim})
+}
+
+// Kept is a part of an object that a trim must keep: its value in the
+// trimmed object and in the full one.
+type Kept struct {
+	What          string
+	Trimmed, Full any
+}
+
+// ExpectKept fails tb for every part whose trimmed value is not
+// semantically equal to the full one.
+func ExpectKept(tb testing.TB, parts ...Kept) {
+	tb.Helper()
+	for _, p := range parts {
+		if !equality.Semantic.DeepEqual(p.Trimmed, p.Full) {
+			tb.Errorf("%s: trimmed %+v, full %+v", p.What, p.Trimmed, p.Full)
+		}
+	}
+}
+
+// StrippedMeta returns a copy of m without what kubeutil.StripManagedFields
+// drops: the managed fields and kubectl's last-applied copy.
+func StrippedMeta(m *metav1.ObjectMeta) metav1.ObjectMeta {
+	out := *m.DeepCopy()
+	out.ManagedFields = nil
+	delete(out.Annotations, corev1.LastAppliedConfigAnnotation)
+	return out
 }
 
 // Informer is one informer cache BenchmarkInformers measures: a fresh
