@@ -50,14 +50,11 @@ func TestBrokenTriggerDoesNotBlockOthers(t *testing.T) {
 // no HPA, and Ready says why.
 func TestOnlyBrokenTriggersBlock(t *testing.T) {
 	f := newFixture(t)
-	f.objects = append(f.objects, scaledObject("so", func(so *v1alpha1.ScaledObject) {
+	f.runSO(1, func(so *v1alpha1.ScaledObject) {
 		so.Spec.Triggers = []v1alpha1.ScaleTriggers{{Type: "kafka"}}
 		so.Status.Triggers = nil
-	}))
-	f.replicas["deployments/web"] = 1
-	f.run("so")
-	f.expectWrites("apply scaledobjects/status so")
-	expectReady(t, f.appliedStatus(), metav1.ConditionFalse, ReasonWaitingForAdapter)
+	})
+	f.expectNotReady(ReasonWaitingForAdapter)
 	if ev := f.events(); len(ev) != 1 || !strings.HasPrefix(ev[0], "Warning "+ReasonWaitingForAdapter) {
 		t.Errorf("events = %q", ev)
 	}

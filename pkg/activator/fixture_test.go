@@ -190,7 +190,13 @@ func (f *fixture) newController() *Controller {
 // run syncs the named object once and returns the requeue delay.
 func (f *fixture) run(name string) time.Duration {
 	f.t.Helper()
-	c := f.newController()
+	return f.sync(f.newController(), name)
+}
+
+// sync syncs the key of the named object (with graceKeySuffix, its grace
+// key) once on c and returns the requeue delay; an error fails the test.
+func (f *fixture) sync(c *Controller, name string) time.Duration {
+	f.t.Helper()
 	after, err := c.sync(context.Background(), ns+"/"+name)
 	if err != nil {
 		f.t.Fatalf("sync: %v", err)
@@ -198,13 +204,27 @@ func (f *fixture) run(name string) time.Duration {
 	return after
 }
 
+// addSO adds so, the ScaledObject of deployments/web, with the target at
+// replicas.
+func (f *fixture) addSO(so *v1alpha1.ScaledObject, replicas int32) {
+	f.objects = append(f.objects, so)
+	f.replicas["deployments/web"] = replicas
+}
+
 // runSO adds the ScaledObject "so" with mods, scaling deployments/web at
 // replicas, syncs it once and returns the requeue delay.
 func (f *fixture) runSO(replicas int32, mods ...soMod) time.Duration {
 	f.t.Helper()
-	f.objects = append(f.objects, scaledObject("so", mods...))
-	f.replicas["deployments/web"] = replicas
+	f.addSO(scaledObject("so", mods...), replicas)
 	return f.run("so")
+}
+
+// expectNotReady fails the test unless one sync of "so" wrote its status
+// alone, with Ready False for reason.
+func (f *fixture) expectNotReady(reason string) {
+	f.t.Helper()
+	f.expectWrites("apply scaledobjects/status so")
+	expectReady(f.t, f.appliedStatus(), metav1.ConditionFalse, reason)
 }
 
 // expectSOWrites fails the test unless one sync of "so" applied its HPA

@@ -116,17 +116,14 @@ func TestHPAMetricTargets(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t)
-			f.objects = append(f.objects, scaledObject("so", withMin(1), func(so *v1alpha1.ScaledObject) {
+			f.runSO(1, withMin(1), func(so *v1alpha1.ScaledObject) {
 				so.Spec.Triggers = []v1alpha1.ScaleTriggers{tt.trigger}
 				if isResourceTrigger(tt.trigger.Type) {
 					so.Status.Triggers = nil // the adapter skips cpu and memory
 				}
-			}))
-			f.replicas["deployments/web"] = 1
-			f.run("so")
+			})
 			if tt.wantReason != "" {
-				f.expectWrites("apply scaledobjects/status so")
-				expectReady(t, f.appliedStatus(), metav1.ConditionFalse, tt.wantReason)
+				f.expectNotReady(tt.wantReason)
 				return
 			}
 			hpa := f.appliedHPA()
@@ -226,14 +223,11 @@ func expectReady(t *testing.T, st *v1alpha1.ScaledObjectStatus, status metav1.Co
 
 func TestResourceTriggersAloneCannotScaleToZero(t *testing.T) {
 	f := newFixture(t)
-	f.objects = append(f.objects, scaledObject("so", withMin(0), func(so *v1alpha1.ScaledObject) {
+	f.runSO(1, withMin(0), func(so *v1alpha1.ScaledObject) {
 		so.Spec.Triggers = []v1alpha1.ScaleTriggers{{Type: "cpu", Metadata: map[string]string{"value": "50"}}}
 		so.Status.Triggers = nil
-	}))
-	f.replicas["deployments/web"] = 1
-	f.run("so")
-	f.expectWrites("apply scaledobjects/status so")
-	expectReady(t, f.appliedStatus(), metav1.ConditionFalse, ReasonInvalidTrigger)
+	})
+	f.expectNotReady(ReasonInvalidTrigger)
 }
 
 // TestWaitingForAdapterKeepsHPAName adds a trigger the adapter has not

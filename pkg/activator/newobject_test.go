@@ -59,11 +59,10 @@ func TestAwaitAdapter(t *testing.T) {
 // status once each.
 func TestNewObjectWaitsForAdapter(t *testing.T) {
 	f := newFixture(t)
-	f.objects = append(f.objects, scaledObject("so", unreported(2*time.Second)))
-	f.replicas["deployments/web"] = 1
+	f.addSO(scaledObject("so", unreported(2*time.Second)), 1)
 	c := f.newController()
-	if after, err := c.sync(t.Context(), ns+"/so"); err != nil || after != 0 {
-		t.Fatalf("sync = %v, %v", after, err)
+	if after := f.sync(c, "so"); after != 0 {
+		t.Fatalf("sync requeues after %v", after)
 	}
 	if _, waiting := c.waiting.Load(ns + "/so"); !waiting {
 		t.Error("the object is not waiting for the adapter")
@@ -80,8 +79,7 @@ func TestNewObjectWaitsForAdapter(t *testing.T) {
 	so := scaledObject("so", unreported(2*time.Second))
 	so.Status.Triggers = scaledObject("x").Status.Triggers
 	active(so)
-	reported.objects = append(reported.objects, so)
-	reported.replicas["deployments/web"] = 1
+	reported.addSO(so, 1)
 	reported.run("so")
 	reported.expectWrites("apply horizontalpodautoscalers keda-hpa-so", "apply scaledobjects/status so")
 	expectReady(t, reported.appliedStatus(), metav1.ConditionTrue, ReasonReady)
@@ -91,11 +89,8 @@ func TestNewObjectWaitsForAdapter(t *testing.T) {
 // reconciled and shows WaitingForAdapter, as before.
 func TestNewObjectAfterGrace(t *testing.T) {
 	f := newFixture(t)
-	f.objects = append(f.objects, scaledObject("so", unreported(adapterGrace+time.Second)))
-	f.replicas["deployments/web"] = 1
-	f.run("so")
-	f.expectWrites("apply scaledobjects/status so")
-	expectReady(t, f.appliedStatus(), metav1.ConditionFalse, ReasonWaitingForAdapter)
+	f.runSO(1, unreported(adapterGrace+time.Second))
+	f.expectNotReady(ReasonWaitingForAdapter)
 }
 
 // TestGraceEndAfterReport: when the grace of an object that waited ends
@@ -103,46 +98,32 @@ func TestNewObjectAfterGrace(t *testing.T) {
 // written again; when it ends without a report, the object is reconciled.
 func TestGraceEndAfterReport(t *testing.T) {
 	f := newFixture(t)
-	so := scaledObject("so", unreported(2*time.Second))
-	f.objects = append(f.objects, so)
-	f.replicas["deployments/web"] = 1
+	f.addSO(scaledObject("so", unreported(2*time.Second)), 1)
 	c := f.newController()
-	ctx := t.Context()
-	if _, err := c.sync(ctx, ns+"/so"); err != nil {
-		t.Fatal(err)
-	}
+	f.sync(c, "so")
 	if n := len(f.scales.Actions()); n != 0 {
 		t.Fatalf("%d /scale requests while waiting", n)
 	}
 	// The grace ends with no report: reconciled, WaitingForAdapter.
 	f.clock.Step(adapterGrace)
-	if _, err := c.sync(ctx, ns+"/so"+graceKeySuffix); err != nil {
-		t.Fatal(err)
-	}
+	f.sync(c, "so"+graceKeySuffix)
 	f.expectWrites("apply scaledobjects/status so")
 
 	// Another object reported before its grace ended.
 	g := newFixture(t)
-	g.objects = append(g.objects, scaledObject("so", unreported(2*time.Second)))
-	g.replicas["deployments/web"] = 1
+	g.addSO(scaledObject("so", unreported(2*time.Second)), 1)
 	c = g.newController()
-	if _, err := c.sync(ctx, ns+"/so"); err != nil {
-		t.Fatal(err)
-	}
+	g.sync(c, "so")
 	reported := scaledObject("so")
 	active(reported)
 	reported.CreationTimestamp = metav1.NewTime(t0.Add(-2 * time.Second))
 	if err := c.sources[""].soIndex.Update(reported); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.sync(ctx, ns+"/so"); err != nil {
-		t.Fatal(err)
-	}
+	g.sync(c, "so")
 	reads := len(g.scales.Actions())
 	g.clock.Step(adapterGrace)
-	if _, err := c.sync(ctx, ns+"/so"+graceKeySuffix); err != nil {
-		t.Fatal(err)
-	}
+	g.sync(c, "so"+graceKeySuffix)
 	if n := len(g.scales.Actions()); n != reads {
 		t.Errorf("the grace's end read /scale again (%d requests, %d before)", n, reads)
 	}

@@ -38,8 +38,7 @@ func TestScaleTargetResolution(t *testing.T) {
 			f.run("so")
 			st := f.appliedStatus()
 			if tt.wantReason != "" {
-				f.expectWrites("apply scaledobjects/status so")
-				expectReady(t, st, metav1.ConditionFalse, tt.wantReason)
+				f.expectNotReady(tt.wantReason)
 				return
 			}
 			f.expectWrites("apply horizontalpodautoscalers keda-hpa-so", "apply scaledobjects/status so")
@@ -120,13 +119,10 @@ func TestHPAOwnershipConflict(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t)
-			f.objects = append(f.objects, scaledObject("so", tt.mods...))
 			f.hpas = append(f.hpas, tt.hpa)
-			f.replicas["deployments/web"] = 1
-			f.run("so")
+			f.runSO(1, tt.mods...)
 			if tt.wantApply == "" {
-				f.expectWrites("apply scaledobjects/status so")
-				expectReady(t, f.appliedStatus(), metav1.ConditionFalse, ReasonHPAConflict)
+				f.expectNotReady(ReasonHPAConflict)
 				return
 			}
 			f.expectWrites("apply horizontalpodautoscalers "+tt.wantApply, "apply scaledobjects/status so")

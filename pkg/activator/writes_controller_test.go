@@ -37,13 +37,10 @@ func syncedOnce(t *testing.T) (*fixture, *v1alpha1.ScaledObject, *Controller) {
 	f := newFixture(t)
 	so := scaledObject("so", active)
 	so.ResourceVersion = "10"
-	f.objects = append(f.objects, so)
-	f.replicas["deployments/web"] = 1
+	f.addSO(so, 1)
 	c := f.newController()
 	answerWithResourceVersions(f, "11", "12")
-	if _, err := c.sync(context.Background(), ns+"/so"); err != nil {
-		t.Fatal(err)
-	}
+	f.sync(c, "so")
 	return f, so, c
 }
 
@@ -53,13 +50,10 @@ func syncedOnce(t *testing.T) (*fixture, *v1alpha1.ScaledObject, *Controller) {
 // they are the truth again.
 func TestLaggingCacheNoRewrite(t *testing.T) {
 	f, so, c := syncedOnce(t)
-	ctx := context.Background()
 	f.expectWrites("apply horizontalpodautoscalers keda-hpa-so", "apply scaledobjects/status so")
 	// The adapter's next status lands in the cache before the activator's
 	// own writes do: the object at 10 again, no HPA cached yet.
-	if _, err := c.sync(ctx, ns+"/so"); err != nil {
-		t.Fatal(err)
-	}
+	f.sync(c, "so")
 	f.expectWrites("apply horizontalpodautoscalers keda-hpa-so", "apply scaledobjects/status so")
 
 	// The write's own events are echoes; they leave nothing remembered.
@@ -77,9 +71,7 @@ func TestLaggingCacheNoRewrite(t *testing.T) {
 	}
 	// With nothing pending, a cache that lacks the activator's fields is
 	// believed: someone removed them, so they are written back.
-	if _, err := c.sync(ctx, ns+"/so"); err != nil {
-		t.Fatal(err)
-	}
+	f.sync(c, "so")
 	f.expectWrites("apply horizontalpodautoscalers keda-hpa-so", "apply horizontalpodautoscalers keda-hpa-so",
 		"apply scaledobjects/status so", "apply scaledobjects/status so") // kube's writes, then sluice's
 }
@@ -88,7 +80,6 @@ func TestLaggingCacheNoRewrite(t *testing.T) {
 // wants something else than the remembered write still writes it.
 func TestLaggingCacheChangedWrite(t *testing.T) {
 	f, so, c := syncedOnce(t)
-	ctx := context.Background()
 	// The user raised maxReplicaCount; the cache has the new spec (at 13,
 	// with the status written at 11) but not the HPA apply (12) of the
 	// previous reconcile yet.
@@ -103,9 +94,7 @@ func TestLaggingCacheChangedWrite(t *testing.T) {
 	if err := c.sources[""].soIndex.Update(changed); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.sync(ctx, ns+"/so"); err != nil {
-		t.Fatal(err)
-	}
+	f.sync(c, "so")
 	f.expectWrites("apply horizontalpodautoscalers keda-hpa-so", "apply horizontalpodautoscalers keda-hpa-so",
 		"apply scaledobjects/status so")
 	if got := f.appliedHPA().Spec.MaxReplicas; got != 50 {
@@ -122,13 +111,10 @@ func ptrInt32(v int32) *int32 { return &v }
 func TestHPAEchoBeforeAnswer(t *testing.T) {
 	f := newFixture(t)
 	so := scaledObject("so", active)
-	f.objects = append(f.objects, so)
-	f.replicas["deployments/web"] = 1
+	f.addSO(so, 1)
 	c := f.newController()
 	ctx := context.Background()
-	if _, err := c.sync(ctx, ns+"/so"); err != nil {
-		t.Fatal(err)
-	}
+	f.sync(c, "so")
 	// The fake's field-managed tracker stored the apply as a server would.
 	stored, err := f.kube.AutoscalingV2().HorizontalPodAutoscalers(ns).Get(ctx, "keda-hpa-so", metav1.GetOptions{})
 	if err != nil {
