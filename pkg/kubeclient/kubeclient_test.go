@@ -3,12 +3,12 @@ package kubeclient
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/spf13/pflag"
 
 	"github.com/sluice-dev/sluice/pkg/helpvoice"
+	"github.com/sluice-dev/sluice/pkg/internal/flagtest"
 )
 
 func TestValidate(t *testing.T) {
@@ -26,20 +26,8 @@ func TestValidate(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			o := NewOptions(100)
-			fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
-			o.AddFlags(fs, "tests")
-			if err := fs.Parse(tt.args); err != nil {
-				t.Fatal(err)
-			}
-			errs := o.Validate()
-			if len(errs) != len(tt.want) {
-				t.Fatalf("errors %v, want ones naming %v", errs, tt.want)
-			}
-			for i, err := range errs {
-				if !strings.HasPrefix(err.Error(), tt.want[i]+":") {
-					t.Errorf("error %q does not name %s", err, tt.want[i])
-				}
-			}
+			flagtest.Parse(t, func(fs *pflag.FlagSet) { o.AddFlags(fs, "tests") }, tt.args...)
+			flagtest.ExpectNamed(t, o.Validate(), tt.want)
 		})
 	}
 }
@@ -82,8 +70,7 @@ func TestConfig(t *testing.T) {
 
 func TestFlagHelpVoice(t *testing.T) {
 	o := NewOptions(100)
-	fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
-	o.AddFlags(fs, "tests")
+	fs := flagtest.Parse(t, func(fs *pflag.FlagSet) { o.AddFlags(fs, "tests") })
 	for _, p := range helpvoice.Check(fs) {
 		t.Error(p)
 	}

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/spf13/pflag"
+
+	"github.com/sluice-dev/sluice/pkg/internal/flagtest"
 )
 
 // TestWatchNamespaceFlag: the flag takes repeats and commas alike, and
@@ -27,11 +29,7 @@ func TestWatchNamespaceFlag(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var ns []string
-			fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
-			AddWatchNamespaceFlag(fs, &ns, "objects to watch")
-			if err := fs.Parse(tt.args); err != nil {
-				t.Fatal(err)
-			}
+			flagtest.Parse(t, func(fs *pflag.FlagSet) { AddWatchNamespaceFlag(fs, &ns, "objects to watch") }, tt.args...)
 			if strings.Join(ns, "|") != strings.Join(tt.want, "|") {
 				t.Errorf("namespaces = %q, want %q", ns, tt.want)
 			}

@@ -1,12 +1,10 @@
 package logging
 
 import (
-	"strings"
 	"testing"
 
-	"github.com/spf13/pflag"
-
 	"github.com/sluice-dev/sluice/pkg/helpvoice"
+	"github.com/sluice-dev/sluice/pkg/internal/flagtest"
 )
 
 func TestOptions(t *testing.T) {
@@ -23,20 +21,9 @@ func TestOptions(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			o := NewOptions()
-			fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
-			o.AddFlags(fs)
-			if err := fs.Parse(tt.args); err != nil {
-				t.Fatal(err)
-			}
+			flagtest.Parse(t, o.AddFlags, tt.args...)
 			errs := o.Validate()
-			if len(errs) != len(tt.want) {
-				t.Fatalf("errors %v, want ones naming %v", errs, tt.want)
-			}
-			for i, err := range errs {
-				if !strings.HasPrefix(err.Error(), tt.want[i]+":") {
-					t.Errorf("error %q does not name %s", err, tt.want[i])
-				}
-			}
+			flagtest.ExpectNamed(t, errs, tt.want)
 			log, err := o.New()
 			if (err != nil) != (len(tt.want) > 0) {
 				t.Fatalf("New() error %v with problems %v", err, errs)
@@ -50,8 +37,7 @@ func TestOptions(t *testing.T) {
 
 func TestOptionsHelpVoice(t *testing.T) {
 	o := NewOptions()
-	fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
-	o.AddFlags(fs)
+	fs := flagtest.Parse(t, o.AddFlags)
 	for _, p := range helpvoice.Check(fs) {
 		t.Error(p)
 	}
