@@ -32,14 +32,7 @@ func TestParseFunctionJSONErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := ParseFunctionJSON("Fn", "Fn/function.json", []byte(tt.data))
-			if err == nil {
-				t.Fatal("no error")
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error %q does not contain %q", err, w)
-				}
-			}
+			expectErrorContaining(t, err, tt.want...)
 		})
 	}
 }
@@ -66,9 +59,7 @@ func TestParseSettings(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := ParseSettings([]byte(tt.data))
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("error = %v, want one containing %q", err, tt.want)
-			}
+			expectErrorContaining(t, err, tt.want)
 		})
 	}
 	if _, err := ParseSettings([]byte(`{"IsEncrypted":true,"Values":{"A":"zzz"}}`)); !errors.Is(err, ErrEncryptedSettings) {
@@ -90,10 +81,22 @@ func TestParseFunctionsMetadataErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := ParseFunctionsMetadata([]byte(tt.data))
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("error = %v, want one containing %q", err, tt.want)
-			}
+			expectErrorContaining(t, err, tt.want)
 		})
+	}
+}
+
+// expectErrorContaining fails t unless err is an error whose text
+// contains every one of want.
+func expectErrorContaining(t *testing.T, err error, want ...string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("no error, want one containing %q", want)
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error %q does not contain %q", err, w)
+		}
 	}
 }
 
