@@ -176,52 +176,43 @@ func (o *objectWatches) resourceVersion(ref objRef) (rv string, ok bool, err err
 
 // Secret implements scalers.ObjectReader.
 func (o *objectWatches) Secret(ctx context.Context, ns, name string) (*corev1.Secret, error) {
-	obj, err := o.read(ctx, objRef{kindSecret, ns, name}, func() (metav1.Object, any, error) {
-		s, err := o.kube.CoreV1().Secrets(ns).Get(ctx, name, metav1.GetOptions{})
-		return s, s, err
+	return read(o, objRef{kindSecret, ns, name}, func() (*corev1.Secret, error) {
+		return o.kube.CoreV1().Secrets(ns).Get(ctx, name, metav1.GetOptions{})
 	})
-	if err != nil {
-		return nil, err
-	}
-	return obj.(*corev1.Secret), nil
 }
 
 // ConfigMap implements scalers.ObjectReader.
 func (o *objectWatches) ConfigMap(ctx context.Context, ns, name string) (*corev1.ConfigMap, error) {
-	obj, err := o.read(ctx, objRef{kindConfigMap, ns, name}, func() (metav1.Object, any, error) {
-		c, err := o.kube.CoreV1().ConfigMaps(ns).Get(ctx, name, metav1.GetOptions{})
-		return c, c, err
+	return read(o, objRef{kindConfigMap, ns, name}, func() (*corev1.ConfigMap, error) {
+		return o.kube.CoreV1().ConfigMaps(ns).Get(ctx, name, metav1.GetOptions{})
 	})
-	if err != nil {
-		return nil, err
-	}
-	return obj.(*corev1.ConfigMap), nil
 }
 
 var _ scalers.ObjectReader = (*objectWatches)(nil)
 
 // read returns the kept copy of ref when the watch says it is current,
 // answers NotFound from the watch, and fetches otherwise.
-func (o *objectWatches) read(_ context.Context, ref objRef, get func() (metav1.Object, any, error)) (any, error) {
+func read[T metav1.Object](o *objectWatches, ref objRef, get func() (T, error)) (T, error) {
+	var none T
 	// A copy is shared between reads and must not be modified; the
 	// resolvers only read it.
 	rv, watched, err := o.resourceVersion(ref)
 	if watched && apierrors.IsNotFound(err) {
-		return nil, err
+		return none, err
 	}
 	if watched && err == nil {
 		o.mu.Lock()
-		c, ok := o.copies[ref]
+		c, ok := o.copies[ref].(T)
 		o.mu.Unlock()
-		if ok && c.(metav1.Object).GetResourceVersion() == rv {
+		if ok && c.GetResourceVersion() == rv {
 			return c, nil
 		}
 	}
-	m, obj, err := get()
+	obj, err := get()
 	if err != nil {
-		return nil, err
+		return none, err
 	}
-	if watched && m.GetResourceVersion() == rv {
+	if watched && obj.GetResourceVersion() == rv {
 		o.mu.Lock()
 		o.copies[ref] = obj
 		o.mu.Unlock()
