@@ -44,11 +44,7 @@ func fullScaledObject(name string) *v1alpha1.ScaledObject {
 // fields); the adapter-only maps, strings and managed fields are gone.
 func TestTrimScaledObjectKeepsWhatIsRead(t *testing.T) {
 	full := fullScaledObject("app")
-	got, err := TrimScaledObject(full.DeepCopy())
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr := got.(*v1alpha1.ScaledObject)
+	tr := cachetest.Trimmed(t, TrimScaledObject, full.DeepCopy())
 	cachetest.ExpectKept(t,
 		cachetest.Kept{What: "metadata", Trimmed: tr.ObjectMeta, Full: cachetest.StrippedMeta(&full.ObjectMeta)},
 		cachetest.Kept{What: "spec", Trimmed: tr.Spec, Full: full.Spec},

@@ -7,6 +7,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/utils/ptr"
+
+	"github.com/sluice-dev/sluice/pkg/internal/cachetest"
 )
 
 func TestTrimHPA(t *testing.T) {
@@ -38,11 +40,7 @@ func TestTrimHPA(t *testing.T) {
 					CurrentMetrics: []autoscalingv2.MetricStatus{{Type: autoscalingv2.ExternalMetricSourceType}},
 				},
 			}
-			got, err := TrimHPA(hpa)
-			if err != nil {
-				t.Fatal(err)
-			}
-			tr := got.(*autoscalingv2.HorizontalPodAutoscaler)
+			tr := cachetest.Trimmed(t, TrimHPA, hpa)
 			if len(tr.ManagedFields) != len(tc.wantKept) || (len(tc.wantKept) == 1 && tr.ManagedFields[0] != tc.wantKept[0]) {
 				t.Errorf("managed fields = %+v, want %+v", tr.ManagedFields, tc.wantKept)
 			}

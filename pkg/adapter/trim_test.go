@@ -11,6 +11,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
+	"github.com/sluice-dev/sluice/pkg/internal/cachetest"
 )
 
 // fullMeta is object metadata as kube-apiserver sends it for an object
@@ -35,11 +36,7 @@ func fullMeta() metav1.ObjectMeta {
 // copy), owners and managed fields go; tombstones pass unchanged.
 func TestTrimMetadata(t *testing.T) {
 	full := &metav1.PartialObjectMetadata{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Secret"}, ObjectMeta: fullMeta()}
-	got, err := trimMetadata(full.DeepCopy())
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := got.(*metav1.PartialObjectMetadata)
+	m := cachetest.Trimmed(t, trimMetadata, full.DeepCopy())
 	if m.TypeMeta != full.TypeMeta || m.Name != full.Name || m.Namespace != full.Namespace || m.UID != full.UID ||
 		m.ResourceVersion != full.ResourceVersion || m.Generation != full.Generation || !m.DeletionTimestamp.Equal(full.DeletionTimestamp) {
 		t.Errorf("trimmed %+v lost what is read from %+v", m, full)
@@ -86,11 +83,7 @@ func TestTrimReplicasHPA(t *testing.T) {
 				Status: autoscalingv2.HorizontalPodAutoscalerStatus{CurrentReplicas: 4, DesiredReplicas: 5,
 					Conditions: []autoscalingv2.HorizontalPodAutoscalerCondition{{Type: autoscalingv2.AbleToScale, Status: corev1.ConditionTrue, Message: "long text"}}},
 			}
-			got, err := trimReplicasHPA(full.DeepCopy())
-			if err != nil {
-				t.Fatal(err)
-			}
-			h := got.(*autoscalingv2.HorizontalPodAutoscaler)
+			h := cachetest.Trimmed(t, trimReplicasHPA, full.DeepCopy())
 			if h.Status.CurrentReplicas != full.Status.CurrentReplicas || metav1.IsControlledBy(h, so) != metav1.IsControlledBy(full, so) {
 				t.Errorf("trimmed reads %d, controlled %t; full %d, %t", h.Status.CurrentReplicas, metav1.IsControlledBy(h, so),
 					full.Status.CurrentReplicas, metav1.IsControlledBy(full, so))

@@ -140,6 +140,21 @@ func BenchmarkTrim[T any](b *testing.B, n int, newObj func(i int) *T, trim cache
 		Transform{Name: "trimmed", Func: trim})
 }
 
+// Trimmed returns what trim makes of obj, and fails tb when trim fails or
+// returns something else than a T.
+func Trimmed[T any](tb testing.TB, trim cache.TransformFunc, obj T) T {
+	tb.Helper()
+	got, err := trim(obj)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	t, ok := got.(T)
+	if !ok {
+		tb.Fatalf("trimmed %T into %T", obj, got)
+	}
+	return t
+}
+
 // Kept is a part of an object that a trim must keep: its value in the
 // trimmed object and in the full one.
 type Kept struct {
