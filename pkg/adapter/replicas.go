@@ -8,6 +8,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	autoscalingv2listers "k8s.io/client-go/listers/autoscaling/v2"
 
+	"github.com/sluice-dev/sluice/pkg/kubeutil"
 	"github.com/sluice-dev/sluice/pkg/poll"
 	"github.com/sluice-dev/sluice/pkg/provider"
 )
@@ -57,11 +58,9 @@ func (h *hpaReplicas) CurrentReplicas(key poll.Key) (int32, bool) {
 	if err != nil {
 		return 0, false
 	}
-	l, ok := h.hpas[key.Namespace]
-	if !ok {
-		if l, ok = h.hpas[""]; !ok {
-			return 0, false
-		}
+	l := kubeutil.ForNamespace(h.hpas, key.Namespace)
+	if l == nil {
+		return 0, false
 	}
 	hpa, err := l.HorizontalPodAutoscalers(key.Namespace).Get(so.HPAName())
 	if err != nil || !metav1.IsControlledBy(hpa, so) {

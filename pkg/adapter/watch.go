@@ -83,11 +83,7 @@ func newWatches(client versioned.Interface, namespaces []string, resync time.Dur
 
 // scaledObject returns the ScaledObject namespace/name from the cache.
 func (w *watches) scaledObject(namespace, name string) (*v1alpha1.ScaledObject, error) {
-	l, ok := w.scaled[namespace]
-	if !ok {
-		l = w.scaled[""]
-	}
-	return l.ScaledObjects(namespace).Get(name)
+	return kubeutil.ForNamespace(w.scaled, namespace).ScaledObjects(namespace).Get(name)
 }
 
 // scaledObjectsIn lists the cached ScaledObjects of namespace, or of every
@@ -115,11 +111,7 @@ func (w *watches) scaledObjectsIn(namespace string) ([]*v1alpha1.ScaledObject, e
 
 // triggerAuthentication returns the TriggerAuthentication namespace/name.
 func (w *watches) triggerAuthentication(namespace, name string) (*v1alpha1.TriggerAuthentication, error) {
-	l, ok := w.auths[namespace]
-	if !ok {
-		l = w.auths[""]
-	}
-	return l.TriggerAuthentications(namespace).Get(name)
+	return kubeutil.ForNamespace(w.auths, namespace).TriggerAuthentications(namespace).Get(name)
 }
 
 // enqueueKey calls add with the namespace/name key of obj.

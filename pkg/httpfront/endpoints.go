@@ -53,10 +53,7 @@ func (s *Source) OnEndpoints(fn func(ns, service string)) { s.onEndpoints = fn }
 // Service ns/service lists an endpoint that is ready (an unknown
 // readiness counts as ready, as the API documents).
 func (s *Source) ServiceReady(ns, service string) bool {
-	l, ok := s.slices[ns]
-	if !ok {
-		l = s.slices[""]
-	}
+	l := kubeutil.ForNamespace(s.slices, ns)
 	if l == nil {
 		return false
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
 	kedalisters "github.com/sluice-dev/sluice/pkg/client/listers/keda/v1alpha1"
+	"github.com/sluice-dev/sluice/pkg/kubeutil"
 )
 
 // Source keeps the route table in step with the ScaledObjects carrying
@@ -151,10 +152,7 @@ func (s *Source) Rebuild() {
 // ExternalName Service, else the Service's cluster DNS name; and
 // r.Endpoints when its readiness comes from EndpointSlices.
 func (s *Source) resolve(r *Route) error {
-	l, ok := s.services[r.Namespace]
-	if !ok {
-		l = s.services[""]
-	}
+	l := kubeutil.ForNamespace(s.services, r.Namespace)
 	if l == nil {
 		return fmt.Errorf("namespace %s is not watched", r.Namespace)
 	}
