@@ -88,11 +88,7 @@ func (k *kedaMetrics) deleteTrigger(l labelSet) {
 	if k == nil {
 		return
 	}
-	v := l.kedaLabels()
-	k.value.DeleteLabelValues(v...)
-	k.latency.DeleteLabelValues(v...)
-	k.active.DeleteLabelValues(v...)
-	k.detailErrors.DeleteLabelValues(v...)
+	deleteSeries(l.kedaLabels(), k.value, k.latency, k.active, k.detailErrors)
 }
 
 // deleteObject drops the object's own series once it is gone.

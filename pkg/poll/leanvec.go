@@ -105,6 +105,13 @@ func (v *leanVec) DeleteLabelValues(values ...string) {
 	v.mu.Unlock()
 }
 
+// deleteSeries drops the series labelled values from every one of vecs.
+func deleteSeries(values []string, vecs ...*leanVec) {
+	for _, v := range vecs {
+		v.DeleteLabelValues(values...)
+	}
+}
+
 // Describe implements prometheus.Collector.
 func (v *leanVec) Describe(ch chan<- *prometheus.Desc) { ch <- v.desc }
 

@@ -112,11 +112,7 @@ func (m *metrics) delete(l labelSet, keep map[labelSet]bool) {
 			return
 		}
 	}
-	v := l.values()
-	m.value.DeleteLabelValues(v...)
-	m.active.DeleteLabelValues(v...)
-	m.errors.DeleteLabelValues(v...)
-	m.duration.DeleteLabelValues(v...)
+	deleteSeries(l.values(), m.value, m.active, m.errors, m.duration)
 }
 
 // observe records one poll outcome for a trigger.
