@@ -10,6 +10,22 @@ import (
 	"github.com/sluice-dev/sluice/pkg/program/programtest"
 )
 
+// checkValidate parses args and checks that Validate finds no problem
+// (wantErr empty) or one whose text contains wantErr.
+func checkValidate(t *testing.T, args []string, wantErr string) {
+	t.Helper()
+	err := programtest.Parse(t, NewOptions, args...).ValidateErr()
+	if wantErr == "" {
+		if err != nil {
+			t.Fatalf("Validate(%q) = %v, want nil", args, err)
+		}
+		return
+	}
+	if err == nil || !strings.Contains(err.Error(), wantErr) {
+		t.Fatalf("Validate(%q) = %v, want an error containing %q", args, err, wantErr)
+	}
+}
+
 func TestListenFlags(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -28,22 +44,6 @@ func TestListenFlags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { checkValidate(t, tt.args, tt.wantErr) })
-	}
-}
-
-// checkValidate parses args and checks that Validate finds no problem
-// (wantErr empty) or one whose text contains wantErr.
-func checkValidate(t *testing.T, args []string, wantErr string) {
-	t.Helper()
-	err := programtest.Parse(t, NewOptions, args...).ValidateErr()
-	if wantErr == "" {
-		if err != nil {
-			t.Fatalf("Validate(%q) = %v, want nil", args, err)
-		}
-		return
-	}
-	if err == nil || !strings.Contains(err.Error(), wantErr) {
-		t.Fatalf("Validate(%q) = %v, want an error containing %q", args, err, wantErr)
 	}
 }
 
