@@ -1,6 +1,7 @@
-// Package programtest checks a program.Spec's exit codes, the one table
-// test every Sluice program runs on its flags, and parses command lines
-// into a program's options for its own tests.
+// Package programtest holds the tests Sluice's programs share: the exit
+// codes of a program.Spec, which every program checks on its flags, and
+// the metrics exported with and without --keda-compatible-metrics; and
+// Parse, which parses a command line into a program's options.
 package programtest
 
 import (
