@@ -13,25 +13,37 @@ import (
 	"github.com/sluice-dev/sluice/pkg/logging"
 )
 
-// spec is a program with one flag, --n, that must be at least 1; it runs by
-// returning runErr.
-func spec(runErr error, ran *bool) Spec {
+// testOptions are a program's options: one flag, --n, that must be at
+// least 1, and --log-level.
+type testOptions struct {
+	n   int
+	log logging.Options
+}
+
+func (o *testOptions) Flags() []*pflag.FlagSet {
 	fs := pflag.NewFlagSet("things", pflag.ContinueOnError)
-	n := fs.Int("n", 1, "how many things")
-	log := logging.Options{Format: "console", Level: "error"}
-	fs.StringVar(&log.Level, "log-level", log.Level, "log level")
-	return Spec{
-		Name:  "prog",
-		Flags: []*pflag.FlagSet{fs},
-		Validate: func() []error {
-			if *n < 1 {
-				return []error{errors.New("--n: must be at least 1")}
-			}
-			return nil
-		},
-		Log: &log,
-		Run: func(context.Context, *zap.Logger) error { *ran = true; return runErr },
+	fs.IntVar(&o.n, "n", o.n, "how many things")
+	fs.StringVar(&o.log.Level, "log-level", o.log.Level, "log level")
+	return []*pflag.FlagSet{fs}
+}
+
+func (o *testOptions) Validate() []error {
+	if o.n < 1 {
+		return []error{errors.New("--n: must be at least 1")}
 	}
+	return nil
+}
+
+func (o *testOptions) Logging() *logging.Options { return &o.log }
+
+// spec is the program "prog" over testOptions; it runs by setting *ran to
+// --n and returning runErr.
+func spec(runErr error, ran *int) Spec {
+	o := &testOptions{n: 1, log: logging.Options{Format: "console", Level: "error"}}
+	return New("prog", o, func(_ context.Context, o *testOptions, _ *zap.Logger) error {
+		*ran = o.n
+		return runErr
+	})
 }
 
 func TestMainExitCodes(t *testing.T) {
@@ -40,11 +52,12 @@ func TestMainExitCodes(t *testing.T) {
 		args     []string
 		runErr   error
 		want     int
-		wantRan  bool
+		wantRan  int    // --n as Run saw it; 0: Run did not run
 		wantText string // in stderr
 	}{
-		{name: "runs", args: nil, want: ExitOK, wantRan: true},
-		{name: "run fails", args: nil, runErr: errors.New("boom"), want: ExitError, wantRan: true},
+		{name: "runs", args: nil, want: ExitOK, wantRan: 1},
+		{name: "run fails", args: nil, runErr: errors.New("boom"), want: ExitError, wantRan: 1},
+		{name: "flag reaches run", args: []string{"--n=3"}, want: ExitOK, wantRan: 3},
 		{name: "help", args: []string{"--help"}, want: ExitOK, wantText: "things flags:"},
 		{name: "version", args: []string{"--version"}, want: ExitOK},
 		{name: "unknown flag", args: []string{"--nope"}, want: ExitUsage, wantText: "unknown flag: --nope"},
@@ -53,13 +66,13 @@ func TestMainExitCodes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var ran bool
+			var ran int
 			var stderr bytes.Buffer
 			if got := Main(spec(tt.runErr, &ran), tt.args, &stderr); got != tt.want {
 				t.Errorf("Main(%q) = %d, want %d; stderr:\n%s", tt.args, got, tt.want, stderr.String())
 			}
 			if ran != tt.wantRan {
-				t.Errorf("ran = %v, want %v", ran, tt.wantRan)
+				t.Errorf("Run saw --n=%d, want %d (0: not run)", ran, tt.wantRan)
 			}
 			if !strings.Contains(stderr.String(), tt.wantText) {
 				t.Errorf("stderr %q does not contain %q", stderr.String(), tt.wantText)

@@ -82,6 +82,9 @@ func (o *Options) Flags() []*pflag.FlagSet {
 	return []*pflag.FlagSet{kube, le, ctl, lg}
 }
 
+// Logging returns --log-format and --log-level.
+func (o *Options) Logging() *logging.Options { return &o.Log }
+
 // Validate returns every problem with o, each naming its flag.
 func (o *Options) Validate() []error {
 	var errs []error

@@ -4,26 +4,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/spf13/pflag"
-
 	"github.com/sluice-dev/sluice/pkg/helpvoice"
+	"github.com/sluice-dev/sluice/pkg/program/programtest"
 )
 
-func parse(t *testing.T, args ...string) *Options {
-	t.Helper()
-	o := NewOptions()
-	fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
-	for _, named := range o.Flags() {
-		fs.AddFlagSet(named)
-	}
-	if err := fs.Parse(args); err != nil {
-		t.Fatal(err)
-	}
-	return o
-}
-
 func TestDefaultsAreValid(t *testing.T) {
-	o := parse(t)
+	o := programtest.Parse(t, NewOptions)
 	if errs := o.Validate(); len(errs) != 0 {
 		t.Fatalf("defaults invalid: %v", errs)
 	}
@@ -33,7 +19,7 @@ func TestDefaultsAreValid(t *testing.T) {
 }
 
 func TestFlags(t *testing.T) {
-	o := parse(t, "--watch-namespace=a", "--watch-namespace=b", "--leader-elect=false", "--workers=3", "--log-format=console")
+	o := programtest.Parse(t, NewOptions, "--watch-namespace=a", "--watch-namespace=b", "--leader-elect=false", "--workers=3", "--log-format=console")
 	if strings.Join(o.WatchNamespaces, ",") != "a,b" || o.LeaderElection.Elect || o.Workers != 3 || o.Log.Format != "console" {
 		t.Errorf("parsed = %+v", o)
 	}
@@ -61,7 +47,7 @@ func TestValidate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			errs := parse(t, tt.args...).Validate()
+			errs := programtest.Parse(t, NewOptions, tt.args...).Validate()
 			if len(errs) != len(tt.wantFlag) {
 				t.Fatalf("errors = %v, want one per %v", errs, tt.wantFlag)
 			}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -23,6 +22,7 @@ import (
 	sluiceinformers "github.com/sluice-dev/sluice/pkg/client/informers/externalversions"
 	"github.com/sluice-dev/sluice/pkg/health"
 	"github.com/sluice-dev/sluice/pkg/kubeclient"
+	"github.com/sluice-dev/sluice/pkg/program"
 )
 
 // metricsTimeout bounds one external metrics read before a scale-down.
@@ -30,8 +30,8 @@ const metricsTimeout = 5 * time.Second
 
 // Run builds the clients and the controller, serves the HTTP endpoints and
 // runs the workers (while leader, when leader election is on) until ctx is
-// done. It returns after every goroutine it started has stopped; after a
-// lost term it campaigns again (pkg/leader).
+// done or either stops. It returns after every goroutine it started has
+// stopped; after a lost term it campaigns again (pkg/leader).
 func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 	clients, err := o.Client.Clients("sluice-activator")
 	if err != nil {
@@ -76,22 +76,18 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	defer kubeclient.StartFactories(ctx.Done(), starters)()
-	serveErr := make(chan error, 1)
 	ready := func() error {
 		if !ctrl.HasSynced() {
 			return errors.New("informer caches not synced")
 		}
 		return nil
 	}
-	wg.Go(func() { serveErr <- health.Serve(ctx, ln, reg, ready, log, health.WithProfiling(o.Profiling)) })
-	runErr := runWorkers(ctx, o, kube, ctrl, log)
-	cancel()
-	return errors.Join(runErr, <-serveErr)
+	return program.RunAll(ctx, starters,
+		func(ctx context.Context) error {
+			return health.Serve(ctx, ln, reg, ready, log, health.WithProfiling(o.Profiling))
+		},
+		func(ctx context.Context) error { return runWorkers(ctx, o, kube, ctrl, log) },
+	)
 }
 
 // newSources creates one pair of informer factories per watched namespace,

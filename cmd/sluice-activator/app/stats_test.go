@@ -6,6 +6,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/sluice-dev/sluice/pkg/metricset"
+	"github.com/sluice-dev/sluice/pkg/program/programtest"
 )
 
 func TestMetrics(t *testing.T) {
@@ -16,26 +17,9 @@ func TestMetrics(t *testing.T) {
 		{Name: "go_goroutines", Type: dto.MetricType_GAUGE},
 	}
 	paused := metricset.Family{Name: "keda_scaled_object_paused", Type: dto.MetricType_GAUGE, Labels: []string{"namespace", "scaledObject"}}
-	tests := []struct {
-		name   string
-		keda   bool
-		want   []metricset.Family
-		absent []string
-	}{
-		{"KEDA's series on", true, append(own, paused), nil},
-		{"KEDA's series off", false, own, []string{paused.Name}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			o := NewOptions()
-			o.KEDACompatibleMetrics = tt.keda
-			fams, err := Metrics(o)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, d := range metricset.Diff(fams, tt.want, tt.absent) {
-				t.Error(d)
-			}
-		})
-	}
+	programtest.KEDACompatibleMetrics(t, func(on bool) ([]metricset.Family, error) {
+		o := NewOptions()
+		o.KEDACompatibleMetrics = on
+		return Metrics(o)
+	}, own, paused)
 }

@@ -6,6 +6,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/sluice-dev/sluice/pkg/metricset"
+	"github.com/sluice-dev/sluice/pkg/program/programtest"
 )
 
 func TestMetrics(t *testing.T) {
@@ -17,26 +18,9 @@ func TestMetrics(t *testing.T) {
 	}
 	keda := metricset.Family{Name: "keda_scaler_metrics_value", Type: dto.MetricType_GAUGE,
 		Labels: []string{"metric", "namespace", "scaledObject", "scaler", "triggerIndex", "type"}}
-	tests := []struct {
-		name   string
-		keda   bool
-		want   []metricset.Family
-		absent []string
-	}{
-		{"KEDA's series on", true, append(own, keda), nil},
-		{"KEDA's series off", false, own, []string{keda.Name}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			o := NewOptions()
-			o.Poll.KEDACompatibleMetrics = tt.keda
-			fams, err := Metrics(o)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, d := range metricset.Diff(fams, tt.want, tt.absent) {
-				t.Error(d)
-			}
-		})
-	}
+	programtest.KEDACompatibleMetrics(t, func(on bool) ([]metricset.Family, error) {
+		o := NewOptions()
+		o.Poll.KEDACompatibleMetrics = on
+		return Metrics(o)
+	}, own, keda)
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/spf13/pflag"
 	cliflag "k8s.io/component-base/cli/flag"
 	cmoptions "sigs.k8s.io/custom-metrics-apiserver/pkg/cmd/options"
 
@@ -106,8 +107,18 @@ func NewOptions() *Options {
 	}
 }
 
-// Flags returns the options' flags in named sets, for help output.
-func (o *Options) Flags() cliflag.NamedFlagSets {
+// Flags returns the options' flag sets in help order, for program.Main.
+func (o *Options) Flags() []*pflag.FlagSet {
+	named := o.NamedFlags()
+	sets := make([]*pflag.FlagSet, 0, len(named.Order))
+	for _, name := range named.Order {
+		sets = append(sets, named.FlagSets[name])
+	}
+	return sets
+}
+
+// NamedFlags returns the options' flags in named sets, in help order.
+func (o *Options) NamedFlags() cliflag.NamedFlagSets {
 	var fss cliflag.NamedFlagSets
 	o.Server.SecureServing.AddFlags(fss.FlagSet("secure serving"))
 	// The library's --secure-port 0 turns HTTPS off, which leaves an
@@ -184,6 +195,9 @@ func (o *Options) Validate() []error {
 	errs = append(errs, kubeclient.ValidateWatchNamespaces(o.WatchNamespaces)...)
 	return errs
 }
+
+// Logging returns --log-format and --log-level.
+func (o *Options) Logging() *logging.Options { return &o.Log }
 
 // ValidateErr joins Validate's errors, or returns nil.
 func (o *Options) ValidateErr() error { return errors.Join(o.Validate()...) }

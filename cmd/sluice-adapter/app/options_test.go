@@ -7,21 +7,23 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/sluice-dev/sluice/pkg/helpvoice"
+	"github.com/sluice-dev/sluice/pkg/program/programtest"
 )
 
-// parse binds a fresh Options to a flag set and parses args.
-func parse(t *testing.T, args ...string) *Options {
+// checkValidate parses args and checks that Validate finds no problem
+// (wantErr empty) or one whose text contains wantErr.
+func checkValidate(t *testing.T, args []string, wantErr string) {
 	t.Helper()
-	o := NewOptions()
-	fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
-	named := o.Flags()
-	for _, name := range named.Order {
-		fs.AddFlagSet(named.FlagSets[name])
+	err := programtest.Parse(t, NewOptions, args...).ValidateErr()
+	if wantErr == "" {
+		if err != nil {
+			t.Fatalf("Validate(%q) = %v, want nil", args, err)
+		}
+		return
 	}
-	if err := fs.Parse(args); err != nil {
-		t.Fatal(err)
+	if err == nil || !strings.Contains(err.Error(), wantErr) {
+		t.Fatalf("Validate(%q) = %v, want an error containing %q", args, err, wantErr)
 	}
-	return o
 }
 
 func TestListenFlags(t *testing.T) {
@@ -45,22 +47,6 @@ func TestListenFlags(t *testing.T) {
 	}
 }
 
-// checkValidate parses args and checks that Validate finds no problem
-// (wantErr empty) or one whose text contains wantErr.
-func checkValidate(t *testing.T, args []string, wantErr string) {
-	t.Helper()
-	err := parse(t, args...).ValidateErr()
-	if wantErr == "" {
-		if err != nil {
-			t.Fatalf("Validate(%q) = %v, want nil", args, err)
-		}
-		return
-	}
-	if err == nil || !strings.Contains(err.Error(), wantErr) {
-		t.Fatalf("Validate(%q) = %v, want an error containing %q", args, err, wantErr)
-	}
-}
-
 func TestClientLimitFlags(t *testing.T) {
 	if o := NewOptions(); o.Client.QPS >= 0 {
 		t.Errorf("default --kube-api-qps = %v, want negative (client-side limiter off)", o.Client.QPS)
@@ -81,7 +67,7 @@ func TestClientLimitFlags(t *testing.T) {
 }
 
 func TestSecurePortHelpSaysZeroPicksAPort(t *testing.T) {
-	named := NewOptions().Flags()
+	named := NewOptions().NamedFlags()
 	f := named.FlagSet("secure serving").Lookup("secure-port")
 	if !strings.Contains(f.Usage, "0 picks a free one") {
 		t.Errorf("--secure-port help = %q", f.Usage)
@@ -93,7 +79,7 @@ func TestSecurePortHelpSaysZeroPicksAPort(t *testing.T) {
 // flag sets keep the library's words.
 func TestFlagHelpVoice(t *testing.T) {
 	library := map[string]bool{"secure serving": true, "authentication": true, "authorization": true, "audit": true, "features": true}
-	named := NewOptions().Flags()
+	named := NewOptions().NamedFlags()
 	for _, name := range named.Order {
 		if library[name] {
 			continue
@@ -126,7 +112,7 @@ func TestOptionsValidate(t *testing.T) {
 // here, as in the other programs, speaks in their voice, and turns on the
 // profiles that both listeners serve.
 func TestProfilingFlag(t *testing.T) {
-	named := NewOptions().Flags()
+	named := NewOptions().NamedFlags()
 	f := named.FlagSet("features").Lookup("profiling")
 	if f.DefValue != "false" {
 		t.Errorf("--profiling defaults to %s, want false", f.DefValue)
@@ -136,10 +122,10 @@ func TestProfilingFlag(t *testing.T) {
 	for _, p := range helpvoice.Check(one) {
 		t.Error(p)
 	}
-	if o := parse(t); o.Server.Features.EnableProfiling {
+	if o := programtest.Parse(t, NewOptions); o.Server.Features.EnableProfiling {
 		t.Error("profiling on without --profiling")
 	}
-	if o := parse(t, "--profiling"); !o.Server.Features.EnableProfiling {
+	if o := programtest.Parse(t, NewOptions, "--profiling"); !o.Server.Features.EnableProfiling {
 		t.Error("--profiling did not turn profiling on")
 	}
 }

@@ -2,10 +2,8 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
-	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
@@ -20,12 +18,14 @@ import (
 	"github.com/sluice-dev/sluice/pkg/httpfront"
 	"github.com/sluice-dev/sluice/pkg/kubeclient"
 	"github.com/sluice-dev/sluice/pkg/kubeutil"
+	"github.com/sluice-dev/sluice/pkg/program"
 )
 
 // Run builds the clients, the route source and the front, and serves the
-// proxy and the metrics listener until ctx is done. On shutdown the proxy
-// stops accepting and gives held and in-flight requests shutdownTimeout to
-// finish. It returns after every goroutine it started has stopped.
+// proxy and the metrics listener until ctx is done or either stops. On
+// shutdown the proxy stops accepting and gives held and in-flight requests
+// shutdownTimeout to finish. It returns after every goroutine it started
+// has stopped.
 func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 	clients, err := o.Client.Clients("sluice-http")
 	if err != nil {
@@ -62,21 +62,16 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 		return err
 	}
 
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	defer kubeclient.StartFactories(ctx.Done(), starters)()
-	ready := src.Ready
-	wg.Go(func() { src.Run(ctx, synced...) })
-	errs := make(chan error, 2)
-	wg.Go(func() {
-		errs <- health.ServeHandler(ctx, metricsLn, health.Profiling(handler(reg, ready, front.LoadHandler(src.Known)), o.Profiling), "metrics", shutdownTimeout, log)
-	})
-	wg.Go(func() { errs <- health.ServeHandler(ctx, proxyLn, front, "proxy", shutdownTimeout, log) })
-	err = <-errs
-	cancel()
-	return errors.Join(err, <-errs)
+	metrics := health.Profiling(handler(reg, src.Ready, front.LoadHandler(src.Known)), o.Profiling)
+	return program.RunAll(ctx, starters,
+		func(ctx context.Context) error { src.Run(ctx, synced...); return nil },
+		func(ctx context.Context) error {
+			return health.ServeHandler(ctx, metricsLn, metrics, "metrics", shutdownTimeout, log)
+		},
+		func(ctx context.Context) error {
+			return health.ServeHandler(ctx, proxyLn, front, "proxy", shutdownTimeout, log)
+		},
+	)
 }
 
 // newInformers creates the ScaledObject, Service and EndpointSlice

@@ -1,10 +1,14 @@
-// Package programtest checks a program.Spec's exit codes: the one table
-// test every Sluice program runs on its flags.
+// Package programtest holds the tests Sluice's programs share: the exit
+// codes of a program.Spec, which every program checks on its flags, and
+// the metrics exported with and without --keda-compatible-metrics; and
+// Parse, which parses a command line into a program's options.
 package programtest
 
 import (
 	"bytes"
 	"testing"
+
+	"github.com/spf13/pflag"
 
 	"github.com/sluice-dev/sluice/pkg/program"
 )
@@ -40,4 +44,19 @@ func ExitCodes(t *testing.T, newSpec func() program.Spec, cases []Case) {
 			}
 		})
 	}
+}
+
+// Parse binds fresh options from newOptions to their flags, parses args
+// into them and returns them; a parse error fails t.
+func Parse[O program.Options](t testing.TB, newOptions func() O, args ...string) O {
+	t.Helper()
+	o := newOptions()
+	fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
+	for _, set := range o.Flags() {
+		fs.AddFlagSet(set)
+	}
+	if err := fs.Parse(args); err != nil {
+		t.Fatal(err)
+	}
+	return o
 }

@@ -79,11 +79,7 @@ func runInstall(ctx context.Context, s Streams, kube *kubeFlags, o *installOptio
 	if o.dryRun {
 		return printInstall(s, opts, o.output)
 	}
-	cfg, err := kube.restConfig()
-	if err != nil {
-		return err
-	}
-	in, err := install.NewInstaller(cfg, s.Out)
+	in, err := kube.installer(s.Out)
 	if err != nil {
 		return err
 	}

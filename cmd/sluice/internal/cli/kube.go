@@ -2,10 +2,13 @@ package cli
 
 import (
 	"fmt"
+	"io"
 
 	"github.com/spf13/pflag"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/sluice-dev/sluice/pkg/install"
 )
 
 // kubeFlags locate the cluster the way kubectl does: KUBECONFIG or
@@ -36,6 +39,15 @@ func (k *kubeFlags) restConfig() (*rest.Config, error) {
 		return nil, fmt.Errorf("load kubeconfig: %w", err)
 	}
 	return cfg, nil
+}
+
+// installer returns the installer of the cluster, writing progress to out.
+func (k *kubeFlags) installer(out io.Writer) (*install.Installer, error) {
+	cfg, err := k.restConfig()
+	if err != nil {
+		return nil, err
+	}
+	return install.NewInstaller(cfg, out)
 }
 
 // namespace returns flag when set, else the context's namespace, else

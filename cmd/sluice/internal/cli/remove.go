@@ -29,11 +29,7 @@ namespace when install created it, and the CRDs last. Apps deployed with
 deleted (they would go with the CRDs) unless --force.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := kube.restConfig()
-			if err != nil {
-				return err
-			}
-			in, err := install.NewInstaller(cfg, s.Out)
+			in, err := kube.installer(s.Out)
 			if err != nil {
 				return err
 			}

@@ -94,20 +94,12 @@ func newStatusSource(kube *kubeFlags) (*statusSource, error) {
 	if err != nil {
 		return nil, err
 	}
-	keda, err := versioned.NewForConfig(cfg)
-	if err != nil {
-		return nil, fmt.Errorf("create client: %w", err)
-	}
-	dyn, err := dynamic.NewForConfig(cfg)
-	if err != nil {
-		return nil, fmt.Errorf("create client: %w", err)
-	}
-	disco, err := discovery.NewDiscoveryClientForConfig(cfg)
-	if err != nil {
-		return nil, fmt.Errorf("create client: %w", err)
-	}
-	metrics, err := externalmetrics.NewForConfig(cfg)
-	if err != nil {
+	// None of these contacts the cluster: each fails only on a bad config.
+	keda, kedaErr := versioned.NewForConfig(cfg)
+	dyn, dynErr := dynamic.NewForConfig(cfg)
+	disco, discoErr := discovery.NewDiscoveryClientForConfig(cfg)
+	metrics, metricsErr := externalmetrics.NewForConfig(cfg)
+	if err := errors.Join(kedaErr, dynErr, discoErr, metricsErr); err != nil {
 		return nil, fmt.Errorf("create client: %w", err)
 	}
 	return &statusSource{
