@@ -92,11 +92,12 @@ func TestShared(t *testing.T) {
 	type params struct {
 		Name string `param:"name,required,from=metadata"`
 	}
-	shared := new(int)
-	ctor := Shared(shared, func(cfg Config, p *params, s *int) (*Trigger, error) {
+	build := func(cfg Config, p *params, s *int) (*Trigger, error) {
 		*s++
 		return &Trigger{Key: p.Name}, nil
-	})
+	}
+	shared := new(int)
+	ctor := Shared(shared, func() *int { t.Fatal("newShared called though shared is set"); return nil }, build)
 	r := NewRegistry()
 	if err := r.Register("t", ctor); err != nil {
 		t.Fatal(err)
@@ -107,5 +108,10 @@ func TestShared(t *testing.T) {
 	}
 	if _, err := r.Build(Config{Type: "t", Metadata: map[string]string{}}); err == nil || !strings.Contains(err.Error(), `"name"`) || *shared != 1 {
 		t.Fatalf("a decode error must stop before build: %v (shared %d)", err, *shared)
+	}
+	private := new(int)
+	ctor = Shared(nil, func() *int { return private }, build)
+	if _, err := ctor(Config{Type: "t", Metadata: map[string]string{"name": "b"}}); err != nil || *private != 1 {
+		t.Fatalf("nil shared: err %v, private built %d times; want the value newShared returns", err, *private)
 	}
 }
