@@ -69,6 +69,36 @@ func (w Build) Check(t testing.TB, tr *scalers.Trigger, err error) {
 	}
 }
 
+// Case is one row of a constructor's table test: a trigger's metadata and
+// auth params, and what building it must give (Err, Missing and Warning as
+// in Build).
+type Case struct {
+	Name    string
+	Meta    map[string]string
+	Auth    map[string]string
+	Err     string
+	Missing bool
+	Warning string
+}
+
+// CheckCases runs a subtest per case: it builds with c the trigger of base
+// (its index and type) with the case's metadata and auth params, and
+// checks it as want, given the case's Err, Missing and Warning, does. want
+// holds the Trigger label and the Secret every case shares.
+func CheckCases(t *testing.T, c scalers.Constructor, base scalers.Config, want Build, cases []Case) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.Name, func(t *testing.T) {
+			cfg := base
+			cfg.Metadata, cfg.AuthParams = tc.Meta, tc.Auth
+			tr, err := c(cfg)
+			w := want
+			w.Err, w.Missing, w.Warning = tc.Err, tc.Missing, tc.Warning
+			w.Check(t, tr, err)
+		})
+	}
+}
+
 // CheckWarning fails t unless tr's status warning contains want, or is
 // empty when want is.
 func CheckWarning(t testing.TB, tr *scalers.Trigger, want string) {
