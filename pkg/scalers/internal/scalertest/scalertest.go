@@ -4,10 +4,12 @@
 package scalertest
 
 import (
+	"context"
 	"errors"
 	"maps"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sluice-dev/sluice/pkg/scalers"
 )
@@ -133,5 +135,19 @@ func (w ParamErr) Check(t testing.TB, err error) {
 		if strings.Contains(err.Error(), s) {
 			t.Fatalf("error shows a secret: %v", err)
 		}
+	}
+}
+
+// PollIs fails t unless the trigger was built (err, the constructor's, is
+// nil) and one poll of its source, within ten seconds, returns want.
+func PollIs(t testing.TB, tr *scalers.Trigger, err error, want float64) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if v, err := tr.Source.Poll(ctx); err != nil || v != want {
+		t.Fatalf("Poll() = %v, %v; want %v", v, err, want)
 	}
 }
