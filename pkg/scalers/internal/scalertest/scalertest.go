@@ -71,36 +71,6 @@ func (w Build) Check(t testing.TB, tr *scalers.Trigger, err error) {
 	}
 }
 
-// Case is one row of a constructor's table test: a trigger's metadata and
-// auth params, and what building it must give (Err, Missing and Warning as
-// in Build).
-type Case struct {
-	Name    string
-	Meta    map[string]string
-	Auth    map[string]string
-	Err     string
-	Missing bool
-	Warning string
-}
-
-// CheckCases runs a subtest per case: it builds with c the trigger of base
-// (its index and type) with the case's metadata and auth params, and
-// checks it as want, given the case's Err, Missing and Warning, does. want
-// holds the Trigger label and the Secret every case shares.
-func CheckCases(t *testing.T, c scalers.Constructor, base scalers.Config, want Build, cases []Case) {
-	t.Helper()
-	for _, tc := range cases {
-		t.Run(tc.Name, func(t *testing.T) {
-			cfg := base
-			cfg.Metadata, cfg.AuthParams = tc.Meta, tc.Auth
-			tr, err := c(cfg)
-			w := want
-			w.Err, w.Missing, w.Warning = tc.Err, tc.Missing, tc.Warning
-			w.Check(t, tr, err)
-		})
-	}
-}
-
 // CheckWarning fails t unless tr's status warning contains want, or is
 // empty when want is.
 func CheckWarning(t testing.TB, tr *scalers.Trigger, want string) {
@@ -108,6 +78,70 @@ func CheckWarning(t testing.TB, tr *scalers.Trigger, want string) {
 	if !strings.Contains(tr.Warning, want) || (want == "" && tr.Warning != "") {
 		t.Fatalf("warning %q, want %q", tr.Warning, want)
 	}
+}
+
+// Case is one row of a constructor's table test: a trigger's metadata,
+// auth params and resolved environment, and what building it must give.
+type Case struct {
+	Name string
+	Meta map[string]string
+	Auth map[string]string
+	Env  map[string]string
+	// Err, Missing and Warning are as in Build, for CheckCases.
+	Err     string
+	Missing bool
+	Warning string
+	// Param is the parameter the error names, for CheckParamCases (with
+	// Err a substring of the error).
+	Param string
+}
+
+// eachCase runs a subtest per case, handing check what c returned for the
+// trigger of base with the case's metadata, auth params and environment,
+// each of which, when nil, is base's.
+func eachCase(t *testing.T, c scalers.Constructor, base scalers.Config, cases []Case, check func(t *testing.T, tc Case, tr *scalers.Trigger, err error)) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.Name, func(t *testing.T) {
+			cfg := base
+			if tc.Meta != nil {
+				cfg.Metadata = tc.Meta
+			}
+			if tc.Auth != nil {
+				cfg.AuthParams = tc.Auth
+			}
+			if tc.Env != nil {
+				cfg.Env = tc.Env
+			}
+			tr, err := c(cfg)
+			check(t, tc, tr, err)
+		})
+	}
+}
+
+// CheckCases checks each case's trigger, built with c as trigger base,
+// as want, given the case's Err, Missing and Warning, does. want holds the
+// Trigger label and the Secret every case shares.
+func CheckCases(t *testing.T, c scalers.Constructor, base scalers.Config, want Build, cases []Case) {
+	t.Helper()
+	eachCase(t, c, base, cases, func(t *testing.T, tc Case, tr *scalers.Trigger, err error) {
+		w := want
+		w.Err, w.Missing, w.Warning = tc.Err, tc.Missing, tc.Warning
+		w.Check(t, tr, err)
+	})
+}
+
+// CheckParamCases checks that building each case's trigger with c, as
+// trigger base, fails with the error want, given the case's Param and Err,
+// describes. want holds the Trigger label and the Secrets every case
+// shares.
+func CheckParamCases(t *testing.T, c scalers.Constructor, base scalers.Config, want ParamErr, cases []Case) {
+	t.Helper()
+	eachCase(t, c, base, cases, func(t *testing.T, tc Case, _ *scalers.Trigger, err error) {
+		w := want
+		w.Param, w.Contains = tc.Param, tc.Err
+		w.Check(t, err)
+	})
 }
 
 // ParamErr is the *scalers.ParamError a constructor must return for one
