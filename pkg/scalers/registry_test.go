@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/testerr"
 )
 
 func TestRegistry(t *testing.T) {
@@ -63,14 +65,11 @@ func TestRegistry(t *testing.T) {
 	for _, tt := range buildTests {
 		t.Run("build "+tt.name, func(t *testing.T) {
 			got, err := r.Build(Config{Index: 1, Type: tt.typ})
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("Build() error = %v, want %q", err, tt.wantErr)
-				}
+			if testerr.Want(t, "Build()", err, tt.wantErr) {
 				return
 			}
-			if err != nil || got.Key != tt.wantKey {
-				t.Fatalf("Build() = %+v, %v; want key %q", got, err, tt.wantKey)
+			if got.Key != tt.wantKey {
+				t.Fatalf("Build() = %+v; want key %q", got, tt.wantKey)
 			}
 		})
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sluice-dev/sluice/pkg/scalers/internal/scalertest"
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/testerr"
 	"github.com/sluice-dev/sluice/pkg/scalers/internal/testpki"
 )
 
@@ -157,14 +158,11 @@ func TestParityYAML(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			v, err := tr.Source.Poll(ctx)
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("Poll() = %v, %v; want error %q", v, err, tt.wantErr)
-				}
+			if testerr.Want(t, "Poll()", err, tt.wantErr) {
 				return
 			}
-			if err != nil || v != tt.want {
-				t.Fatalf("Poll() = %v, %v; want %v", v, err, tt.want)
+			if v != tt.want {
+				t.Fatalf("Poll() = %v; want %v", v, tt.want)
 			}
 		})
 	}
