@@ -119,9 +119,10 @@ func eachCase(t *testing.T, c scalers.Constructor, base scalers.Config, cases []
 	}
 }
 
-// CheckCases checks each case's trigger, built with c as trigger base,
-// as want, given the case's Err, Missing and Warning, does. want holds the
-// Trigger label and the Secret every case shares.
+// CheckCases builds with c, per case, the trigger base with the case's
+// inputs (see eachCase) and checks the outcome as want, given the case's
+// Err, Missing and Warning, does. want holds the Trigger label and the
+// Secret every case shares.
 func CheckCases(t *testing.T, c scalers.Constructor, base scalers.Config, want Build, cases []Case) {
 	t.Helper()
 	eachCase(t, c, base, cases, func(t *testing.T, tc Case, tr *scalers.Trigger, err error) {
@@ -131,10 +132,10 @@ func CheckCases(t *testing.T, c scalers.Constructor, base scalers.Config, want B
 	})
 }
 
-// CheckParamCases checks that building each case's trigger with c, as
-// trigger base, fails with the error want, given the case's Param and Err,
-// describes. want holds the Trigger label and the Secrets every case
-// shares.
+// CheckParamCases builds with c, per case, the trigger base with the
+// case's inputs (see eachCase) and checks that it fails with the error
+// want, given the case's Param and Err, describes. want holds the Trigger
+// label and the Secrets every case shares.
 func CheckParamCases(t *testing.T, c scalers.Constructor, base scalers.Config, want ParamErr, cases []Case) {
 	t.Helper()
 	eachCase(t, c, base, cases, func(t *testing.T, tc Case, _ *scalers.Trigger, err error) {
