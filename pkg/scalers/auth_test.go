@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"maps"
-	"strings"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/testerr"
 )
 
 func TestResolveAuth(t *testing.T) {
@@ -97,19 +97,8 @@ func TestResolveAuth(t *testing.T) {
 				env = nil
 			}
 			got, err := ResolveAuth(context.Background(), r, tt.spec, tt.ns, env)
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("ResolveAuth() error = %v, want %q", err, tt.wantErr)
-				}
-				for _, secret := range []string{"hunter2", "tok-123", "env-host", "cluster-pw"} {
-					if strings.Contains(err.Error(), secret) {
-						t.Fatalf("ResolveAuth() error %q reveals a value", err)
-					}
-				}
+			if testerr.Want(t, "ResolveAuth()", err, tt.wantErr, "hunter2", "tok-123", "env-host", "cluster-pw") {
 				return
-			}
-			if err != nil {
-				t.Fatalf("ResolveAuth() error = %v", err)
 			}
 			if !maps.Equal(got, tt.want) {
 				t.Errorf("ResolveAuth() = %v, want %v", got, tt.want)

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/testerr"
 )
 
 type testParams struct {
@@ -167,21 +169,12 @@ func TestDecode(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var got testParams
 			err := Decode(tt.cfg, &got)
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("Decode() error = %v, want it to contain %q", err, tt.wantErr)
-				}
-				if tt.hidden != "" && strings.Contains(err.Error(), tt.hidden) {
-					t.Fatalf("Decode() error %q reveals a secret", err)
-				}
+			if testerr.Want(t, "Decode()", err, tt.wantErr, tt.hidden) {
 				var pe *ParamError
 				if !errors.As(err, &pe) {
 					t.Fatalf("Decode() error %T is not a *ParamError", err)
 				}
 				return
-			}
-			if err != nil {
-				t.Fatalf("Decode() error = %v", err)
 			}
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("Decode() = %+v, want %+v", got, tt.want)

@@ -55,35 +55,53 @@ func findContainer(pod *corev1.PodSpec, name string) (*corev1.Container, error) 
 	return nil, fmt.Errorf("scale target has no container %q", name)
 }
 
-// addEnvFrom copies one envFrom source into env.
+// addEnvFrom copies one envFrom source into env: each key of the
+// ConfigMap's or Secret's data, with the source's prefix.
 func addEnvFrom(ctx context.Context, r ObjectReader, namespace string, from corev1.EnvFromSource, env map[string]string) error {
+	var kind objectKind
+	var ref corev1.LocalObjectReference
+	var opt *bool
 	switch {
 	case from.ConfigMapRef != nil:
-		ref := from.ConfigMapRef
-		cm, err := r.ConfigMap(ctx, namespace, ref.Name)
-		if err != nil {
-			if isNotFound(err) && optional(ref.Optional) {
-				return nil
-			}
-			return fmt.Errorf("envFrom configmap %s/%s: %w", namespace, ref.Name, err)
-		}
-		for k, v := range cm.Data {
-			env[from.Prefix+k] = v
-		}
+		kind, ref, opt = kindConfigMap, from.ConfigMapRef.LocalObjectReference, from.ConfigMapRef.Optional
 	case from.SecretRef != nil:
-		ref := from.SecretRef
-		s, err := r.Secret(ctx, namespace, ref.Name)
-		if err != nil {
-			if isNotFound(err) && optional(ref.Optional) {
-				return nil
-			}
-			return fmt.Errorf("envFrom secret %s/%s: %w", namespace, ref.Name, err)
+		kind, ref, opt = kindSecret, from.SecretRef.LocalObjectReference, from.SecretRef.Optional
+	default:
+		return nil
+	}
+	data, err := objectData(ctx, r, kind, namespace, ref.Name)
+	if err != nil {
+		if isNotFound(err) && optional(opt) {
+			return nil
 		}
-		for k, v := range s.Data {
-			env[from.Prefix+k] = string(v)
-		}
+		return fmt.Errorf("envFrom %s %s/%s: %w", kind, namespace, ref.Name, err)
+	}
+	for k, v := range data {
+		env[from.Prefix+k] = v
 	}
 	return nil
+}
+
+// objectData returns the data of the ConfigMap or Secret (kind)
+// namespace/name, as envFrom reads it: a ConfigMap's data without its
+// binaryData, a Secret's data as strings. Errors are the reader's.
+func objectData(ctx context.Context, r ObjectReader, kind objectKind, namespace, name string) (map[string]string, error) {
+	if kind == kindConfigMap {
+		cm, err := r.ConfigMap(ctx, namespace, name)
+		if err != nil {
+			return nil, err
+		}
+		return cm.Data, nil
+	}
+	s, err := r.Secret(ctx, namespace, name)
+	if err != nil {
+		return nil, err
+	}
+	data := make(map[string]string, len(s.Data))
+	for k, v := range s.Data {
+		data[k] = string(v)
+	}
+	return data, nil
 }
 
 // envValue returns one env entry's value, and false when it is skipped.

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/testerr"
 )
 
 func TestResolveEnv(t *testing.T) {
@@ -97,17 +99,8 @@ func TestResolveEnv(t *testing.T) {
 				pod.Containers = []corev1.Container{first, tt.container}
 			}
 			got, err := ResolveEnv(context.Background(), newFakeReader(), "app", pod, tt.pick)
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("ResolveEnv() error = %v, want %q", err, tt.wantErr)
-				}
-				if strings.Contains(err.Error(), "hunter2") {
-					t.Fatalf("ResolveEnv() error %q reveals a value", err)
-				}
+			if testerr.Want(t, "ResolveEnv()", err, tt.wantErr, "hunter2") {
 				return
-			}
-			if err != nil {
-				t.Fatalf("ResolveEnv() error = %v", err)
 			}
 			if !maps.Equal(got, tt.want) {
 				t.Errorf("ResolveEnv() = %v, want %v", got, tt.want)

@@ -71,9 +71,14 @@ func (r *Registry) Types() []string {
 }
 
 // Shared returns the Constructor of a trigger type whose triggers share one
-// value, such as a client cache: it decodes each trigger's parameters into
-// a new P with Decode and hands them to build with shared.
-func Shared[S, P any](shared S, build func(cfg Config, p *P, shared S) (*Trigger, error)) Constructor {
+// value, such as a client cache: shared, or the one newShared returns when
+// shared is nil (a trigger type's New given no cache gets a private one).
+// It decodes each trigger's parameters into a new P with Decode and hands
+// them to build with the shared value.
+func Shared[S, P any](shared *S, newShared func() *S, build func(cfg Config, p *P, shared *S) (*Trigger, error)) Constructor {
+	if shared == nil {
+		shared = newShared()
+	}
 	return func(cfg Config) (*Trigger, error) {
 		var p P
 		if err := Decode(cfg, &p); err != nil {

@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/testerr"
 )
 
 func TestRegistry(t *testing.T) {
@@ -63,14 +65,11 @@ func TestRegistry(t *testing.T) {
 	for _, tt := range buildTests {
 		t.Run("build "+tt.name, func(t *testing.T) {
 			got, err := r.Build(Config{Index: 1, Type: tt.typ})
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("Build() error = %v, want %q", err, tt.wantErr)
-				}
+			if testerr.Want(t, "Build()", err, tt.wantErr) {
 				return
 			}
-			if err != nil || got.Key != tt.wantKey {
-				t.Fatalf("Build() = %+v, %v; want key %q", got, err, tt.wantKey)
+			if got.Key != tt.wantKey {
+				t.Fatalf("Build() = %+v; want key %q", got, tt.wantKey)
 			}
 		})
 	}
@@ -92,11 +91,12 @@ func TestShared(t *testing.T) {
 	type params struct {
 		Name string `param:"name,required,from=metadata"`
 	}
-	shared := new(int)
-	ctor := Shared(shared, func(cfg Config, p *params, s *int) (*Trigger, error) {
+	build := func(cfg Config, p *params, s *int) (*Trigger, error) {
 		*s++
 		return &Trigger{Key: p.Name}, nil
-	})
+	}
+	shared := new(int)
+	ctor := Shared(shared, func() *int { t.Fatal("newShared called though shared is set"); return nil }, build)
 	r := NewRegistry()
 	if err := r.Register("t", ctor); err != nil {
 		t.Fatal(err)
@@ -107,5 +107,10 @@ func TestShared(t *testing.T) {
 	}
 	if _, err := r.Build(Config{Type: "t", Metadata: map[string]string{}}); err == nil || !strings.Contains(err.Error(), `"name"`) || *shared != 1 {
 		t.Fatalf("a decode error must stop before build: %v (shared %d)", err, *shared)
+	}
+	private := new(int)
+	ctor = Shared(nil, func() *int { return private }, build)
+	if _, err := ctor(Config{Type: "t", Metadata: map[string]string{"name": "b"}}); err != nil || *private != 1 {
+		t.Fatalf("nil shared: err %v, private built %d times; want the value newShared returns", err, *private)
 	}
 }

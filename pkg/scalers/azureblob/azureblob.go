@@ -55,10 +55,7 @@ type params struct {
 // endpoint with the same credential share one SDK client from cache; a nil
 // cache gets a private one of clientcache.DefaultSize.
 func New(cache *ClientCache) scalers.Constructor {
-	if cache == nil {
-		cache = NewClientCache(0)
-	}
-	return scalers.Shared(cache, build)
+	return scalers.Shared(cache, func() *ClientCache { return NewClientCache(0) }, build)
 }
 
 func build(cfg scalers.Config, p *params, cache *ClientCache) (*scalers.Trigger, error) {

@@ -25,32 +25,21 @@ func newTrigger(t *testing.T, cache *ClientCache, meta, auth map[string]string) 
 }
 
 func TestDecode(t *testing.T) {
-	tests := []struct {
-		name      string
-		meta      map[string]string
-		auth      map[string]string
-		wantParam string
-		wantErr   string
-	}{
-		{"container missing", map[string]string{}, nil, "blobContainerName", "required but not set"},
-		{"container invalid", map[string]string{"blobContainerName": "My_Files"}, nil, "blobContainerName", "want a container name"},
-		{"blobCount not a number", map[string]string{"blobContainerName": "c-1", "blobCount": "x"}, nil, "blobCount", `got "x"`},
-		{"blobCount zero", map[string]string{"blobContainerName": "c-1", "blobCount": "0"}, nil, "blobCount", "greater than 0"},
-		{"activation negative", map[string]string{"blobContainerName": "c-1", "activationBlobCount": "-2"}, nil, "activationBlobCount", "at least 0"},
-		{"recursive not a bool", map[string]string{"blobContainerName": "c-1", "recursive": "sometimes"}, nil, "recursive", `got "sometimes"`},
-		{"prefix too long", map[string]string{"blobContainerName": "c-1", "blobPrefix": strings.Repeat("p", 1025)}, nil, "blobPrefix", "at most 1024"},
-		{"glob unclosed class", map[string]string{"blobContainerName": "c-1", "globPattern": "a[bc"}, nil, "globPattern", "invalid glob pattern"},
-		{"no connection", map[string]string{"blobContainerName": "c-1"}, map[string]string{}, "connection", "required but not set"},
-		{"connection invalid", map[string]string{"blobContainerName": "c-1"}, map[string]string{"connection": "AccountKey=" + testKey}, "connection", "AccountKey without AccountName"},
-		{"cloud unknown", map[string]string{"blobContainerName": "c-1", "accountName": "acct", "cloud": "Moon"}, map[string]string{}, "cloud", "want one of"},
-		{"private without suffix", map[string]string{"blobContainerName": "c-1", "accountName": "acct", "cloud": "Private"}, map[string]string{}, "endpointSuffix", "required"},
+	tests := []scalertest.Case{
+		{Name: "container missing", Meta: map[string]string{}, Param: "blobContainerName", Err: "required but not set"},
+		{Name: "container invalid", Meta: map[string]string{"blobContainerName": "My_Files"}, Param: "blobContainerName", Err: "want a container name"},
+		{Name: "blobCount not a number", Meta: map[string]string{"blobContainerName": "c-1", "blobCount": "x"}, Param: "blobCount", Err: `got "x"`},
+		{Name: "blobCount zero", Meta: map[string]string{"blobContainerName": "c-1", "blobCount": "0"}, Param: "blobCount", Err: "greater than 0"},
+		{Name: "activation negative", Meta: map[string]string{"blobContainerName": "c-1", "activationBlobCount": "-2"}, Param: "activationBlobCount", Err: "at least 0"},
+		{Name: "recursive not a bool", Meta: map[string]string{"blobContainerName": "c-1", "recursive": "sometimes"}, Param: "recursive", Err: `got "sometimes"`},
+		{Name: "prefix too long", Meta: map[string]string{"blobContainerName": "c-1", "blobPrefix": strings.Repeat("p", 1025)}, Param: "blobPrefix", Err: "at most 1024"},
+		{Name: "glob unclosed class", Meta: map[string]string{"blobContainerName": "c-1", "globPattern": "a[bc"}, Param: "globPattern", Err: "invalid glob pattern"},
+		{Name: "no connection", Meta: map[string]string{"blobContainerName": "c-1"}, Auth: map[string]string{}, Param: "connection", Err: "required but not set"},
+		{Name: "connection invalid", Meta: map[string]string{"blobContainerName": "c-1"}, Auth: map[string]string{"connection": "AccountKey=" + testKey}, Param: "connection", Err: "AccountKey without AccountName"},
+		{Name: "cloud unknown", Meta: map[string]string{"blobContainerName": "c-1", "accountName": "acct", "cloud": "Moon"}, Auth: map[string]string{}, Param: "cloud", Err: "want one of"},
+		{Name: "private without suffix", Meta: map[string]string{"blobContainerName": "c-1", "accountName": "acct", "cloud": "Private"}, Auth: map[string]string{}, Param: "endpointSuffix", Err: "required"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := newTrigger(t, nil, tt.meta, tt.auth)
-			scalertest.ParamErr{Trigger: "trigger 3 (azure-blob)", Param: tt.wantParam, Contains: tt.wantErr, Secrets: []string{testKey}}.Check(t, err)
-		})
-	}
+	scalertest.CheckParamCases(t, New(nil), scalers.Config{Index: 3, Type: Type, AuthParams: map[string]string{"connection": testConn}}, scalertest.ParamErr{Trigger: "trigger 3 (azure-blob)", Secrets: []string{testKey}}, tests)
 }
 
 func TestListing(t *testing.T) {

@@ -18,47 +18,31 @@ const parityConn = "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey="
 
 // TestParityConfig holds what KEDA does with an azure-blob trigger's
 // parameters (per its docs, section cited per row) next to what Sluice
-// does. wantErr is "" when both accept the input.
+// does. WantErr is "" when both accept the input.
 func TestParityConfig(t *testing.T) {
-	tests := []struct {
-		name    string
-		keda    string
-		meta    map[string]string
-		auth    map[string]string
-		env     map[string]string
-		wantErr string
-		warning string
-	}{
-		{"inline connection string", "accepted (#trigger-specification: connection)", map[string]string{"connection": parityConn}, nil, nil,
-			"", "written in plain metadata"},
-		{"auth wins over env and metadata", "order authParams, resolvedEnv, triggerMetadata", map[string]string{"connection": "junk", "connectionFromEnv": "C"},
-			map[string]string{"connection": parityConn}, map[string]string{"C": "junk"}, "", ""},
-		{"env wins over metadata", "order authParams, resolvedEnv, triggerMetadata", map[string]string{"connection": "junk", "connectionFromEnv": "C"},
-			nil, map[string]string{"C": parityConn + "\n"}, "", ""},
-		{"globPattern with leading slash", "stripped (#trigger-specification: globPattern)", map[string]string{"globPattern": "/in/*.csv"}, map[string]string{"connection": parityConn}, nil, "", ""},
-		{"globPattern invalid", "error", map[string]string{"globPattern": "[a"}, map[string]string{"connection": parityConn}, nil, `parameter "globPattern"`, ""},
-		{"globPattern that makes the library panic", "KEDA's matcher panics; Sluice refuses it", map[string]string{"globPattern": "0{"}, map[string]string{"connection": parityConn}, nil, `parameter "globPattern": malformed pattern`, ""},
-		{"blobCount 0", "error: must be positive", map[string]string{"blobCount": "0"}, map[string]string{"connection": parityConn}, nil, `parameter "blobCount"`, ""},
-		{"recursive not a bool", "error", map[string]string{"recursive": "yes"}, map[string]string{"connection": parityConn}, nil, `parameter "recursive"`, ""},
-		{"unknown key", "ignored (logged when KEDA_CHECK_UNEXPECTED_SCALERS_PARAMS)", map[string]string{"blobPrefx": "x"}, map[string]string{"connection": parityConn}, nil, "", `"blobPrefx" is not a parameter`},
+	tests := []scalertest.ConfigRow{
+		{Name: "inline connection string", KEDA: "accepted (#trigger-specification: connection)", Meta: map[string]string{"connection": parityConn}, Warning: "written in plain metadata"},
+		{Name: "auth wins over env and metadata", KEDA: "order authParams, resolvedEnv, triggerMetadata", Meta: map[string]string{"connection": "junk", "connectionFromEnv": "C"},
+			Auth: map[string]string{"connection": parityConn}, Env: map[string]string{"C": "junk"}},
+		{Name: "env wins over metadata", KEDA: "order authParams, resolvedEnv, triggerMetadata", Meta: map[string]string{"connection": "junk", "connectionFromEnv": "C"}, Env: map[string]string{"C": parityConn + "\n"}},
+		{Name: "globPattern with leading slash", KEDA: "stripped (#trigger-specification: globPattern)", Meta: map[string]string{"globPattern": "/in/*.csv"}, Auth: map[string]string{"connection": parityConn}},
+		{Name: "globPattern invalid", KEDA: "error", Meta: map[string]string{"globPattern": "[a"}, Auth: map[string]string{"connection": parityConn}, WantErr: `parameter "globPattern"`},
+		{Name: "globPattern that makes the library panic", KEDA: "KEDA's matcher panics; Sluice refuses it", Meta: map[string]string{"globPattern": "0{"}, Auth: map[string]string{"connection": parityConn}, WantErr: `parameter "globPattern": malformed pattern`},
+		{Name: "blobCount 0", KEDA: "error: must be positive", Meta: map[string]string{"blobCount": "0"}, Auth: map[string]string{"connection": parityConn}, WantErr: `parameter "blobCount"`},
+		{Name: "recursive not a bool", KEDA: "error", Meta: map[string]string{"recursive": "yes"}, Auth: map[string]string{"connection": parityConn}, WantErr: `parameter "recursive"`},
+		{Name: "unknown key", KEDA: "ignored (logged when KEDA_CHECK_UNEXPECTED_SCALERS_PARAMS)", Meta: map[string]string{"blobPrefx": "x"}, Auth: map[string]string{"connection": parityConn}, Warning: `"blobPrefx" is not a parameter`},
 	}
-	r := scalertest.Registry(t, Type, New(nil))
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			tt.meta["blobContainerName"] = "files"
-			tr, err := r.Build(scalers.Config{Type: Type, Metadata: tt.meta, AuthParams: tt.auth, Env: tt.env})
-			row := scalertest.Row{KEDA: tt.keda, Docs: kedaDocs, WantErr: tt.wantErr, Warning: tt.warning}
-			if tr = row.Check(t, tr, err); tr == nil {
-				return
-			}
-			if !strings.HasPrefix(tr.Key, "azure-blob https://acct.blob.core.windows.net ") {
-				t.Errorf("key %q: the connection string was not the one KEDA's order picks", tr.Key)
-			}
-			if strings.Contains(tr.Warning, testKey) {
-				t.Fatalf("warning reveals the key")
-			}
-		})
+	for _, row := range tests {
+		row.Meta["blobContainerName"] = "files"
 	}
+	scalertest.ParityConfig(t, Type, New(nil), kedaDocs, tests, func(t *testing.T, _ scalertest.ConfigRow, tr *scalers.Trigger) {
+		if !strings.HasPrefix(tr.Key, "azure-blob https://acct.blob.core.windows.net ") {
+			t.Errorf("key %q: the connection string was not the one KEDA's order picks", tr.Key)
+		}
+		if strings.Contains(tr.Warning, testKey) {
+			t.Fatalf("warning reveals the key")
+		}
+	})
 }
 
 // TestParityGlob holds KEDA's glob semantics (github.com/gobwas/glob

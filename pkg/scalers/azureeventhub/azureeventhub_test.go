@@ -27,41 +27,30 @@ func with(base map[string]string, kv ...string) map[string]string {
 func TestDecode(t *testing.T) {
 	auth := map[string]string{"connection": testHubConn, "storageConnection": testStorage}
 	meta := map[string]string{"eventHubName": "orders"}
-	tests := []struct {
-		name      string
-		meta      map[string]string
-		auth, env map[string]string
-		wantParam string
-		wantErr   string
-	}{
-		{"no connection", meta, map[string]string{"storageConnection": testStorage}, nil, "connection", "required but not set"},
-		{"connection inline", with(meta, "connection", testHubConn), map[string]string{"storageConnection": testStorage}, nil, "connection", "refused"},
-		{"connectionFromEnv unset", with(meta, "connectionFromEnv", "EH"), map[string]string{"storageConnection": testStorage}, nil, "connection", `"EH"`},
-		{"connection malformed", meta, map[string]string{"connection": "Endpoint=sb://ns/;SharedAccessKey=" + testHubKey, "storageConnection": testStorage}, nil, "connection", "SharedAccessKeyName"},
-		{"connection garbage", meta, map[string]string{"connection": testHubKey, "storageConnection": testStorage}, nil, "connection", "not a valid"},
-		{"no hub name", map[string]string{}, auth, nil, "eventHubName", "no EntityPath"},
-		{"hub name invalid", map[string]string{"eventHubName": "a/b"}, auth, nil, "eventHubName", `got "a/b"`},
-		{"no storage", meta, map[string]string{"connection": testHubConn}, nil, "storageConnection", "required but not set"},
-		{"storage inline", with(meta, "storageConnection", testStorage), map[string]string{"connection": testHubConn}, nil, "storageConnection", "refused"},
-		{"storage malformed", meta, map[string]string{"connection": testHubConn, "storageConnection": "AccountName=acct"}, nil, "storageConnection", "neither AccountKey"},
-		{"threshold zero", with(meta, "unprocessedEventThreshold", "0"), auth, nil, "unprocessedEventThreshold", "greater than 0"},
-		{"threshold text", with(meta, "unprocessedEventThreshold", "many"), auth, nil, "unprocessedEventThreshold", `got "many"`},
-		{"activation negative", with(meta, "activationUnprocessedEventThreshold", "-1"), auth, nil, "activationUnprocessedEventThreshold", "at least 0"},
-		{"stale negative", with(meta, "stalePartitionInfoThreshold", "-1"), auth, nil, "stalePartitionInfoThreshold", "at least 0"},
-		{"strategy unknown", with(meta, "checkpointStrategy", "python"), auth, nil, "checkpointStrategy", `got "python"`},
-		{"blobMetadata without container", with(meta, "checkpointStrategy", "blobMetadata"), auth, nil, "blobContainer", "required"},
-		{"dapr without container", with(meta, "checkpointStrategy", "dapr"), auth, nil, "blobContainer", "required"},
-		{"container invalid", with(meta, "blobContainer", "Checkpoints"), auth, nil, "blobContainer", "want a container name"},
-		{"consumer group invalid", with(meta, "consumerGroup", "a/b"), auth, nil, "consumerGroup", `got "a/b"`},
-		{"cloud unknown", with(meta, "cloud", "Mars"), auth, nil, "cloud", "want one of"},
-		{"private without suffix", with(meta, "cloud", "Private"), auth, nil, "endpointSuffix", "required"},
+	tests := []scalertest.Case{
+		{Name: "no connection", Meta: meta, Auth: map[string]string{"storageConnection": testStorage}, Param: "connection", Err: "required but not set"},
+		{Name: "connection inline", Meta: with(meta, "connection", testHubConn), Auth: map[string]string{"storageConnection": testStorage}, Param: "connection", Err: "refused"},
+		{Name: "connectionFromEnv unset", Meta: with(meta, "connectionFromEnv", "EH"), Auth: map[string]string{"storageConnection": testStorage}, Param: "connection", Err: `"EH"`},
+		{Name: "connection malformed", Meta: meta, Auth: map[string]string{"connection": "Endpoint=sb://ns/;SharedAccessKey=" + testHubKey, "storageConnection": testStorage}, Param: "connection", Err: "SharedAccessKeyName"},
+		{Name: "connection garbage", Meta: meta, Auth: map[string]string{"connection": testHubKey, "storageConnection": testStorage}, Param: "connection", Err: "not a valid"},
+		{Name: "no hub name", Meta: map[string]string{}, Auth: auth, Param: "eventHubName", Err: "no EntityPath"},
+		{Name: "hub name invalid", Meta: map[string]string{"eventHubName": "a/b"}, Auth: auth, Param: "eventHubName", Err: `got "a/b"`},
+		{Name: "no storage", Meta: meta, Auth: map[string]string{"connection": testHubConn}, Param: "storageConnection", Err: "required but not set"},
+		{Name: "storage inline", Meta: with(meta, "storageConnection", testStorage), Auth: map[string]string{"connection": testHubConn}, Param: "storageConnection", Err: "refused"},
+		{Name: "storage malformed", Meta: meta, Auth: map[string]string{"connection": testHubConn, "storageConnection": "AccountName=acct"}, Param: "storageConnection", Err: "neither AccountKey"},
+		{Name: "threshold zero", Meta: with(meta, "unprocessedEventThreshold", "0"), Auth: auth, Param: "unprocessedEventThreshold", Err: "greater than 0"},
+		{Name: "threshold text", Meta: with(meta, "unprocessedEventThreshold", "many"), Auth: auth, Param: "unprocessedEventThreshold", Err: `got "many"`},
+		{Name: "activation negative", Meta: with(meta, "activationUnprocessedEventThreshold", "-1"), Auth: auth, Param: "activationUnprocessedEventThreshold", Err: "at least 0"},
+		{Name: "stale negative", Meta: with(meta, "stalePartitionInfoThreshold", "-1"), Auth: auth, Param: "stalePartitionInfoThreshold", Err: "at least 0"},
+		{Name: "strategy unknown", Meta: with(meta, "checkpointStrategy", "python"), Auth: auth, Param: "checkpointStrategy", Err: `got "python"`},
+		{Name: "blobMetadata without container", Meta: with(meta, "checkpointStrategy", "blobMetadata"), Auth: auth, Param: "blobContainer", Err: "required"},
+		{Name: "dapr without container", Meta: with(meta, "checkpointStrategy", "dapr"), Auth: auth, Param: "blobContainer", Err: "required"},
+		{Name: "container invalid", Meta: with(meta, "blobContainer", "Checkpoints"), Auth: auth, Param: "blobContainer", Err: "want a container name"},
+		{Name: "consumer group invalid", Meta: with(meta, "consumerGroup", "a/b"), Auth: auth, Param: "consumerGroup", Err: `got "a/b"`},
+		{Name: "cloud unknown", Meta: with(meta, "cloud", "Mars"), Auth: auth, Param: "cloud", Err: "want one of"},
+		{Name: "private without suffix", Meta: with(meta, "cloud", "Private"), Auth: auth, Param: "endpointSuffix", Err: "required"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := newTrigger(t, tt.meta, tt.auth, tt.env)
-			scalertest.ParamErr{Trigger: "trigger 2 (azure-eventhub)", Param: tt.wantParam, Contains: tt.wantErr, Secrets: []string{testHubKey, testStorageKey}}.Check(t, err)
-		})
-	}
+	scalertest.CheckParamCases(t, New(nil, nil), scalers.Config{Index: 2, Type: Type}, scalertest.ParamErr{Trigger: "trigger 2 (azure-eventhub)", Secrets: []string{testHubKey, testStorageKey}}, tests)
 }
 
 func TestTrigger(t *testing.T) {

@@ -23,34 +23,23 @@ func newTrigger(t *testing.T, cache *ClientCache, meta, auth, env map[string]str
 
 func TestDecode(t *testing.T) {
 	auth := map[string]string{"connection": testConn}
-	tests := []struct {
-		name      string
-		meta      map[string]string
-		auth, env map[string]string
-		wantParam string
-		wantErr   string
-	}{
-		{name: "queueName missing", meta: map[string]string{}, auth: auth, wantParam: "queueName", wantErr: "required but not set"},
-		{name: "queueName invalid", meta: map[string]string{"queueName": "Jobs"}, auth: auth, wantParam: "queueName", wantErr: "want a queue name"},
-		{name: "queueLength not a number", meta: map[string]string{"queueName": "jobs", "queueLength": "five"}, auth: auth, wantParam: "queueLength", wantErr: `got "five"`},
-		{name: "queueLength zero", meta: map[string]string{"queueName": "jobs", "queueLength": "0"}, auth: auth, wantParam: "queueLength", wantErr: "greater than 0"},
-		{name: "queueLength fraction", meta: map[string]string{"queueName": "jobs", "queueLength": "2.5"}, auth: auth, wantParam: "queueLength", wantErr: `got "2.5"`},
-		{name: "activation negative", meta: map[string]string{"queueName": "jobs", "activationQueueLength": "-1"}, auth: auth, wantParam: "activationQueueLength", wantErr: "at least 0"},
-		{name: "strategy unknown", meta: map[string]string{"queueName": "jobs", "queueLengthStrategy": "some"}, auth: auth, wantParam: "queueLengthStrategy", wantErr: `got "some"`},
-		{name: "no connection", meta: map[string]string{"queueName": "jobs"}, wantParam: "connection", wantErr: "required but not set"},
-		{name: "connectionFromEnv unset", meta: map[string]string{"queueName": "jobs", "connectionFromEnv": "STORAGE"}, wantParam: "connection", wantErr: `"STORAGE"`},
-		{name: "connection invalid", meta: map[string]string{"queueName": "jobs"}, auth: map[string]string{"connection": "AccountName=acct"}, wantParam: "connection", wantErr: "neither AccountKey"},
-		{name: "connection inline, not a connection string", meta: map[string]string{"queueName": "jobs", "connection": "AzureWebJobsStorage"}, wantParam: "connection", wantErr: "write connectionFromEnv instead"},
-		{name: "cloud unknown", meta: map[string]string{"queueName": "jobs", "accountName": "acct", "cloud": "Mars"}, wantParam: "cloud", wantErr: "want one of"},
-		{name: "private without suffix", meta: map[string]string{"queueName": "jobs", "accountName": "acct", "cloud": "Private"}, wantParam: "endpointSuffix", wantErr: "required"},
-		{name: "accountName invalid", meta: map[string]string{"queueName": "jobs", "accountName": "ACCT"}, wantParam: "accountName", wantErr: "want 3 to 24"},
+	tests := []scalertest.Case{
+		{Name: "queueName missing", Meta: map[string]string{}, Auth: auth, Param: "queueName", Err: "required but not set"},
+		{Name: "queueName invalid", Meta: map[string]string{"queueName": "Jobs"}, Auth: auth, Param: "queueName", Err: "want a queue name"},
+		{Name: "queueLength not a number", Meta: map[string]string{"queueName": "jobs", "queueLength": "five"}, Auth: auth, Param: "queueLength", Err: `got "five"`},
+		{Name: "queueLength zero", Meta: map[string]string{"queueName": "jobs", "queueLength": "0"}, Auth: auth, Param: "queueLength", Err: "greater than 0"},
+		{Name: "queueLength fraction", Meta: map[string]string{"queueName": "jobs", "queueLength": "2.5"}, Auth: auth, Param: "queueLength", Err: `got "2.5"`},
+		{Name: "activation negative", Meta: map[string]string{"queueName": "jobs", "activationQueueLength": "-1"}, Auth: auth, Param: "activationQueueLength", Err: "at least 0"},
+		{Name: "strategy unknown", Meta: map[string]string{"queueName": "jobs", "queueLengthStrategy": "some"}, Auth: auth, Param: "queueLengthStrategy", Err: `got "some"`},
+		{Name: "no connection", Meta: map[string]string{"queueName": "jobs"}, Param: "connection", Err: "required but not set"},
+		{Name: "connectionFromEnv unset", Meta: map[string]string{"queueName": "jobs", "connectionFromEnv": "STORAGE"}, Param: "connection", Err: `"STORAGE"`},
+		{Name: "connection invalid", Meta: map[string]string{"queueName": "jobs"}, Auth: map[string]string{"connection": "AccountName=acct"}, Param: "connection", Err: "neither AccountKey"},
+		{Name: "connection inline, not a connection string", Meta: map[string]string{"queueName": "jobs", "connection": "AzureWebJobsStorage"}, Param: "connection", Err: "write connectionFromEnv instead"},
+		{Name: "cloud unknown", Meta: map[string]string{"queueName": "jobs", "accountName": "acct", "cloud": "Mars"}, Param: "cloud", Err: "want one of"},
+		{Name: "private without suffix", Meta: map[string]string{"queueName": "jobs", "accountName": "acct", "cloud": "Private"}, Param: "endpointSuffix", Err: "required"},
+		{Name: "accountName invalid", Meta: map[string]string{"queueName": "jobs", "accountName": "ACCT"}, Param: "accountName", Err: "want 3 to 24"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := newTrigger(t, nil, tt.meta, tt.auth, tt.env)
-			scalertest.ParamErr{Trigger: "trigger 1 (azure-queue)", Param: tt.wantParam, Contains: tt.wantErr, Secrets: []string{testKey}}.Check(t, err)
-		})
-	}
+	scalertest.CheckParamCases(t, New(nil), scalers.Config{Index: 1, Type: Type}, scalertest.ParamErr{Trigger: "trigger 1 (azure-queue)", Secrets: []string{testKey}}, tests)
 }
 
 func TestTrigger(t *testing.T) {

@@ -61,10 +61,7 @@ type params struct {
 // namespace with the same credential share one SDK client from cache; a
 // nil cache gets a private one trusting the system's roots.
 func New(cache *ClientCache) scalers.Constructor {
-	if cache == nil {
-		cache = NewClientCache(nil)
-	}
-	return scalers.Shared(cache, build)
+	return scalers.Shared(cache, func() *ClientCache { return NewClientCache(nil) }, build)
 }
 
 func build(cfg scalers.Config, p *params, cache *ClientCache) (*scalers.Trigger, error) {

@@ -23,52 +23,41 @@ func TestDecodeErrors(t *testing.T) {
 	q := func(kv ...string) map[string]string {
 		return scalertest.With(map[string]string{"queueName": "jobs"}, kv...)
 	}
-	tests := []struct {
-		name      string
-		meta      map[string]string
-		auth, env map[string]string
-		wantParam string
-		wantErr   string
-	}{
-		{name: "no entity", meta: map[string]string{}, auth: auth, wantParam: "queueName", wantErr: "required but not set"},
-		{name: "queue and topic", meta: q("topicName", "t", "subscriptionName", "s"), auth: auth, wantParam: "topicName", wantErr: "not both"},
-		{name: "queue and subscription", meta: q("subscriptionName", "s"), auth: auth, wantParam: "subscriptionName", wantErr: "no subscriptions"},
-		{name: "topic without subscription", meta: map[string]string{"topicName": "t"}, auth: auth, wantParam: "subscriptionName", wantErr: "topicName needs subscriptionName"},
-		{name: "subscription without topic", meta: map[string]string{"subscriptionName": "s"}, auth: auth, wantParam: "topicName", wantErr: "needs topicName"},
-		{name: "queue name invalid", meta: map[string]string{"queueName": "jobs?x=1"}, auth: auth, wantParam: "queueName", wantErr: "want a queue name"},
-		{name: "queue name dot-dot", meta: map[string]string{"queueName": "a/../b"}, auth: auth, wantParam: "queueName", wantErr: "want a queue name"},
-		{name: "subscription with slash", meta: map[string]string{"topicName": "t", "subscriptionName": "a/b"}, auth: auth, wantParam: "subscriptionName", wantErr: "want a subscription name"},
-		{name: "topic name too long", meta: map[string]string{"topicName": strings.Repeat("t", 261), "subscriptionName": "s"}, auth: auth, wantParam: "topicName", wantErr: "at most 260"},
-		{name: "regex invalid", meta: q("queueName", "jobs(", "useRegex", "true"), auth: auth, wantParam: "queueName", wantErr: "want a regular expression"},
-		{name: "useRegex not bool", meta: q("useRegex", "yes"), auth: auth, wantParam: "useRegex", wantErr: `got "yes"`},
-		{name: "operation unknown", meta: q("useRegex", "true", "operation", "min"), auth: auth, wantParam: "operation", wantErr: `got "min"`},
-		{name: "messageCount zero", meta: q("messageCount", "0"), auth: auth, wantParam: "messageCount", wantErr: "greater than 0"},
-		{name: "messageCount fraction", meta: q("messageCount", "2.5"), auth: auth, wantParam: "messageCount", wantErr: `got "2.5"`},
-		{name: "activation negative", meta: q("activationMessageCount", "-1"), auth: auth, wantParam: "activationMessageCount", wantErr: "at least 0"},
-		{name: "no connection", meta: q(), wantParam: "connection", wantErr: "required but not set"},
-		{name: "namespace only needs pod identity", meta: q("namespace", "contoso-bus"), wantParam: "connection", wantErr: "pod identity"},
-		{name: "connectionFromEnv unset", meta: q("connectionFromEnv", "SB"), wantParam: "connection", wantErr: `"SB"`},
-		{name: "connection inline", meta: q("connection", testConn), wantParam: "connection", wantErr: "refused"},
-		{name: "connection inline name", meta: q("connection", "SB_CONN"), wantParam: "connection", wantErr: "connectionFromEnv"},
-		{name: "connection without key", meta: q(), auth: map[string]string{"connection": "Endpoint=sb://x.servicebus.windows.net/;SharedAccessKeyName=a"}, wantParam: "connection", wantErr: "want SharedAccessKeyName with SharedAccessKey"},
-		{name: "connection http endpoint", meta: q(), auth: map[string]string{"connection": "Endpoint=https://x/;SharedAccessKeyName=a;SharedAccessKey=" + testKey}, wantParam: "connection", wantErr: "sb://"},
-		{name: "connection unknown key", meta: q(), auth: map[string]string{"connection": testConn + ";Foo=bar"}, wantParam: "connection", wantErr: "unknown key Foo"},
-		{name: "connection key twice", meta: q(), auth: map[string]string{"connection": testConn + ";SharedAccessKey=" + testKey}, wantParam: "connection", wantErr: "set twice"},
-		{name: "connection secret without key", meta: q(), auth: map[string]string{"connection": testConn + ";" + testKey}, wantParam: "connection", wantErr: "unknown key (not shown)"},
-		{name: "connection emulator flag bad", meta: q(), auth: map[string]string{"connection": testConn + ";UseDevelopmentEmulator=maybe"}, wantParam: "connection", wantErr: "true or false"},
-		{name: "sas and key", meta: q(), auth: map[string]string{"connection": testConn + ";SharedAccessSignature=SharedAccessSignature sr=x&sig=y&se=1&skn=z"}, wantParam: "connection", wantErr: "give one"},
-		{name: "cloud unknown", meta: q("cloud", "Mars"), auth: auth, wantParam: "cloud", wantErr: "want one of"},
-		{name: "cloud german", meta: q("cloud", "AzureGermanCloud"), auth: auth, wantParam: "cloud", wantErr: "closed"},
-		{name: "private without suffix", meta: q("cloud", "Private"), auth: auth, wantParam: "endpointSuffix", wantErr: "required"},
-		{name: "private suffix with scheme", meta: q("cloud", "Private", "endpointSuffix", "https://x.example"), auth: auth, wantParam: "endpointSuffix", wantErr: "host name suffix"},
-		{name: "namespace invalid", meta: q("namespace", "ab"), auth: auth, wantParam: "namespace", wantErr: "6 to 50"},
+	tests := []scalertest.Case{
+		{Name: "no entity", Meta: map[string]string{}, Auth: auth, Param: "queueName", Err: "required but not set"},
+		{Name: "queue and topic", Meta: q("topicName", "t", "subscriptionName", "s"), Auth: auth, Param: "topicName", Err: "not both"},
+		{Name: "queue and subscription", Meta: q("subscriptionName", "s"), Auth: auth, Param: "subscriptionName", Err: "no subscriptions"},
+		{Name: "topic without subscription", Meta: map[string]string{"topicName": "t"}, Auth: auth, Param: "subscriptionName", Err: "topicName needs subscriptionName"},
+		{Name: "subscription without topic", Meta: map[string]string{"subscriptionName": "s"}, Auth: auth, Param: "topicName", Err: "needs topicName"},
+		{Name: "queue name invalid", Meta: map[string]string{"queueName": "jobs?x=1"}, Auth: auth, Param: "queueName", Err: "want a queue name"},
+		{Name: "queue name dot-dot", Meta: map[string]string{"queueName": "a/../b"}, Auth: auth, Param: "queueName", Err: "want a queue name"},
+		{Name: "subscription with slash", Meta: map[string]string{"topicName": "t", "subscriptionName": "a/b"}, Auth: auth, Param: "subscriptionName", Err: "want a subscription name"},
+		{Name: "topic name too long", Meta: map[string]string{"topicName": strings.Repeat("t", 261), "subscriptionName": "s"}, Auth: auth, Param: "topicName", Err: "at most 260"},
+		{Name: "regex invalid", Meta: q("queueName", "jobs(", "useRegex", "true"), Auth: auth, Param: "queueName", Err: "want a regular expression"},
+		{Name: "useRegex not bool", Meta: q("useRegex", "yes"), Auth: auth, Param: "useRegex", Err: `got "yes"`},
+		{Name: "operation unknown", Meta: q("useRegex", "true", "operation", "min"), Auth: auth, Param: "operation", Err: `got "min"`},
+		{Name: "messageCount zero", Meta: q("messageCount", "0"), Auth: auth, Param: "messageCount", Err: "greater than 0"},
+		{Name: "messageCount fraction", Meta: q("messageCount", "2.5"), Auth: auth, Param: "messageCount", Err: `got "2.5"`},
+		{Name: "activation negative", Meta: q("activationMessageCount", "-1"), Auth: auth, Param: "activationMessageCount", Err: "at least 0"},
+		{Name: "no connection", Meta: q(), Param: "connection", Err: "required but not set"},
+		{Name: "namespace only needs pod identity", Meta: q("namespace", "contoso-bus"), Param: "connection", Err: "pod identity"},
+		{Name: "connectionFromEnv unset", Meta: q("connectionFromEnv", "SB"), Param: "connection", Err: `"SB"`},
+		{Name: "connection inline", Meta: q("connection", testConn), Param: "connection", Err: "refused"},
+		{Name: "connection inline name", Meta: q("connection", "SB_CONN"), Param: "connection", Err: "connectionFromEnv"},
+		{Name: "connection without key", Meta: q(), Auth: map[string]string{"connection": "Endpoint=sb://x.servicebus.windows.net/;SharedAccessKeyName=a"}, Param: "connection", Err: "want SharedAccessKeyName with SharedAccessKey"},
+		{Name: "connection http endpoint", Meta: q(), Auth: map[string]string{"connection": "Endpoint=https://x/;SharedAccessKeyName=a;SharedAccessKey=" + testKey}, Param: "connection", Err: "sb://"},
+		{Name: "connection unknown key", Meta: q(), Auth: map[string]string{"connection": testConn + ";Foo=bar"}, Param: "connection", Err: "unknown key Foo"},
+		{Name: "connection key twice", Meta: q(), Auth: map[string]string{"connection": testConn + ";SharedAccessKey=" + testKey}, Param: "connection", Err: "set twice"},
+		{Name: "connection secret without key", Meta: q(), Auth: map[string]string{"connection": testConn + ";" + testKey}, Param: "connection", Err: "unknown key (not shown)"},
+		{Name: "connection emulator flag bad", Meta: q(), Auth: map[string]string{"connection": testConn + ";UseDevelopmentEmulator=maybe"}, Param: "connection", Err: "true or false"},
+		{Name: "sas and key", Meta: q(), Auth: map[string]string{"connection": testConn + ";SharedAccessSignature=SharedAccessSignature sr=x&sig=y&se=1&skn=z"}, Param: "connection", Err: "give one"},
+		{Name: "cloud unknown", Meta: q("cloud", "Mars"), Auth: auth, Param: "cloud", Err: "want one of"},
+		{Name: "cloud german", Meta: q("cloud", "AzureGermanCloud"), Auth: auth, Param: "cloud", Err: "closed"},
+		{Name: "private without suffix", Meta: q("cloud", "Private"), Auth: auth, Param: "endpointSuffix", Err: "required"},
+		{Name: "private suffix with scheme", Meta: q("cloud", "Private", "endpointSuffix", "https://x.example"), Auth: auth, Param: "endpointSuffix", Err: "host name suffix"},
+		{Name: "namespace invalid", Meta: q("namespace", "ab"), Auth: auth, Param: "namespace", Err: "6 to 50"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := newTrigger(nil, tt.meta, tt.auth, tt.env)
-			scalertest.ParamErr{Trigger: "trigger 1 (azure-servicebus)", Param: tt.wantParam, Contains: tt.wantErr, Secrets: []string{testKey, "SharedAccessKey="}}.Check(t, err)
-		})
-	}
+	scalertest.CheckParamCases(t, New(nil), scalers.Config{Index: 1, Type: Type}, scalertest.ParamErr{Trigger: "trigger 1 (azure-servicebus)", Secrets: []string{testKey, "SharedAccessKey="}}, tests)
 }
 
 func TestTrigger(t *testing.T) {

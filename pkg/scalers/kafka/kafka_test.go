@@ -12,42 +12,29 @@ func TestNewValidation(t *testing.T) {
 	base := func(kv ...string) map[string]string {
 		return scalertest.With(map[string]string{"bootstrapServers": "127.0.0.1:9092", "consumerGroup": "g", "topic": "t"}, kv...)
 	}
-	tests := []struct {
-		name        string
-		meta        map[string]string
-		auth        map[string]string
-		wantErr     string
-		missing     bool
-		wantWarning string
-	}{
-		{name: "minimal", meta: base()},
-		{name: "no servers", meta: map[string]string{"consumerGroup": "g"}, wantErr: `parameter "bootstrapServers": required`, missing: true},
-		{name: "blank servers", meta: base("bootstrapServers", " , "), wantErr: `parameter "bootstrapServers"`, missing: true},
-		{name: "no group", meta: map[string]string{"bootstrapServers": "127.0.0.1:9092"}, wantErr: `parameter "consumerGroup": required`, missing: true},
-		{name: "zero lagThreshold", meta: base("lagThreshold", "0"), wantErr: `parameter "lagThreshold": want a number greater than 0`},
-		{name: "negative activation", meta: base("activationLagThreshold", "-1"), wantErr: `parameter "activationLagThreshold"`},
-		{name: "bad reset policy", meta: base("offsetResetPolicy", "none"), wantErr: `parameter "offsetResetPolicy"`},
-		{name: "idle and limit", meta: base("allowIdleConsumers", "true", "limitToPartitionsWithLag", "true"), wantErr: `cannot be true together with allowIdleConsumers`},
-		{name: "limit without topic", meta: base("topic", "", "limitToPartitionsWithLag", "true"), wantErr: `parameter "limitToPartitionsWithLag": needs topic`},
-		{name: "bad partitions", meta: base("partitionLimitation", "1,5-2"), wantErr: `parameter "partitionLimitation": element "5-2": range end is below its start`},
-		{name: "partitions without topic", meta: base("topic", "", "partitionLimitation", "1"), wantWarning: "partitionLimitation is ignored"},
-		{name: "gssapi", meta: base(), auth: map[string]string{"sasl": "gssapi"}, wantErr: `parameter "sasl": mode "gssapi" is not supported`},
-		{name: "scram without password", meta: base(), auth: map[string]string{"sasl": "scram_sha512", "username": "u"}, wantErr: `parameter "password": required but not set for sasl scram_sha512`, missing: true},
-		{name: "password in metadata is ignored", meta: base("sasl", "plaintext", "username", "u", "password", "p"), wantErr: `parameter "username"`, missing: true},
-		{name: "plain without tls warns", meta: base(), auth: map[string]string{"sasl": "plaintext", "username": "u", "password": "p"}, wantWarning: "without TLS"},
-		{name: "bad tls", meta: base("tls", "yes"), wantErr: `parameter "tls"`},
-		{name: "tls bad ca", meta: base("tls", "enable"), auth: map[string]string{"ca": "hunter2"}, wantErr: `parameter "ca": no PEM certificate found`},
-		{name: "tls cert without key", meta: base("tls", "enable"), auth: map[string]string{"cert": "hunter2"}, wantErr: `parameter "key": required`, missing: true},
-		{name: "tls garbage pair", meta: base("tls", "enable"), auth: map[string]string{"cert": "hunter2c", "key": "hunter2k"}, wantErr: `parameter "cert": with key`},
-		{name: "tls unsafe warns", meta: base("tls", "enable", "unsafeSsl", "true"), wantWarning: "unsafeSsl"},
+	tests := []scalertest.Case{
+		{Name: "minimal", Meta: base()},
+		{Name: "no servers", Meta: map[string]string{"consumerGroup": "g"}, Err: `parameter "bootstrapServers": required`, Missing: true},
+		{Name: "blank servers", Meta: base("bootstrapServers", " , "), Err: `parameter "bootstrapServers"`, Missing: true},
+		{Name: "no group", Meta: map[string]string{"bootstrapServers": "127.0.0.1:9092"}, Err: `parameter "consumerGroup": required`, Missing: true},
+		{Name: "zero lagThreshold", Meta: base("lagThreshold", "0"), Err: `parameter "lagThreshold": want a number greater than 0`},
+		{Name: "negative activation", Meta: base("activationLagThreshold", "-1"), Err: `parameter "activationLagThreshold"`},
+		{Name: "bad reset policy", Meta: base("offsetResetPolicy", "none"), Err: `parameter "offsetResetPolicy"`},
+		{Name: "idle and limit", Meta: base("allowIdleConsumers", "true", "limitToPartitionsWithLag", "true"), Err: `cannot be true together with allowIdleConsumers`},
+		{Name: "limit without topic", Meta: base("topic", "", "limitToPartitionsWithLag", "true"), Err: `parameter "limitToPartitionsWithLag": needs topic`},
+		{Name: "bad partitions", Meta: base("partitionLimitation", "1,5-2"), Err: `parameter "partitionLimitation": element "5-2": range end is below its start`},
+		{Name: "partitions without topic", Meta: base("topic", "", "partitionLimitation", "1"), Warning: "partitionLimitation is ignored"},
+		{Name: "gssapi", Meta: base(), Auth: map[string]string{"sasl": "gssapi"}, Err: `parameter "sasl": mode "gssapi" is not supported`},
+		{Name: "scram without password", Meta: base(), Auth: map[string]string{"sasl": "scram_sha512", "username": "u"}, Err: `parameter "password": required but not set for sasl scram_sha512`, Missing: true},
+		{Name: "password in metadata is ignored", Meta: base("sasl", "plaintext", "username", "u", "password", "p"), Err: `parameter "username"`, Missing: true},
+		{Name: "plain without tls warns", Meta: base(), Auth: map[string]string{"sasl": "plaintext", "username": "u", "password": "p"}, Warning: "without TLS"},
+		{Name: "bad tls", Meta: base("tls", "yes"), Err: `parameter "tls"`},
+		{Name: "tls bad ca", Meta: base("tls", "enable"), Auth: map[string]string{"ca": "hunter2"}, Err: `parameter "ca": no PEM certificate found`},
+		{Name: "tls cert without key", Meta: base("tls", "enable"), Auth: map[string]string{"cert": "hunter2"}, Err: `parameter "key": required`, Missing: true},
+		{Name: "tls garbage pair", Meta: base("tls", "enable"), Auth: map[string]string{"cert": "hunter2c", "key": "hunter2k"}, Err: `parameter "cert": with key`},
+		{Name: "tls unsafe warns", Meta: base("tls", "enable", "unsafeSsl", "true"), Warning: "unsafeSsl"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			tr, err := New(nil)(scalers.Config{Index: 2, Type: Type, Metadata: tt.meta, AuthParams: tt.auth})
-			want := scalertest.Build{Trigger: "trigger 2 (kafka)", Err: tt.wantErr, Missing: tt.missing, Secret: "hunter2", Warning: tt.wantWarning}
-			want.Check(t, tr, err)
-		})
-	}
+	scalertest.CheckCases(t, New(nil), scalers.Config{Index: 2, Type: Type}, scalertest.Build{Trigger: "trigger 2 (kafka)", Secret: "hunter2"}, tests)
 }
 
 func TestTriggerShape(t *testing.T) {

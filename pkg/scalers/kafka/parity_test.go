@@ -17,59 +17,44 @@ const kedaDocs = "https://keda.sh/docs/latest/scalers/apache-kafka/"
 
 // TestParityConfig holds what KEDA does with a kafka trigger's parameters
 // (per its docs, section cited per row) next to what Sluice does. A row's
-// wantErr is "" when both accept the input.
+// WantErr is "" when both accept the input.
 func TestParityConfig(t *testing.T) {
 	base := map[string]string{"bootstrapServers": "127.0.0.1:9092", "consumerGroup": "g", "topic": "orders"}
 	with := func(kv ...string) map[string]string { return scalertest.With(base, kv...) }
-	tests := []struct {
-		name    string
-		keda    string // what KEDA does, and the docs section
-		meta    map[string]string
-		auth    map[string]string
-		wantErr string
-		warning string // a substring of the status warning; "" for none
-	}{
-		{"trailing newline in sasl from a Secret", "trimmed (#authentication-parameters)", with(),
-			map[string]string{"sasl": "plaintext\n", "username": "u\n", "password": "p\n", "tls": "enable\n"}, "", ""},
-		{"ensureEvenDistributionOfPartitions", "accepted (#trigger-specification)", with("ensureEvenDistributionOfPartitions", "true"), nil, "", ""},
-		{"ensureEven with limitToPartitionsWithLag", "error: cannot be set together (#trigger-specification)",
-			with("ensureEvenDistributionOfPartitions", "true", "limitToPartitionsWithLag", "true"), nil, "cannot be true together", ""},
-		{"ensureEven without topic", "error: topic required (#trigger-specification)",
-			map[string]string{"bootstrapServers": "h:1", "consumerGroup": "g", "ensureEvenDistributionOfPartitions": "true"}, nil, "needs topic", ""},
-		{"fullMetadata false with topic", "accepted (#trigger-specification)", with("fullMetadata", "false"), nil, "", ""},
-		{"fullMetadata false without topic", "error: topic required (#trigger-specification)",
-			map[string]string{"bootstrapServers": "h:1", "consumerGroup": "g", "fullMetadata": "false"}, nil, "false needs topic", ""},
-		{"fullMetadata not a bool", "error (#trigger-specification)", with("fullMetadata", "maybe"), nil, `parameter "fullMetadata"`, ""},
-		{"version", "accepted (#trigger-specification)", with("version", "2.8.0"), nil, "", ""},
-		{"bad version", "error: invalid version (#trigger-specification)", with("version", "two"), nil, `parameter "version"`, ""},
-		{"sasl oauthbearer", "supported; not in Sluice (Differences)", with("sasl", "oauthbearer"), nil, `mode "oauthbearer" is not supported`, ""},
-		{"sasl gssapi", "supported; not in Sluice (Differences)", with("sasl", "gssapi"), nil, `mode "gssapi" is not supported`, ""},
-		{"oauth token endpoint", "oauthbearer parameter (#authentication-parameters)", with(),
-			map[string]string{"oauthTokenEndpointUri": "https://idp"}, `parameter "oauthTokenEndpointUri": belongs to sasl oauthbearer`, ""},
-		{"awsRegion", "MSK IAM (#authentication-parameters)", with("awsRegion", "eu-west-1"), nil, `parameter "awsRegion"`, ""},
-		{"limitToPartitionsWithLag with allowIdleConsumers", "error (#trigger-specification)",
-			with("limitToPartitionsWithLag", "true", "allowIdleConsumers", "true"), nil, "cannot be true together", ""},
-		{"partitionLimitation without topic", "ignored (#trigger-specification)",
-			map[string]string{"bootstrapServers": "h:1", "consumerGroup": "g", "partitionLimitation": "1,2"}, nil, "", "partitionLimitation is ignored"},
-		{"partitionLimitation range", "1,2,10-12 accepted (#trigger-specification)", with("partitionLimitation", "1,2,10-12"), nil, "", ""},
-		{"lagThreshold 0", "error: must be positive (#trigger-specification)", with("lagThreshold", "0"), nil, `parameter "lagThreshold"`, ""},
-		{"offsetResetPolicy bad", "error: latest or earliest (#trigger-specification)", with("offsetResetPolicy", "none"), nil, `parameter "offsetResetPolicy"`, ""},
-		{"unknown key", "ignored (logged when KEDA_CHECK_UNEXPECTED_SCALERS_PARAMS)", with("lagTreshold", "5"), nil, "", `"lagTreshold" is not a parameter`},
-		{"password in plain metadata", "not read from metadata (#authentication-parameters)", with("password", "p"), nil, "", `"password" is ignored`},
+	tests := []scalertest.ConfigRow{
+		{Name: "trailing newline in sasl from a Secret", KEDA: "trimmed (#authentication-parameters)", Meta: with(),
+			Auth: map[string]string{"sasl": "plaintext\n", "username": "u\n", "password": "p\n", "tls": "enable\n"}},
+		{Name: "ensureEvenDistributionOfPartitions", KEDA: "accepted (#trigger-specification)", Meta: with("ensureEvenDistributionOfPartitions", "true")},
+		{Name: "ensureEven with limitToPartitionsWithLag", KEDA: "error: cannot be set together (#trigger-specification)",
+			Meta: with("ensureEvenDistributionOfPartitions", "true", "limitToPartitionsWithLag", "true"), WantErr: "cannot be true together"},
+		{Name: "ensureEven without topic", KEDA: "error: topic required (#trigger-specification)",
+			Meta: map[string]string{"bootstrapServers": "h:1", "consumerGroup": "g", "ensureEvenDistributionOfPartitions": "true"}, WantErr: "needs topic"},
+		{Name: "fullMetadata false with topic", KEDA: "accepted (#trigger-specification)", Meta: with("fullMetadata", "false")},
+		{Name: "fullMetadata false without topic", KEDA: "error: topic required (#trigger-specification)",
+			Meta: map[string]string{"bootstrapServers": "h:1", "consumerGroup": "g", "fullMetadata": "false"}, WantErr: "false needs topic"},
+		{Name: "fullMetadata not a bool", KEDA: "error (#trigger-specification)", Meta: with("fullMetadata", "maybe"), WantErr: `parameter "fullMetadata"`},
+		{Name: "version", KEDA: "accepted (#trigger-specification)", Meta: with("version", "2.8.0")},
+		{Name: "bad version", KEDA: "error: invalid version (#trigger-specification)", Meta: with("version", "two"), WantErr: `parameter "version"`},
+		{Name: "sasl oauthbearer", KEDA: "supported; not in Sluice (Differences)", Meta: with("sasl", "oauthbearer"), WantErr: `mode "oauthbearer" is not supported`},
+		{Name: "sasl gssapi", KEDA: "supported; not in Sluice (Differences)", Meta: with("sasl", "gssapi"), WantErr: `mode "gssapi" is not supported`},
+		{Name: "oauth token endpoint", KEDA: "oauthbearer parameter (#authentication-parameters)", Meta: with(),
+			Auth: map[string]string{"oauthTokenEndpointUri": "https://idp"}, WantErr: `parameter "oauthTokenEndpointUri": belongs to sasl oauthbearer`},
+		{Name: "awsRegion", KEDA: "MSK IAM (#authentication-parameters)", Meta: with("awsRegion", "eu-west-1"), WantErr: `parameter "awsRegion"`},
+		{Name: "limitToPartitionsWithLag with allowIdleConsumers", KEDA: "error (#trigger-specification)",
+			Meta: with("limitToPartitionsWithLag", "true", "allowIdleConsumers", "true"), WantErr: "cannot be true together"},
+		{Name: "partitionLimitation without topic", KEDA: "ignored (#trigger-specification)",
+			Meta: map[string]string{"bootstrapServers": "h:1", "consumerGroup": "g", "partitionLimitation": "1,2"}, Warning: "partitionLimitation is ignored"},
+		{Name: "partitionLimitation range", KEDA: "1,2,10-12 accepted (#trigger-specification)", Meta: with("partitionLimitation", "1,2,10-12")},
+		{Name: "lagThreshold 0", KEDA: "error: must be positive (#trigger-specification)", Meta: with("lagThreshold", "0"), WantErr: `parameter "lagThreshold"`},
+		{Name: "offsetResetPolicy bad", KEDA: "error: latest or earliest (#trigger-specification)", Meta: with("offsetResetPolicy", "none"), WantErr: `parameter "offsetResetPolicy"`},
+		{Name: "unknown key", KEDA: "ignored (logged when KEDA_CHECK_UNEXPECTED_SCALERS_PARAMS)", Meta: with("lagTreshold", "5"), Warning: `"lagTreshold" is not a parameter`},
+		{Name: "password in plain metadata", KEDA: "not read from metadata (#authentication-parameters)", Meta: with("password", "p"), Warning: `"password" is ignored`},
 	}
-	r := scalertest.Registry(t, Type, New(nil))
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			tr, err := r.Build(scalers.Config{Type: Type, Metadata: tt.meta, AuthParams: tt.auth})
-			row := scalertest.Row{KEDA: tt.keda, Docs: kedaDocs, WantErr: tt.wantErr, Warning: tt.warning}
-			if tr = row.Check(t, tr, err); tr == nil {
-				return
-			}
-			if tt.warning == "" && tr.Warning != "" && !strings.Contains(tr.Warning, "without TLS") {
-				t.Errorf("unexpected warning %q", tr.Warning)
-			}
-		})
-	}
+	scalertest.ParityConfig(t, Type, New(nil), kedaDocs, tests, func(t *testing.T, row scalertest.ConfigRow, tr *scalers.Trigger) {
+		if row.Warning == "" && tr.Warning != "" && !strings.Contains(tr.Warning, "without TLS") {
+			t.Errorf("unexpected warning %q", tr.Warning)
+		}
+	})
 }
 
 // TestParityLag holds KEDA's lag arithmetic (docs section "Lag

@@ -2,8 +2,9 @@ package kafka
 
 import (
 	"slices"
-	"strings"
 	"testing"
+
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/testerr"
 )
 
 func TestParsePartitionLimitation(t *testing.T) {
@@ -27,14 +28,11 @@ func TestParsePartitionLimitation(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
 			got, err := parsePartitionLimitation(tt.in)
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("got %v, %v; want an error containing %q", got, err, tt.wantErr)
-				}
+			if testerr.Want(t, "parsePartitionLimitation()", err, tt.wantErr) {
 				return
 			}
-			if err != nil || !slices.Equal(got, tt.want) {
-				t.Fatalf("got %v, %v; want %v", got, err, tt.want)
+			if !slices.Equal(got, tt.want) {
+				t.Fatalf("parsePartitionLimitation() = %v; want %v", got, tt.want)
 			}
 		})
 	}

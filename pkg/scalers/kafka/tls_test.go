@@ -14,6 +14,7 @@ import (
 	"github.com/youmark/pkcs8"
 
 	"github.com/sluice-dev/sluice/pkg/scalers"
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/testerr"
 	"github.com/sluice-dev/sluice/pkg/scalers/internal/testpki"
 )
 
@@ -58,14 +59,11 @@ func TestPollTLS(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
 			v, err := tr.Source.Poll(ctx)
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("got %v, %v; want an error containing %q", v, err, tt.wantErr)
-				}
+			if testerr.Want(t, "Poll()", err, tt.wantErr) {
 				return
 			}
-			if err != nil || v != 2 {
-				t.Fatalf("got %v, %v; want 2", v, err)
+			if v != 2 {
+				t.Fatalf("Poll() = %v; want 2", v)
 			}
 		})
 	}

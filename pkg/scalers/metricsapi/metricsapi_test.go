@@ -18,40 +18,28 @@ func baseMeta(extra ...string) map[string]string {
 }
 
 func TestNewValidation(t *testing.T) {
-	tests := []struct {
-		name    string
-		meta    map[string]string
-		auth    map[string]string
-		wantErr string
-		missing bool
-	}{
-		{name: "minimal", meta: baseMeta()},
-		{name: "prometheus", meta: baseMeta("format", "prometheus", "valueLocation", `q{a="b"}`)},
-		{name: "no url", meta: map[string]string{"valueLocation": "a", "targetValue": "1"}, wantErr: `parameter "url": required`, missing: true},
-		{name: "ftp url", meta: baseMeta("url", "ftp://h/x"), wantErr: `parameter "url": want an http or https URL, got scheme "ftp"`},
-		{name: "relative url", meta: baseMeta("url", "/stats"), wantErr: `parameter "url": want an absolute http or https URL`},
-		{name: "zero target", meta: baseMeta("targetValue", "0"), wantErr: `parameter "targetValue": want a number greater than 0`},
-		{name: "bad target", meta: baseMeta("targetValue", "abc"), wantErr: `parameter "targetValue": want a number, got "abc"`},
-		{name: "negative activation", meta: baseMeta("activationTargetValue", "-1"), wantErr: `parameter "activationTargetValue"`},
-		{name: "xml format", meta: baseMeta("format", "xml"), wantErr: `parameter "format": xml is not supported`},
-		{name: "bad selector", meta: baseMeta("format", "prometheus", "valueLocation", "a.b"), wantErr: `parameter "valueLocation"`},
-		{name: "bad auth mode", meta: baseMeta("authMode", "digest"), wantErr: `parameter "authMode": want one of none, apiKey, basic, bearer, custom, oauth, tls`},
-		{name: "basic without username", meta: baseMeta("authMode", "basic"), wantErr: `parameter "username": required but not set for authModes basic`, missing: true},
-		{name: "bearer without token", meta: baseMeta("authMode", "bearer"), wantErr: `parameter "bearerToken"`, missing: true},
-		{name: "token in metadata is ignored", meta: baseMeta("authMode", "bearer", "token", "plain"), wantErr: `parameter "bearerToken"`, missing: true},
-		{name: "apiKey without key", meta: baseMeta("authMode", "apiKey"), wantErr: `parameter "apiKey"`, missing: true},
-		{name: "tls without key", meta: baseMeta("authMode", "tls"), auth: map[string]string{"cert": "x"}, wantErr: `parameter "key"`, missing: true},
-		{name: "tls with garbage", meta: baseMeta("authMode", "tls"), auth: map[string]string{"cert": "hunter2cert", "key": "hunter2key"}, wantErr: `parameter "cert": with key: tls:`},
-		{name: "bad ca", meta: baseMeta(), auth: map[string]string{"ca": "hunter2ca"}, wantErr: `parameter "ca": no PEM certificate found`},
-		{name: "bad method", meta: baseMeta("authMode", "apiKey", "method", "cookie"), auth: map[string]string{"apiKey": "k"}, wantErr: `parameter "method"`},
+	tests := []scalertest.Case{
+		{Name: "minimal", Meta: baseMeta()},
+		{Name: "prometheus", Meta: baseMeta("format", "prometheus", "valueLocation", `q{a="b"}`)},
+		{Name: "no url", Meta: map[string]string{"valueLocation": "a", "targetValue": "1"}, Err: `parameter "url": required`, Missing: true},
+		{Name: "ftp url", Meta: baseMeta("url", "ftp://h/x"), Err: `parameter "url": want an http or https URL, got scheme "ftp"`},
+		{Name: "relative url", Meta: baseMeta("url", "/stats"), Err: `parameter "url": want an absolute http or https URL`},
+		{Name: "zero target", Meta: baseMeta("targetValue", "0"), Err: `parameter "targetValue": want a number greater than 0`},
+		{Name: "bad target", Meta: baseMeta("targetValue", "abc"), Err: `parameter "targetValue": want a number, got "abc"`},
+		{Name: "negative activation", Meta: baseMeta("activationTargetValue", "-1"), Err: `parameter "activationTargetValue"`},
+		{Name: "xml format", Meta: baseMeta("format", "xml"), Err: `parameter "format": xml is not supported`},
+		{Name: "bad selector", Meta: baseMeta("format", "prometheus", "valueLocation", "a.b"), Err: `parameter "valueLocation"`},
+		{Name: "bad auth mode", Meta: baseMeta("authMode", "digest"), Err: `parameter "authMode": want one of none, apiKey, basic, bearer, custom, oauth, tls`},
+		{Name: "basic without username", Meta: baseMeta("authMode", "basic"), Err: `parameter "username": required but not set for authModes basic`, Missing: true},
+		{Name: "bearer without token", Meta: baseMeta("authMode", "bearer"), Err: `parameter "bearerToken"`, Missing: true},
+		{Name: "token in metadata is ignored", Meta: baseMeta("authMode", "bearer", "token", "plain"), Err: `parameter "bearerToken"`, Missing: true},
+		{Name: "apiKey without key", Meta: baseMeta("authMode", "apiKey"), Err: `parameter "apiKey"`, Missing: true},
+		{Name: "tls without key", Meta: baseMeta("authMode", "tls"), Auth: map[string]string{"cert": "x"}, Err: `parameter "key"`, Missing: true},
+		{Name: "tls with garbage", Meta: baseMeta("authMode", "tls"), Auth: map[string]string{"cert": "hunter2cert", "key": "hunter2key"}, Err: `parameter "cert": with key: tls:`},
+		{Name: "bad ca", Meta: baseMeta(), Auth: map[string]string{"ca": "hunter2ca"}, Err: `parameter "ca": no PEM certificate found`},
+		{Name: "bad method", Meta: baseMeta("authMode", "apiKey", "method", "cookie"), Auth: map[string]string{"apiKey": "k"}, Err: `parameter "method"`},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			tr, err := newTrigger(t, nil, tt.meta, tt.auth)
-			want := scalertest.Build{Trigger: "trigger 0 (metrics-api)", Err: tt.wantErr, Missing: tt.missing, Secret: "hunter2"}
-			want.Check(t, tr, err)
-		})
-	}
+	scalertest.CheckCases(t, New(nil), scalers.Config{Type: Type}, scalertest.Build{Trigger: "trigger 0 (metrics-api)", Secret: "hunter2"}, tests)
 }
 
 func TestTriggerFields(t *testing.T) {

@@ -2,7 +2,6 @@ package metricsapi
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -10,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sluice-dev/sluice/pkg/scalers"
 	"github.com/sluice-dev/sluice/pkg/scalers/internal/scalertest"
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/testerr"
 	"github.com/sluice-dev/sluice/pkg/scalers/internal/testpki"
 )
 
@@ -20,52 +19,36 @@ const kedaDocs = "https://keda.sh/docs/latest/scalers/metrics-api/"
 
 // TestParityConfig holds what KEDA does with a metrics-api trigger's
 // parameters (per its docs, section cited per row) next to what Sluice
-// does. wantErr is "" when both accept the input.
+// does. WantErr is "" when both accept the input.
 func TestParityConfig(t *testing.T) {
-	tests := []struct {
-		name    string
-		keda    string
-		meta    []string
-		auth    map[string]string
-		wantErr string
-		warning string
-	}{
-		{"timeout as Go duration", "accepted (#trigger-specification: timeout)", []string{"timeout", "30s"}, nil, "", ""},
-		{"timeout in milliseconds", "accepted (#trigger-specification: timeout)", []string{"timeout", "1500"}, nil, "", ""},
-		{"timeout not a duration", "error (#trigger-specification: timeout)", []string{"timeout", "a"}, nil, `parameter "timeout": want a duration`, ""},
-		{"timeout negative", "error (#trigger-specification: timeout)", []string{"timeout", "-1s"}, nil, `parameter "timeout"`, ""},
-		{"format xml", "accepted, but every poll fails: encoding/xml cannot decode into KEDA's map (Differences)", []string{"format", "xml"}, nil, "xml is not supported", ""},
-		{"format yaml", "accepted (#trigger-specification: format)", []string{"format", "yaml"}, nil, "", ""},
-		{"format csv", "error: one of json, prometheus, xml, yaml (#trigger-specification: format)", []string{"format", "csv"}, nil, `parameter "format"`, ""},
-		{"aggregateFromKubeServiceEndpoints", "supported; not in Sluice (Differences)", []string{"aggregateFromKubeServiceEndpoints", "true"}, nil, "is not supported by sluice", ""},
-		{"aggregationType bad", "error: average, sum, max or min (#trigger-specification)", []string{"aggregationType", "median"}, nil, `parameter "aggregationType"`, ""},
-		{"aggregationType sum", "accepted (#trigger-specification)", []string{"aggregationType", "sum"}, nil, "", ""},
-		{"authModes list", "apiKey,tls accepted (#authentication-parameters)", []string{"authModes", "apiKey,tls"},
-			map[string]string{"apiKey": "k", "cert": "x", "key": "y"}, `parameter "cert": with key`, ""},
-		{"authMode alias", "authMode accepted (#authentication-parameters)", []string{"authMode", "bearer"}, map[string]string{"bearerToken": "t"}, "", ""},
-		{"token alias", "token accepted for bearerToken (#authentication-parameters)", []string{"authModes", "bearer"}, map[string]string{"token": "t"}, "", ""},
-		{"authModes in TriggerAuthentication", "read from auth params too", nil, map[string]string{"authModes": "bearer", "bearerToken": "t"}, "", ""},
-		{"basic and bearer", "error: exclusive (#authentication-parameters)", []string{"authModes", "basic,bearer"},
-			map[string]string{"username": "u", "bearerToken": "t"}, "choose one", ""},
-		{"oauth without clientID", "error: oauthTokenURI and clientID required", []string{"authModes", "oauth"},
-			map[string]string{"oauthTokenURI": "https://idp/token"}, `parameter "clientID"`, ""},
-		{"apiKey in metadata", "accepted (order triggerMetadata;authParams)", []string{"authModes", "apiKey", "apiKey", "k"}, nil, "", "apiKey is written in plain metadata"},
-		{"trailing newline in a Secret", "trimmed", []string{"authModes", "basic\n"}, map[string]string{"username": "u\n", "password": "p\n"}, "", ""},
-		{"unknown key", "ignored (logged when KEDA_CHECK_UNEXPECTED_SCALERS_PARAMS)", []string{"valueLocaton", "x"}, nil, "", `"valueLocaton" is not a parameter`},
-		{"prometheus format, != matcher", "parsed, but compared as = (KEDA's selector ignores the match type); refused here (Differences)",
-			[]string{"format", "prometheus", "valueLocation", `jobs{queue!="a"}`}, nil, `parameter "valueLocation"`, ""},
-		{"targetValue missing", "error (#trigger-specification)", []string{"targetValue", ""}, nil, `parameter "targetValue": required`, ""},
+	tests := []scalertest.ConfigRow{
+		{Name: "timeout as Go duration", KEDA: "accepted (#trigger-specification: timeout)", Meta: baseMeta("timeout", "30s")},
+		{Name: "timeout in milliseconds", KEDA: "accepted (#trigger-specification: timeout)", Meta: baseMeta("timeout", "1500")},
+		{Name: "timeout not a duration", KEDA: "error (#trigger-specification: timeout)", Meta: baseMeta("timeout", "a"), WantErr: `parameter "timeout": want a duration`},
+		{Name: "timeout negative", KEDA: "error (#trigger-specification: timeout)", Meta: baseMeta("timeout", "-1s"), WantErr: `parameter "timeout"`},
+		{Name: "format xml", KEDA: "accepted, but every poll fails: encoding/xml cannot decode into KEDA's map (Differences)", Meta: baseMeta("format", "xml"), WantErr: "xml is not supported"},
+		{Name: "format yaml", KEDA: "accepted (#trigger-specification: format)", Meta: baseMeta("format", "yaml")},
+		{Name: "format csv", KEDA: "error: one of json, prometheus, xml, yaml (#trigger-specification: format)", Meta: baseMeta("format", "csv"), WantErr: `parameter "format"`},
+		{Name: "aggregateFromKubeServiceEndpoints", KEDA: "supported; not in Sluice (Differences)", Meta: baseMeta("aggregateFromKubeServiceEndpoints", "true"), WantErr: "is not supported by sluice"},
+		{Name: "aggregationType bad", KEDA: "error: average, sum, max or min (#trigger-specification)", Meta: baseMeta("aggregationType", "median"), WantErr: `parameter "aggregationType"`},
+		{Name: "aggregationType sum", KEDA: "accepted (#trigger-specification)", Meta: baseMeta("aggregationType", "sum")},
+		{Name: "authModes list", KEDA: "apiKey,tls accepted (#authentication-parameters)", Meta: baseMeta("authModes", "apiKey,tls"),
+			Auth: map[string]string{"apiKey": "k", "cert": "x", "key": "y"}, WantErr: `parameter "cert": with key`},
+		{Name: "authMode alias", KEDA: "authMode accepted (#authentication-parameters)", Meta: baseMeta("authMode", "bearer"), Auth: map[string]string{"bearerToken": "t"}},
+		{Name: "token alias", KEDA: "token accepted for bearerToken (#authentication-parameters)", Meta: baseMeta("authModes", "bearer"), Auth: map[string]string{"token": "t"}},
+		{Name: "authModes in TriggerAuthentication", KEDA: "read from auth params too", Meta: baseMeta(), Auth: map[string]string{"authModes": "bearer", "bearerToken": "t"}},
+		{Name: "basic and bearer", KEDA: "error: exclusive (#authentication-parameters)", Meta: baseMeta("authModes", "basic,bearer"),
+			Auth: map[string]string{"username": "u", "bearerToken": "t"}, WantErr: "choose one"},
+		{Name: "oauth without clientID", KEDA: "error: oauthTokenURI and clientID required", Meta: baseMeta("authModes", "oauth"),
+			Auth: map[string]string{"oauthTokenURI": "https://idp/token"}, WantErr: `parameter "clientID"`},
+		{Name: "apiKey in metadata", KEDA: "accepted (order triggerMetadata;authParams)", Meta: baseMeta("authModes", "apiKey", "apiKey", "k"), Warning: "apiKey is written in plain metadata"},
+		{Name: "trailing newline in a Secret", KEDA: "trimmed", Meta: baseMeta("authModes", "basic\n"), Auth: map[string]string{"username": "u\n", "password": "p\n"}},
+		{Name: "unknown key", KEDA: "ignored (logged when KEDA_CHECK_UNEXPECTED_SCALERS_PARAMS)", Meta: baseMeta("valueLocaton", "x"), Warning: `"valueLocaton" is not a parameter`},
+		{Name: "prometheus format, != matcher", KEDA: "parsed, but compared as = (KEDA's selector ignores the match type); refused here (Differences)",
+			Meta: baseMeta("format", "prometheus", "valueLocation", `jobs{queue!="a"}`), WantErr: `parameter "valueLocation"`},
+		{Name: "targetValue missing", KEDA: "error (#trigger-specification)", Meta: baseMeta("targetValue", ""), WantErr: `parameter "targetValue": required`},
 	}
-	r := scalertest.Registry(t, Type, New(nil))
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			tr, err := r.Build(scalers.Config{Type: Type, Metadata: baseMeta(tt.meta...), AuthParams: tt.auth})
-			row := scalertest.Row{KEDA: tt.keda, Docs: kedaDocs, WantErr: tt.wantErr, Warning: tt.warning}
-			if tr = row.Check(t, tr, err); tr == nil {
-				return
-			}
-		})
-	}
+	scalertest.ParityConfig(t, Type, New(nil), kedaDocs, tests, nil)
 }
 
 // TestParityCombinedAuth polls a TLS server that requires a client
@@ -101,14 +84,7 @@ func TestParityCombinedAuth(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			want = tt.check
 			tr, err := newTrigger(t, nil, baseMeta("url", srv.URL, "valueLocation", "v", "authModes", tt.modes), tt.auth)
-			if err != nil {
-				t.Fatal(err)
-			}
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			if v, err := tr.Source.Poll(ctx); err != nil || v != 7 {
-				t.Fatalf("Poll() = %v, %v; want 7", v, err)
-			}
+			scalertest.PollIs(t, tr, err, 7)
 		})
 	}
 }
@@ -116,30 +92,13 @@ func TestParityCombinedAuth(t *testing.T) {
 // TestParityOAuth polls with KEDA's oauth mode: a client-credentials token
 // from oauthTokenURI (RFC 6749 section 4.4), sent as a bearer token.
 func TestParityOAuth(t *testing.T) {
-	idp := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, secret, _ := r.BasicAuth()
-		if r.FormValue("grant_type") != "client_credentials" || id != "cid" || secret != "cs-hunter2" ||
-			r.FormValue("scope") != "read write" || r.FormValue("audience") != "api" {
-			w.WriteHeader(http.StatusUnauthorized)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(map[string]any{"access_token": "at-1", "token_type": "Bearer", "expires_in": 3600})
-	}))
-	defer idp.Close()
+	idp := scalertest.TokenServer(t, "cid", "cs-hunter2", "at-1", map[string]string{"scope": "read write", "audience": "api"})
 	api := httptest.NewServer(authServer(func(r *http.Request) bool { return r.Header.Get("Authorization") == "Bearer at-1" }))
 	defer api.Close()
 	tr, err := newTrigger(t, nil, baseMeta("url", api.URL, "authModes", "oauth"), map[string]string{
 		"oauthTokenURI": idp.URL, "clientID": "cid", "clientSecret": "cs-hunter2", "scope": "read, write", "endpointParams": "audience=api",
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if v, err := tr.Source.Poll(ctx); err != nil || v != 12 {
-		t.Fatalf("Poll() = %v, %v; want 12", v, err)
-	}
+	scalertest.PollIs(t, tr, err, 12)
 }
 
 // TestParityTimeout checks that the per-trigger timeout bounds a poll.
@@ -199,14 +158,11 @@ func TestParityYAML(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			v, err := tr.Source.Poll(ctx)
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("Poll() = %v, %v; want error %q", v, err, tt.wantErr)
-				}
+			if testerr.Want(t, "Poll()", err, tt.wantErr) {
 				return
 			}
-			if err != nil || v != tt.want {
-				t.Fatalf("Poll() = %v, %v; want %v", v, err, tt.want)
+			if v != tt.want {
+				t.Fatalf("Poll() = %v; want %v", v, tt.want)
 			}
 		})
 	}

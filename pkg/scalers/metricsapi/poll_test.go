@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/testerr"
 )
 
 // authServer answers 200 with a JSON value when check accepts the request, or
@@ -119,17 +121,14 @@ func TestPollResponses(t *testing.T) {
 				t.Fatal(err)
 			}
 			v, err := tr.Source.Poll(context.Background())
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("Poll() = %v, %v; want error %q", v, err, tt.wantErr)
-				}
+			if testerr.Want(t, "Poll()", err, tt.wantErr) {
 				if len(err.Error()) > 300 {
 					t.Fatalf("Poll() error is %d bytes long", len(err.Error()))
 				}
 				return
 			}
-			if err != nil || v != tt.want {
-				t.Fatalf("Poll() = %v, %v; want %v", v, err, tt.want)
+			if v != tt.want {
+				t.Fatalf("Poll() = %v; want %v", v, tt.want)
 			}
 		})
 	}

@@ -1,8 +1,10 @@
 package metricsapi
 
 import (
-	"strings"
+	"strconv"
 	"testing"
+
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/testerr"
 )
 
 func TestParseSelector(t *testing.T) {
@@ -31,14 +33,11 @@ func TestParseSelector(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
 			sel, err := parseSelector(tt.in)
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("parseSelector(%q) = %v, %v; want error %q", tt.in, sel, err, tt.wantErr)
-				}
+			if testerr.Want(t, "parseSelector("+strconv.Quote(tt.in)+")", err, tt.wantErr) {
 				return
 			}
-			if err != nil || sel.String() != tt.want {
-				t.Fatalf("parseSelector(%q) = %v, %v; want %s", tt.in, sel, err, tt.want)
+			if sel.String() != tt.want {
+				t.Fatalf("parseSelector(%q) = %v; want %s", tt.in, sel, tt.want)
 			}
 		})
 	}
@@ -87,14 +86,11 @@ size_count 5
 				t.Fatal(err)
 			}
 			got, err := prometheusValue([]byte(text), sel)
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("prometheusValue() = %v, %v; want error %q", got, err, tt.wantErr)
-				}
+			if testerr.Want(t, "prometheusValue()", err, tt.wantErr) {
 				return
 			}
-			if err != nil || got != tt.want {
-				t.Fatalf("prometheusValue() = %v, %v; want %v", got, err, tt.want)
+			if got != tt.want {
+				t.Fatalf("prometheusValue() = %v; want %v", got, tt.want)
 			}
 		})
 	}

@@ -1,13 +1,10 @@
 package prometheus
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"testing"
-	"time"
 
 	"github.com/sluice-dev/sluice/pkg/scalers"
 	"github.com/sluice-dev/sluice/pkg/scalers/internal/scalertest"
@@ -18,62 +15,38 @@ const kedaDocs = "https://keda.sh/docs/latest/scalers/prometheus/"
 
 // TestParityConfig holds what KEDA does with a prometheus trigger's
 // parameters (per its docs, section cited per row) next to what Sluice
-// does. wantErr is "" when both accept the input.
+// does. WantErr is "" when both accept the input.
 func TestParityConfig(t *testing.T) {
-	tests := []struct {
-		name    string
-		keda    string
-		meta    []string
-		auth    map[string]string
-		wantErr string
-		warning string
-	}{
-		{"timeout as Go duration", "accepted (#trigger-specification: timeout)", []string{"timeout", "5s"}, nil, "", ""},
-		{"timeout in milliseconds", "accepted (#trigger-specification: timeout)", []string{"timeout", "5000"}, nil, "", ""},
-		{"timeout not a duration", "error", []string{"timeout", "soon"}, nil, `parameter "timeout"`, ""},
-		{"authModes list basic,tls", "accepted (#authentication-parameters)", []string{"authModes", "basic,tls"},
-			map[string]string{"username": "u", "cert": "c", "key": "k"}, `parameter "cert": with key`, ""},
-		{"authMode alias", "accepted (#authentication-parameters)", []string{"authMode", "bearer"}, map[string]string{"bearerToken": "t"}, "", ""},
-		{"token alias", "accepted for bearerToken", []string{"authModes", "bearer"}, map[string]string{"token": "t"}, "", ""},
-		{"oauth", "accepted with oauthTokenURI and clientID (#authentication-parameters)", []string{"authModes", "oauth"},
-			map[string]string{"oauthTokenURI": "https://idp.example/token", "clientID": "c", "clientSecret": "s"}, "", ""},
-		{"oauth without oauthTokenURI", "error", []string{"authModes", "oauth"}, map[string]string{"clientID": "c"}, `parameter "oauthTokenURI"`, ""},
-		{"apiKey", "accepted (#authentication-parameters)", []string{"authModes", "apiKey"}, map[string]string{"apiKey": "k"}, "", ""},
-		{"apiKey missing", "error: apiKey required", []string{"authModes", "apiKey"}, nil, `parameter "apiKey"`, ""},
-		{"bearer and oauth", "error: exclusive", []string{"authModes", "bearer,oauth"},
-			map[string]string{"bearerToken": "t", "oauthTokenURI": "https://i/t", "clientID": "c"}, "choose one", ""},
-		{"custom with trailing newline", "trimmed", []string{"authModes", "custom"},
-			map[string]string{"customAuthHeader": "X-Auth\n", "customAuthValue": "v\n"}, "", ""},
-		{"awsRegion", "Amazon Managed Prometheus; not in Sluice (Differences)", []string{"awsRegion", "eu-west-1"}, nil, "SigV4", ""},
-		{"identityOwner", "pod identity; not in Sluice (Differences)", []string{"identityOwner", "operator"}, nil, "pod identity", ""},
-		{"cortexOrgID", "removed in KEDA 2.12 (ignored there); Sluice still sends it (Differences)", []string{"cortexOrgID", "o"}, nil, "", "cortexOrgID was removed"},
-		{"ignoreNullValues bad", "error", []string{"ignoreNullValues", "nope"}, nil, `parameter "ignoreNullValues"`, ""},
-		{"metricName", "removed in KEDA 2.12", []string{"metricName", "m"}, nil, "", `"metricName" is not a parameter`},
+	tests := []scalertest.ConfigRow{
+		{Name: "timeout as Go duration", KEDA: "accepted (#trigger-specification: timeout)", Meta: meta("timeout", "5s")},
+		{Name: "timeout in milliseconds", KEDA: "accepted (#trigger-specification: timeout)", Meta: meta("timeout", "5000")},
+		{Name: "timeout not a duration", KEDA: "error", Meta: meta("timeout", "soon"), WantErr: `parameter "timeout"`},
+		{Name: "authModes list basic,tls", KEDA: "accepted (#authentication-parameters)", Meta: meta("authModes", "basic,tls"),
+			Auth: map[string]string{"username": "u", "cert": "c", "key": "k"}, WantErr: `parameter "cert": with key`},
+		{Name: "authMode alias", KEDA: "accepted (#authentication-parameters)", Meta: meta("authMode", "bearer"), Auth: map[string]string{"bearerToken": "t"}},
+		{Name: "token alias", KEDA: "accepted for bearerToken", Meta: meta("authModes", "bearer"), Auth: map[string]string{"token": "t"}},
+		{Name: "oauth", KEDA: "accepted with oauthTokenURI and clientID (#authentication-parameters)", Meta: meta("authModes", "oauth"),
+			Auth: map[string]string{"oauthTokenURI": "https://idp.example/token", "clientID": "c", "clientSecret": "s"}},
+		{Name: "oauth without oauthTokenURI", KEDA: "error", Meta: meta("authModes", "oauth"), Auth: map[string]string{"clientID": "c"}, WantErr: `parameter "oauthTokenURI"`},
+		{Name: "apiKey", KEDA: "accepted (#authentication-parameters)", Meta: meta("authModes", "apiKey"), Auth: map[string]string{"apiKey": "k"}},
+		{Name: "apiKey missing", KEDA: "error: apiKey required", Meta: meta("authModes", "apiKey"), WantErr: `parameter "apiKey"`},
+		{Name: "bearer and oauth", KEDA: "error: exclusive", Meta: meta("authModes", "bearer,oauth"),
+			Auth: map[string]string{"bearerToken": "t", "oauthTokenURI": "https://i/t", "clientID": "c"}, WantErr: "choose one"},
+		{Name: "custom with trailing newline", KEDA: "trimmed", Meta: meta("authModes", "custom"),
+			Auth: map[string]string{"customAuthHeader": "X-Auth\n", "customAuthValue": "v\n"}},
+		{Name: "awsRegion", KEDA: "Amazon Managed Prometheus; not in Sluice (Differences)", Meta: meta("awsRegion", "eu-west-1"), WantErr: "SigV4"},
+		{Name: "identityOwner", KEDA: "pod identity; not in Sluice (Differences)", Meta: meta("identityOwner", "operator"), WantErr: "pod identity"},
+		{Name: "cortexOrgID", KEDA: "removed in KEDA 2.12 (ignored there); Sluice still sends it (Differences)", Meta: meta("cortexOrgID", "o"), Warning: "cortexOrgID was removed"},
+		{Name: "ignoreNullValues bad", KEDA: "error", Meta: meta("ignoreNullValues", "nope"), WantErr: `parameter "ignoreNullValues"`},
+		{Name: "metricName", KEDA: "removed in KEDA 2.12", Meta: meta("metricName", "m"), Warning: `"metricName" is not a parameter`},
 	}
-	r := scalertest.Registry(t, Type, New(nil))
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			tr, err := r.Build(scalers.Config{Type: Type, Metadata: meta(tt.meta...), AuthParams: tt.auth})
-			row := scalertest.Row{KEDA: tt.keda, Docs: kedaDocs, WantErr: tt.wantErr, Warning: tt.warning}
-			if tr = row.Check(t, tr, err); tr == nil {
-				return
-			}
-		})
-	}
+	scalertest.ParityConfig(t, Type, New(nil), kedaDocs, tests, nil)
 }
 
 // TestParityAuthOnTheWire checks the credentials each KEDA auth mode puts
 // on a query.
 func TestParityAuthOnTheWire(t *testing.T) {
-	idp := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if id, secret, _ := r.BasicAuth(); r.FormValue("grant_type") != "client_credentials" || id != "cid" || secret != "cs" {
-			w.WriteHeader(http.StatusUnauthorized)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(map[string]any{"access_token": "at-9", "token_type": "Bearer", "expires_in": 600})
-	}))
-	defer idp.Close()
+	idp := scalertest.TokenServer(t, "cid", "cs", "at-9", nil)
 	tests := []struct {
 		name  string
 		meta  []string
@@ -107,14 +80,7 @@ func TestParityAuthOnTheWire(t *testing.T) {
 			}))
 			defer srv.Close()
 			tr, err := New(nil)(scalers.Config{Type: Type, Metadata: meta(append(tt.meta, "serverAddress", srv.URL)...), AuthParams: tt.auth})
-			if err != nil {
-				t.Fatal(err)
-			}
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			if v, err := tr.Source.Poll(ctx); err != nil || v != 42 {
-				t.Fatalf("Poll() = %v, %v; want 42", v, err)
-			}
+			scalertest.PollIs(t, tr, err, 42)
 		})
 	}
 }

@@ -60,10 +60,7 @@ type params struct {
 // material share an HTTP client from cache; a nil cache gets a private one
 // of DefaultCacheSize.
 func New(cache *ClientCache) scalers.Constructor {
-	if cache == nil {
-		cache = NewClientCache(DefaultCacheSize)
-	}
-	return scalers.Shared(cache, build)
+	return scalers.Shared(cache, func() *ClientCache { return NewClientCache(DefaultCacheSize) }, build)
 }
 
 func build(cfg scalers.Config, p *params, cache *ClientCache) (*scalers.Trigger, error) {

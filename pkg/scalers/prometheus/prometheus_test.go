@@ -13,44 +13,31 @@ func meta(kv ...string) map[string]string {
 }
 
 func TestNewValidation(t *testing.T) {
-	tests := []struct {
-		name        string
-		meta        map[string]string
-		auth        map[string]string
-		wantErr     string
-		missing     bool
-		wantWarning string
-	}{
-		{name: "minimal", meta: meta()},
-		{name: "no server", meta: map[string]string{"query": "up", "threshold": "1"}, wantErr: `parameter "serverAddress": required`, missing: true},
-		{name: "no query", meta: map[string]string{"serverAddress": "http://127.0.0.1:9090", "threshold": "1"}, wantErr: `parameter "query": required`, missing: true},
-		{name: "no threshold", meta: map[string]string{"serverAddress": "http://127.0.0.1:9090", "query": "up"}, wantErr: `parameter "threshold": required`, missing: true},
-		{name: "zero threshold", meta: meta("threshold", "0"), wantErr: `parameter "threshold": want a number greater than 0`},
-		{name: "negative activation", meta: meta("activationThreshold", "-1"), wantErr: `parameter "activationThreshold"`},
-		{name: "bad scheme", meta: meta("serverAddress", "ftp://h"), wantErr: `got scheme "ftp"`},
-		{name: "relative server hides password", meta: meta("serverAddress", "//u:hunter2@"), wantErr: `want an absolute http or https URL`},
-		{name: "bad headers", meta: meta("customHeaders", "X-A=1,oops"), wantErr: `parameter "customHeaders": want key=value pairs`},
-		{name: "bad query parameters", meta: meta("queryParameters", "=x"), wantErr: `parameter "queryParameters"`},
-		{name: "bad timeout", meta: meta("timeout", "-5"), wantErr: `parameter "timeout"`},
-		{name: "timeout as Go duration", meta: meta("timeout", "30s")},
-		{name: "timeout 0 is the default", meta: meta("timeout", "0")},
-		{name: "bad auth mode", meta: meta("authModes", "basic,digest"), wantErr: `parameter "authModes"`},
-		{name: "bearer without token", meta: meta("authModes", "bearer"), wantErr: `parameter "bearerToken": required but not set for authModes bearer`, missing: true},
-		{name: "basic without username", meta: meta("authModes", "basic"), auth: map[string]string{"password": "hunter2"}, wantErr: `parameter "username"`, missing: true},
-		{name: "basic and bearer", meta: meta("authModes", "basic,bearer"), auth: map[string]string{"username": "u", "bearerToken": "hunter2"}, wantErr: `choose one`},
-		{name: "custom bad header", meta: meta("authModes", "custom"), auth: map[string]string{"customAuthHeader": "a b", "customAuthValue": "hunter2"}, wantErr: `not a valid HTTP header name`},
-		{name: "tls garbage", meta: meta("authModes", "tls"), auth: map[string]string{"cert": "hunter2c", "key": "hunter2k"}, wantErr: `parameter "cert": with key`},
-		{name: "bad ca", meta: meta(), auth: map[string]string{"ca": "hunter2"}, wantErr: `parameter "ca": no PEM certificate found`},
-		{name: "authModes from TriggerAuthentication", meta: meta(), auth: map[string]string{"authModes": "bearer", "bearerToken": "t"}, wantWarning: "plain http"},
-		{name: "unsafe warns", meta: meta("unsafeSsl", "true"), wantWarning: "unsafeSsl"},
+	tests := []scalertest.Case{
+		{Name: "minimal", Meta: meta()},
+		{Name: "no server", Meta: map[string]string{"query": "up", "threshold": "1"}, Err: `parameter "serverAddress": required`, Missing: true},
+		{Name: "no query", Meta: map[string]string{"serverAddress": "http://127.0.0.1:9090", "threshold": "1"}, Err: `parameter "query": required`, Missing: true},
+		{Name: "no threshold", Meta: map[string]string{"serverAddress": "http://127.0.0.1:9090", "query": "up"}, Err: `parameter "threshold": required`, Missing: true},
+		{Name: "zero threshold", Meta: meta("threshold", "0"), Err: `parameter "threshold": want a number greater than 0`},
+		{Name: "negative activation", Meta: meta("activationThreshold", "-1"), Err: `parameter "activationThreshold"`},
+		{Name: "bad scheme", Meta: meta("serverAddress", "ftp://h"), Err: `got scheme "ftp"`},
+		{Name: "relative server hides password", Meta: meta("serverAddress", "//u:hunter2@"), Err: `want an absolute http or https URL`},
+		{Name: "bad headers", Meta: meta("customHeaders", "X-A=1,oops"), Err: `parameter "customHeaders": want key=value pairs`},
+		{Name: "bad query parameters", Meta: meta("queryParameters", "=x"), Err: `parameter "queryParameters"`},
+		{Name: "bad timeout", Meta: meta("timeout", "-5"), Err: `parameter "timeout"`},
+		{Name: "timeout as Go duration", Meta: meta("timeout", "30s")},
+		{Name: "timeout 0 is the default", Meta: meta("timeout", "0")},
+		{Name: "bad auth mode", Meta: meta("authModes", "basic,digest"), Err: `parameter "authModes"`},
+		{Name: "bearer without token", Meta: meta("authModes", "bearer"), Err: `parameter "bearerToken": required but not set for authModes bearer`, Missing: true},
+		{Name: "basic without username", Meta: meta("authModes", "basic"), Auth: map[string]string{"password": "hunter2"}, Err: `parameter "username"`, Missing: true},
+		{Name: "basic and bearer", Meta: meta("authModes", "basic,bearer"), Auth: map[string]string{"username": "u", "bearerToken": "hunter2"}, Err: `choose one`},
+		{Name: "custom bad header", Meta: meta("authModes", "custom"), Auth: map[string]string{"customAuthHeader": "a b", "customAuthValue": "hunter2"}, Err: `not a valid HTTP header name`},
+		{Name: "tls garbage", Meta: meta("authModes", "tls"), Auth: map[string]string{"cert": "hunter2c", "key": "hunter2k"}, Err: `parameter "cert": with key`},
+		{Name: "bad ca", Meta: meta(), Auth: map[string]string{"ca": "hunter2"}, Err: `parameter "ca": no PEM certificate found`},
+		{Name: "authModes from TriggerAuthentication", Meta: meta(), Auth: map[string]string{"authModes": "bearer", "bearerToken": "t"}, Warning: "plain http"},
+		{Name: "unsafe warns", Meta: meta("unsafeSsl", "true"), Warning: "unsafeSsl"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			tr, err := New(nil)(scalers.Config{Index: 1, Type: Type, Metadata: tt.meta, AuthParams: tt.auth})
-			want := scalertest.Build{Trigger: "trigger 1 (prometheus)", Err: tt.wantErr, Missing: tt.missing, Secret: "hunter2", Warning: tt.wantWarning}
-			want.Check(t, tr, err)
-		})
-	}
+	scalertest.CheckCases(t, New(nil), scalers.Config{Index: 1, Type: Type}, scalertest.Build{Trigger: "trigger 1 (prometheus)", Secret: "hunter2"}, tests)
 }
 
 func TestTriggerShape(t *testing.T) {

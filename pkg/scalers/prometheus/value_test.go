@@ -7,9 +7,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"strings"
 	"testing"
 	"time"
+
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/testerr"
 )
 
 func TestValue(t *testing.T) {
@@ -36,14 +37,11 @@ func TestValue(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			v, err := value(tt.res, tt.ignoreNull)
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("got %v, %v; want an error containing %q", v, err, tt.wantErr)
-				}
+			if testerr.Want(t, "value()", err, tt.wantErr) {
 				return
 			}
-			if err != nil || v != tt.want {
-				t.Fatalf("got %v, %v; want %v", v, err, tt.want)
+			if v != tt.want {
+				t.Fatalf("value() = %v; want %v", v, tt.want)
 			}
 		})
 	}

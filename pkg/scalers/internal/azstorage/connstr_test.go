@@ -3,6 +3,8 @@ package azstorage
 import (
 	"strings"
 	"testing"
+
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/testerr"
 )
 
 const testKey = "c2VjcmV0LWtleS1mb3ItdGVzdHMtb25seQ=="
@@ -47,17 +49,8 @@ func TestParseConnectionString(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := ParseConnectionString(tt.in, tt.svc)
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("err = %v, want %q", err, tt.wantErr)
-				}
-				if strings.Contains(err.Error(), testKey) {
-					t.Fatalf("error shows the key: %v", err)
-				}
+			if testerr.Want(t, "ParseConnectionString()", err, tt.wantErr, testKey) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if *got != tt.want {
 				t.Fatalf("got %+v, want %+v", *got, tt.want)
@@ -123,14 +116,11 @@ func TestServiceEndpoint(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.cloud+"/"+tt.account+"/"+tt.suffix, func(t *testing.T) {
 			got, err := ServiceEndpoint(tt.svc, tt.account, tt.cloud, tt.suffix)
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("err = %v, want %q", err, tt.wantErr)
-				}
+			if testerr.Want(t, "ServiceEndpoint()", err, tt.wantErr) {
 				return
 			}
-			if err != nil || got != tt.want {
-				t.Fatalf("got %q, %v; want %q", got, err, tt.want)
+			if got != tt.want {
+				t.Fatalf("ServiceEndpoint() = %q; want %q", got, tt.want)
 			}
 		})
 	}

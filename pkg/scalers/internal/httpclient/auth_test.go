@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/sluice-dev/sluice/pkg/scalers"
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/testerr"
 )
 
 func resolve(t testing.TB, meta, auth map[string]string) (*Auth, error) {
@@ -38,14 +39,8 @@ func TestResolveAuth(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			a, err := resolve(t, tt.meta, tt.auth)
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("error = %v, want %q", err, tt.wantErr)
-				}
+			if testerr.Want(t, "ResolveAuth()", err, tt.wantErr) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if got := strings.Join(a.Modes, ","); got != tt.wantModes {
 				t.Fatalf("modes = %q, want %q", got, tt.wantModes)

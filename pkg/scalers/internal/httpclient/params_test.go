@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/sluice-dev/sluice/pkg/scalers"
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/testerr"
 	"github.com/sluice-dev/sluice/pkg/scalers/internal/testpki"
 )
 
@@ -51,14 +52,11 @@ func TestClientTLS(t *testing.T) {
 				t.Fatal(err)
 			}
 			body, err := get(client, tt.url)
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("GET = %q, %v; want error %q", body, err, tt.wantErr)
-				}
+			if testerr.Want(t, "GET", err, tt.wantErr) {
 				return
 			}
-			if err != nil || body != "ok" {
-				t.Fatalf("GET = %q, %v; want ok", body, err)
+			if body != "ok" {
+				t.Fatalf("GET = %q; want ok", body)
 			}
 		})
 	}

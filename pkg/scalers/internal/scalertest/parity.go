@@ -53,3 +53,35 @@ func (r Row) Check(t testing.TB, tr *scalers.Trigger, err error) *scalers.Trigge
 	}
 	return tr
 }
+
+// ConfigRow is one row of a trigger type's TestParityConfig: a trigger's
+// parameters next to what KEDA does with them and what Sluice must do.
+type ConfigRow struct {
+	Name string
+	// KEDA is what KEDA does, with the docs section.
+	KEDA string
+	// Meta, Auth and Env are the trigger's metadata, auth params and
+	// resolved environment.
+	Meta, Auth, Env map[string]string
+	// WantErr and Warning are as in Row.
+	WantErr string
+	Warning string
+}
+
+// ParityConfig runs a subtest per row: it builds the row's trigger of type
+// typ with c, in a registry of its own (see Registry), and checks the
+// outcome against the row as Row.Check does, citing docs. check, when not
+// nil, checks more of each trigger a row accepts.
+func ParityConfig(t *testing.T, typ string, c scalers.Constructor, docs string, rows []ConfigRow, check func(t *testing.T, row ConfigRow, tr *scalers.Trigger)) {
+	t.Helper()
+	r := Registry(t, typ, c)
+	for _, row := range rows {
+		t.Run(row.Name, func(t *testing.T) {
+			tr, err := r.Build(scalers.Config{Type: typ, Metadata: row.Meta, AuthParams: row.Auth, Env: row.Env})
+			want := Row{KEDA: row.KEDA, Docs: docs, WantErr: row.WantErr, Warning: row.Warning}
+			if tr = want.Check(t, tr, err); tr != nil && check != nil {
+				check(t, row, tr)
+			}
+		})
+	}
+}

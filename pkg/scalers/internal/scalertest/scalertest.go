@@ -4,10 +4,12 @@
 package scalertest
 
 import (
+	"context"
 	"errors"
 	"maps"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sluice-dev/sluice/pkg/scalers"
 )
@@ -78,6 +80,71 @@ func CheckWarning(t testing.TB, tr *scalers.Trigger, want string) {
 	}
 }
 
+// Case is one row of a constructor's table test: a trigger's metadata,
+// auth params and resolved environment, and what building it must give.
+type Case struct {
+	Name string
+	Meta map[string]string
+	Auth map[string]string
+	Env  map[string]string
+	// Err, Missing and Warning are as in Build, for CheckCases.
+	Err     string
+	Missing bool
+	Warning string
+	// Param is the parameter the error names, for CheckParamCases (with
+	// Err a substring of the error).
+	Param string
+}
+
+// eachCase runs a subtest per case, handing check what c returned for the
+// trigger of base with the case's metadata, auth params and environment,
+// each of which, when nil, is base's.
+func eachCase(t *testing.T, c scalers.Constructor, base scalers.Config, cases []Case, check func(t *testing.T, tc Case, tr *scalers.Trigger, err error)) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.Name, func(t *testing.T) {
+			cfg := base
+			if tc.Meta != nil {
+				cfg.Metadata = tc.Meta
+			}
+			if tc.Auth != nil {
+				cfg.AuthParams = tc.Auth
+			}
+			if tc.Env != nil {
+				cfg.Env = tc.Env
+			}
+			tr, err := c(cfg)
+			check(t, tc, tr, err)
+		})
+	}
+}
+
+// CheckCases builds with c, per case, the trigger base with the case's
+// inputs (see eachCase) and checks the outcome as want, given the case's
+// Err, Missing and Warning, does. want holds the Trigger label and the
+// Secret every case shares.
+func CheckCases(t *testing.T, c scalers.Constructor, base scalers.Config, want Build, cases []Case) {
+	t.Helper()
+	eachCase(t, c, base, cases, func(t *testing.T, tc Case, tr *scalers.Trigger, err error) {
+		w := want
+		w.Err, w.Missing, w.Warning = tc.Err, tc.Missing, tc.Warning
+		w.Check(t, tr, err)
+	})
+}
+
+// CheckParamCases builds with c, per case, the trigger base with the
+// case's inputs (see eachCase) and checks that it fails with the error
+// want, given the case's Param and Err, describes. want holds the Trigger
+// label and the Secrets every case shares.
+func CheckParamCases(t *testing.T, c scalers.Constructor, base scalers.Config, want ParamErr, cases []Case) {
+	t.Helper()
+	eachCase(t, c, base, cases, func(t *testing.T, tc Case, _ *scalers.Trigger, err error) {
+		w := want
+		w.Param, w.Contains = tc.Param, tc.Err
+		w.Check(t, err)
+	})
+}
+
 // ParamErr is the *scalers.ParamError a constructor must return for one
 // invalid parameter.
 type ParamErr struct {
@@ -103,5 +170,19 @@ func (w ParamErr) Check(t testing.TB, err error) {
 		if strings.Contains(err.Error(), s) {
 			t.Fatalf("error shows a secret: %v", err)
 		}
+	}
+}
+
+// PollIs fails t unless the trigger was built (err, the constructor's, is
+// nil) and one poll of its source, within ten seconds, returns want.
+func PollIs(t testing.TB, tr *scalers.Trigger, err error, want float64) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if v, err := tr.Source.Poll(ctx); err != nil || v != want {
+		t.Fatalf("Poll() = %v, %v; want %v", v, err, want)
 	}
 }
