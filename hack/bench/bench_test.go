@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -19,6 +20,7 @@ func TestQuick(t *testing.T) {
 	binDir := buildPrograms(t)
 	tests := []struct {
 		scenario string
+		flags    []string // more flags
 		positive []string // rows that must be present with a value > 0
 		zero     []string // rows that must be present with the value 0
 	}{
@@ -35,10 +37,15 @@ func TestQuick(t *testing.T) {
 		{scenario: "reconcile", positive: []string{"create Deployments beforehand (untimed)", "ScaledObject creates per second",
 			"until all HPAs exist", "until all ScaledObjects Ready", "HPAs per second", "API requests per object, all",
 			"CPU per object, kube-apiserver", "adapter + activator RSS"}},
+		{scenario: "reconcile", flags: []string{"-floor"}, positive: []string{"until all HPAs exist and all Ready",
+			"floor: until all HPAs exist and all Ready", "floor: API requests per object, all",
+			"floor: CPU per object, kube-apiserver", "Sluice ÷ floor, until all HPAs and Ready",
+			"one-writer floor: until all HPAs exist and all Ready", "one-writer floor: API requests per object, APPLY scaledobjects/status"}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.scenario, func(t *testing.T) {
-			o, err := parseOptions([]string{"-scenario", tt.scenario, "-quick", "-timeout", "3m", "-bin-dir", binDir})
+		t.Run(strings.Join(append([]string{tt.scenario}, tt.flags...), " "), func(t *testing.T) {
+			args := append([]string{"-scenario", tt.scenario, "-quick", "-timeout", "3m", "-bin-dir", binDir}, tt.flags...)
+			o, err := parseOptions(args)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -40,6 +40,10 @@ type options struct {
 	// distinctSources (reconcile) gives every object its own URL, so that
 	// each has its own first poll, as objects on their own queues do.
 	distinctSources bool
+	// floor (reconcile) also measures the take-in floor: the same burst on
+	// a fresh control plane, taken in by the benchmark's own minimal
+	// writers instead of Sluice's programs (takeinfloor.go).
+	floor bool
 	// activatorArgs are extra sluice-activator flags, e.g. its rate limits.
 	activatorArgs []string
 	timeout       time.Duration // bound on the whole run
@@ -67,6 +71,7 @@ func parseOptions(args []string) (*options, error) {
 	fs.Float64Var(&o.createQPS, "create-qps", 2000, "client-side QPS of the client creating objects")
 	fs.BoolVar(&o.targetsTogether, "targets-together", false, "reconcile: create the Deployments together with the ScaledObjects and time both (the definition before issue 17); by default they exist before the first ScaledObject is created, as in a cluster")
 	fs.BoolVar(&o.distinctSources, "distinct-sources", false, "reconcile: one URL per object, so that every object waits for its own first poll (by default all share one source)")
+	fs.BoolVar(&o.floor, "floor", false, "reconcile: also time the same burst taken in by the benchmark's own minimal writers (the API requests Sluice's design needs and nothing else), on a fresh control plane, and report Sluice's time over theirs")
 	fs.DurationVar(&o.timeout, "timeout", 0, "upper bound on the whole run (default 15m)")
 	fs.Func("activator-flag", "extra sluice-activator flag, e.g. --kube-api-qps=500 (repeatable; its defaults otherwise)", func(v string) error {
 		o.activatorArgs = append(o.activatorArgs, v)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 	"strconv"
 	"time"
 
@@ -14,7 +15,10 @@ import (
 // create until the activator has created all n HPAs and marked every object
 // Ready, and counts the API requests and the CPU this took. With
 // -targets-together the Deployments are created at the same time, inside
-// the timed window, as the scenario did before issue 17.
+// the timed window, as the scenario did before issue 17. With -floor it
+// then measures the same burst on a fresh control plane taken in by the
+// benchmark's own minimal writers (takeinfloor.go), twice: with the two
+// writers of Sluice's design, and with one.
 func runReconcile(ctx context.Context, o *options, r *report) error {
 	r.Params["objects"] = strconv.Itoa(o.objects)
 	r.Params["targets"] = "created before the ScaledObjects, untimed"
@@ -25,20 +29,96 @@ func runReconcile(ctx context.Context, o *options, r *report) error {
 	if o.distinctSources {
 		r.Params["sources"] = "one per object"
 	}
-	e, err := startWithPrograms(ctx, o, r, false)
+	sluice, err := reconcileSluice(ctx, o, r)
+	if err != nil || !o.floor {
+		return err
+	}
+	floor, err := reconcileFloor(ctx, o, r, false)
 	if err != nil {
 		return err
 	}
+	r.add("Sluice ÷ floor, until all HPAs and Ready", sluice.Seconds()/floor.Seconds(), "×")
+	one, err := reconcileFloor(ctx, o, r, true)
+	if err != nil {
+		return err
+	}
+	r.add("Sluice ÷ one-writer floor, until all HPAs and Ready", sluice.Seconds()/one.Seconds(), "×")
+	return nil
+}
+
+// reconcileSluice measures the burst taken in by Sluice's programs and
+// returns the time until all HPAs and Ready.
+func reconcileSluice(ctx context.Context, o *options, r *report) (time.Duration, error) {
+	e, err := startWithPrograms(ctx, o, r, false)
+	if err != nil {
+		return 0, err
+	}
 	defer e.stop()
+	m, err := e.measureTakeIn(ctx, o, r, "", []proc{
+		{"sluice-adapter", e.adapter.PID()}, {"sluice-activator", e.activator.PID()},
+	})
+	if err != nil {
+		return 0, err
+	}
+	if err := e.addMemoryRows(r); err != nil {
+		return 0, err
+	}
+	target, limit := "< 10", 10*time.Second
+	if o.objects > 1000 {
+		limit = time.Duration(o.objects/100) * time.Second // 10,000 in < 100 s
+		target = "< " + strconv.Itoa(o.objects/100)
+	}
+	r.addTarget("until all HPAs exist and all Ready", m.Seconds(), "s", target, m < limit)
+	return m, nil
+}
+
+// reconcileFloor measures the burst taken in by the floor's writers on a
+// control plane of its own and returns the time until all HPAs and Ready.
+// With oneWriter a single writer takes each object in with one status
+// apply; its rows say "one-writer floor".
+func reconcileFloor(ctx context.Context, o *options, r *report, oneWriter bool) (time.Duration, error) {
+	e, err := startEnv(ctx, o, false)
+	if err != nil {
+		return 0, err
+	}
+	defer e.stop()
+	f, err := e.startTakeInFloor(ctx, oneWriter)
+	if err != nil {
+		return 0, err
+	}
+	defer f.stop()
+	prefix := "floor: "
+	if oneWriter {
+		prefix = "one-writer floor: "
+	}
+	m, err := e.measureTakeIn(ctx, o, r, prefix, []proc{{"the benchmark with the floor's writers", os.Getpid()}})
+	if err != nil {
+		return 0, err
+	}
+	r.add(prefix+"until all HPAs exist and all Ready", m.Seconds(), "s")
+	return m, nil
+}
+
+// proc is a process whose CPU the burst's rows report.
+type proc struct {
+	name string
+	pid  int
+}
+
+// measureTakeIn creates the burst and waits until whatever takes it in
+// has made all HPAs and marked every object Ready; it adds the rows, each
+// name after prefix, and returns that time. Its CPU rows are
+// kube-apiserver's, etcd's and those of takers.
+func (e *env) measureTakeIn(ctx context.Context, o *options, r *report, prefix string, takers []proc) (time.Duration, error) {
 	hpas := newTracker()
 	w, err := startWatchers(ctx, e.kube, "", nil, hpas)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer w.stop()
 	sos, err := e.watchScaledObjects(ctx)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer sos.stop()
 	// Work is waiting for every object and its Deployment is at one
@@ -52,19 +132,29 @@ func runReconcile(ctx context.Context, o *options, r *report) error {
 	} else {
 		t0 := time.Now()
 		if err := e.createDeployments(ctx, o.objects, 1); err != nil {
-			return err
+			return 0, err
 		}
-		r.add("create Deployments beforehand (untimed)", time.Since(t0).Seconds(), "s")
+		r.add(prefix+"create Deployments beforehand (untimed)", time.Since(t0).Seconds(), "s")
 	}
 	before, err := e.apiRequests(ctx)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	cpu, err := e.startBurstCPU()
+	procs, err := e.controlPlaneProcs()
 	if err != nil {
-		return err
+		return 0, err
+	}
+	procs = append(procs, takers...)
+	pids := make([]int, len(procs))
+	for i, p := range procs {
+		pids[i] = p.pid
+	}
+	cpu, err := startCPU(pids...)
+	if err != nil {
+		return 0, err
 	}
 	start := time.Now()
+	profiles := e.burstCPUProfiles(ctx, o.objects)
 	g, gctx := errgroup.WithContext(ctx)
 	if o.targetsTogether {
 		g.Go(func() error { return e.createDeployments(gctx, o.objects, 1) })
@@ -77,75 +167,79 @@ func runReconcile(ctx context.Context, o *options, r *report) error {
 		return e.createScaledObjects(gctx, o.objects, urlOf, 30)
 	})
 	if err := g.Wait(); err != nil {
-		return err
+		return 0, err
 	}
 	created := time.Since(start)
 	all := func(v int) bool { return v >= o.objects }
 	hpaAt, err := hpas.wait(ctx, o.timeout, "all HPAs", all)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	readyAt, err := sos.ready.wait(ctx, o.timeout, "all ScaledObjects Ready", all)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	activeAt, err := sos.active.wait(ctx, o.timeout, "Active published on all ScaledObjects", all)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	used, _, err := cpu.stop()
 	if err != nil {
-		return err
+		return 0, err
+	}
+	if err := profiles.Wait(); err != nil {
+		return 0, err
 	}
 	after, err := e.apiRequests(ctx)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	target, limit := "< 10", 10*time.Second
-	if o.objects > 1000 {
-		limit = time.Duration(o.objects/100) * time.Second // 10,000 in < 100 s
-		target = "< " + strconv.Itoa(o.objects/100)
-	}
-	done := max(hpaAt.Sub(start), readyAt.Sub(start))
 	what := "create ScaledObjects"
 	if o.targetsTogether {
 		what = "create Deployments and ScaledObjects"
 	}
-	r.add(what, created.Seconds(), "s")
-	r.add("ScaledObject creates per second", n/created.Seconds(), "1/s")
-	r.add("until all HPAs exist", hpaAt.Sub(start).Seconds(), "s")
-	r.add("until all ScaledObjects Ready", readyAt.Sub(start).Seconds(), "s")
-	r.addTarget("until all HPAs exist and all Ready", done.Seconds(), "s", target, done < limit)
-	r.add("until the adapter published Active on all", activeAt.Sub(start).Seconds(), "s")
-	r.add("HPAs per second", n/hpaAt.Sub(start).Seconds(), "1/s")
-	for i, name := range burstCPUNames() {
-		r.add("CPU per object, "+name, used[i].Seconds()*1000/n, "ms")
+	r.add(prefix+what, created.Seconds(), "s")
+	r.add(prefix+"ScaledObject creates per second", n/created.Seconds(), "1/s")
+	r.add(prefix+"until all HPAs exist", hpaAt.Sub(start).Seconds(), "s")
+	r.add(prefix+"until all ScaledObjects Ready", readyAt.Sub(start).Seconds(), "s")
+	r.add(prefix+"until Active published on all", activeAt.Sub(start).Seconds(), "s")
+	r.add(prefix+"HPAs per second", n/hpaAt.Sub(start).Seconds(), "1/s")
+	for i, p := range procs {
+		r.add(prefix+"CPU per object, "+p.name, used[i].Seconds()*1000/n, "ms")
 	}
-	if err := e.addMemoryRows(r); err != nil {
-		return err
-	}
-	r.addRequestRows("API requests per object", after.since(before, own), o.objects)
-	return nil
+	r.addRequestRows(prefix+"API requests per object", after.since(before, own), o.objects)
+	return max(hpaAt.Sub(start), readyAt.Sub(start)), nil
 }
 
-// burstCPUNames are the processes startBurstCPU measures, in its order.
-func burstCPUNames() []string {
-	return []string{"kube-apiserver", "etcd", "sluice-adapter", "sluice-activator"}
+// controlPlaneProcs are kube-apiserver and etcd, whose CPU the burst
+// reports; kube-apiserver's share includes serving the benchmark's own
+// creates and watches.
+func (e *env) controlPlaneProcs() ([]proc, error) {
+	var procs []proc
+	for _, name := range []string{"kube-apiserver", "etcd"} {
+		pid, err := pidNamed(e.cp.PIDs(), name)
+		if err != nil {
+			return nil, err
+		}
+		procs = append(procs, proc{name, pid})
+	}
+	return procs, nil
 }
 
-// startBurstCPU starts measuring the CPU of the control plane and Sluice's
-// two programs. kube-apiserver's share includes serving the benchmark's
-// own creates and watches.
-func (e *env) startBurstCPU() (*cpuMeter, error) {
-	apiserver, err := pidNamed(e.cp.PIDs(), "kube-apiserver")
-	if err != nil {
-		return nil, err
+// burstCPUProfiles takes, when -profile-dir is set, a CPU profile of each
+// of Sluice's programs over the burst (about a second per 100 objects, at
+// least 10 s) as <program>-reconcile.cpu.pb.gz; Wait returns when they are
+// written.
+func (e *env) burstCPUProfiles(ctx context.Context, objects int) *errgroup.Group {
+	var g errgroup.Group
+	if e.o.profileDir == "" {
+		return &g
 	}
-	etcd, err := pidNamed(e.cp.PIDs(), "etcd")
-	if err != nil {
-		return nil, err
+	d := max(time.Duration(objects/100)*time.Second, 10*time.Second)
+	for _, p := range e.profiled {
+		g.Go(func() error { return e.saveCPUProfile(ctx, p.name, "reconcile", d) })
 	}
-	return startCPU(apiserver, etcd, e.adapter.PID(), e.activator.PID())
+	return &g
 }
 
 // addMemoryRows reports the resident memory of the adapter and the
