@@ -14,7 +14,7 @@ import (
 )
 
 // waitFallbackCondition waits until w's Fallback condition is True with
-// inMessage in its message.
+// inMessage in its message (any message when inMessage is empty).
 func waitFallbackCondition(t *testing.T, w *worker, inMessage string) {
 	t.Helper()
 	eventually(t, phase, "Fallback=True: "+inMessage, func() error {

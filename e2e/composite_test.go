@@ -207,16 +207,7 @@ func TestCompositeFallback(t *testing.T) {
 		return err
 	})
 	waitReplicas(t, phase, "the HPA holds fallback.replicas", 3, w.replicas)
-	eventually(t, phase, "Fallback=True", func() error {
-		so, err := w.object()
-		if err != nil {
-			return err
-		}
-		if c := so.Status.Condition(v1alpha1.ConditionFallback); c == nil || c.Status != metav1.ConditionTrue {
-			return fmt.Errorf("Fallback = %+v", c)
-		}
-		return nil
-	})
+	waitFallbackCondition(t, w, "")
 
 	b.fail.Store(false)
 	b.set(20)
