@@ -17,7 +17,10 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/rest"
 	"sigs.k8s.io/yaml"
+
+	"github.com/sluice-dev/sluice/pkg/testenv"
 )
 
 var (
@@ -46,14 +49,21 @@ func namespace(t *testing.T) string {
 	return name
 }
 
-// dynamicClient returns an admin dynamic client.
-func dynamicClient(t *testing.T) dynamic.Interface {
+// newClient builds an admin client of cp with newForConfig (a client
+// package's NewForConfig), failing t when that fails.
+func newClient[C any](t *testing.T, cp *testenv.ControlPlane, newForConfig func(*rest.Config) (C, error)) C {
 	t.Helper()
-	dyn, err := dynamic.NewForConfig(cluster.Config)
+	c, err := newForConfig(cp.Config)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return dyn
+	return c
+}
+
+// dynamicClient returns an admin dynamic client of the shared control plane.
+func dynamicClient(t *testing.T) dynamic.Interface {
+	t.Helper()
+	return newClient(t, cluster, dynamic.NewForConfig)
 }
 
 // readObject reads a YAML manifest into an unstructured object.
