@@ -106,6 +106,19 @@ func kedaClient(t *testing.T) versioned.Interface {
 	return newClient(t, cluster, versioned.NewForConfig)
 }
 
+// createSecretAuth creates the TriggerAuthentication name in ns with ref as
+// its one secretTargetRef.
+func createSecretAuth(t *testing.T, ns, name string, ref v1alpha1.AuthSecretTargetRef) {
+	t.Helper()
+	auth := &v1alpha1.TriggerAuthentication{
+		ObjectMeta: metav1.ObjectMeta{Name: name},
+		Spec:       v1alpha1.TriggerAuthenticationSpec{SecretTargetRef: []v1alpha1.AuthSecretTargetRef{ref}},
+	}
+	if _, err := kedaClient(t).KedaV1alpha1().TriggerAuthentications(ns).Create(context.Background(), auth, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // metricsAPIObject returns a ScaledObject with one metrics-api trigger
 // reading url, polled every second.
 func metricsAPIObject(ns, name, url string, mutate ...func(*v1alpha1.ScaledObject)) *v1alpha1.ScaledObject {
