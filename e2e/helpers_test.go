@@ -15,18 +15,18 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/yaml"
 
+	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
 	"github.com/sluice-dev/sluice/pkg/testenv"
 )
 
 var (
-	scaledObjectsGVR = schema.GroupVersionResource{Group: "keda.sh", Version: "v1alpha1", Resource: "scaledobjects"}
-	triggerAuthsGVR  = schema.GroupVersionResource{Group: "keda.sh", Version: "v1alpha1", Resource: "triggerauthentications"}
-	clusterAuthsGVR  = schema.GroupVersionResource{Group: "keda.sh", Version: "v1alpha1", Resource: "clustertriggerauthentications"}
+	scaledObjectsGVR = v1alpha1.SchemeGroupVersion.WithResource("scaledobjects")
+	triggerAuthsGVR  = v1alpha1.SchemeGroupVersion.WithResource("triggerauthentications")
+	clusterAuthsGVR  = v1alpha1.SchemeGroupVersion.WithResource("clustertriggerauthentications")
 )
 
 // namespace creates a namespace for the test, named after it, and deletes it
