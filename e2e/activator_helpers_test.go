@@ -136,6 +136,18 @@ func (w *worker) object() (*v1alpha1.ScaledObject, error) {
 	return w.objects.Get(context.Background(), "worker", metav1.GetOptions{})
 }
 
+// waitObject waits until check returns nil for the ScaledObject as stored.
+func (w *worker) waitObject(what string, check func(so *v1alpha1.ScaledObject) error) {
+	w.t.Helper()
+	eventually(w.t, phase, what, func() error {
+		so, err := w.object()
+		if err != nil {
+			return err
+		}
+		return check(so)
+	})
+}
+
 // waitActive waits until the worker's Active condition has status want.
 func waitActive(t *testing.T, w *worker, want metav1.ConditionStatus) {
 	t.Helper()

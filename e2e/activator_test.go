@@ -56,11 +56,7 @@ func TestActivatorScalesZeroToNAndBack(t *testing.T) {
 	history.waitPassedThrough(t, phase, "the HPA scales back to 1, then the activator to 0 after the cooldown", 9, 1, 0)
 	waitReplicas(t, phase, "deactivated to 0 after the cooldown", 0, replicas)
 
-	eventually(t, phase, "status from both writers", func() error {
-		so, err := w.object()
-		if err != nil {
-			return err
-		}
+	w.waitObject("status from both writers", func(so *v1alpha1.ScaledObject) error {
 		if c := so.Status.Condition(v1alpha1.ConditionReady); c == nil || c.Status != metav1.ConditionTrue {
 			return fmt.Errorf("Ready = %+v, want True", c)
 		}
