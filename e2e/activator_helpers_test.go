@@ -135,3 +135,34 @@ func (w *worker) replicas() int32 { return deploymentReplicas(w.t, w.ns, "worker
 func (w *worker) object() (*v1alpha1.ScaledObject, error) {
 	return w.objects.Get(context.Background(), "worker", metav1.GetOptions{})
 }
+
+// waitObject waits until check returns nil for the ScaledObject as stored.
+func (w *worker) waitObject(what string, check func(so *v1alpha1.ScaledObject) error) {
+	w.t.Helper()
+	eventually(w.t, phase, what, func() error {
+		so, err := w.object()
+		if err != nil {
+			return err
+		}
+		return check(so)
+	})
+}
+
+// waitActive waits until the worker's Active condition has status want.
+func waitActive(t *testing.T, w *worker, want metav1.ConditionStatus) {
+	t.Helper()
+	waitObjectActive(t, w.ns, "worker", want)
+}
+
+// newCoolingWorker starts the fixture with the source at 3 and the given
+// cooldown (seconds), waits for the activation to 1 and then, with the
+// source at 0, for Active=False: the cooldown has just begun and the
+// target is still at 1.
+func newCoolingWorker(t *testing.T, cooldown int32) *worker {
+	t.Helper()
+	w := newWorker(t, 3, 0, func(so *v1alpha1.ScaledObject) { so.Spec.CooldownPeriod = ptr.To(cooldown) })
+	waitReplicas(t, phase, "activated to 1", 1, w.replicas)
+	w.src.set(0)
+	waitActive(t, w, metav1.ConditionFalse)
+	return w
+}

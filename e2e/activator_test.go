@@ -56,11 +56,7 @@ func TestActivatorScalesZeroToNAndBack(t *testing.T) {
 	history.waitPassedThrough(t, phase, "the HPA scales back to 1, then the activator to 0 after the cooldown", 9, 1, 0)
 	waitReplicas(t, phase, "deactivated to 0 after the cooldown", 0, replicas)
 
-	eventually(t, phase, "status from both writers", func() error {
-		so, err := w.object()
-		if err != nil {
-			return err
-		}
+	w.waitObject("status from both writers", func(so *v1alpha1.ScaledObject) error {
 		if c := so.Status.Condition(v1alpha1.ConditionReady); c == nil || c.Status != metav1.ConditionTrue {
 			return fmt.Errorf("Ready = %+v, want True", c)
 		}
@@ -87,21 +83,7 @@ func TestActivatorHoldsWhenSourceFails(t *testing.T) {
 // object went inactive; with nobody to confirm the metrics, the target
 // stays at 1.
 func TestActivatorHoldsWhenAdapterDies(t *testing.T) {
-	w := newWorker(t, 3, 0, func(so *v1alpha1.ScaledObject) {
-		so.Spec.CooldownPeriod = ptr.To[int32](8)
-	})
-	waitReplicas(t, phase, "activated to 1", 1, w.replicas)
-	w.src.set(0)
-	eventually(t, phase, "Active=False", func() error {
-		so, err := w.object()
-		if err != nil {
-			return err
-		}
-		if c := so.Status.Condition(v1alpha1.ConditionActive); c == nil || c.Status != metav1.ConditionFalse {
-			return fmt.Errorf("Active = %+v", c)
-		}
-		return nil
-	})
+	w := newCoolingWorker(t, 8)
 	w.adapter.Kill()
 	w.holdReplicas(20*time.Second, "adapter dead, cooldown 8s", 1)
 }

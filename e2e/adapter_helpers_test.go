@@ -103,11 +103,20 @@ func (s *valueServer) set(v float64) { s.milli.Store(int64(v * 1000)) }
 // kedaClient returns a typed client for keda.sh objects.
 func kedaClient(t *testing.T) versioned.Interface {
 	t.Helper()
-	c, err := versioned.NewForConfig(cluster.Config)
-	if err != nil {
+	return newClient(t, cluster, versioned.NewForConfig)
+}
+
+// createSecretAuth creates the TriggerAuthentication name in ns with ref as
+// its one secretTargetRef.
+func createSecretAuth(t *testing.T, ns, name string, ref v1alpha1.AuthSecretTargetRef) {
+	t.Helper()
+	auth := &v1alpha1.TriggerAuthentication{
+		ObjectMeta: metav1.ObjectMeta{Name: name},
+		Spec:       v1alpha1.TriggerAuthenticationSpec{SecretTargetRef: []v1alpha1.AuthSecretTargetRef{ref}},
+	}
+	if _, err := kedaClient(t).KedaV1alpha1().TriggerAuthentications(ns).Create(context.Background(), auth, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	return c
 }
 
 // metricsAPIObject returns a ScaledObject with one metrics-api trigger
@@ -134,10 +143,7 @@ func metricsAPIObject(ns, name, url string, mutate ...func(*v1alpha1.ScaledObjec
 // externalMetric reads a metric through kube-apiserver, as the HPA does.
 func externalMetric(ctx context.Context, t *testing.T, ns, metric, object string) (*v1beta1.ExternalMetricValueList, error) {
 	t.Helper()
-	c, err := externalmetrics.NewForConfig(cluster.Config)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := newClient(t, cluster, externalmetrics.NewForConfig)
 	sel := labels.SelectorFromSet(labels.Set{v1alpha1.LabelScaledObjectName: object})
 	return c.NamespacedMetrics(ns).List(metric, sel)
 }

@@ -6,7 +6,6 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -95,17 +94,9 @@ func TestAdapterServesMetricsThroughKubeAPIServer(t *testing.T) {
 	})
 
 	t.Run("own metrics", func(t *testing.T) {
-		resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/metrics", a.metricsPort))
+		body, _, err := scrape(ctx, a.metricsPort)
 		if err != nil {
 			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		body, err := io.ReadAll(resp.Body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("/metrics: %s\n%s", resp.Status, body)
 		}
 		for _, want := range []string{
 			"sluice_poll_sources 1",
@@ -114,10 +105,10 @@ func TestAdapterServesMetricsThroughKubeAPIServer(t *testing.T) {
 			"apiserver_request_total",
 			"go_goroutines",
 		} {
-			if !strings.Contains(string(body), want) {
+			if !strings.Contains(body, want) {
 				name, _, _ := strings.Cut(want, "{")
 				name, _, _ = strings.Cut(name, " ")
-				t.Errorf("/metrics lacks %s; its %s lines:\n%s", want, name, grepLines(string(body), name))
+				t.Errorf("/metrics lacks %s; its %s lines:\n%s", want, name, grepLines(body, name))
 			}
 		}
 	})

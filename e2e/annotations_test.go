@@ -153,11 +153,7 @@ func TestAnnotationForceActivation(t *testing.T) {
 	waitReplicas(t, phase, "no longer forced: back to 0", 0, w.replicas)
 
 	w.annotate(v1alpha1.AnnotationForceActivation, ptr.To("maybe"))
-	eventually(t, phase, "Ready=False naming the annotation", func() error {
-		so, err := w.object()
-		if err != nil {
-			return err
-		}
+	w.waitObject("Ready=False naming the annotation", func(so *v1alpha1.ScaledObject) error {
 		c := so.Status.Condition(v1alpha1.ConditionReady)
 		if c == nil || c.Status != metav1.ConditionFalse || c.Reason != "InvalidAnnotation" {
 			return fmt.Errorf("Ready = %+v", c)

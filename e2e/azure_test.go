@@ -53,15 +53,7 @@ func TestAzureQueueThroughTheAdapter(t *testing.T) {
 		SecretKeyRef: &corev1.SecretKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: "storage"}, Key: "connection"},
 	}})
 	keda := kedaClient(t).KedaV1alpha1()
-	auth := &v1alpha1.TriggerAuthentication{
-		ObjectMeta: metav1.ObjectMeta{Name: "wrong-key"},
-		Spec: v1alpha1.TriggerAuthenticationSpec{SecretTargetRef: []v1alpha1.AuthSecretTargetRef{
-			{Parameter: "connection", Name: "wrong", Key: "connection"},
-		}},
-	}
-	if _, err := keda.TriggerAuthentications(ns).Create(ctx, auth, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	createSecretAuth(t, ns, "wrong-key", v1alpha1.AuthSecretTargetRef{Parameter: "connection", Name: "wrong", Key: "connection"})
 	a := startAdapter(t, "--watch-namespace="+ns)
 
 	queueObject := func(name, queue string, mutate func(*v1alpha1.ScaleTriggers)) *v1alpha1.ScaledObject {

@@ -18,6 +18,7 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
+	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/apimachinery/pkg/watch"
 
 	corev1 "k8s.io/api/core/v1"
@@ -124,9 +125,7 @@ func startReader(t *testing.T, ns, metric, object string) *reader {
 	r.stop = func() { cancel(); wg.Wait() }
 	t.Cleanup(r.stop)
 	wg.Go(func() {
-		tick := time.NewTicker(50 * time.Millisecond)
-		defer tick.Stop()
-		for {
+		wait.NonSlidingUntilWithContext(ctx, func(ctx context.Context) {
 			if _, err := externalMetric(ctx, t, ns, metric, object); err != nil {
 				if ctx.Err() != nil {
 					return
@@ -140,12 +139,7 @@ func startReader(t *testing.T, ns, metric, object string) *reader {
 			} else {
 				r.ok.Add(1)
 			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-			}
-		}
+		}, 50*time.Millisecond)
 	})
 	return r
 }

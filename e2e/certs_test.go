@@ -7,10 +7,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
-	"io"
-	"net/http"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -174,23 +171,13 @@ func TestCertRenewalInCluster(t *testing.T) {
 func gauge(addr, name string) (float64, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	req, err := newGet(ctx, "http://"+addr+"/metrics")
+	_, fams, err := scrapeAddr(ctx, addr)
 	if err != nil {
 		return 0, err
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return 0, err
+	series := fams[name].GetMetric()
+	if len(series) != 1 || series[0].GetGauge() == nil {
+		return 0, fmt.Errorf("%s: %d series, want one gauge", name, len(series))
 	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return 0, err
-	}
-	for line := range strings.Lines(string(body)) {
-		if v, ok := strings.CutPrefix(strings.TrimSpace(line), name+" "); ok {
-			return strconv.ParseFloat(v, 64)
-		}
-	}
-	return 0, fmt.Errorf("no %s", name)
+	return series[0].GetGauge().GetValue(), nil
 }

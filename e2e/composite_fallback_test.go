@@ -14,14 +14,10 @@ import (
 )
 
 // waitFallbackCondition waits until w's Fallback condition is True with
-// inMessage in its message.
+// inMessage in its message (any message when inMessage is empty).
 func waitFallbackCondition(t *testing.T, w *worker, inMessage string) {
 	t.Helper()
-	eventually(t, phase, "Fallback=True: "+inMessage, func() error {
-		so, err := w.object()
-		if err != nil {
-			return err
-		}
+	w.waitObject("Fallback=True: "+inMessage, func(so *v1alpha1.ScaledObject) error {
 		if c := so.Status.Condition(v1alpha1.ConditionFallback); c == nil || c.Status != metav1.ConditionTrue || !strings.Contains(c.Message, inMessage) {
 			return fmt.Errorf("Fallback = %+v", c)
 		}

@@ -66,11 +66,7 @@ func TestCompositeScalesOnFormula(t *testing.T) {
 		}
 		return err
 	})
-	eventually(t, phase, "Active=False at the activation target", func() error {
-		so, err := w.object()
-		if err != nil {
-			return err
-		}
+	w.waitObject("Active=False at the activation target", func(so *v1alpha1.ScaledObject) error {
 		if c := so.Status.Condition(v1alpha1.ConditionActive); c == nil || c.Status != metav1.ConditionFalse {
 			return fmt.Errorf("Active = %+v", c)
 		}
@@ -120,13 +116,9 @@ func TestCompositeScalesOnFormula(t *testing.T) {
 	})
 
 	b.fail.Store(true)
-	eventually(t, phase, "a failing trigger makes the composite unknown", func() error {
+	w.waitObject("a failing trigger makes the composite unknown", func(so *v1alpha1.ScaledObject) error {
 		if v, err := compositeValue(t, w); err == nil {
 			return fmt.Errorf("composite served %s while trigger b fails", v)
-		}
-		so, err := w.object()
-		if err != nil {
-			return err
 		}
 		if c := so.Status.Condition(v1alpha1.ConditionActive); c == nil || c.Status != metav1.ConditionUnknown || !strings.Contains(c.Message, `"b"`) {
 			return fmt.Errorf("Active = %+v, want Unknown naming trigger b", c)
@@ -169,11 +161,7 @@ func TestCompositeInvalid(t *testing.T) {
 		t.Fatalf("create without target: %v, want the CRD to refuse it", err)
 	}
 
-	eventually(t, phase, "Ready=False naming the formula", func() error {
-		so, err := w.object()
-		if err != nil {
-			return err
-		}
+	w.waitObject("Ready=False naming the formula", func(so *v1alpha1.ScaledObject) error {
 		c := so.Status.Condition(v1alpha1.ConditionReady)
 		if c == nil || c.Status != metav1.ConditionFalse || c.Reason != "InvalidScalingModifiers" || !strings.Contains(c.Message, composite.FieldFormula) {
 			return fmt.Errorf("Ready = %+v", c)
@@ -207,16 +195,7 @@ func TestCompositeFallback(t *testing.T) {
 		return err
 	})
 	waitReplicas(t, phase, "the HPA holds fallback.replicas", 3, w.replicas)
-	eventually(t, phase, "Fallback=True", func() error {
-		so, err := w.object()
-		if err != nil {
-			return err
-		}
-		if c := so.Status.Condition(v1alpha1.ConditionFallback); c == nil || c.Status != metav1.ConditionTrue {
-			return fmt.Errorf("Fallback = %+v", c)
-		}
-		return nil
-	})
+	waitFallbackCondition(t, w, "")
 
 	b.fail.Store(false)
 	b.set(20)

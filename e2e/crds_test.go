@@ -12,6 +12,8 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
 )
 
@@ -80,7 +82,6 @@ func TestCRDsAcceptValidObjects(t *testing.T) {
 func TestCRDsRejectInvalidObjects(t *testing.T) {
 	ns := namespace(t)
 	dyn := dynamicClient(t)
-	ctx := context.Background()
 
 	tests := []struct {
 		name   string
@@ -131,18 +132,7 @@ func TestCRDsRejectInvalidObjects(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			obj := readObject(t, filepath.Join(apiTestdata, "func-kubernetes-deploy.yaml"))
-			obj.SetNamespace(ns)
-			obj.SetName("invalid")
-			tt.mutate(obj.Object["spec"].(map[string]any))
-			_, err := dyn.Resource(scaledObjectsGVR).Namespace(ns).Create(ctx, obj, metav1.CreateOptions{})
-			if err == nil {
-				_ = dyn.Resource(scaledObjectsGVR).Namespace(ns).Delete(ctx, "invalid", metav1.DeleteOptions{})
-				t.Fatalf("created; want the error %q", tt.want)
-			}
-			if !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("error = %v\nwant it to contain %q", err, tt.want)
-			}
+			wantRefused(t, dyn, scaledObjectsGVR, ns, "func-kubernetes-deploy.yaml", tt.mutate, tt.want)
 		})
 	}
 
@@ -162,24 +152,34 @@ func TestCRDsRejectInvalidObjects(t *testing.T) {
 	}
 	for _, tt := range authTests {
 		t.Run("TriggerAuthentication/"+tt.name, func(t *testing.T) {
-			obj := readObject(t, filepath.Join(apiTestdata, "trigger-authentication.yaml"))
-			obj.SetNamespace(ns)
-			obj.SetName("invalid")
-			tt.mutate(obj.Object["spec"].(map[string]any))
-			_, err := dyn.Resource(triggerAuthsGVR).Namespace(ns).Create(ctx, obj, metav1.CreateOptions{})
-			if err == nil {
-				_ = dyn.Resource(triggerAuthsGVR).Namespace(ns).Delete(ctx, "invalid", metav1.DeleteOptions{})
-				t.Fatalf("created; want the error %q", tt.want)
-			}
-			if !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("error = %v\nwant it to contain %q", err, tt.want)
-			}
+			wantRefused(t, dyn, triggerAuthsGVR, ns, "trigger-authentication.yaml", tt.mutate, tt.want)
 		})
 	}
 }
 
 func trigger(spec map[string]any) map[string]any {
 	return spec["triggers"].([]any)[0].(map[string]any)
+}
+
+// wantRefused creates the manifest file of apiTestdata as the resource gvr
+// "invalid" in ns, with mutate applied to its spec, and fails t unless the
+// API server refuses it with an error containing want.
+func wantRefused(t *testing.T, dyn dynamic.Interface, gvr schema.GroupVersionResource, ns, file string, mutate func(spec map[string]any), want string) {
+	t.Helper()
+	ctx := context.Background()
+	objects := dyn.Resource(gvr).Namespace(ns)
+	obj := readObject(t, filepath.Join(apiTestdata, file))
+	obj.SetNamespace(ns)
+	obj.SetName("invalid")
+	mutate(obj.Object["spec"].(map[string]any))
+	_, err := objects.Create(ctx, obj, metav1.CreateOptions{})
+	if err == nil {
+		_ = objects.Delete(ctx, "invalid", metav1.DeleteOptions{})
+		t.Fatalf("created; want the error %q", want)
+	}
+	if !strings.Contains(err.Error(), want) {
+		t.Errorf("error = %v\nwant it to contain %q", err, want)
+	}
 }
 
 // TestCRDsPrinterColumns asks for a Table, as kubectl get does, and checks

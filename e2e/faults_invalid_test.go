@@ -60,14 +60,7 @@ func TestFaultInvalidObjectsBesideAValidOne(t *testing.T) {
 	}, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := kedaClient(t).KedaV1alpha1().TriggerAuthentications(w.ns).Create(ctx, &v1alpha1.TriggerAuthentication{
-		ObjectMeta: metav1.ObjectMeta{Name: "wrong-key"},
-		Spec: v1alpha1.TriggerAuthenticationSpec{SecretTargetRef: []v1alpha1.AuthSecretTargetRef{
-			{Parameter: "token", Name: "creds", Key: "token"},
-		}},
-	}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	createSecretAuth(t, w.ns, "wrong-key", v1alpha1.AuthSecretTargetRef{Parameter: "token", Name: "creds", Key: "token"})
 	want := map[string]string{}
 	created := time.Now()
 	for _, k := range invalidKinds() {

@@ -5,7 +5,6 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"testing"
 	"time"
 
@@ -66,12 +65,8 @@ func TestFaultLongPollingIntervalsUnderLoad(t *testing.T) {
 			failed++
 			t.Logf("read %d failed: %v", reads, err)
 		}
-		resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/readyz", a.metricsPort))
-		if err != nil || resp.StatusCode != http.StatusOK {
+		if readyzOK(ctx, fmt.Sprintf("127.0.0.1:%d", a.metricsPort)) != nil {
 			notReady++
-		}
-		if resp != nil {
-			_ = resp.Body.Close()
 		}
 	}
 	apiservice, err := dynamicClient(t).Resource(apiServicesGVR()).Get(ctx, "v1beta1.external.metrics.k8s.io", metav1.GetOptions{})

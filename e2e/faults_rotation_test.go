@@ -49,13 +49,8 @@ func TestFaultRotatedToken(t *testing.T) {
 	if _, err := secrets.Create(ctx, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "token"}, StringData: map[string]string{"token": oldToken}}, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
+	createSecretAuth(t, ns, "bearer", v1alpha1.AuthSecretTargetRef{Parameter: "token", Name: "token", Key: "token"})
 	keda := kedaClient(t).KedaV1alpha1()
-	if _, err := keda.TriggerAuthentications(ns).Create(ctx, &v1alpha1.TriggerAuthentication{
-		ObjectMeta: metav1.ObjectMeta{Name: "bearer"},
-		Spec:       v1alpha1.TriggerAuthenticationSpec{SecretTargetRef: []v1alpha1.AuthSecretTargetRef{{Parameter: "token", Name: "token", Key: "token"}}},
-	}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
 	so := metricsAPIObject(ns, "rotated", src.URL, func(so *v1alpha1.ScaledObject) {
 		so.Spec.PollingInterval = ptr.To[int32](interval)
 		so.Spec.Triggers[0].Metadata["authMode"] = "bearer"

@@ -5,28 +5,14 @@ package e2e
 import (
 	"testing"
 	"time"
-
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/utils/ptr"
-
-	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
 )
-
-// waitActive waits until the worker's Active condition has status want.
-func waitActive(t *testing.T, w *worker, want metav1.ConditionStatus) {
-	t.Helper()
-	waitObjectActive(t, w.ns, "worker", want)
-}
 
 // TestFaultSourceFailsDuringCooldown: the object went inactive and, before
 // the cooldown ends, its source starts failing. Unknown is not inactive:
 // the target never goes to 0.
 func TestFaultSourceFailsDuringCooldown(t *testing.T) {
 	const cooldown = 10
-	w := newWorker(t, 3, 0, func(so *v1alpha1.ScaledObject) { so.Spec.CooldownPeriod = ptr.To[int32](cooldown) })
-	waitReplicas(t, phase, "activated to 1", 1, w.replicas)
-	w.src.set(0)
-	waitActive(t, w, metav1.ConditionFalse)
+	w := newCoolingWorker(t, cooldown)
 	w.src.fail.Store(true)
 	w.holdReplicas((cooldown+15)*time.Second, "source failing since before the cooldown ended", 1)
 	t.Logf("FIGURE source-fails-in-cooldown: held at 1 for %ds past a %ds cooldown", cooldown+15, cooldown)
@@ -38,10 +24,7 @@ func TestFaultSourceFailsDuringCooldown(t *testing.T) {
 // evidence and the target goes to 0.
 func TestFaultAdapterKilledWhileInactive(t *testing.T) {
 	const cooldown = 8
-	w := newWorker(t, 3, 0, func(so *v1alpha1.ScaledObject) { so.Spec.CooldownPeriod = ptr.To[int32](cooldown) })
-	waitReplicas(t, phase, "activated to 1", 1, w.replicas)
-	w.src.set(0)
-	waitActive(t, w, metav1.ConditionFalse)
+	w := newCoolingWorker(t, cooldown)
 	w.adapter.Kill()
 	w.holdReplicas((cooldown+12)*time.Second, "adapter killed -9", 1)
 	restarted := time.Now()

@@ -15,15 +15,18 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/rest"
 	"sigs.k8s.io/yaml"
+
+	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
+	"github.com/sluice-dev/sluice/pkg/testenv"
 )
 
 var (
-	scaledObjectsGVR = schema.GroupVersionResource{Group: "keda.sh", Version: "v1alpha1", Resource: "scaledobjects"}
-	triggerAuthsGVR  = schema.GroupVersionResource{Group: "keda.sh", Version: "v1alpha1", Resource: "triggerauthentications"}
-	clusterAuthsGVR  = schema.GroupVersionResource{Group: "keda.sh", Version: "v1alpha1", Resource: "clustertriggerauthentications"}
+	scaledObjectsGVR = v1alpha1.SchemeGroupVersion.WithResource("scaledobjects")
+	triggerAuthsGVR  = v1alpha1.SchemeGroupVersion.WithResource("triggerauthentications")
+	clusterAuthsGVR  = v1alpha1.SchemeGroupVersion.WithResource("clustertriggerauthentications")
 )
 
 // namespace creates a namespace for the test, named after it, and deletes it
@@ -46,14 +49,21 @@ func namespace(t *testing.T) string {
 	return name
 }
 
-// dynamicClient returns an admin dynamic client.
-func dynamicClient(t *testing.T) dynamic.Interface {
+// newClient builds an admin client of cp with newForConfig (a client
+// package's NewForConfig), failing t when that fails.
+func newClient[C any](t *testing.T, cp *testenv.ControlPlane, newForConfig func(*rest.Config) (C, error)) C {
 	t.Helper()
-	dyn, err := dynamic.NewForConfig(cluster.Config)
+	c, err := newForConfig(cp.Config)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return dyn
+	return c
+}
+
+// dynamicClient returns an admin dynamic client of the shared control plane.
+func dynamicClient(t *testing.T) dynamic.Interface {
+	t.Helper()
+	return newClient(t, cluster, dynamic.NewForConfig)
 }
 
 // readObject reads a YAML manifest into an unstructured object.

@@ -18,6 +18,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
 
 	"github.com/sluice-dev/sluice/pkg/boundaddrs"
 	"github.com/sluice-dev/sluice/pkg/httpfront"
@@ -122,24 +123,17 @@ func newFakePod(t *testing.T, ns, name string, h http.Handler) *fakePod {
 // follow polls the Deployment's replicas every 20ms and starts or stops
 // the server to match.
 func (p *fakePod) follow(ctx context.Context, ns, name string) {
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
+	wait.NonSlidingUntilWithContext(ctx, func(ctx context.Context) {
 		d, err := cluster.Client.AppsV1().Deployments(ns).Get(ctx, name, metav1.GetOptions{})
 		if err != nil || d.Spec.Replicas == nil {
-			continue
+			return
 		}
 		if *d.Spec.Replicas > 0 {
 			p.start()
 		} else {
 			p.stop()
 		}
-	}
+	}, 20*time.Millisecond)
 }
 
 // start listens on the pod's address (retrying while the address is still

@@ -14,7 +14,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
 
-	"github.com/sluice-dev/sluice/pkg/client/clientset/versioned"
 	"github.com/sluice-dev/sluice/pkg/install"
 	"github.com/sluice-dev/sluice/pkg/testenv"
 )
@@ -132,14 +131,4 @@ func checkRemoved(t *testing.T, cp *testenv.ControlPlane, dyn dynamic.Interface,
 	if _, err := cp.Client.CoreV1().Namespaces().Get(ctx, "kube-system", metav1.GetOptions{}); err != nil {
 		t.Errorf("kube-system after remove: %v", err)
 	}
-}
-
-// kedaClientFor returns a typed keda.sh client for cp.
-func kedaClientFor(t *testing.T, cp *testenv.ControlPlane) versioned.Interface {
-	t.Helper()
-	c, err := versioned.NewForConfig(cp.Config)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
 }

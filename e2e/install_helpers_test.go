@@ -90,10 +90,7 @@ func startInstalledAdapter(t *testing.T, cp *testenv.ControlPlane, ns string) *t
 	if err != nil {
 		t.Fatal(err)
 	}
-	dyn, err := dynamic.NewForConfig(cp.Config)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dyn := newClient(t, cp, dynamic.NewForConfig)
 	patch := fmt.Sprintf(`{"spec":{"service":{"port":%d}}}`, port)
 	_, err = dyn.Resource(apiServicesGVR()).Patch(ctx, install.APIServiceName, types.MergePatchType, []byte(patch), metav1.PatchOptions{FieldManager: "e2e"})
 	if err != nil {

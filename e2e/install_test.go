@@ -19,6 +19,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
 
+	"github.com/sluice-dev/sluice/pkg/client/clientset/versioned"
 	"github.com/sluice-dev/sluice/pkg/install"
 	"github.com/sluice-dev/sluice/pkg/testenv"
 )
@@ -37,10 +38,7 @@ func TestInstallRemoveStatusLifecycle(t *testing.T) {
 	cp := testenv.New(t, testenv.Options{})
 	ctx := context.Background()
 	const ns = "sluice-e2e"
-	dyn, err := dynamic.NewForConfig(cp.Config)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dyn := newClient(t, cp, dynamic.NewForConfig)
 
 	if r := sluiceCLI(t, cp, "install", "-n", ns, "--image-tag", "e2e"); r.err != nil {
 		t.Fatalf("install: %v: %s", r.err, r.errOut)
@@ -97,7 +95,7 @@ func TestInstallRemoveStatusLifecycle(t *testing.T) {
 	createTarget(t, cp, apps, "work")
 	src := newValueServer(t, 42)
 	so := metricsAPIObject(apps, "work", src.URL)
-	kc := kedaClientFor(t, cp)
+	kc := newClient(t, cp, versioned.NewForConfig)
 	if _, err := kc.KedaV1alpha1().ScaledObjects(apps).Create(ctx, so, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -147,10 +145,7 @@ func TestInstallRemoveStatusLifecycle(t *testing.T) {
 func TestInstallRefusesForeignAPIService(t *testing.T) {
 	cp := testenv.New(t, testenv.Options{})
 	ctx := context.Background()
-	dyn, err := dynamic.NewForConfig(cp.Config)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dyn := newClient(t, cp, dynamic.NewForConfig)
 	keda := &unstructured.Unstructured{Object: map[string]any{
 		"apiVersion": "apiregistration.k8s.io/v1",
 		"kind":       "APIService",

@@ -114,7 +114,7 @@ func scrapeAddr(ctx context.Context, addr string) (string, map[string]*dto.Metri
 		return "", nil, err
 	}
 	if resp.StatusCode != http.StatusOK {
-		return "", nil, fmt.Errorf("/metrics: %s", resp.Status)
+		return "", nil, fmt.Errorf("/metrics: %s\n%s", resp.Status, body)
 	}
 	parser := expfmt.NewTextParser(model.UTF8Validation)
 	mfs, err := parser.TextToMetricFamilies(strings.NewReader(string(body)))

@@ -47,15 +47,7 @@ func TestRabbitMQScalesZeroToNAndBack(t *testing.T) {
 	createDeployment(t, ns, "worker", 0, env)
 	createDeployment(t, ns, "wrong", 1, env, corev1.EnvVar{Name: "RabbitMQUser", Value: rabbitmq.User})
 	keda := kedaClient(t).KedaV1alpha1()
-	auth := &v1alpha1.TriggerAuthentication{
-		ObjectMeta: metav1.ObjectMeta{Name: "wrong-password"},
-		Spec: v1alpha1.TriggerAuthenticationSpec{SecretTargetRef: []v1alpha1.AuthSecretTargetRef{
-			{Parameter: "password", Name: "rabbit", Key: "wrongPassword"},
-		}},
-	}
-	if _, err := keda.TriggerAuthentications(ns).Create(ctx, auth, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	createSecretAuth(t, ns, "wrong-password", v1alpha1.AuthSecretTargetRef{Parameter: "password", Name: "rabbit", Key: "wrongPassword"})
 	a := startAdapter(t, "--watch-namespace="+ns)
 	startActivator(t, ns)
 

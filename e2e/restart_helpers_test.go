@@ -14,6 +14,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/utils/ptr"
 
 	"github.com/sluice-dev/sluice/pkg/testenv"
@@ -69,21 +70,14 @@ func watchReplicas(ns string, allowed map[string][2]int32) *replicaWatch {
 	ctx, cancel := context.WithCancel(context.Background())
 	w := &replicaWatch{cancel: cancel}
 	w.wg.Go(func() {
-		tick := time.NewTicker(250 * time.Millisecond)
-		defer tick.Stop()
-		for {
+		wait.NonSlidingUntilWithContext(ctx, func(ctx context.Context) {
 			for name, r := range allowed {
 				rctx, rcancel := context.WithTimeout(ctx, 5*time.Second)
 				d, err := cluster.Client.AppsV1().Deployments(ns).Get(rctx, name, metav1.GetOptions{})
 				rcancel()
 				w.record(name, r, d, err)
 			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-			}
-		}
+		}, 250*time.Millisecond)
 	})
 	return w
 }
