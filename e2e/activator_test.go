@@ -79,15 +79,6 @@ func TestActivatorHoldsWhenSourceFails(t *testing.T) {
 	w.holdReplicas(15*time.Second, "source failing, cooldown 5s", 1)
 }
 
-// TestActivatorHoldsWhenAdapterDies: the adapter is killed right after the
-// object went inactive; with nobody to confirm the metrics, the target
-// stays at 1.
-func TestActivatorHoldsWhenAdapterDies(t *testing.T) {
-	w := newCoolingWorker(t, 8)
-	w.adapter.Kill()
-	w.holdReplicas(20*time.Second, "adapter dead, cooldown 8s", 1)
-}
-
 // TestActivatorPause covers both pause annotations and resuming.
 func TestActivatorPause(t *testing.T) {
 	ctx := context.Background()
