@@ -9,6 +9,8 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
+
+	"github.com/sluice-dev/sluice/pkg/testenv"
 )
 
 // activationValue is above the activation threshold (0) and below the
@@ -51,8 +53,8 @@ func runActivation(ctx context.Context, o *options, r *report) error {
 			return fmt.Errorf("round %d: %w", i, err)
 		}
 		// Start at a random phase of the polling interval.
-		if err := sleep(ctx, rand.N(time.Duration(interval)*time.Second)); err != nil {
-			return err
+		if err := testenv.Sleep(ctx, rand.N(time.Duration(interval)*time.Second)); err != nil {
+			return fmt.Errorf("round %d: %w", i, err)
 		}
 		t0 := time.Now()
 		e.src.set(activationValue)
@@ -76,16 +78,4 @@ func (e *env) waitHPA(ctx context.Context, name string) error {
 		_, err := e.kube.AutoscalingV2().HorizontalPodAutoscalers(benchNamespace).Get(ctx, name, metav1.GetOptions{})
 		return err
 	})
-}
-
-// sleep waits for d or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return fmt.Errorf("sleep: %w", ctx.Err())
-	case <-t.C:
-		return nil
-	}
 }
