@@ -3,7 +3,6 @@ package main
 import (
 	"math"
 	"slices"
-	"sort"
 	"time"
 )
 
@@ -24,14 +23,4 @@ func summarize(ds []time.Duration) summary {
 		return ds[max(i, 0)]
 	}
 	return summary{Count: len(ds), P50: rank(0.50), P90: rank(0.90), P99: rank(0.99), Max: ds[len(ds)-1]}
-}
-
-// sortedKeys returns m's keys in order.
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
