@@ -190,11 +190,8 @@ func (e *env) programDir(name string) (string, error) {
 	return dir, nil
 }
 
-// errExited stops eventually early: the process it waits for is gone.
-var errExited = errors.New("process exited")
-
-// eventually calls check every period until it returns nil, returns
-// errExited, ctx ends or timeout passes.
+// eventually calls check every period until it returns nil, ctx ends or
+// timeout passes.
 func eventually(ctx context.Context, timeout, period time.Duration, what string, check func() error) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -202,8 +199,8 @@ func eventually(ctx context.Context, timeout, period time.Duration, what string,
 	defer t.Stop()
 	for {
 		err := check()
-		if err == nil || errors.Is(err, errExited) {
-			return err
+		if err == nil {
+			return nil
 		}
 		select {
 		case <-ctx.Done():
