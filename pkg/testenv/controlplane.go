@@ -64,7 +64,7 @@ type ControlPlane struct {
 	// Host is kube-apiserver's URL, https://127.0.0.1:<port>.
 	Host string
 
-	ownDir    bool
+	tmpDir    TempDir
 	procs     []*Process
 	apiserver *apiServer // how to start kube-apiserver again; procs[apiserver.proc]
 	stopped   []*Process // kube-apiservers a restart replaced, for their logs
@@ -78,12 +78,9 @@ func Start(ctx context.Context, opts Options) (cp *ControlPlane, err error) {
 	if err != nil {
 		return nil, err
 	}
-	cp = &ControlPlane{Dir: opts.Dir}
-	if cp.Dir == "" {
-		if cp.Dir, err = os.MkdirTemp("", "sluice-testenv-"); err != nil {
-			return nil, fmt.Errorf("create work dir: %w", err)
-		}
-		cp.ownDir = true
+	cp = &ControlPlane{}
+	if cp.Dir, cp.tmpDir, err = WorkDir(opts.Dir, "sluice-testenv-"); err != nil {
+		return nil, err
 	}
 	defer func() {
 		if err != nil {
@@ -130,9 +127,7 @@ func (cp *ControlPlane) Stop() {
 		cp.procs[i].Stop(5 * time.Second)
 	}
 	cp.procs, cp.apiserver = nil, nil
-	if cp.ownDir {
-		_ = os.RemoveAll(cp.Dir)
-	}
+	cp.tmpDir.Remove()
 }
 
 // PIDs returns the process ids of the components, for leak checks.

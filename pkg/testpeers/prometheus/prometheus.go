@@ -42,7 +42,7 @@ type Server struct {
 	proc     *testenv.Process
 	target   *httptest.Server
 	dir      string
-	ownsDir  bool
+	tmpDir   testenv.TempDir
 	stopOnce bool
 }
 
@@ -79,12 +79,9 @@ func start(ctx context.Context, dir string, logf func(format string, args ...any
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Exporter: NewExporter(), dir: dir}
-	if dir == "" {
-		if s.dir, err = os.MkdirTemp("", "sluice-prometheus-"); err != nil {
-			return nil, fmt.Errorf("create data dir: %w", err)
-		}
-		s.ownsDir = true
+	s := &Server{Exporter: NewExporter()}
+	if s.dir, s.tmpDir, err = testenv.WorkDir(dir, "sluice-prometheus-"); err != nil {
+		return nil, err
 	}
 	s.target = httptest.NewServer(s.Exporter)
 	if err := s.start(ctx, bin, logf); err != nil {
@@ -136,9 +133,7 @@ func (s *Server) Stop() {
 	if s.target != nil {
 		s.target.Close()
 	}
-	if s.ownsDir {
-		_ = os.RemoveAll(s.dir)
-	}
+	s.tmpDir.Remove()
 }
 
 // config returns a configuration scraping target every ScrapeInterval.
