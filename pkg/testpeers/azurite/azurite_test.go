@@ -1,30 +1,27 @@
 package azurite
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sluice-dev/sluice/pkg/testenv"
 )
 
 func TestFindBinDir(t *testing.T) {
-	empty := t.TempDir()
-	t.Setenv(BinEnv, empty)
-	if _, err := FindBinDir(); !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), empty) {
-		t.Fatalf("empty %s: %v, want ErrNotFound naming the dir", BinEnv, err)
-	}
-	dir := t.TempDir()
-	for _, name := range []string{"azurite-queue", "azurite-blob"} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte("#!/bin/sh\n"), 0o755); err != nil {
-			t.Fatal(err)
+	dir := testenv.CheckFind(t, BinEnv, ErrNotFound, FindBinDir, func(dir string) error {
+		for _, name := range []string{"azurite-queue", "azurite-blob"} {
+			if err := os.WriteFile(filepath.Join(dir, name), []byte("#!/bin/sh\n"), 0o755); err != nil {
+				return err
+			}
 		}
-	}
-	for _, v := range []string{dir, filepath.Join(dir, "azurite-queue")} {
-		t.Setenv(BinEnv, v)
-		if got, err := FindBinDir(); err != nil || got != dir {
-			t.Fatalf("%s=%s: %q, %v; want %q", BinEnv, v, got, err, dir)
-		}
+		return nil
+	})
+	// One of the binaries named: its directory.
+	t.Setenv(BinEnv, filepath.Join(dir, "azurite-queue"))
+	if got, err := FindBinDir(); err != nil || got != dir {
+		t.Fatalf("%s=%s: %q, %v; want %q", BinEnv, filepath.Join(dir, "azurite-queue"), got, err, dir)
 	}
 }
 
