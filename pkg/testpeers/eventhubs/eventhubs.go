@@ -200,13 +200,7 @@ func (p *Peer) next(ctx context.Context) ([]byte, error) {
 }
 
 // logTail returns the end of the peer's stderr log.
-func (p *Peer) logTail() string {
-	b, _ := os.ReadFile(filepath.Join(p.dir, "eventhubs-peer.log"))
-	if len(b) > 2000 {
-		b = b[len(b)-2000:]
-	}
-	return string(b)
-}
+func (p *Peer) logTail() string { return testenv.Tail(filepath.Join(p.dir, "eventhubs-peer.log")) }
 
 // Stop ends the peer and removes a temporary directory. It is safe to
 // call more than once. Clients connected to it see their connection close.
