@@ -1,7 +1,6 @@
 package azurite
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,18 +9,12 @@ import (
 )
 
 func TestFindBinDir(t *testing.T) {
-	dir := testenv.CheckFind(t, BinEnv, ErrNotFound, FindBinDir, func(dir string) error {
-		for _, name := range []string{"azurite-queue", "azurite-blob"} {
-			if err := os.WriteFile(filepath.Join(dir, name), []byte("#!/bin/sh\n"), 0o755); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	dir := testenv.CheckFind(t, BinEnv, ErrNotFound, FindBinDir, "azurite-queue", "azurite-blob")
 	// One of the binaries named: its directory.
-	t.Setenv(BinEnv, filepath.Join(dir, "azurite-queue"))
+	queue := filepath.Join(dir, "azurite-queue")
+	t.Setenv(BinEnv, queue)
 	if got, err := FindBinDir(); err != nil || got != dir {
-		t.Fatalf("%s=%s: %q, %v; want %q", BinEnv, filepath.Join(dir, "azurite-queue"), got, err, dir)
+		t.Fatalf("%s=%s: %q, %v; want %q", BinEnv, queue, got, err, dir)
 	}
 }
 
