@@ -149,9 +149,11 @@ func (cp *ControlPlane) Logs() []string {
 	return paths
 }
 
-// waitFor calls check every 100ms until it returns nil, p exits, or timeout
-// passes; the error then includes p's log tail.
-func waitFor(ctx context.Context, p *Process, timeout time.Duration, what string, check func(context.Context) error) error {
+// WaitFor calls check every 100ms, each call bounded to 5s, until it
+// returns nil, p exits, ctx ends or timeout passes; the error then
+// includes p's log tail. It is how a component or peer is waited for once
+// it runs: until it answers, not merely listens.
+func WaitFor(ctx context.Context, p *Process, timeout time.Duration, what string, check func(context.Context) error) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	var last error

@@ -39,7 +39,7 @@ func (a *apiServer) start(ctx context.Context, dir, name, host string) (*Process
 	if err != nil {
 		return nil, err
 	}
-	err = waitFor(ctx, p, a.timeout, "wait for kube-apiserver", func(ctx context.Context) error {
+	err = WaitFor(ctx, p, a.timeout, "wait for kube-apiserver", func(ctx context.Context) error {
 		if err := listening(p, a.port); err != nil {
 			return err
 		}
