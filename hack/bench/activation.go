@@ -9,6 +9,8 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
+
+	"github.com/sluice-dev/sluice/pkg/testenv"
 )
 
 // activationValue is above the activation threshold (0) and below the
@@ -45,23 +47,25 @@ func runActivation(ctx context.Context, o *options, r *report) error {
 	if err := e.waitHPA(ctx, so.HPAName()); err != nil {
 		return err
 	}
-	lat := make([]time.Duration, 0, o.activations)
-	for i := range o.activations {
+	lat, err := rounds(o.activations, "round", func(int) (time.Duration, error) {
 		if _, err := replicas.wait(ctx, time.Minute, "scale to 0", func(v int) bool { return v == 0 }); err != nil {
-			return fmt.Errorf("round %d: %w", i, err)
+			return 0, err
 		}
 		// Start at a random phase of the polling interval.
-		if err := sleep(ctx, rand.N(time.Duration(interval)*time.Second)); err != nil {
-			return err
+		if err := testenv.Sleep(ctx, rand.N(time.Duration(interval)*time.Second)); err != nil {
+			return 0, err
 		}
 		t0 := time.Now()
 		e.src.set(activationValue)
 		at, err := replicas.wait(ctx, 30*time.Second, "scale to 1", func(v int) bool { return v >= 1 })
 		if err != nil {
-			return fmt.Errorf("round %d: %w", i, err)
+			return 0, err
 		}
-		lat = append(lat, at.Sub(t0))
 		e.src.set(0)
+		return at.Sub(t0), nil
+	})
+	if err != nil {
+		return err
 	}
 	s := summarize(lat)
 	r.addLatencies("activation latency", s)
@@ -76,16 +80,4 @@ func (e *env) waitHPA(ctx context.Context, name string) error {
 		_, err := e.kube.AutoscalingV2().HorizontalPodAutoscalers(benchNamespace).Get(ctx, name, metav1.GetOptions{})
 		return err
 	})
-}
-
-// sleep waits for d or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return fmt.Errorf("sleep: %w", ctx.Err())
-	case <-t.C:
-		return nil
-	}
 }

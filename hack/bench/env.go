@@ -27,7 +27,7 @@ const benchNamespace = "bench"
 type env struct {
 	o        *options
 	dir      string
-	ownDir   bool
+	tmpDir   testenv.TempDir
 	cp       *testenv.ControlPlane
 	procs    []*testenv.Process
 	src      *valueServer
@@ -45,12 +45,9 @@ type env struct {
 // withCM), installs the CRDs, creates the bench namespace and starts the
 // metrics-api endpoint. On error nothing is left running.
 func startEnv(ctx context.Context, o *options, withCM bool) (e *env, err error) {
-	e = &env{o: o, dir: o.workDir}
-	if e.dir == "" {
-		if e.dir, err = os.MkdirTemp("", "sluice-bench-"); err != nil {
-			return nil, fmt.Errorf("create work dir: %w", err)
-		}
-		e.ownDir = true
+	e = &env{o: o}
+	if e.dir, e.tmpDir, err = testenv.WorkDir(o.workDir, "sluice-bench-"); err != nil {
+		return nil, err
 	}
 	defer func() {
 		if err != nil {
@@ -127,9 +124,7 @@ func (e *env) stop() {
 	if e.cp != nil {
 		e.cp.Stop()
 	}
-	if e.ownDir {
-		_ = os.RemoveAll(e.dir)
-	}
+	e.tmpDir.Remove()
 }
 
 // startAdapter runs sluice-adapter watching the bench namespace,
@@ -190,11 +185,8 @@ func (e *env) programDir(name string) (string, error) {
 	return dir, nil
 }
 
-// errExited stops eventually early: the process it waits for is gone.
-var errExited = errors.New("process exited")
-
-// eventually calls check every period until it returns nil, returns
-// errExited, ctx ends or timeout passes.
+// eventually calls check every period until it returns nil, ctx ends or
+// timeout passes.
 func eventually(ctx context.Context, timeout, period time.Duration, what string, check func() error) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -202,8 +194,8 @@ func eventually(ctx context.Context, timeout, period time.Duration, what string,
 	defer t.Stop()
 	for {
 		err := check()
-		if err == nil || errors.Is(err, errExited) {
-			return err
+		if err == nil {
+			return nil
 		}
 		select {
 		case <-ctx.Done():

@@ -42,13 +42,11 @@ func runFirstValue(ctx context.Context, o *options, r *report) error {
 	}
 	defer httpc.CloseIdleConnections()
 	e.src.set(activationValue)
-	first := make([]time.Duration, 0, o.creates)
-	for i := range o.creates {
-		d, err := e.firstValue(ctx, httpc, "fv"+strconv.Itoa(i))
-		if err != nil {
-			return fmt.Errorf("first value %d: %w", i, err)
-		}
-		first = append(first, d)
+	first, err := rounds(o.creates, "first value", func(i int) (time.Duration, error) {
+		return e.firstValue(ctx, httpc, "fv"+strconv.Itoa(i))
+	})
+	if err != nil {
+		return err
 	}
 	s := summarize(first)
 	r.addLatencies("first value", s)
@@ -63,13 +61,11 @@ func runFirstValue(ctx context.Context, o *options, r *report) error {
 	if err != nil {
 		return err
 	}
-	act := make([]time.Duration, 0, o.creates)
-	for i := range o.creates {
-		d, err := e.activateNew(ctx, scaled, "act"+strconv.Itoa(i))
-		if err != nil {
-			return fmt.Errorf("activation %d: %w", i, err)
-		}
-		act = append(act, d)
+	act, err := rounds(o.creates, "activation", func(i int) (time.Duration, error) {
+		return e.activateNew(ctx, scaled, "act"+strconv.Itoa(i))
+	})
+	if err != nil {
+		return err
 	}
 	after, err := e.apiRequests(ctx)
 	if err != nil {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -76,15 +75,9 @@ func (e *env) startTestAdapter(ctx context.Context) (*testenv.Process, error) {
 		if err != nil {
 			return err
 		}
-		err = eventually(ctx, time.Minute, 100*time.Millisecond, "test adapter listening", func() error {
-			if proc.Exited() {
-				return errExited
-			}
-			if ok, err := proc.ListensOn(ports[0]); err != nil || !ok {
-				return errors.Join(err, errors.New("not listening yet"))
-			}
-			return nil
-		})
+		lctx, cancel := context.WithTimeout(ctx, time.Minute)
+		err = proc.WaitListening(lctx, ports[0])
+		cancel()
 		if err != nil {
 			proc.Stop(5 * time.Second)
 			return proc.Failure(err)

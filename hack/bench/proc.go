@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sluice-dev/sluice/pkg/testenv"
 )
 
 // clockTicks is USER_HZ, the unit of utime and stime in /proc/<pid>/stat;
@@ -77,10 +79,8 @@ func measureIdle(ctx context.Context, pid int, window time.Duration) (steadyStat
 	if err != nil {
 		return steadyState{}, err
 	}
-	select {
-	case <-ctx.Done():
-		return steadyState{}, fmt.Errorf("idle window: %w", ctx.Err())
-	case <-time.After(window):
+	if err := testenv.Sleep(ctx, window); err != nil {
+		return steadyState{}, fmt.Errorf("idle window: %w", err)
 	}
 	b, err := readUsage(pid)
 	if err != nil {

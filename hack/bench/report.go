@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"strconv"
 	"text/tabwriter"
 	"time"
@@ -52,7 +54,7 @@ func (r *report) addLatencies(prefix string, s summary) {
 // writeTable prints r for a person.
 func (r *report) writeTable(w io.Writer) error {
 	fmt.Fprintf(w, "\nscenario %s (quick=%v), %s, started %s\n", r.Scenario, r.Quick, r.Elapsed, r.Started.Format(time.RFC3339))
-	for _, k := range sortedKeys(r.Params) {
+	for _, k := range slices.Sorted(maps.Keys(r.Params)) {
 		fmt.Fprintf(w, "  %s=%s\n", k, r.Params[k])
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)

@@ -1,9 +1,9 @@
 package main
 
 import (
+	"fmt"
 	"math"
 	"slices"
-	"sort"
 	"time"
 )
 
@@ -26,12 +26,16 @@ func summarize(ds []time.Duration) summary {
 	return summary{Count: len(ds), P50: rank(0.50), P90: rank(0.90), P99: rank(0.99), Max: ds[len(ds)-1]}
 }
 
-// sortedKeys returns m's keys in order.
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+// rounds calls measure for rounds 0 to n-1 and returns what each measured.
+// It stops at the first error, which it prefixes with what and the round.
+func rounds(n int, what string, measure func(i int) (time.Duration, error)) ([]time.Duration, error) {
+	ds := make([]time.Duration, 0, n)
+	for i := range n {
+		d, err := measure(i)
+		if err != nil {
+			return nil, fmt.Errorf("%s %d: %w", what, i, err)
+		}
+		ds = append(ds, d)
 	}
-	sort.Strings(keys)
-	return keys
+	return ds, nil
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sluice-dev/sluice/pkg/testenv"
 )
 
 // TestDemo tells a shorter story on a real control plane, Azurite and the
@@ -40,7 +42,7 @@ func TestDemo(t *testing.T) {
 	defer func() {
 		if t.Failed() {
 			for _, l := range e.info.Logs {
-				t.Logf("log %s:\n%s", l, tail(l))
+				t.Logf("log %s:\n%s", l, testenv.Tail(l))
 			}
 		}
 	}()

@@ -13,6 +13,8 @@ import (
 
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/sluice-dev/sluice/pkg/testenv"
 )
 
 // state is what the supervisor of a running environment writes to
@@ -116,7 +118,7 @@ func launchSupervisor(ctx context.Context, o options) (*state, error) {
 			return s, nil
 		}
 		if exited(pid) {
-			return nil, fmt.Errorf("environment failed to start, see %s:\n%s", superLog(o.stateDir), tail(superLog(o.stateDir)))
+			return nil, fmt.Errorf("environment failed to start, see %s:\n%s", superLog(o.stateDir), testenv.Tail(superLog(o.stateDir)))
 		}
 		if time.Now().After(deadline) {
 			stopSupervisor(pid)
@@ -175,13 +177,4 @@ func exited(pid int) bool {
 // processAlive reports whether a process pid exists.
 func processAlive(pid int) bool {
 	return pid > 0 && syscall.Kill(pid, 0) == nil
-}
-
-// tail returns the last 2000 bytes of a file.
-func tail(path string) string {
-	b, _ := os.ReadFile(path)
-	if len(b) > 2000 {
-		b = b[len(b)-2000:]
-	}
-	return string(b)
 }

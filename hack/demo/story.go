@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/sluice-dev/sluice/pkg/testenv"
 )
 
 // The scaling settings the demo deploys with, and the azure-queue
@@ -88,7 +90,7 @@ func tell(ctx context.Context, m *monitor, q *queue, p plan) error {
 				return err
 			}
 		}
-		if err := sleep(ctx, p.hold); err != nil {
+		if err := testenv.Sleep(ctx, p.hold); err != nil {
 			return err
 		}
 	}
@@ -105,7 +107,7 @@ func tell(ctx context.Context, m *monitor, q *queue, p plan) error {
 		return err
 	}
 	m.note("done")
-	return sleep(ctx, 600*time.Millisecond) // one more draw
+	return testenv.Sleep(ctx, 600*time.Millisecond) // one more draw
 }
 
 // drain deletes messages, each second as many as the replicas would
@@ -126,20 +128,8 @@ func drain(ctx context.Context, m *monitor, q *queue, p plan) error {
 		if time.Now().After(deadline) {
 			return fmt.Errorf("timed out after %s waiting for the queue to drain", p.timeout)
 		}
-		if err := sleep(ctx, time.Second); err != nil {
+		if err := testenv.Sleep(ctx, time.Second); err != nil {
 			return err
 		}
-	}
-}
-
-// sleep waits d or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
 	}
 }

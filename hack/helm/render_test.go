@@ -1,10 +1,7 @@
 package helm
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"path/filepath"
 	"testing"
 
@@ -13,7 +10,8 @@ import (
 	"helm.sh/helm/v3/pkg/chart/loader"
 	"helm.sh/helm/v3/pkg/chartutil"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+
+	"github.com/sluice-dev/sluice/hack/helm/base"
 )
 
 // chartDir is the chart under test, relative to this package.
@@ -82,25 +80,18 @@ func readValues(t *testing.T, s string) map[string]any {
 	return v.AsMap()
 }
 
-// decodeYAML splits a multi-document YAML stream into objects, skipping
-// empty documents.
+// decodeYAML returns the objects of a multi-document YAML stream
+// (base.Objects: empty documents skipped, each one an object).
 func decodeYAML(raw []byte) ([]*unstructured.Unstructured, error) {
-	d := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(raw), 4096)
-	var objs []*unstructured.Unstructured
-	for {
-		var m map[string]any
-		err := d.Decode(&m)
-		if errors.Is(err, io.EOF) {
-			return objs, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		if len(m) == 0 {
-			continue
-		}
-		objs = append(objs, &unstructured.Unstructured{Object: m})
+	ms, err := base.Objects(string(raw))
+	if err != nil {
+		return nil, err
 	}
+	objs := make([]*unstructured.Unstructured, len(ms))
+	for i, m := range ms {
+		objs[i] = &unstructured.Unstructured{Object: m}
+	}
+	return objs, nil
 }
 
 // key identifies an object in messages and maps: "Kind namespace/name".

@@ -48,7 +48,7 @@ func (cp *ControlPlane) startEtcdOn(ctx context.Context, binDir string, timeout 
 	if err != nil {
 		return "", err
 	}
-	return client, cp.keep(p, waitFor(ctx, p, timeout, "wait for etcd", func(ctx context.Context) error {
+	return client, cp.keep(p, WaitFor(ctx, p, timeout, "wait for etcd", func(ctx context.Context) error {
 		if err := listening(p, clientPort, peerPort); err != nil {
 			return err
 		}
@@ -164,7 +164,7 @@ func (cp *ControlPlane) startControllerManager(ctx context.Context, binDir strin
 	if err != nil {
 		return err
 	}
-	return cp.keep(p, waitFor(ctx, p, opts.StartTimeout, "wait for kube-controller-manager", func(ctx context.Context) error {
+	return cp.keep(p, WaitFor(ctx, p, opts.StartTimeout, "wait for kube-controller-manager", func(ctx context.Context) error {
 		_, err := cp.Client.CoreV1().ServiceAccounts(metav1.NamespaceDefault).Get(ctx, "default", metav1.GetOptions{})
 		if apierrors.IsNotFound(err) {
 			return fmt.Errorf("default ServiceAccount not created yet")

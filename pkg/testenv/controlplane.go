@@ -64,7 +64,7 @@ type ControlPlane struct {
 	// Host is kube-apiserver's URL, https://127.0.0.1:<port>.
 	Host string
 
-	ownDir    bool
+	tmpDir    TempDir
 	procs     []*Process
 	apiserver *apiServer // how to start kube-apiserver again; procs[apiserver.proc]
 	stopped   []*Process // kube-apiservers a restart replaced, for their logs
@@ -78,12 +78,9 @@ func Start(ctx context.Context, opts Options) (cp *ControlPlane, err error) {
 	if err != nil {
 		return nil, err
 	}
-	cp = &ControlPlane{Dir: opts.Dir}
-	if cp.Dir == "" {
-		if cp.Dir, err = os.MkdirTemp("", "sluice-testenv-"); err != nil {
-			return nil, fmt.Errorf("create work dir: %w", err)
-		}
-		cp.ownDir = true
+	cp = &ControlPlane{}
+	if cp.Dir, cp.tmpDir, err = WorkDir(opts.Dir, "sluice-testenv-"); err != nil {
+		return nil, err
 	}
 	defer func() {
 		if err != nil {
@@ -130,9 +127,7 @@ func (cp *ControlPlane) Stop() {
 		cp.procs[i].Stop(5 * time.Second)
 	}
 	cp.procs, cp.apiserver = nil, nil
-	if cp.ownDir {
-		_ = os.RemoveAll(cp.Dir)
-	}
+	cp.tmpDir.Remove()
 }
 
 // PIDs returns the process ids of the components, for leak checks.
@@ -154,9 +149,11 @@ func (cp *ControlPlane) Logs() []string {
 	return paths
 }
 
-// waitFor calls check every 100ms until it returns nil, p exits, or timeout
-// passes; the error then includes p's log tail.
-func waitFor(ctx context.Context, p *Process, timeout time.Duration, what string, check func(context.Context) error) error {
+// WaitFor calls check every 100ms, each call bounded to 5s, until it
+// returns nil, p exits, ctx ends or timeout passes; the error then
+// includes p's log tail. It is how a component or peer is waited for once
+// it runs: until it answers, not merely listens.
+func WaitFor(ctx context.Context, p *Process, timeout time.Duration, what string, check func(context.Context) error) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	var last error

@@ -43,7 +43,7 @@ func startListener(t *testing.T, viaShell bool) (*Process, int) {
 	}
 	t.Cleanup(func() { p.Stop(5 * time.Second) })
 	var port int
-	err = waitFor(context.Background(), p, time.Minute, "listener port", func(context.Context) error {
+	err = WaitFor(context.Background(), p, time.Minute, "listener port", func(context.Context) error {
 		_, after, ok := strings.Cut(p.LogTail(), "port=")
 		if !ok {
 			return fmt.Errorf("no port yet")

@@ -12,7 +12,7 @@ import (
 
 // pki holds the files of the control plane's certificates and keys.
 type pki struct {
-	caFile, caKeyFile            string
+	caFile                       string
 	servingCert, servingKey      string
 	adminCert, adminKey          string
 	frontProxyCA                 string
@@ -28,62 +28,52 @@ func writePKI(dir string) (*pki, error) {
 		return nil, fmt.Errorf("create pki dir: %w", err)
 	}
 	var p pki
-	var err error
-	ca, err := newCA("sluice-test-ca")
-	if err != nil {
-		return nil, err
+	// Each pair is issued by the pair named parent (self-signed when "")
+	// and written as <dir>/<name>.crt and <dir>/<name>.key; cert and key,
+	// when set, receive the two paths.
+	pairs := []struct {
+		name, parent string
+		spec         certs.Spec
+		cert, key    *string
+	}{
+		{"ca", "", certs.Spec{CommonName: "sluice-test-ca", IsCA: true}, &p.caFile, nil},
+		{"apiserver", "ca", certs.Spec{
+			CommonName:  "kube-apiserver",
+			DNSNames:    []string{"localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc"},
+			IPs:         []net.IP{net.IPv4(127, 0, 0, 1)},
+			ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		}, &p.servingCert, &p.servingKey},
+		{"admin", "ca", certs.Spec{
+			CommonName:   "sluice-test-admin",
+			Organization: []string{"system:masters"},
+			ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
+		}, &p.adminCert, &p.adminKey},
+		{"front-proxy-ca", "", certs.Spec{CommonName: "sluice-test-front-proxy-ca", IsCA: true}, &p.frontProxyCA, nil},
+		{"front-proxy-client", "front-proxy-ca", certs.Spec{
+			CommonName:  "front-proxy-client",
+			ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
+		}, &p.proxyClientCert, &p.proxyClient},
+		{"sa", "", certs.Spec{CommonName: "service-accounts", IsCA: true}, nil, &p.saKey},
 	}
-	if p.caFile, p.caKeyFile, err = writePair(ca, dir, "ca"); err != nil {
-		return nil, err
+	issued := map[string]*certs.KeyPair{}
+	for _, pair := range pairs {
+		kp, err := issue(pair.spec, issued[pair.parent])
+		if err != nil {
+			return nil, err
+		}
+		issued[pair.name] = kp
+		certFile, keyFile, err := writePair(kp, dir, pair.name)
+		if err != nil {
+			return nil, err
+		}
+		if pair.cert != nil {
+			*pair.cert = certFile
+		}
+		if pair.key != nil {
+			*pair.key = keyFile
+		}
 	}
-	serving, err := issue(certs.Spec{
-		CommonName:  "kube-apiserver",
-		DNSNames:    []string{"localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc"},
-		IPs:         []net.IP{net.IPv4(127, 0, 0, 1)},
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}, ca)
-	if err != nil {
-		return nil, err
-	}
-	if p.servingCert, p.servingKey, err = writePair(serving, dir, "apiserver"); err != nil {
-		return nil, err
-	}
-	admin, err := issue(certs.Spec{
-		CommonName:   "sluice-test-admin",
-		Organization: []string{"system:masters"},
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
-	}, ca)
-	if err != nil {
-		return nil, err
-	}
-	if p.adminCert, p.adminKey, err = writePair(admin, dir, "admin"); err != nil {
-		return nil, err
-	}
-	fpCA, err := newCA("sluice-test-front-proxy-ca")
-	if err != nil {
-		return nil, err
-	}
-	if p.frontProxyCA, _, err = writePair(fpCA, dir, "front-proxy-ca"); err != nil {
-		return nil, err
-	}
-	proxyClient, err := issue(certs.Spec{
-		CommonName:  "front-proxy-client",
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
-	}, fpCA)
-	if err != nil {
-		return nil, err
-	}
-	if p.proxyClientCert, p.proxyClient, err = writePair(proxyClient, dir, "front-proxy-client"); err != nil {
-		return nil, err
-	}
-	sa, err := newCA("service-accounts")
-	if err != nil {
-		return nil, err
-	}
-	if _, p.saKey, err = writePair(sa, dir, "sa"); err != nil {
-		return nil, err
-	}
-	pub, err := publicKeyPEM(sa)
+	pub, err := publicKeyPEM(issued["sa"])
 	if err != nil {
 		return nil, err
 	}

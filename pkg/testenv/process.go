@@ -88,8 +88,12 @@ func (p *Process) LogPath() string { return p.logPath }
 func (p *Process) PID() int { return p.cmd.Process.Pid }
 
 // LogTail returns the last lines of the process's log, for error messages.
-func (p *Process) LogTail() string {
-	b, err := os.ReadFile(p.logPath)
+func (p *Process) LogTail() string { return Tail(p.logPath) }
+
+// Tail returns the last lines of the file at path, at most 2000 bytes, for
+// error messages; "" when it cannot be read.
+func Tail(path string) string {
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return ""
 	}

@@ -64,7 +64,7 @@ func waitProgram(ctx context.Context, p *Process, name, bound string, listeners 
 func WaitReady(ctx context.Context, p *Process, addr string, timeout time.Duration) error {
 	readyz := "http://" + addr + "/readyz"
 	c := &http.Client{Timeout: 10 * time.Second}
-	return waitFor(ctx, p, timeout, readyz, func(ctx context.Context) error { return httpOK(ctx, c, readyz) })
+	return WaitFor(ctx, p, timeout, readyz, func(ctx context.Context) error { return httpOK(ctx, c, readyz) })
 }
 
 // StartAdapter runs sluice-adapter from bin in dir against cp, serving
@@ -126,7 +126,7 @@ func (cp *ControlPlane) WaitExternalMetrics(ctx context.Context, p *Process, uri
 		uri = "/apis/" + externalMetricsGroup + "/" + externalMetricsVersion
 	}
 	rc := cp.Client.Discovery().RESTClient()
-	return waitFor(ctx, p, programStartTimeout, uri+" served through kube-apiserver", func(ctx context.Context) error {
+	return WaitFor(ctx, p, programStartTimeout, uri+" served through kube-apiserver", func(ctx context.Context) error {
 		return rc.Get().RequestURI(uri).Do(ctx).Error()
 	})
 }

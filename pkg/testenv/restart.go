@@ -39,7 +39,7 @@ func (a *apiServer) start(ctx context.Context, dir, name, host string) (*Process
 	if err != nil {
 		return nil, err
 	}
-	err = waitFor(ctx, p, a.timeout, "wait for kube-apiserver", func(ctx context.Context) error {
+	err = WaitFor(ctx, p, a.timeout, "wait for kube-apiserver", func(ctx context.Context) error {
 		if err := listening(p, a.port); err != nil {
 			return err
 		}
@@ -106,10 +106,8 @@ func (cp *ControlPlane) StartAPIServer(ctx context.Context) error {
 // of that length), and starts it again as StartAPIServer does.
 func (cp *ControlPlane) RestartAPIServer(ctx context.Context, down time.Duration) error {
 	cp.StopAPIServer()
-	select {
-	case <-ctx.Done():
-		return fmt.Errorf("restart kube-apiserver: %w", ctx.Err())
-	case <-time.After(down):
+	if err := Sleep(ctx, down); err != nil {
+		return fmt.Errorf("restart kube-apiserver: %w", err)
 	}
 	return cp.StartAPIServer(ctx)
 }

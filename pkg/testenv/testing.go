@@ -2,6 +2,10 @@ package testenv
 
 import (
 	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/sluice-dev/sluice/deploy"
@@ -45,4 +49,34 @@ func StartPeer[P interface{ Stop() }](t testing.TB, name string, start func(cont
 	}
 	t.Cleanup(p.Stop)
 	return p
+}
+
+// CheckFind tests find, a peer's search for its installation (FindDir)
+// that starts with the environment variable env: with env naming an empty
+// directory it must fail with notFound naming that directory, and with env
+// naming a directory that holds files (slash-separated paths, written as
+// executable stubs) it must return that directory, which CheckFind
+// returns.
+func CheckFind(t testing.TB, env string, notFound error, find func() (string, error), files ...string) string {
+	t.Helper()
+	empty := t.TempDir()
+	t.Setenv(env, empty)
+	if _, err := find(); !errors.Is(err, notFound) || !strings.Contains(err.Error(), empty) {
+		t.Fatalf("empty %s: %v, want %v naming the dir", env, err, notFound)
+	}
+	dir := t.TempDir()
+	for _, f := range files {
+		path := filepath.Join(dir, filepath.FromSlash(f))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte("#!/bin/sh\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Setenv(env, dir)
+	if got, err := find(); err != nil || got != dir {
+		t.Fatalf("%s=%s: %q, %v; want %q", env, dir, got, err, dir)
+	}
+	return dir
 }

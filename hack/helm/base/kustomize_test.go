@@ -26,7 +26,7 @@ func TestKustomizeBuildsBase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := objects(string(out))
+	got, err := Objects(string(out))
 	if err != nil {
 		t.Fatalf("decode kustomize's output: %v", err)
 	}
@@ -35,7 +35,7 @@ func TestKustomizeBuildsBase(t *testing.T) {
 		if name == Kustomization {
 			continue
 		}
-		objs, err := objects(string(text))
+		objs, err := Objects(string(text))
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}

@@ -139,11 +139,11 @@ func tidy(text string) (string, error) {
 		kept = append(kept, l)
 	}
 	tidied := strings.Join(kept, "\n")
-	before, err := objects(text)
+	before, err := Objects(text)
 	if err != nil {
 		return "", err
 	}
-	after, err := objects(tidied)
+	after, err := Objects(tidied)
 	if err != nil {
 		return "", fmt.Errorf("without blank lines: %w", err)
 	}
@@ -153,9 +153,9 @@ func tidy(text string) (string, error) {
 	return tidied, nil
 }
 
-// objects decodes the YAML documents of text, skipping empty ones, and
+// Objects decodes the YAML documents of text, skipping empty ones, and
 // fails unless each is an object with apiVersion, kind and metadata.name.
-func objects(text string) ([]map[string]any, error) {
+func Objects(text string) ([]map[string]any, error) {
 	d := utilyaml.NewYAMLOrJSONDecoder(strings.NewReader(text), 4096)
 	var out []map[string]any
 	for i := 0; ; i++ {

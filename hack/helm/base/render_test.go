@@ -51,7 +51,7 @@ func TestBaseProfile(t *testing.T) {
 		if !strings.Contains(text, ChartPath+"/templates/"+name) {
 			t.Errorf("%s: header does not name its template", name)
 		}
-		objs, err := objects(text)
+		objs, err := Objects(text)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}

@@ -55,7 +55,7 @@ func FuzzTidy(f *testing.F) {
 				t.Fatalf("tidy(%q) kept the blank line %q", in, l)
 			}
 		}
-		if _, err := objects(out); err != nil {
+		if _, err := Objects(out); err != nil {
 			t.Fatalf("tidy(%q) = %q, which does not decode: %v", in, out, err)
 		}
 	})

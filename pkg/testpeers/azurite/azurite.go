@@ -10,7 +10,6 @@ package azurite
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -61,7 +60,7 @@ type Azurite struct {
 	Dir string
 
 	procs  []*testenv.Process
-	tmpDir bool
+	tmpDir testenv.TempDir
 	logf   func(format string, args ...any)
 }
 
@@ -73,12 +72,9 @@ func Start(ctx context.Context, opts Options) (*Azurite, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &Azurite{Dir: opts.Dir, logf: opts.Logf}
-	if a.Dir == "" {
-		if a.Dir, err = os.MkdirTemp("", "azurite-"); err != nil {
-			return nil, fmt.Errorf("create data dir: %w", err)
-		}
-		a.tmpDir = true
+	a := &Azurite{logf: opts.Logf}
+	if a.Dir, a.tmpDir, err = testenv.WorkDir(opts.Dir, "azurite-"); err != nil {
+		return nil, err
 	}
 	timeout := opts.StartTimeout
 	if timeout == 0 {
@@ -150,10 +146,7 @@ func (a *Azurite) Stop() {
 		p.Stop(5 * time.Second)
 	}
 	a.procs = nil
-	if a.tmpDir {
-		_ = os.RemoveAll(a.Dir)
-		a.tmpDir = false
-	}
+	a.tmpDir.Remove()
 }
 
 // QueueEndpoint returns the queue service URL, path-style with the account.

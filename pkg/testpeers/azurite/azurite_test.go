@@ -1,30 +1,20 @@
 package azurite
 
 import (
-	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sluice-dev/sluice/pkg/testenv"
 )
 
 func TestFindBinDir(t *testing.T) {
-	empty := t.TempDir()
-	t.Setenv(BinEnv, empty)
-	if _, err := FindBinDir(); !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), empty) {
-		t.Fatalf("empty %s: %v, want ErrNotFound naming the dir", BinEnv, err)
-	}
-	dir := t.TempDir()
-	for _, name := range []string{"azurite-queue", "azurite-blob"} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte("#!/bin/sh\n"), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, v := range []string{dir, filepath.Join(dir, "azurite-queue")} {
-		t.Setenv(BinEnv, v)
-		if got, err := FindBinDir(); err != nil || got != dir {
-			t.Fatalf("%s=%s: %q, %v; want %q", BinEnv, v, got, err, dir)
-		}
+	dir := testenv.CheckFind(t, BinEnv, ErrNotFound, FindBinDir, "azurite-queue", "azurite-blob")
+	// One of the binaries named: its directory.
+	queue := filepath.Join(dir, "azurite-queue")
+	t.Setenv(BinEnv, queue)
+	if got, err := FindBinDir(); err != nil || got != dir {
+		t.Fatalf("%s=%s: %q, %v; want %q", BinEnv, queue, got, err, dir)
 	}
 }
 

@@ -28,6 +28,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/sluice-dev/sluice/pkg/testenv"
 )
 
 // NodePathEnv is the environment variable naming the node_modules
@@ -88,7 +90,7 @@ type Peer struct {
 	KeyName, Key string
 
 	dir    string
-	tmpDir bool
+	tmpDir testenv.TempDir
 	cmd    *exec.Cmd
 	stdin  io.WriteCloser
 	lines  chan []byte
@@ -110,15 +112,12 @@ func Start(ctx context.Context, opts Options) (*Peer, error) {
 	if err != nil {
 		return nil, ErrNotFound
 	}
-	p := &Peer{dir: opts.Dir, KeyName: opts.KeyName, Key: opts.Key, lines: make(chan []byte, 16), done: make(chan struct{})}
+	p := &Peer{KeyName: opts.KeyName, Key: opts.Key, lines: make(chan []byte, 16), done: make(chan struct{})}
 	if p.KeyName == "" && p.Key == "" {
 		p.KeyName, p.Key = DefaultKeyName, DefaultKey
 	}
-	if p.dir == "" {
-		if p.dir, err = os.MkdirTemp("", "eventhubs-peer-"); err != nil {
-			return nil, fmt.Errorf("create peer dir: %w", err)
-		}
-		p.tmpDir = true
+	if p.dir, p.tmpDir, err = testenv.WorkDir(opts.Dir, "eventhubs-peer-"); err != nil {
+		return nil, err
 	}
 	if err := p.start(ctx, node, nodePath, opts); err != nil {
 		p.Stop()
@@ -201,13 +200,7 @@ func (p *Peer) next(ctx context.Context) ([]byte, error) {
 }
 
 // logTail returns the end of the peer's stderr log.
-func (p *Peer) logTail() string {
-	b, _ := os.ReadFile(filepath.Join(p.dir, "eventhubs-peer.log"))
-	if len(b) > 2000 {
-		b = b[len(b)-2000:]
-	}
-	return string(b)
-}
+func (p *Peer) logTail() string { return testenv.Tail(filepath.Join(p.dir, "eventhubs-peer.log")) }
 
 // Stop ends the peer and removes a temporary directory. It is safe to
 // call more than once. Clients connected to it see their connection close.
@@ -217,9 +210,7 @@ func (p *Peer) Stop() {
 			_ = p.cmd.Process.Kill()
 			<-p.done
 		}
-		if p.tmpDir {
-			_ = os.RemoveAll(p.dir)
-		}
+		p.tmpDir.Remove()
 	})
 }
 

@@ -1,29 +1,13 @@
 package eventhubs
 
 import (
-	"errors"
-	"os"
-	"path/filepath"
 	"testing"
+
+	"github.com/sluice-dev/sluice/pkg/testenv"
 )
 
 func TestFindNodePath(t *testing.T) {
-	empty := t.TempDir()
-	t.Setenv(NodePathEnv, empty)
-	if _, err := FindNodePath(); !errors.Is(err, ErrNotFound) {
-		t.Fatalf("FindNodePath() with an empty %s = %v, want ErrNotFound", NodePathEnv, err)
-	}
-	withRhea := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(withRhea, "rhea"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(withRhea, "rhea", "package.json"), []byte(`{"version":"3.0.5"}`), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv(NodePathEnv, withRhea)
-	if got, err := FindNodePath(); err != nil || got != withRhea {
-		t.Fatalf("FindNodePath() = %q, %v; want %q", got, err, withRhea)
-	}
+	testenv.CheckFind(t, NodePathEnv, ErrNotFound, FindNodePath, "rhea/package.json")
 }
 
 func TestConnectionString(t *testing.T) {

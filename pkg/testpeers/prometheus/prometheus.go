@@ -42,7 +42,7 @@ type Server struct {
 	proc     *testenv.Process
 	target   *httptest.Server
 	dir      string
-	ownsDir  bool
+	tmpDir   testenv.TempDir
 	stopOnce bool
 }
 
@@ -79,12 +79,9 @@ func start(ctx context.Context, dir string, logf func(format string, args ...any
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Exporter: NewExporter(), dir: dir}
-	if dir == "" {
-		if s.dir, err = os.MkdirTemp("", "sluice-prometheus-"); err != nil {
-			return nil, fmt.Errorf("create data dir: %w", err)
-		}
-		s.ownsDir = true
+	s := &Server{Exporter: NewExporter()}
+	if s.dir, s.tmpDir, err = testenv.WorkDir(dir, "sluice-prometheus-"); err != nil {
+		return nil, err
 	}
 	s.target = httptest.NewServer(s.Exporter)
 	if err := s.start(ctx, bin, logf); err != nil {
@@ -117,7 +114,7 @@ func (s *Server) start(ctx context.Context, bin string, logf func(string, ...any
 		if err := s.waitReady(ctx, ports[0]); err != nil {
 			p.Stop(5 * time.Second)
 			s.proc = nil
-			return p.Failure(err)
+			return err
 		}
 		return nil
 	})
@@ -136,9 +133,7 @@ func (s *Server) Stop() {
 	if s.target != nil {
 		s.target.Close()
 	}
-	if s.ownsDir {
-		_ = os.RemoveAll(s.dir)
-	}
+	s.tmpDir.Remove()
 }
 
 // config returns a configuration scraping target every ScrapeInterval.
@@ -157,40 +152,29 @@ scrape_configs:
 
 // waitReady waits until the process listens on port (itself: an answer
 // on the port could come from another process that took it first), is
-// ready, and has scraped the exporter successfully.
+// ready, and has scraped the exporter successfully. Its error carries the
+// process's log.
 func (s *Server) waitReady(ctx context.Context, port int) error {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	tick := time.NewTicker(100 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		if s.proc.Exited() {
-			return errors.New("prometheus exited")
-		}
-		if ours, err := s.proc.ListensOn(port); err != nil {
-			return err
-		} else if ours {
-			if ready, err := s.ready(ctx); err == nil && ready {
-				return nil
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("wait for prometheus: %w", ctx.Err())
-		case <-tick.C:
-		}
+	if err := s.proc.WaitListening(ctx, port); err != nil {
+		return s.proc.Failure(err)
 	}
+	return testenv.WaitFor(ctx, s.proc, 30*time.Second, "wait for prometheus", s.ready)
 }
 
-// ready reports whether the server is ready and has scraped the exporter.
-func (s *Server) ready(ctx context.Context) (bool, error) {
+// ready checks that the server is ready and has scraped the exporter.
+func (s *Server) ready(ctx context.Context) error {
 	code, _, err := get(ctx, s.URL+"/-/ready")
-	if err != nil || code != http.StatusOK {
-		return false, err
+	if err == nil && code != http.StatusOK {
+		err = fmt.Errorf("/-/ready: %d", code)
+	}
+	if err != nil {
+		return err
 	}
 	code, body, err := get(ctx, s.URL+"/api/v1/query?query=up")
-	if err != nil || code != http.StatusOK {
-		return false, err
+	if err == nil && (code != http.StatusOK || !upIsOne(body)) {
+		err = fmt.Errorf("the exporter is not scraped yet: %d %s", code, body)
 	}
-	return upIsOne(body), nil
+	return err
 }

@@ -89,7 +89,7 @@ type Broker struct {
 	tlsCert       string
 	tlsKey        string
 	epmd, server  *testenv.Process
-	tmpDir        bool
+	tmpDir        testenv.TempDir
 }
 
 // Start starts epmd and the broker on free loopback ports and waits until
@@ -105,15 +105,12 @@ func Start(ctx context.Context, opts Options) (*Broker, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &Broker{Dir: opts.Dir, sbin: sbin, epmdBin: epmdBin, timeout: opts.StartTimeout, tls: opts.TLS, clientCA: opts.ClientCA}
+	b := &Broker{sbin: sbin, epmdBin: epmdBin, timeout: opts.StartTimeout, tls: opts.TLS, clientCA: opts.ClientCA}
 	if b.timeout == 0 {
 		b.timeout = 2 * time.Minute
 	}
-	if b.Dir == "" {
-		if b.Dir, err = os.MkdirTemp("", "rabbitmq-"); err != nil {
-			return nil, fmt.Errorf("create broker dir: %w", err)
-		}
-		b.tmpDir = true
+	if b.Dir, b.tmpDir, err = testenv.WorkDir(opts.Dir, "rabbitmq-"); err != nil {
+		return nil, err
 	}
 	suffix := make([]byte, 6)
 	_, _ = rand.Read(suffix)
@@ -176,10 +173,7 @@ func findEPMD(sbin string) (string, error) {
 func (b *Broker) Stop() {
 	b.StopBroker()
 	b.stopEPMD()
-	if b.tmpDir {
-		_ = os.RemoveAll(b.Dir)
-		b.tmpDir = false
-	}
+	b.tmpDir.Remove()
 }
 
 // StopBroker stops the broker gracefully and waits for every process of

@@ -1,28 +1,14 @@
 package rabbitmq
 
 import (
-	"errors"
 	"net/url"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
+
+	"github.com/sluice-dev/sluice/pkg/testenv"
 )
 
 func TestFindSbin(t *testing.T) {
-	empty := t.TempDir()
-	t.Setenv(SbinEnv, empty)
-	if _, err := FindSbin(); !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), empty) {
-		t.Fatalf("empty %s: %v, want ErrNotFound naming the dir", SbinEnv, err)
-	}
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "rabbitmq-server"), []byte("#!/bin/sh\n"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv(SbinEnv, dir)
-	if got, err := FindSbin(); err != nil || got != dir {
-		t.Fatalf("%s=%s: %q, %v", SbinEnv, dir, got, err)
-	}
+	testenv.CheckFind(t, SbinEnv, ErrNotFound, FindSbin, "rabbitmq-server")
 }
 
 func TestURLs(t *testing.T) {

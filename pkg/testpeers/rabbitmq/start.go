@@ -2,7 +2,6 @@ package rabbitmq
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -49,7 +48,6 @@ func (b *Broker) startServer(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, b.timeout)
 	defer cancel()
 	if err := b.waitReady(ctx); err != nil {
-		err = p.Failure(err)
 		b.StopBroker()
 		return err
 	}
@@ -124,24 +122,17 @@ vm_memory_high_watermark.relative = 0.9
 }
 
 // waitReady waits until the AMQP port accepts connections and the
-// management API answers an authenticated request.
+// management API answers an authenticated request. Its error carries the
+// server's log.
 func (b *Broker) waitReady(ctx context.Context) error {
 	if err := b.server.WaitListening(ctx, b.AMQPPort); err != nil {
+		return b.server.Failure(err)
+	}
+	return testenv.WaitFor(ctx, b.server, b.timeout, "wait for the management API", func(ctx context.Context) error {
+		code, body, err := b.managementGet(ctx, "/api/overview")
+		if err == nil && code != http.StatusOK {
+			err = fmt.Errorf("GET /api/overview: %d %s", code, body)
+		}
 		return err
-	}
-	tick := time.NewTicker(100 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		code, _, err := b.managementGet(ctx, "/api/overview")
-		if err == nil && code == http.StatusOK {
-			return nil
-		}
-		select {
-		case <-b.server.Done():
-			return errors.New("rabbitmq-server exited before its management API answered")
-		case <-ctx.Done():
-			return fmt.Errorf("wait for the management API: %w", ctx.Err())
-		case <-tick.C:
-		}
-	}
+	})
 }
