@@ -134,15 +134,7 @@ func TestRabbitMQScalesZeroToNAndBack(t *testing.T) {
 // t.Cleanup.
 func rabbitChannel(t *testing.T, broker *rabbitmq.Broker) *amqp.Channel {
 	t.Helper()
-	conn, err := amqp.Dial(broker.AMQPURL("/"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = conn.Close() })
-	ch, err := conn.Channel()
-	if err != nil {
-		t.Fatal(err)
-	}
+	ch := broker.Channel(t, "/")
 	if err := ch.Confirm(false); err != nil {
 		t.Fatal(err)
 	}

@@ -62,15 +62,7 @@ func publishOn(t testing.TB, ch *amqp.Channel, queue string, n int) {
 
 func withChannel(t testing.TB, vhost string, fn func(*amqp.Channel)) {
 	t.Helper()
-	conn, err := amqp.Dial(broker.AMQPURL(vhost))
-	if err != nil {
-		t.Fatalf("dial: %v", err)
-	}
-	defer func() { _ = conn.Close() }()
-	ch, err := conn.Channel()
-	if err != nil {
-		t.Fatalf("channel: %v", err)
-	}
+	ch := broker.Channel(t, vhost)
 	if err := ch.Confirm(false); err != nil {
 		t.Fatalf("confirm mode: %v", err)
 	}

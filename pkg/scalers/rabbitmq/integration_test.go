@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	amqp "github.com/rabbitmq/amqp091-go"
-
 	peer "github.com/sluice-dev/sluice/pkg/testpeers/rabbitmq"
 )
 
@@ -38,15 +36,7 @@ func TestExcludeUnacknowledged(t *testing.T) {
 	declare(t, "/", q)
 	publish(t, "/", q, 6)
 	// Take two messages and hold them unacknowledged until the test ends.
-	conn, err := amqp.Dial(broker.AMQPURL("/"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = conn.Close() })
-	ch, err := conn.Channel()
-	if err != nil {
-		t.Fatal(err)
-	}
+	ch := broker.Channel(t, "/")
 	if err := ch.Qos(2, 0, false); err != nil {
 		t.Fatal(err)
 	}

@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	amqp "github.com/rabbitmq/amqp091-go"
-
 	"github.com/sluice-dev/sluice/pkg/scalers/internal/testpki"
 	peer "github.com/sluice-dev/sluice/pkg/testpeers/rabbitmq"
 )
@@ -26,19 +24,11 @@ func TestTLS(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(b.Stop)
-	conn, err := amqp.Dial(b.AMQPURL("/"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ch, err := conn.Channel()
-	if err != nil {
-		t.Fatal(err)
-	}
+	ch := b.Channel(t, "/")
 	if _, err := ch.QueueDeclare("secure", true, false, false, false, nil); err != nil {
 		t.Fatal(err)
 	}
 	publishOn(t, ch, "secure", 4)
-	_ = conn.Close()
 
 	withCert := map[string]string{"tls": "enable", "ca": b.ServerCA, "cert": pki.ClientCert, "key": pki.ClientKey}
 	for _, host := range []string{b.AMQPSURL("/"), b.ManagementTLSURL("/")} {

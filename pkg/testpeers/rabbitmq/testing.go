@@ -6,6 +6,8 @@ import (
 	"os"
 	"testing"
 
+	amqp "github.com/rabbitmq/amqp091-go"
+
 	"github.com/sluice-dev/sluice/pkg/testenv"
 )
 
@@ -34,4 +36,20 @@ func Main(m *testing.M, set func(*Broker)) int {
 	defer b.Stop()
 	set(b)
 	return m.Run()
+}
+
+// Channel opens an AMQP channel to vhost on a connection of its own,
+// closed in t.Cleanup, and fails the test when it cannot.
+func (b *Broker) Channel(t testing.TB, vhost string) *amqp.Channel {
+	t.Helper()
+	conn, err := amqp.Dial(b.AMQPURL(vhost))
+	if err != nil {
+		t.Fatalf("dial rabbitmq vhost %q: %v", vhost, err)
+	}
+	t.Cleanup(func() { _ = conn.Close() })
+	ch, err := conn.Channel()
+	if err != nil {
+		t.Fatalf("open a channel on vhost %q: %v", vhost, err)
+	}
+	return ch
 }
