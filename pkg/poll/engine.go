@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -147,7 +149,7 @@ func (e *Engine) MetricNames() []string {
 		return *p
 	}
 	e.mu.RLock()
-	names := sortedKeys(e.metricRefs)
+	names := slices.Sorted(maps.Keys(e.metricRefs))
 	e.names.Store(&names)
 	e.mu.RUnlock()
 	return names

@@ -161,12 +161,3 @@ func validateSpec(spec ObjectSpec) error {
 	}
 	return errors.Join(errs...)
 }
-
-func sortedKeys(m map[string]int) []string {
-	names := make([]string, 0, len(m))
-	for k := range m {
-		names = append(names, k)
-	}
-	slices.Sort(names)
-	return names
-}
