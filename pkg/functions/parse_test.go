@@ -2,10 +2,10 @@ package functions
 
 import (
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sluice-dev/sluice/pkg/testenv"
 )
 
 func TestParseFunctionJSONErrors(t *testing.T) {
@@ -100,22 +100,6 @@ func expectErrorContaining(t *testing.T, err error, want ...string) {
 	}
 }
 
-// writeProject writes files (path → content) into a new directory.
-func writeProject(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for name, content := range files {
-		path := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
-
 func TestLoad(t *testing.T) {
 	host := `{"version":"2.0"}`
 	fn := `{"bindings":[{"type":"queueTrigger","direction":"in","name":"m","queueName":"q"}]}`
@@ -136,7 +120,7 @@ func TestLoad(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := Load(writeProject(t, tt.files))
+			p, err := Load(testenv.WriteFiles(t, tt.files))
 			if tt.want == "" {
 				if err != nil {
 					t.Fatalf("Load: %v", err)
@@ -151,7 +135,7 @@ func TestLoad(t *testing.T) {
 			}
 		})
 	}
-	p, err := Load(writeProject(t, map[string]string{"host.json": host, "B/function.json": fn, "A/function.json": fn}))
+	p, err := Load(testenv.WriteFiles(t, map[string]string{"host.json": host, "B/function.json": fn, "A/function.json": fn}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +143,7 @@ func TestLoad(t *testing.T) {
 		t.Errorf("functions not sorted by name: %+v", p.Functions)
 	}
 	var none *NoFunctionsError
-	_, err = Load(writeProject(t, map[string]string{"host.json": host, "local.settings.json": `{"Values":{"A":"b"}}`}))
+	_, err = Load(testenv.WriteFiles(t, map[string]string{"host.json": host, "local.settings.json": `{"Values":{"A":"b"}}`}))
 	if !errors.As(err, &none) || none.Project.Settings.Values["A"] != "b" {
 		t.Errorf("error = %v, want a NoFunctionsError carrying the settings", err)
 	}

@@ -8,11 +8,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"testing/fstest"
 
 	"github.com/spf13/cobra"
 
 	"github.com/sluice-dev/sluice/pkg/helpvoice"
+	"github.com/sluice-dev/sluice/pkg/testenv"
 )
 
 // result is what a command run wrote and returned.
@@ -43,15 +43,7 @@ func isolate(t *testing.T) {
 // writeFiles writes files (slash path → content) under a new directory.
 func writeFiles(t *testing.T, files map[string]string) string {
 	t.Helper()
-	fsys := fstest.MapFS{}
-	for name, content := range files {
-		fsys[name] = &fstest.MapFile{Data: []byte(content)}
-	}
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, fsys); err != nil {
-		t.Fatal(err)
-	}
-	return dir
+	return testenv.WriteFiles(t, files)
 }
 
 // queueProject is a project with a queue function, a timer function and
