@@ -25,7 +25,7 @@ func renderBase(t *testing.T, ns string) []*unstructured.Unstructured {
 		if name == base.Kustomization {
 			continue
 		}
-		docs, err := decodeYAML(text)
+		docs, err := install.DecodeManifest(text)
 		if err != nil {
 			t.Fatalf("decode %s: %v", name, err)
 		}

@@ -11,7 +11,7 @@ import (
 	"helm.sh/helm/v3/pkg/chartutil"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
-	"github.com/sluice-dev/sluice/hack/helm/base"
+	"github.com/sluice-dev/sluice/pkg/install"
 )
 
 // chartDir is the chart under test, relative to this package.
@@ -39,7 +39,7 @@ func render(t *testing.T, ns string, vals map[string]any) []*unstructured.Unstru
 	if err != nil {
 		t.Fatalf("render chart in %s: %v", ns, err)
 	}
-	objs, err := decodeYAML([]byte(manifest))
+	objs, err := install.DecodeManifest([]byte(manifest))
 	if err != nil {
 		t.Fatalf("decode rendered manifest: %v\n%s", err, manifest)
 	}
@@ -78,20 +78,6 @@ func readValues(t *testing.T, s string) map[string]any {
 		t.Fatalf("read values: %v", err)
 	}
 	return v.AsMap()
-}
-
-// decodeYAML returns the objects of a multi-document YAML stream
-// (base.Objects: empty documents skipped, each one an object).
-func decodeYAML(raw []byte) ([]*unstructured.Unstructured, error) {
-	ms, err := base.Objects(string(raw))
-	if err != nil {
-		return nil, err
-	}
-	objs := make([]*unstructured.Unstructured, len(ms))
-	for i, m := range ms {
-		objs[i] = &unstructured.Unstructured{Object: m}
-	}
-	return objs, nil
 }
 
 // key identifies an object in messages and maps: "Kind namespace/name".

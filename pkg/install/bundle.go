@@ -109,7 +109,7 @@ func decodeDir(fsys fs.FS, dir string) ([]*unstructured.Unstructured, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read embedded %s: %w", name, err)
 		}
-		docs, err := decodeYAML(raw)
+		docs, err := DecodeManifest(raw)
 		if err != nil {
 			return nil, fmt.Errorf("decode embedded %s: %w", name, err)
 		}
@@ -118,22 +118,29 @@ func decodeDir(fsys fs.FS, dir string) ([]*unstructured.Unstructured, error) {
 	return objs, nil
 }
 
-// decodeYAML splits a multi-document YAML stream into objects, skipping
-// empty documents.
-func decodeYAML(raw []byte) ([]*unstructured.Unstructured, error) {
+// DecodeManifest decodes the documents of a multi-document YAML (or JSON)
+// manifest, skipping empty ones. It fails, naming the document by its
+// index, unless each decodes to an object with apiVersion, kind and
+// metadata.name. Bundle reads the embedded manifests with it, and
+// hack/helm/base checks the base it renders with it.
+func DecodeManifest(raw []byte) ([]*unstructured.Unstructured, error) {
 	d := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(raw), 4096)
 	var objs []*unstructured.Unstructured
-	for {
+	for i := 0; ; i++ {
 		var m map[string]any
 		err := d.Decode(&m)
 		if errors.Is(err, io.EOF) {
 			return objs, nil
 		}
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("document %d: %w", i, err)
 		}
 		if len(m) == 0 {
 			continue
+		}
+		meta, _ := m["metadata"].(map[string]any)
+		if m["apiVersion"] == nil || m["kind"] == nil || meta["name"] == nil {
+			return nil, fmt.Errorf("document %d is no object (apiVersion, kind and metadata.name)", i)
 		}
 		objs = append(objs, &unstructured.Unstructured{Object: m})
 	}

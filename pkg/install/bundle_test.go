@@ -2,6 +2,8 @@ package install
 
 import (
 	"encoding/base64"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -134,5 +136,39 @@ func fromUnstructured(t *testing.T, u *unstructured.Unstructured, into any) {
 	t.Helper()
 	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, into); err != nil {
 		t.Fatalf("decode %s %s: %v", u.GetKind(), u.GetName(), err)
+	}
+}
+
+func TestDecodeManifest(t *testing.T) {
+	const cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: %s\n"
+	tests := []struct {
+		name, in string
+		want     []string // names of the objects, in order
+		err      string
+	}{
+		{"empty", "", nil, ""},
+		{"empty documents skipped", "---\n" + fmt.Sprintf(cm, "a") + "---\n---\n" + fmt.Sprintf(cm, "b"), []string{"a", "b"}, ""},
+		{"JSON", `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"j"}}`, []string{"j"}, ""},
+		{"no apiVersion", "kind: ConfigMap\nmetadata:\n  name: x\n", nil, "document 0 is no object"},
+		{"no name, counted after an empty document", "---\n---\napiVersion: v1\nkind: ConfigMap\n", nil, "document 1 is no object"},
+		{"not YAML", fmt.Sprintf(cm, "a") + "---\napiVersion: [v1\n", nil, "document 1: "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			objs, err := DecodeManifest([]byte(tt.in))
+			if err != nil || tt.err != "" {
+				if tt.err == "" || err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("DecodeManifest: %v, want an error with %q", err, tt.err)
+				}
+				return
+			}
+			var got []string
+			for _, u := range objs {
+				got = append(got, u.GetName())
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("decoded %v, want %v", got, tt.want)
+			}
+		})
 	}
 }

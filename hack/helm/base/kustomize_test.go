@@ -5,8 +5,11 @@ import (
 	"reflect"
 	"testing"
 
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
+
+	"github.com/sluice-dev/sluice/pkg/install"
 )
 
 // TestKustomizeBuildsBase runs kustomize (the library behind kubectl's
@@ -26,16 +29,16 @@ func TestKustomizeBuildsBase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := Objects(string(out))
+	got, err := install.DecodeManifest(out)
 	if err != nil {
 		t.Fatalf("decode kustomize's output: %v", err)
 	}
-	want := map[string]map[string]any{}
+	want := map[string]*unstructured.Unstructured{}
 	for name, text := range files {
 		if name == Kustomization {
 			continue
 		}
-		objs, err := Objects(string(text))
+		objs, err := install.DecodeManifest(text)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -50,15 +53,13 @@ func TestKustomizeBuildsBase(t *testing.T) {
 		k := objectKey(o)
 		if w, ok := want[k]; !ok {
 			t.Errorf("kustomize built %s, which no file holds", k)
-		} else if !reflect.DeepEqual(o, w) {
-			t.Errorf("kustomize changed %s:\n got %v\nwant %v", k, o, w)
+		} else if !reflect.DeepEqual(o.Object, w.Object) {
+			t.Errorf("kustomize changed %s:\n got %v\nwant %v", k, o.Object, w.Object)
 		}
 	}
 }
 
 // objectKey is "kind namespace/name" of a decoded object.
-func objectKey(o map[string]any) string {
-	meta := o["metadata"].(map[string]any)
-	ns, _ := meta["namespace"].(string)
-	return o["kind"].(string) + " " + filepath.Join(ns, meta["name"].(string))
+func objectKey(o *unstructured.Unstructured) string {
+	return o.GetKind() + " " + filepath.Join(o.GetNamespace(), o.GetName())
 }

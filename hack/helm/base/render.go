@@ -7,7 +7,6 @@ package base
 import (
 	"errors"
 	"fmt"
-	"io"
 	"path"
 	"path/filepath"
 	"reflect"
@@ -16,7 +15,6 @@ import (
 	"helm.sh/helm/v3/pkg/chart/loader"
 	"helm.sh/helm/v3/pkg/chartutil"
 	"helm.sh/helm/v3/pkg/engine"
-	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 
 	"github.com/sluice-dev/sluice/pkg/install"
 )
@@ -139,11 +137,11 @@ func tidy(text string) (string, error) {
 		kept = append(kept, l)
 	}
 	tidied := strings.Join(kept, "\n")
-	before, err := Objects(text)
+	before, err := install.DecodeManifest([]byte(text))
 	if err != nil {
 		return "", err
 	}
-	after, err := Objects(tidied)
+	after, err := install.DecodeManifest([]byte(tidied))
 	if err != nil {
 		return "", fmt.Errorf("without blank lines: %w", err)
 	}
@@ -151,29 +149,4 @@ func tidy(text string) (string, error) {
 		return "", errors.New("dropping blank lines changes the objects")
 	}
 	return tidied, nil
-}
-
-// Objects decodes the YAML documents of text, skipping empty ones, and
-// fails unless each is an object with apiVersion, kind and metadata.name.
-func Objects(text string) ([]map[string]any, error) {
-	d := utilyaml.NewYAMLOrJSONDecoder(strings.NewReader(text), 4096)
-	var out []map[string]any
-	for i := 0; ; i++ {
-		var m map[string]any
-		err := d.Decode(&m)
-		if errors.Is(err, io.EOF) {
-			return out, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("document %d: %w", i, err)
-		}
-		if len(m) == 0 {
-			continue
-		}
-		meta, _ := m["metadata"].(map[string]any)
-		if m["apiVersion"] == nil || m["kind"] == nil || meta["name"] == nil {
-			return nil, fmt.Errorf("document %d is no object (apiVersion, kind and metadata.name)", i)
-		}
-		out = append(out, m)
-	}
 }

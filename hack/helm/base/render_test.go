@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/sluice-dev/sluice/pkg/install"
 )
 
 // root is the repository's root, relative to this package.
@@ -51,23 +53,22 @@ func TestBaseProfile(t *testing.T) {
 		if !strings.Contains(text, ChartPath+"/templates/"+name) {
 			t.Errorf("%s: header does not name its template", name)
 		}
-		objs, err := Objects(text)
+		objs, err := install.DecodeManifest([]byte(text))
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
 		for _, o := range objs {
-			kind := o["kind"].(string)
-			meta := o["metadata"].(map[string]any)
+			kind := o.GetKind()
 			kinds[kind]++
-			labels, _ := meta["labels"].(map[string]any)
+			labels := o.GetLabels()
 			if len(labels) != 1 || labels["app.kubernetes.io/part-of"] != "sluice" {
-				t.Errorf("%s: %s %s has labels %v, want only app.kubernetes.io/part-of: sluice", name, kind, meta["name"], labels)
+				t.Errorf("%s: %s %s has labels %v, want only app.kubernetes.io/part-of: sluice", name, kind, o.GetName(), labels)
 			}
-			if kind == "Namespace" && meta["name"] != ns {
-				t.Errorf("Namespace %v, want %s", meta["name"], ns)
+			if kind == "Namespace" && o.GetName() != ns {
+				t.Errorf("Namespace %v, want %s", o.GetName(), ns)
 			}
 			if kind == "APIService" {
-				if _, ok := o["spec"].(map[string]any)["caBundle"]; ok {
+				if _, ok := o.Object["spec"].(map[string]any)["caBundle"]; ok {
 					t.Error("APIService has a caBundle: install sets it")
 				}
 			}

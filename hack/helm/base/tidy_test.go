@@ -3,6 +3,8 @@ package base
 import (
 	"strings"
 	"testing"
+
+	"github.com/sluice-dev/sluice/pkg/install"
 )
 
 func TestTidy(t *testing.T) {
@@ -55,7 +57,7 @@ func FuzzTidy(f *testing.F) {
 				t.Fatalf("tidy(%q) kept the blank line %q", in, l)
 			}
 		}
-		if _, err := Objects(out); err != nil {
+		if _, err := install.DecodeManifest([]byte(out)); err != nil {
 			t.Fatalf("tidy(%q) = %q, which does not decode: %v", in, out, err)
 		}
 	})
