@@ -10,7 +10,6 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/yaml"
 
@@ -57,51 +56,18 @@ func TestActivatorScalesStatefulSet(t *testing.T) {
 	waitReplicas(t, phase, "the HPA scales to 3", 3, replicas)
 }
 
-const widgetCRD = `
-apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: widgets.example.com
-spec:
-  group: example.com
-  names: {kind: Widget, plural: widgets, singular: widget, listKind: WidgetList}
-  scope: Namespaced
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    subresources:
-      scale:
-        specReplicasPath: .spec.replicas
-        statusReplicasPath: .status.replicas
-        labelSelectorPath: .status.selector
-    schema:
-      openAPIV3Schema:
-        type: object
-        properties:
-          spec:
-            type: object
-            properties:
-              replicas: {type: integer}
-          status:
-            type: object
-            properties:
-              replicas: {type: integer}
-              selector: {type: string}
-`
-
 // TestActivatorScalesCustomResource activates a custom resource that only
 // declares a /scale subresource.
 func TestActivatorScalesCustomResource(t *testing.T) {
 	ns := namespace(t)
 	ctx := context.Background()
-	if err := cluster.InstallCRDs(ctx, []byte(widgetCRD)); err != nil {
+	gvr, err := cluster.InstallWidgetCRD(ctx)
+	if err != nil {
 		t.Fatal(err)
 	}
 	startAdapter(t, "--watch-namespace="+ns)
 	startActivator(t, ns)
 	src := newValueServer(t, 0)
-	gvr := schema.GroupVersionResource{Group: "example.com", Version: "v1", Resource: "widgets"}
 	widgets := dynamicClient(t).Resource(gvr).Namespace(ns)
 	var obj unstructured.Unstructured
 	if err := yaml.Unmarshal([]byte("apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: gadget}\nspec: {replicas: 0}\n"), &obj.Object); err != nil {

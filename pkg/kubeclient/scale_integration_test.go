@@ -25,29 +25,6 @@ import (
 	"github.com/sluice-dev/sluice/pkg/testenv"
 )
 
-// gizmoCRD is a custom resource with only a /scale subresource.
-const gizmoCRD = `
-apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: gizmos.example.com}
-spec:
-  group: example.com
-  names: {kind: Gizmo, plural: gizmos, singular: gizmo, listKind: GizmoList}
-  scope: Namespaced
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    subresources:
-      scale: {specReplicasPath: .spec.replicas, statusReplicasPath: .status.replicas}
-    schema:
-      openAPIV3Schema:
-        type: object
-        properties:
-          spec: {type: object, properties: {replicas: {type: integer}}}
-          status: {type: object, properties: {replicas: {type: integer}}}
-`
-
 // TestScalesSpeakProtobuf reads and writes /scale of a Deployment and of a
 // custom resource through a scale client built from BuiltinTypes, as the
 // activator does, against a real kube-apiserver: the replicas written are
@@ -56,7 +33,8 @@ func TestScalesSpeakProtobuf(t *testing.T) {
 	cp := testenv.New(t, testenv.Options{})
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
-	if err := cp.InstallCRDs(ctx, []byte(gizmoCRD)); err != nil {
+	widgets, err := cp.InstallWidgetCRD(ctx)
+	if err != nil {
 		t.Fatal(err)
 	}
 	const ns = "default"
@@ -72,15 +50,14 @@ func TestScalesSpeakProtobuf(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	gizmos := schema.GroupVersionResource{Group: "example.com", Version: "v1", Resource: "gizmos"}
-	g := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "example.com/v1", "kind": "Gizmo",
+	w := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "example.com/v1", "kind": "Widget",
 		"metadata": map[string]any{"name": "g"}, "spec": map[string]any{"replicas": int64(0)}}}
 	err = wait.PollUntilContextCancel(ctx, 100*time.Millisecond, true, func(ctx context.Context) (bool, error) {
-		_, err := dyn.Resource(gizmos).Namespace(ns).Create(ctx, g, metav1.CreateOptions{})
+		_, err := dyn.Resource(widgets).Namespace(ns).Create(ctx, w, metav1.CreateOptions{})
 		return err == nil, nil // the CRD may not be served yet
 	})
 	if err != nil {
-		t.Fatalf("create gizmo: %v", err)
+		t.Fatalf("create widget: %v", err)
 	}
 
 	cfg, rec := recording(BuiltinTypes(cp.Config))
@@ -93,8 +70,8 @@ func TestScalesSpeakProtobuf(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, gr := range []schema.GroupResource{{Group: "apps", Resource: "deployments"}, {Group: "example.com", Resource: "gizmos"}} {
-		name := map[string]string{"deployments": "web", "gizmos": "g"}[gr.Resource]
+	for _, gr := range []schema.GroupResource{{Group: "apps", Resource: "deployments"}, widgets.GroupResource()} {
+		name := map[string]string{"deployments": "web", "widgets": "g"}[gr.Resource]
 		sc, err := scales.Scales(ns).Get(ctx, gr, name, metav1.GetOptions{})
 		if err != nil {
 			t.Fatalf("get %s/scale: %v", gr, err)
