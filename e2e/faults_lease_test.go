@@ -50,17 +50,9 @@ func TestFaultLeaseLostAndRegained(t *testing.T) {
 	// Take the Lease for 20s: the adapter's renewals fail until its renew
 	// deadline (10s) passes and it stops leading.
 	stolen := time.Now()
-	eventually(t, phase, "the Lease taken by another holder", func() error {
-		l, err := leases.Get(ctx, leaseName, metav1.GetOptions{})
-		if err != nil {
-			return err
-		}
-		now := metav1.NewMicroTime(time.Now())
-		l.Spec.HolderIdentity, l.Spec.LeaseDurationSeconds = ptr.To("fault-injector"), ptr.To[int32](20)
-		l.Spec.AcquireTime, l.Spec.RenewTime = &now, &now
-		_, err = leases.Update(ctx, l, metav1.UpdateOptions{})
-		return err
-	})
+	if err := cluster.TakeLease(ctx, "default", leaseName, "fault-injector", 20*time.Second); err != nil {
+		t.Fatal(err)
+	}
 	eventually(t, phase, "the adapter stops leading", func() error {
 		b, err := os.ReadFile(a.LogPath())
 		if err != nil {

@@ -10,9 +10,7 @@ import (
 	"time"
 
 	"go.uber.org/zap/zaptest"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
-	"k8s.io/utils/ptr"
 
 	"github.com/sluice-dev/sluice/pkg/testenv"
 )
@@ -108,19 +106,9 @@ func TestRunAgainstKubeAPIServer(t *testing.T) {
 	other := map[*candidate]*candidate{a: b, b: a}[first]
 
 	// Take the Lease away for longer than the renew deadline.
-	leases := cp.Client.CoordinationV1().Leases("default")
-	ctx := context.Background()
-	waitFor(t, time.Minute, "the Lease taken", func() bool {
-		l, err := leases.Get(ctx, o.LeaseName, metav1.GetOptions{})
-		if err != nil {
-			return false
-		}
-		now := metav1.NewMicroTime(time.Now())
-		l.Spec.HolderIdentity, l.Spec.LeaseDurationSeconds = ptr.To("thief"), ptr.To[int32](10)
-		l.Spec.AcquireTime, l.Spec.RenewTime = &now, &now
-		_, err = leases.Update(ctx, l, metav1.UpdateOptions{})
-		return err == nil
-	})
+	if err := cp.TakeLease(context.Background(), o.LeaseNamespace, o.LeaseName, "thief", 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
 	waitFor(t, time.Minute, "the term of the first leader ends", func() bool { return !first.active.Load() })
 	waitFor(t, time.Minute, "a new term after the thief's Lease expired", func() bool {
 		return leader() != nil && first.terms.Load()+other.terms.Load() >= 2
