@@ -40,16 +40,10 @@ func isolate(t *testing.T) {
 	t.Setenv("KUBECONFIG", filepath.Join(home, "no-kubeconfig"))
 }
 
-// writeFiles writes files (slash path → content) under a new directory.
-func writeFiles(t *testing.T, files map[string]string) string {
-	t.Helper()
-	return testenv.WriteFiles(t, files)
-}
-
 // queueProject is a project with a queue function, a timer function and
 // an HTTP function.
 func queueProject(t *testing.T) string {
-	return writeFiles(t, map[string]string{
+	return testenv.WriteFiles(t, map[string]string{
 		"host.json":           `{"version":"2.0"}`,
 		"local.settings.json": `{"IsEncrypted":false,"Values":{"FUNCTIONS_WORKER_RUNTIME":"node","AzureWebJobsStorage":"AccountKey=topsecret"}}`,
 		"Work/function.json":  `{"bindings":[{"type":"queueTrigger","direction":"in","name":"m","queueName":"work"}]}`,
@@ -116,7 +110,7 @@ func TestDeployWriteConfigs(t *testing.T) {
 func TestDeployErrors(t *testing.T) {
 	isolate(t)
 	dir := queueProject(t)
-	noFns := writeFiles(t, map[string]string{"host.json": `{"version":"2.0"}`, "function_app.py": ""})
+	noFns := testenv.WriteFiles(t, map[string]string{"host.json": `{"version":"2.0"}`, "function_app.py": ""})
 	tests := []struct {
 		name string
 		args []string

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sluice-dev/sluice/pkg/testenv"
 )
 
 func TestInitRuntimes(t *testing.T) {
@@ -22,7 +24,7 @@ func TestInitRuntimes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.runtime, func(t *testing.T) {
-			dir := writeFiles(t, map[string]string{
+			dir := testenv.WriteFiles(t, map[string]string{
 				"local.settings.json": `{"IsEncrypted":false,"Values":{"FUNCTIONS_WORKER_RUNTIME":"` + tt.runtime + `"}}`,
 			})
 			r := run(t, "init", "--docker-only", dir)
@@ -46,7 +48,7 @@ func TestInitRuntimes(t *testing.T) {
 func TestInitNoOverwrite(t *testing.T) {
 	for _, existing := range []string{"Dockerfile", ".dockerignore"} {
 		t.Run(existing, func(t *testing.T) {
-			dir := writeFiles(t, map[string]string{existing: "mine\n"})
+			dir := testenv.WriteFiles(t, map[string]string{existing: "mine\n"})
 			r := run(t, "init", "--docker-only", "--worker-runtime", "node", dir)
 			if r.err == nil || !strings.Contains(r.err.Error(), "already exists; use --force") {
 				t.Fatalf("err = %v", r.err)
@@ -87,7 +89,7 @@ func TestInitErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := writeFiles(t, tt.files)
+			dir := testenv.WriteFiles(t, tt.files)
 			r := run(t, append([]string{"init", dir}, tt.args...)...)
 			if r.err == nil || !strings.Contains(r.err.Error(), tt.want) {
 				t.Fatalf("err = %v, want one containing %q", r.err, tt.want)
