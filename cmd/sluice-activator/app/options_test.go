@@ -20,7 +20,7 @@ func TestDefaultsAreValid(t *testing.T) {
 
 func TestFlags(t *testing.T) {
 	o := programtest.Parse(t, NewOptions, "--watch-namespace=a", "--watch-namespace=b", "--leader-elect=false", "--workers=3", "--log-format=console")
-	if strings.Join(o.WatchNamespaces, ",") != "a,b" || o.LeaderElection.Elect || o.Workers != 3 || o.Log.Format != "console" {
+	if strings.Join(o.Watch.Namespaces, ",") != "a,b" || o.LeaderElection.Elect || o.Workers != 3 || o.Log.Format != "console" {
 		t.Errorf("parsed = %+v", o)
 	}
 }
