@@ -39,6 +39,8 @@ func TestValidate(t *testing.T) {
 		{"lease", []string{"--leader-elect-lease-name=", "--leader-elect-renew-deadline=20s"}, []string{"--leader-elect-lease-name", "--leader-elect-renew-deadline"}},
 		{"lease ignored without election", []string{"--leader-elect=false", "--leader-elect-lease-name="}, nil},
 		{"empty namespace", []string{"--watch-namespace="}, []string{"--watch-namespace"}},
+		{"negative resync", []string{"--resync-period=-1s"}, []string{"--resync-period"}},
+		{"resync off", []string{"--resync-period=0"}, nil},
 		{"port zero", []string{"--metrics-bind-address=127.0.0.1:0", "--bound-addresses-file=bound.json"}, nil},
 		{"any interface, ipv6", []string{"--metrics-bind-address=[::]:0"}, nil},
 		{"metrics address without port", []string{"--metrics-bind-address=8081"}, []string{"--metrics-bind-address"}},
@@ -47,15 +49,7 @@ func TestValidate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			errs := programtest.Parse(t, NewOptions, tt.args...).Validate()
-			if len(errs) != len(tt.wantFlag) {
-				t.Fatalf("errors = %v, want one per %v", errs, tt.wantFlag)
-			}
-			for i, err := range errs {
-				if !strings.HasPrefix(err.Error(), tt.wantFlag[i]+":") {
-					t.Errorf("error %q does not name %s", err, tt.wantFlag[i])
-				}
-			}
+			programtest.ExpectValidate(t, NewOptions, tt.args, tt.wantFlag)
 		})
 	}
 }

@@ -91,20 +91,25 @@ func TestFlagHelpVoice(t *testing.T) {
 }
 
 func TestOptionsValidate(t *testing.T) {
-	if errs := NewOptions().Validate(); len(errs) != 0 {
-		t.Fatalf("defaults invalid: %v", errs)
+	programtest.ExpectValidate(t, NewOptions, nil, nil)
+	programtest.ExpectValidate(t, NewOptions, []string{"--workers=0", "--namespace=", "--log-format=xml"}, []string{"--namespace", "--workers", "--log-format"})
+}
+
+// TestWatchFlags: the adapter holds --resync-period to at least a minute,
+// stricter than the other programs' "not negative".
+func TestWatchFlags(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		wantErr string
+	}{
+		{"a minute", []string{"--resync-period=1m", "--watch-namespace=a,b"}, ""},
+		{"below a minute", []string{"--resync-period=30s"}, "--resync-period: must be at least 1m"},
+		{"negative", []string{"--resync-period=-1s"}, "--resync-period: must be at least 1m"},
+		{"empty namespace", []string{"--watch-namespace="}, "--watch-namespace: must not be empty"},
 	}
-	o := NewOptions()
-	o.Workers, o.Namespace, o.Log.Format = 0, "", "xml"
-	errs := o.Validate()
-	joined := o.ValidateErr().Error()
-	for _, flag := range []string{"--workers", "--namespace", "--log-format"} {
-		if !strings.Contains(joined, flag) {
-			t.Errorf("errors %q do not name %s", joined, flag)
-		}
-	}
-	if len(errs) != 3 {
-		t.Errorf("got %d errors, want 3: %v", len(errs), errs)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { checkValidate(t, tt.args, tt.wantErr) })
 	}
 }
 

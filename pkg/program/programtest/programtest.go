@@ -1,7 +1,8 @@
 // Package programtest holds the tests Sluice's programs share: the exit
 // codes of a program.Spec, which every program checks on its flags, and
-// the metrics exported with and without --keda-compatible-metrics; and
-// Parse, which parses a command line into a program's options.
+// the metrics exported with and without --keda-compatible-metrics; Parse,
+// which parses a command line into a program's options; and
+// ExpectValidate, which checks the flags their Validate names.
 package programtest
 
 import (
@@ -10,6 +11,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/sluice-dev/sluice/pkg/internal/flagtest"
 	"github.com/sluice-dev/sluice/pkg/program"
 )
 
@@ -59,4 +61,12 @@ func Parse[O program.Options](t testing.TB, newOptions func() O, args ...string)
 		t.Fatal(err)
 	}
 	return o
+}
+
+// ExpectValidate parses args as Parse does and fails t unless Validate
+// returns one error per flag of want, in order, each naming its flag (see
+// flagtest.ExpectNamed); no error when want is empty.
+func ExpectValidate[O program.Options](t testing.TB, newOptions func() O, args []string, want []string) {
+	t.Helper()
+	flagtest.ExpectNamed(t, Parse(t, newOptions, args...).Validate(), want)
 }
