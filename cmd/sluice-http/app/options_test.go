@@ -3,7 +3,6 @@ package app
 import (
 	"testing"
 
-	"github.com/sluice-dev/sluice/pkg/helpvoice"
 	"github.com/sluice-dev/sluice/pkg/program/programtest"
 )
 
@@ -22,11 +21,8 @@ func TestValidate(t *testing.T) {
 		{"held", []string{"--max-held-requests=-1"}, []string{"--max-held-requests"}},
 		{"metrics address", []string{"--metrics-bind-address=x"}, []string{"--metrics-bind-address"}},
 		{"log level", []string{"--log-level=loud"}, []string{"--log-level"}},
-		{"qps zero", []string{"--kube-api-qps=0"}, []string{"--kube-api-qps"}},
-		{"burst with a limiter", []string{"--kube-api-qps=50", "--kube-api-burst=0"}, []string{"--kube-api-burst"}},
-		{"no limiter, burst unused", []string{"--kube-api-qps=-1", "--kube-api-burst=0"}, nil},
 		{"negative resync", []string{"--resync-period=-1s"}, []string{"--resync-period"}},
-		{"empty namespace", []string{"--watch-namespace="}, []string{"--watch-namespace"}},
+		{"resync off", []string{"--resync-period=0"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -35,12 +31,8 @@ func TestValidate(t *testing.T) {
 	}
 }
 
+func TestKubernetesFlags(t *testing.T) { programtest.KubernetesFlags(t, NewOptions) }
+
 // TestFlagHelpVoice: the help of every flag in the voice every program
 // shares (pkg/helpvoice).
-func TestFlagHelpVoice(t *testing.T) {
-	for _, fs := range NewOptions().Flags() {
-		for _, p := range helpvoice.Check(fs) {
-			t.Error(p)
-		}
-	}
-}
+func TestFlagHelpVoice(t *testing.T) { programtest.FlagHelpVoice(t, NewOptions().Flags()...) }
