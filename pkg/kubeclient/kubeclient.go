@@ -1,6 +1,7 @@
 // Package kubeclient is the kube-apiserver client settings every Sluice
 // program shares: the --kubeconfig, --kube-api-qps and --kube-api-burst
-// flags, their validation, and the rest.Config built from them.
+// flags, their validation, and the rest.Config built from them; and what
+// the programs watch (Watch: --watch-namespace, --resync-period).
 package kubeclient
 
 import (

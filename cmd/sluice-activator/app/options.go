@@ -6,7 +6,6 @@ package app
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/spf13/pflag"
 
@@ -20,15 +19,14 @@ import (
 type Options struct {
 	// Client is the kube-apiserver client: kubeconfig and rate limit.
 	Client kubeclient.Options
-	// WatchNamespaces limits the watch to these namespaces; empty means all.
-	WatchNamespaces []string
+	// Watch is --watch-namespace and --resync-period: the namespaces
+	// watched and how often informers replay their caches.
+	Watch kubeclient.Watch
 	// LeaderElection runs the workers only while holding the Lease (see
 	// pkg/leader; the same flags as sluice-adapter's).
 	LeaderElection leader.Options
 	// Workers is the number of ScaledObjects reconciled in parallel.
 	Workers int
-	// ResyncPeriod is how often informers replay their caches.
-	ResyncPeriod time.Duration
 	// MetricsBindAddress serves /metrics, /healthz, /readyz and /livez.
 	// Port 0 picks a free port.
 	MetricsBindAddress string
@@ -53,7 +51,7 @@ func NewOptions() *Options {
 		LeaderElection:        leader.NewOptions("sluice-activator", "sluice-system"),
 		Workers:               8,
 		Client:                kubeclient.NewOptions(200),
-		ResyncPeriod:          10 * time.Minute,
+		Watch:                 kubeclient.NewWatch(),
 		MetricsBindAddress:    ":8081",
 		KEDACompatibleMetrics: true,
 		Log:                   logging.NewOptions(),
@@ -64,8 +62,7 @@ func NewOptions() *Options {
 func (o *Options) Flags() []*pflag.FlagSet {
 	kube := pflag.NewFlagSet("kubernetes", pflag.ContinueOnError)
 	o.Client.AddFlags(kube, "watching ScaledObjects and writing HPAs, status and /scale")
-	kubeclient.AddWatchNamespaceFlag(kube, &o.WatchNamespaces, "ScaledObjects to reconcile")
-	kube.DurationVar(&o.ResyncPeriod, "resync-period", o.ResyncPeriod, "how often every ScaledObject and HPA is reconciled again")
+	o.Watch.AddFlags(kube, "ScaledObjects to reconcile", "how often every ScaledObject and HPA is reconciled again")
 
 	le := pflag.NewFlagSet("leader election", pflag.ContinueOnError)
 	o.LeaderElection.AddFlags(le, "reconcile ScaledObjects and scale targets")
@@ -95,13 +92,10 @@ func (o *Options) Validate() []error {
 		bad("workers", "must be at least 1, got %d", o.Workers)
 	}
 	errs = append(errs, o.Client.Validate()...)
-	if o.ResyncPeriod < 0 {
-		bad("resync-period", "must not be negative, got %v", o.ResyncPeriod)
-	}
 	if !health.ValidAddress(o.MetricsBindAddress) {
 		bad("metrics-bind-address", "must be host:port, for example :8081 or 127.0.0.1:0, got %q", o.MetricsBindAddress)
 	}
-	errs = append(errs, kubeclient.ValidateWatchNamespaces(o.WatchNamespaces)...)
+	errs = append(errs, o.Watch.Validate()...)
 	errs = append(errs, o.LeaderElection.Validate()...)
 	return append(errs, o.Log.Validate()...)
 }

@@ -4,7 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sluice-dev/sluice/pkg/helpvoice"
 	"github.com/sluice-dev/sluice/pkg/program/programtest"
 )
 
@@ -20,7 +19,7 @@ func TestDefaultsAreValid(t *testing.T) {
 
 func TestFlags(t *testing.T) {
 	o := programtest.Parse(t, NewOptions, "--watch-namespace=a", "--watch-namespace=b", "--leader-elect=false", "--workers=3", "--log-format=console")
-	if strings.Join(o.WatchNamespaces, ",") != "a,b" || o.LeaderElection.Elect || o.Workers != 3 || o.Log.Format != "console" {
+	if strings.Join(o.Watch.Namespaces, ",") != "a,b" || o.LeaderElection.Elect || o.Workers != 3 || o.Log.Format != "console" {
 		t.Errorf("parsed = %+v", o)
 	}
 }
@@ -32,13 +31,11 @@ func TestValidate(t *testing.T) {
 		wantFlag []string
 	}{
 		{"workers", []string{"--workers=0"}, []string{"--workers"}},
-		{"qps zero", []string{"--kube-api-qps=0"}, []string{"--kube-api-qps"}},
-		{"burst zero with a client-side limit", []string{"--kube-api-qps=50", "--kube-api-burst=0"}, []string{"--kube-api-burst"}},
-		{"burst ignored without a client-side limit", []string{"--kube-api-qps=-1", "--kube-api-burst=0"}, nil},
 		{"logging", []string{"--log-format=xml", "--log-level=loud"}, []string{"--log-format", "--log-level"}},
 		{"lease", []string{"--leader-elect-lease-name=", "--leader-elect-renew-deadline=20s"}, []string{"--leader-elect-lease-name", "--leader-elect-renew-deadline"}},
 		{"lease ignored without election", []string{"--leader-elect=false", "--leader-elect-lease-name="}, nil},
-		{"empty namespace", []string{"--watch-namespace="}, []string{"--watch-namespace"}},
+		{"negative resync", []string{"--resync-period=-1s"}, []string{"--resync-period"}},
+		{"resync off", []string{"--resync-period=0"}, nil},
 		{"port zero", []string{"--metrics-bind-address=127.0.0.1:0", "--bound-addresses-file=bound.json"}, nil},
 		{"any interface, ipv6", []string{"--metrics-bind-address=[::]:0"}, nil},
 		{"metrics address without port", []string{"--metrics-bind-address=8081"}, []string{"--metrics-bind-address"}},
@@ -47,25 +44,13 @@ func TestValidate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			errs := programtest.Parse(t, NewOptions, tt.args...).Validate()
-			if len(errs) != len(tt.wantFlag) {
-				t.Fatalf("errors = %v, want one per %v", errs, tt.wantFlag)
-			}
-			for i, err := range errs {
-				if !strings.HasPrefix(err.Error(), tt.wantFlag[i]+":") {
-					t.Errorf("error %q does not name %s", err, tt.wantFlag[i])
-				}
-			}
+			programtest.ExpectValidate(t, NewOptions, tt.args, tt.wantFlag)
 		})
 	}
 }
 
+func TestKubernetesFlags(t *testing.T) { programtest.KubernetesFlags(t, NewOptions) }
+
 // TestFlagHelpVoice: the help of every flag in the voice all three
 // programs share (pkg/helpvoice).
-func TestFlagHelpVoice(t *testing.T) {
-	for _, fs := range NewOptions().Flags() {
-		for _, p := range helpvoice.Check(fs) {
-			t.Error(p)
-		}
-	}
-}
+func TestFlagHelpVoice(t *testing.T) { programtest.FlagHelpVoice(t, NewOptions().Flags()...) }

@@ -93,7 +93,7 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 // newSources creates one pair of informer factories per watched namespace,
 // or one for all namespaces.
 func newSources(o *Options, kube kubernetes.Interface, sluice versioned.Interface) ([]activator.Source, []kubeclient.Factory) {
-	namespaces := o.WatchNamespaces
+	namespaces := o.Watch.Namespaces
 	if len(namespaces) == 0 {
 		namespaces = []string{""}
 	}
@@ -102,9 +102,9 @@ func newSources(o *Options, kube kubernetes.Interface, sluice versioned.Interfac
 	for _, ns := range namespaces {
 		// Both caches keep what the activator reads (TrimScaledObject,
 		// TrimHPA): of an HPA's managed fields, its own apply entry.
-		kf := informers.NewSharedInformerFactoryWithOptions(kube, o.ResyncPeriod,
+		kf := informers.NewSharedInformerFactoryWithOptions(kube, o.Watch.ResyncPeriod,
 			informers.WithNamespace(ns), informers.WithTransform(activator.TrimHPA))
-		sf := sluiceinformers.NewSharedInformerFactoryWithOptions(sluice, o.ResyncPeriod,
+		sf := sluiceinformers.NewSharedInformerFactoryWithOptions(sluice, o.Watch.ResyncPeriod,
 			sluiceinformers.WithNamespace(ns), sluiceinformers.WithTransform(activator.TrimScaledObject))
 		sources = append(sources, activator.Source{
 			Namespace:     ns,

@@ -29,17 +29,16 @@ type Options struct {
 	// Client is the kube-apiserver client used to watch ScaledObjects and
 	// write their status: kubeconfig and rate limit.
 	Client kubeclient.Options
-	// WatchNamespaces limits the ScaledObjects watched; all when empty.
-	WatchNamespaces []string
+	// Watch limits the ScaledObjects watched (all when no namespace is
+	// given), and re-reads every ScaledObject, and so the Secrets its
+	// triggers reference, every ResyncPeriod.
+	Watch kubeclient.Watch
 	// Namespace is the adapter's own namespace: ClusterTriggerAuthentications
 	// read Secrets and ConfigMaps from it, and the leader-election Lease
 	// lives in it.
 	Namespace string
 	// Workers is the number of ScaledObjects reconciled at once.
 	Workers int
-	// ResyncPeriod re-reads every ScaledObject, and so the Secrets its
-	// triggers reference, this often.
-	ResyncPeriod time.Duration
 
 	// MetricsBindAddress serves /metrics, /healthz, /readyz and /livez over
 	// plain HTTP. Port 0 picks a free port.
@@ -93,7 +92,7 @@ func NewOptions() *Options {
 		Client:             kubeclient.NewOptions(100),
 		Namespace:          ns,
 		Workers:            8,
-		ResyncPeriod:       10 * time.Minute,
+		Watch:              kubeclient.NewWatch(),
 		MetricsBindAddress: ":8080",
 		Poll:               poll.NewOptions(),
 		Provider:           provider.NewOptions(),
@@ -132,10 +131,9 @@ func (o *Options) NamedFlags() cliflag.NamedFlagSets {
 
 	fs := fss.FlagSet("kubernetes")
 	o.Client.AddFlags(fs, "watching ScaledObjects and writing their status")
-	kubeclient.AddWatchNamespaceFlag(fs, &o.WatchNamespaces, "ScaledObjects to serve")
+	o.Watch.AddFlags(fs, "ScaledObjects to serve", "how often every ScaledObject and the secrets it references are read again")
 	fs.StringVar(&o.Namespace, "namespace", o.Namespace, "the adapter's own namespace, where ClusterTriggerAuthentication secrets and the leader-election Lease live ($POD_NAMESPACE by default)")
 	fs.IntVar(&o.Workers, "workers", o.Workers, "ScaledObjects reconciled at once")
-	fs.DurationVar(&o.ResyncPeriod, "resync-period", o.ResyncPeriod, "how often every ScaledObject and the secrets it references are read again")
 
 	fs = fss.FlagSet("leader election")
 	o.LeaderElection.AddFlags(fs, "write ScaledObject status and renew the serving certificate (every replica serves metrics)")
@@ -175,7 +173,7 @@ func (o *Options) Validate() []error {
 	errs = append(errs, o.Client.Validate()...)
 	check(o.Namespace != "", "namespace", "must not be empty")
 	check(o.Workers > 0, "workers", "must be greater than 0")
-	check(o.ResyncPeriod >= time.Minute, "resync-period", "must be at least 1m")
+	check(o.Watch.ResyncPeriod >= time.Minute, "resync-period", "must be at least 1m")
 	check(health.ValidAddress(o.MetricsBindAddress), "metrics-bind-address", "must be host:port, for example :8080 or 127.0.0.1:0")
 	check(o.Poll.MaxConcurrentPolls > 0, "max-concurrent-polls", "must be greater than 0")
 	check(o.Poll.PollTimeout > 0, "poll-timeout", "must be greater than 0")
@@ -192,7 +190,9 @@ func (o *Options) Validate() []error {
 		check(o.ServingCertRenewBefore > o.ServingCertCheckInterval, "serving-cert-renew-before", "must be longer than --serving-cert-check-interval")
 	}
 	errs = append(errs, o.Log.Validate()...)
-	errs = append(errs, kubeclient.ValidateWatchNamespaces(o.WatchNamespaces)...)
+	// Not o.Watch.Validate: the adapter's floor on --resync-period (1m)
+	// is stricter than its "must not be negative".
+	errs = append(errs, kubeclient.ValidateWatchNamespaces(o.Watch.Namespaces)...)
 	return errs
 }
 

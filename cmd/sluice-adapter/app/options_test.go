@@ -6,7 +6,6 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/sluice-dev/sluice/pkg/helpvoice"
 	"github.com/sluice-dev/sluice/pkg/program/programtest"
 )
 
@@ -47,7 +46,10 @@ func TestListenFlags(t *testing.T) {
 	}
 }
 
-func TestClientLimitFlags(t *testing.T) {
+// TestKubernetesFlagErrors: what the adapter says of its kubernetes
+// flags; it holds --resync-period to at least a minute, stricter than the
+// other programs' "not negative".
+func TestKubernetesFlagErrors(t *testing.T) {
 	if o := NewOptions(); o.Client.QPS >= 0 {
 		t.Errorf("default --kube-api-qps = %v, want negative (client-side limiter off)", o.Client.QPS)
 	}
@@ -60,11 +62,17 @@ func TestClientLimitFlags(t *testing.T) {
 		{"limiter on", []string{"--kube-api-qps=50", "--kube-api-burst=100"}, ""},
 		{"qps zero", []string{"--kube-api-qps=0"}, "--kube-api-qps: must be positive, or negative"},
 		{"burst zero with a limit", []string{"--kube-api-qps=50", "--kube-api-burst=0"}, "--kube-api-burst: must be greater than 0"},
+		{"resync a minute", []string{"--resync-period=1m", "--watch-namespace=a,b"}, ""},
+		{"resync below a minute", []string{"--resync-period=30s"}, "--resync-period: must be at least 1m"},
+		{"resync negative", []string{"--resync-period=-1s"}, "--resync-period: must be at least 1m"},
+		{"empty namespace", []string{"--watch-namespace="}, "--watch-namespace: must not be empty"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { checkValidate(t, tt.args, tt.wantErr) })
 	}
 }
+
+func TestKubernetesFlags(t *testing.T) { programtest.KubernetesFlags(t, NewOptions) }
 
 func TestSecurePortHelpSaysZeroPicksAPort(t *testing.T) {
 	named := NewOptions().NamedFlags()
@@ -81,31 +89,15 @@ func TestFlagHelpVoice(t *testing.T) {
 	library := map[string]bool{"secure serving": true, "authentication": true, "authorization": true, "audit": true, "features": true}
 	named := NewOptions().NamedFlags()
 	for _, name := range named.Order {
-		if library[name] {
-			continue
-		}
-		for _, p := range helpvoice.Check(named.FlagSets[name]) {
-			t.Error(p)
+		if !library[name] {
+			programtest.FlagHelpVoice(t, named.FlagSets[name])
 		}
 	}
 }
 
 func TestOptionsValidate(t *testing.T) {
-	if errs := NewOptions().Validate(); len(errs) != 0 {
-		t.Fatalf("defaults invalid: %v", errs)
-	}
-	o := NewOptions()
-	o.Workers, o.Namespace, o.Log.Format = 0, "", "xml"
-	errs := o.Validate()
-	joined := o.ValidateErr().Error()
-	for _, flag := range []string{"--workers", "--namespace", "--log-format"} {
-		if !strings.Contains(joined, flag) {
-			t.Errorf("errors %q do not name %s", joined, flag)
-		}
-	}
-	if len(errs) != 3 {
-		t.Errorf("got %d errors, want 3: %v", len(errs), errs)
-	}
+	programtest.ExpectValidate(t, NewOptions, nil, nil)
+	programtest.ExpectValidate(t, NewOptions, []string{"--workers=0", "--namespace=", "--log-format=xml"}, []string{"--namespace", "--workers", "--log-format"})
 }
 
 // TestProfilingFlag: the apiserver library's --profiling is off by default
@@ -119,9 +111,7 @@ func TestProfilingFlag(t *testing.T) {
 	}
 	one := pflag.NewFlagSet("profiling", pflag.ContinueOnError)
 	one.AddFlag(f)
-	for _, p := range helpvoice.Check(one) {
-		t.Error(p)
-	}
+	programtest.FlagHelpVoice(t, one)
 	if o := programtest.Parse(t, NewOptions); o.Server.Features.EnableProfiling {
 		t.Error("profiling on without --profiling")
 	}

@@ -69,7 +69,7 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 	core, err := adapter.New(adapter.Config{
 		Kube: kube, Keda: keda, Dynamic: dyn, Metadata: meta,
 		Engine: engine, Registry: registry, Recorder: recorder,
-		WatchNamespaces: o.WatchNamespaces, Namespace: o.Namespace, ResyncPeriod: o.ResyncPeriod, Workers: o.Workers,
+		WatchNamespaces: o.Watch.Namespaces, Namespace: o.Namespace, ResyncPeriod: o.Watch.ResyncPeriod, Workers: o.Workers,
 		Log: log,
 	})
 	if err != nil {

@@ -18,10 +18,9 @@ import (
 type Options struct {
 	// Client is the kube-apiserver client: kubeconfig and rate limit.
 	Client kubeclient.Options
-	// WatchNamespaces limits the watch to these namespaces; empty means all.
-	WatchNamespaces []string
-	// ResyncPeriod is how often informers replay their caches.
-	ResyncPeriod time.Duration
+	// Watch is --watch-namespace and --resync-period: the namespaces
+	// watched and how often informers replay their caches.
+	Watch kubeclient.Watch
 	// ProxyBindAddress receives the apps' requests.
 	ProxyBindAddress string
 	// MetricsBindAddress serves /metrics, /healthz, /readyz, /livez and
@@ -57,7 +56,7 @@ const maxReplayBodyBytes = 16 << 20
 func NewOptions() *Options {
 	return &Options{
 		Client:             kubeclient.NewOptions(100),
-		ResyncPeriod:       10 * time.Minute,
+		Watch:              kubeclient.NewWatch(),
 		ProxyBindAddress:   ":8000",
 		MetricsBindAddress: ":8082",
 		MaxHeldRequests:    1000,
@@ -72,8 +71,7 @@ func NewOptions() *Options {
 func (o *Options) Flags() []*pflag.FlagSet {
 	kube := pflag.NewFlagSet("kubernetes", pflag.ContinueOnError)
 	o.Client.AddFlags(kube, "watching ScaledObjects and Services and stamping wake-ups")
-	kubeclient.AddWatchNamespaceFlag(kube, &o.WatchNamespaces, "apps to route")
-	kube.DurationVar(&o.ResyncPeriod, "resync-period", o.ResyncPeriod, "how often informers replay their caches")
+	o.Watch.AddFlags(kube, "apps to route", "how often informers replay their caches")
 
 	front := pflag.NewFlagSet("front", pflag.ContinueOnError)
 	front.StringVar(&o.ProxyBindAddress, "proxy-bind-address", o.ProxyBindAddress, "address receiving the apps' HTTP requests; port 0 picks a free one")
@@ -100,15 +98,12 @@ func (o *Options) Validate() []error {
 		errs = append(errs, fmt.Errorf("--"+flag+": "+format, args...))
 	}
 	errs = append(errs, o.Client.Validate()...)
-	if o.ResyncPeriod < 0 {
-		bad("resync-period", "must not be negative, got %v", o.ResyncPeriod)
-	}
 	for flag, addr := range map[string]string{"proxy-bind-address": o.ProxyBindAddress, "metrics-bind-address": o.MetricsBindAddress} {
 		if !health.ValidAddress(addr) {
 			bad(flag, "must be host:port, for example :8000 or 127.0.0.1:0, got %q", addr)
 		}
 	}
-	errs = append(errs, kubeclient.ValidateWatchNamespaces(o.WatchNamespaces)...)
+	errs = append(errs, o.Watch.Validate()...)
 	if o.MaxHeldRequests < 1 {
 		bad("max-held-requests", "must be at least 1, got %d", o.MaxHeldRequests)
 	}

@@ -77,7 +77,7 @@ func Run(ctx context.Context, o *Options, log *zap.Logger) error {
 // newInformers creates the ScaledObject, Service and EndpointSlice
 // informers of every watched namespace, or of all.
 func newInformers(o *Options, kube kubernetes.Interface, sluice versioned.Interface) ([]httpfront.Informers, []kubeclient.Factory, []cache.InformerSynced) {
-	namespaces := o.WatchNamespaces
+	namespaces := o.Watch.Namespaces
 	if len(namespaces) == 0 {
 		namespaces = []string{""}
 	}
@@ -85,8 +85,8 @@ func newInformers(o *Options, kube kubernetes.Interface, sluice versioned.Interf
 	var starters []kubeclient.Factory
 	var synced []cache.InformerSynced
 	for _, ns := range namespaces {
-		kf := informers.NewSharedInformerFactoryWithOptions(kube, o.ResyncPeriod, informers.WithNamespace(ns))
-		sf := sluiceinformers.NewSharedInformerFactoryWithOptions(sluice, o.ResyncPeriod,
+		kf := informers.NewSharedInformerFactoryWithOptions(kube, o.Watch.ResyncPeriod, informers.WithNamespace(ns))
+		sf := sluiceinformers.NewSharedInformerFactoryWithOptions(sluice, o.Watch.ResyncPeriod,
 			sluiceinformers.WithNamespace(ns), sluiceinformers.WithTransform(kubeutil.StripManagedFields))
 		w := httpfront.Informers{
 			Namespace: ns, Objects: sf.Keda().V1alpha1().ScaledObjects().Informer(),
