@@ -11,15 +11,10 @@ import (
 	"github.com/sluice-dev/sluice/pkg/scalers/internal/scalertest"
 )
 
-const (
-	testKey  = "c2VjcmV0LWtleS1mb3ItdGVzdHMtb25seQ=="
-	testConn = "AccountName=acct;AccountKey=" + testKey
-)
-
 func newTrigger(t *testing.T, cache *ClientCache, meta, auth map[string]string) (*scalers.Trigger, error) {
 	t.Helper()
 	if auth == nil {
-		auth = map[string]string{"connection": testConn}
+		auth = map[string]string{"connection": scalertest.StorageConnection}
 	}
 	return New(cache)(scalers.Config{Index: 3, Type: Type, Metadata: meta, AuthParams: auth})
 }
@@ -35,11 +30,11 @@ func TestDecode(t *testing.T) {
 		{Name: "prefix too long", Meta: map[string]string{"blobContainerName": "c-1", "blobPrefix": strings.Repeat("p", 1025)}, Param: "blobPrefix", Err: "at most 1024"},
 		{Name: "glob unclosed class", Meta: map[string]string{"blobContainerName": "c-1", "globPattern": "a[bc"}, Param: "globPattern", Err: "invalid glob pattern"},
 		{Name: "no connection", Meta: map[string]string{"blobContainerName": "c-1"}, Auth: map[string]string{}, Param: "connection", Err: "required but not set"},
-		{Name: "connection invalid", Meta: map[string]string{"blobContainerName": "c-1"}, Auth: map[string]string{"connection": "AccountKey=" + testKey}, Param: "connection", Err: "AccountKey without AccountName"},
+		{Name: "connection invalid", Meta: map[string]string{"blobContainerName": "c-1"}, Auth: map[string]string{"connection": "AccountKey=" + scalertest.StorageKey}, Param: "connection", Err: "AccountKey without AccountName"},
 		{Name: "cloud unknown", Meta: map[string]string{"blobContainerName": "c-1", "accountName": "acct", "cloud": "Moon"}, Auth: map[string]string{}, Param: "cloud", Err: "want one of"},
 		{Name: "private without suffix", Meta: map[string]string{"blobContainerName": "c-1", "accountName": "acct", "cloud": "Private"}, Auth: map[string]string{}, Param: "endpointSuffix", Err: "required"},
 	}
-	scalertest.CheckParamCases(t, New(nil), scalers.Config{Index: 3, Type: Type, AuthParams: map[string]string{"connection": testConn}}, scalertest.ParamErr{Trigger: "trigger 3 (azure-blob)", Secrets: []string{testKey}}, tests)
+	scalertest.CheckParamCases(t, New(nil), scalers.Config{Index: 3, Type: Type, AuthParams: map[string]string{"connection": scalertest.StorageConnection}}, scalertest.ParamErr{Trigger: "trigger 3 (azure-blob)", Secrets: []string{scalertest.StorageKey}}, tests)
 }
 
 func TestListing(t *testing.T) {
@@ -80,7 +75,7 @@ func TestTrigger(t *testing.T) {
 	if tr.MetricName != "azure-blob-files" || tr.Target != 20 || tr.ActivationTarget != 4 || tr.Warning != "" {
 		t.Fatalf("trigger %+v", tr)
 	}
-	if !strings.HasPrefix(tr.Key, `azure-blob https://acct.blob.core.windows.net files prefix="" delimiter="/" glob="" `) || strings.Contains(tr.Key, testKey) {
+	if !strings.HasPrefix(tr.Key, `azure-blob https://acct.blob.core.windows.net files prefix="" delimiter="/" glob="" `) || strings.Contains(tr.Key, scalertest.StorageKey) {
 		t.Fatalf("key %q", tr.Key)
 	}
 	keyOf := func(meta map[string]string) string {

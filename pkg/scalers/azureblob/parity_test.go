@@ -14,7 +14,7 @@ import (
 // kedaDocs is KEDA's page for this trigger; rows cite its sections.
 const kedaDocs = "https://keda.sh/docs/latest/scalers/azure-storage-blob/"
 
-const parityConn = "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=" + testKey + ";EndpointSuffix=core.windows.net"
+const parityConn = "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=" + scalertest.StorageKey + ";EndpointSuffix=core.windows.net"
 
 // TestParityConfig holds what KEDA does with an azure-blob trigger's
 // parameters (per its docs, section cited per row) next to what Sluice
@@ -39,7 +39,7 @@ func TestParityConfig(t *testing.T) {
 		if !strings.HasPrefix(tr.Key, "azure-blob https://acct.blob.core.windows.net ") {
 			t.Errorf("key %q: the connection string was not the one KEDA's order picks", tr.Key)
 		}
-		if strings.Contains(tr.Warning, testKey) {
+		if strings.Contains(tr.Warning, scalertest.StorageKey) {
 			t.Fatalf("warning reveals the key")
 		}
 	})

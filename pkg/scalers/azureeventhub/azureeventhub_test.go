@@ -9,10 +9,8 @@ import (
 )
 
 const (
-	testHubKey     = "aHViLWtleS1mb3ItdGVzdHMtb25seQ=="
-	testHubConn    = "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=listen;SharedAccessKey=" + testHubKey
-	testStorageKey = "c2VjcmV0LWtleS1mb3ItdGVzdHMtb25seQ=="
-	testStorage    = "AccountName=acct;AccountKey=" + testStorageKey
+	testHubKey  = "aHViLWtleS1mb3ItdGVzdHMtb25seQ=="
+	testHubConn = "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=listen;SharedAccessKey=" + testHubKey
 )
 
 func newTrigger(t *testing.T, meta, auth, env map[string]string) (*scalers.Trigger, error) {
@@ -25,18 +23,18 @@ func with(base map[string]string, kv ...string) map[string]string {
 }
 
 func TestDecode(t *testing.T) {
-	auth := map[string]string{"connection": testHubConn, "storageConnection": testStorage}
+	auth := map[string]string{"connection": testHubConn, "storageConnection": scalertest.StorageConnection}
 	meta := map[string]string{"eventHubName": "orders"}
 	tests := []scalertest.Case{
-		{Name: "no connection", Meta: meta, Auth: map[string]string{"storageConnection": testStorage}, Param: "connection", Err: "required but not set"},
-		{Name: "connection inline", Meta: with(meta, "connection", testHubConn), Auth: map[string]string{"storageConnection": testStorage}, Param: "connection", Err: "refused"},
-		{Name: "connectionFromEnv unset", Meta: with(meta, "connectionFromEnv", "EH"), Auth: map[string]string{"storageConnection": testStorage}, Param: "connection", Err: `"EH"`},
-		{Name: "connection malformed", Meta: meta, Auth: map[string]string{"connection": "Endpoint=sb://ns/;SharedAccessKey=" + testHubKey, "storageConnection": testStorage}, Param: "connection", Err: "SharedAccessKeyName"},
-		{Name: "connection garbage", Meta: meta, Auth: map[string]string{"connection": testHubKey, "storageConnection": testStorage}, Param: "connection", Err: "not a valid"},
+		{Name: "no connection", Meta: meta, Auth: map[string]string{"storageConnection": scalertest.StorageConnection}, Param: "connection", Err: "required but not set"},
+		{Name: "connection inline", Meta: with(meta, "connection", testHubConn), Auth: map[string]string{"storageConnection": scalertest.StorageConnection}, Param: "connection", Err: "refused"},
+		{Name: "connectionFromEnv unset", Meta: with(meta, "connectionFromEnv", "EH"), Auth: map[string]string{"storageConnection": scalertest.StorageConnection}, Param: "connection", Err: `"EH"`},
+		{Name: "connection malformed", Meta: meta, Auth: map[string]string{"connection": "Endpoint=sb://ns/;SharedAccessKey=" + testHubKey, "storageConnection": scalertest.StorageConnection}, Param: "connection", Err: "SharedAccessKeyName"},
+		{Name: "connection garbage", Meta: meta, Auth: map[string]string{"connection": testHubKey, "storageConnection": scalertest.StorageConnection}, Param: "connection", Err: "not a valid"},
 		{Name: "no hub name", Meta: map[string]string{}, Auth: auth, Param: "eventHubName", Err: "no EntityPath"},
 		{Name: "hub name invalid", Meta: map[string]string{"eventHubName": "a/b"}, Auth: auth, Param: "eventHubName", Err: `got "a/b"`},
 		{Name: "no storage", Meta: meta, Auth: map[string]string{"connection": testHubConn}, Param: "storageConnection", Err: "required but not set"},
-		{Name: "storage inline", Meta: with(meta, "storageConnection", testStorage), Auth: map[string]string{"connection": testHubConn}, Param: "storageConnection", Err: "refused"},
+		{Name: "storage inline", Meta: with(meta, "storageConnection", scalertest.StorageConnection), Auth: map[string]string{"connection": testHubConn}, Param: "storageConnection", Err: "refused"},
 		{Name: "storage malformed", Meta: meta, Auth: map[string]string{"connection": testHubConn, "storageConnection": "AccountName=acct"}, Param: "storageConnection", Err: "neither AccountKey"},
 		{Name: "threshold zero", Meta: with(meta, "unprocessedEventThreshold", "0"), Auth: auth, Param: "unprocessedEventThreshold", Err: "greater than 0"},
 		{Name: "threshold text", Meta: with(meta, "unprocessedEventThreshold", "many"), Auth: auth, Param: "unprocessedEventThreshold", Err: `got "many"`},
@@ -50,11 +48,11 @@ func TestDecode(t *testing.T) {
 		{Name: "cloud unknown", Meta: with(meta, "cloud", "Mars"), Auth: auth, Param: "cloud", Err: "want one of"},
 		{Name: "private without suffix", Meta: with(meta, "cloud", "Private"), Auth: auth, Param: "endpointSuffix", Err: "required"},
 	}
-	scalertest.CheckParamCases(t, New(nil, nil), scalers.Config{Index: 2, Type: Type}, scalertest.ParamErr{Trigger: "trigger 2 (azure-eventhub)", Secrets: []string{testHubKey, testStorageKey}}, tests)
+	scalertest.CheckParamCases(t, New(nil, nil), scalers.Config{Index: 2, Type: Type}, scalertest.ParamErr{Trigger: "trigger 2 (azure-eventhub)", Secrets: []string{testHubKey, scalertest.StorageKey}}, tests)
 }
 
 func TestTrigger(t *testing.T) {
-	env := map[string]string{"EH": testHubConn + ";EntityPath=orders", "STORAGE": testStorage}
+	env := map[string]string{"EH": testHubConn + ";EntityPath=orders", "STORAGE": scalertest.StorageConnection}
 	tr, err := newTrigger(t, map[string]string{"connectionFromEnv": "EH", "storageConnectionFromEnv": "STORAGE"}, nil, env)
 	if err != nil {
 		t.Fatal(err)
@@ -69,7 +67,7 @@ func TestTrigger(t *testing.T) {
 	if src.layout.container != FunctionsContainer || src.layout.kind != jsonFunctions {
 		t.Fatalf("default layout %+v", src.layout)
 	}
-	if strings.Contains(tr.Key, testHubKey) || strings.Contains(tr.Key, testStorageKey) ||
+	if strings.Contains(tr.Key, testHubKey) || strings.Contains(tr.Key, scalertest.StorageKey) ||
 		!strings.HasPrefix(tr.Key, "azure-eventhub ns.servicebus.windows.net orders $Default  azure-webjobs-eventhub https://acct.blob.core.windows.net 64 10000 ") {
 		t.Fatalf("key %q", tr.Key)
 	}
@@ -91,7 +89,7 @@ func TestTrigger(t *testing.T) {
 
 	emu := "Endpoint=sb://127.0.0.1:5672;SharedAccessKeyName=k;SharedAccessKey=" + testHubKey + ";UseDevelopmentEmulator=true"
 	tr, err = newTrigger(t, map[string]string{"eventHubName": "orders", "checkpointStrategy": "blobMetadata", "blobContainer": "checkpoints"},
-		map[string]string{"connection": emu, "storageConnection": testStorage}, nil)
+		map[string]string{"connection": emu, "storageConnection": scalertest.StorageConnection}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +102,7 @@ func TestTrigger(t *testing.T) {
 }
 
 func FuzzTrigger(f *testing.F) {
-	f.Add("orders", "$Default", "64", "0", "blobMetadata", "checkpoints", testHubConn, testStorage)
+	f.Add("orders", "$Default", "64", "0", "blobMetadata", "checkpoints", testHubConn, scalertest.StorageConnection)
 	f.Add("", "", "x", "-1", "dapr", "", "Endpoint=sb://127.0.0.1:1;UseDevelopmentEmulator=maybe", "UseDevelopmentStorage=true")
 	f.Fuzz(func(t *testing.T, hub, cg, threshold, activation, strategy, container, conn, storage string) {
 		meta := map[string]string{"eventHubName": hub, "consumerGroup": cg, "unprocessedEventThreshold": threshold,

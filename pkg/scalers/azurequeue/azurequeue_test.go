@@ -11,18 +11,13 @@ import (
 	"github.com/sluice-dev/sluice/pkg/scalers/internal/scalertest"
 )
 
-const (
-	testKey  = "c2VjcmV0LWtleS1mb3ItdGVzdHMtb25seQ=="
-	testConn = "AccountName=acct;AccountKey=" + testKey
-)
-
 func newTrigger(t *testing.T, cache *ClientCache, meta, auth, env map[string]string) (*scalers.Trigger, error) {
 	t.Helper()
 	return New(cache)(scalers.Config{Index: 1, Type: Type, Metadata: meta, AuthParams: auth, Env: env})
 }
 
 func TestDecode(t *testing.T) {
-	auth := map[string]string{"connection": testConn}
+	auth := map[string]string{"connection": scalertest.StorageConnection}
 	tests := []scalertest.Case{
 		{Name: "queueName missing", Meta: map[string]string{}, Auth: auth, Param: "queueName", Err: "required but not set"},
 		{Name: "queueName invalid", Meta: map[string]string{"queueName": "Jobs"}, Auth: auth, Param: "queueName", Err: "want a queue name"},
@@ -39,11 +34,11 @@ func TestDecode(t *testing.T) {
 		{Name: "private without suffix", Meta: map[string]string{"queueName": "jobs", "accountName": "acct", "cloud": "Private"}, Param: "endpointSuffix", Err: "required"},
 		{Name: "accountName invalid", Meta: map[string]string{"queueName": "jobs", "accountName": "ACCT"}, Param: "accountName", Err: "want 3 to 24"},
 	}
-	scalertest.CheckParamCases(t, New(nil), scalers.Config{Index: 1, Type: Type}, scalertest.ParamErr{Trigger: "trigger 1 (azure-queue)", Secrets: []string{testKey}}, tests)
+	scalertest.CheckParamCases(t, New(nil), scalers.Config{Index: 1, Type: Type}, scalertest.ParamErr{Trigger: "trigger 1 (azure-queue)", Secrets: []string{scalertest.StorageKey}}, tests)
 }
 
 func TestTrigger(t *testing.T) {
-	tr, err := newTrigger(t, nil, map[string]string{"queueName": "jobs", "connectionFromEnv": "STORAGE"}, nil, map[string]string{"STORAGE": testConn})
+	tr, err := newTrigger(t, nil, map[string]string{"queueName": "jobs", "connectionFromEnv": "STORAGE"}, nil, map[string]string{"STORAGE": scalertest.StorageConnection})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +48,7 @@ func TestTrigger(t *testing.T) {
 	if scalers.MetricName(1, tr.MetricName) != "s1-azure-queue-jobs" {
 		t.Fatalf("metric name %s", scalers.MetricName(1, tr.MetricName))
 	}
-	if strings.Contains(tr.Key, testKey) || !strings.HasPrefix(tr.Key, "azure-queue https://acct.queue.core.windows.net jobs all ") {
+	if strings.Contains(tr.Key, scalertest.StorageKey) || !strings.HasPrefix(tr.Key, "azure-queue https://acct.queue.core.windows.net jobs all ") {
 		t.Fatalf("key %q", tr.Key)
 	}
 
@@ -82,15 +77,15 @@ func TestKeys(t *testing.T) {
 		}
 		return tr.Key
 	}
-	k := keyOf(base, testConn)
-	if keyOf(with("queueLength", "50"), testConn) != k || keyOf(with("activationQueueLength", "9"), testConn) != k {
+	k := keyOf(base, scalertest.StorageConnection)
+	if keyOf(with("queueLength", "50"), scalertest.StorageConnection) != k || keyOf(with("activationQueueLength", "9"), scalertest.StorageConnection) != k {
 		t.Fatal("targets split the key; they do not change the polled value")
 	}
 	for name, other := range map[string]string{
-		"queue":    keyOf(with("queueName", "other"), testConn),
-		"strategy": keyOf(with("queueLengthStrategy", "visibleonly"), testConn),
+		"queue":    keyOf(with("queueName", "other"), scalertest.StorageConnection),
+		"strategy": keyOf(with("queueLengthStrategy", "visibleonly"), scalertest.StorageConnection),
 		"key":      keyOf(base, "AccountName=acct;AccountKey=b3RoZXI="),
-		"account":  keyOf(base, "AccountName=acct2;AccountKey="+testKey),
+		"account":  keyOf(base, "AccountName=acct2;AccountKey="+scalertest.StorageKey),
 	} {
 		if other == k {
 			t.Errorf("%s does not change the key", name)
@@ -101,7 +96,7 @@ func TestKeys(t *testing.T) {
 func TestClientsShared(t *testing.T) {
 	cache := NewClientCache(8)
 	for _, q := range []string{"a-1", "a-2", "a-3"} {
-		if _, err := newTrigger(t, cache, map[string]string{"queueName": q}, map[string]string{"connection": testConn}, nil); err != nil {
+		if _, err := newTrigger(t, cache, map[string]string{"queueName": q}, map[string]string{"connection": scalertest.StorageConnection}, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -175,7 +170,7 @@ func TestIdentity(t *testing.T) {
 }
 
 func FuzzNew(f *testing.F) {
-	f.Add("jobs", "5", "0", "all", testConn, "", "AzurePublicCloud", "")
+	f.Add("jobs", "5", "0", "all", scalertest.StorageConnection, "", "AzurePublicCloud", "")
 	f.Add("jobs", "1", "2", "visibleonly", "UseDevelopmentStorage=true", "", "Private", "q.example")
 	f.Add("j", "x", "-1", "", "", "acct", "Private", "")
 	f.Fuzz(func(t *testing.T, name, length, act, strategy, conn, account, cloud, suffix string) {

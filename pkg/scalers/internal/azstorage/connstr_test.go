@@ -4,10 +4,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/scalertest"
 	"github.com/sluice-dev/sluice/pkg/scalers/internal/testerr"
 )
-
-const testKey = "c2VjcmV0LWtleS1mb3ItdGVzdHMtb25seQ=="
 
 func TestParseConnectionString(t *testing.T) {
 	tests := []struct {
@@ -17,14 +16,14 @@ func TestParseConnectionString(t *testing.T) {
 		want    Connection
 		wantErr string
 	}{
-		{"account key, default protocol and suffix", "AccountName=acct;AccountKey=" + testKey, Queue,
-			Connection{Endpoint: "https://acct.queue.core.windows.net", AccountName: "acct", AccountKey: testKey}, ""},
-		{"blob endpoint built", "DefaultEndpointsProtocol=http;AccountName=acct;AccountKey=" + testKey + ";EndpointSuffix=core.chinacloudapi.cn;", Blob,
-			Connection{Endpoint: "http://acct.blob.core.chinacloudapi.cn", AccountName: "acct", AccountKey: testKey}, ""},
-		{"keys case-insensitive, spaces trimmed", " accountname = acct ; ACCOUNTKEY=" + testKey + " ;", Queue,
-			Connection{Endpoint: "https://acct.queue.core.windows.net", AccountName: "acct", AccountKey: testKey}, ""},
-		{"explicit endpoint wins", "AccountName=devstoreaccount1;AccountKey=" + testKey + ";QueueEndpoint=http://127.0.0.1:9/devstoreaccount1/;BlobEndpoint=http://127.0.0.1:8/x", Queue,
-			Connection{Endpoint: "http://127.0.0.1:9/devstoreaccount1", AccountName: "devstoreaccount1", AccountKey: testKey}, ""},
+		{"account key, default protocol and suffix", "AccountName=acct;AccountKey=" + scalertest.StorageKey, Queue,
+			Connection{Endpoint: "https://acct.queue.core.windows.net", AccountName: "acct", AccountKey: scalertest.StorageKey}, ""},
+		{"blob endpoint built", "DefaultEndpointsProtocol=http;AccountName=acct;AccountKey=" + scalertest.StorageKey + ";EndpointSuffix=core.chinacloudapi.cn;", Blob,
+			Connection{Endpoint: "http://acct.blob.core.chinacloudapi.cn", AccountName: "acct", AccountKey: scalertest.StorageKey}, ""},
+		{"keys case-insensitive, spaces trimmed", " accountname = acct ; ACCOUNTKEY=" + scalertest.StorageKey + " ;", Queue,
+			Connection{Endpoint: "https://acct.queue.core.windows.net", AccountName: "acct", AccountKey: scalertest.StorageKey}, ""},
+		{"explicit endpoint wins", "AccountName=devstoreaccount1;AccountKey=" + scalertest.StorageKey + ";QueueEndpoint=http://127.0.0.1:9/devstoreaccount1/;BlobEndpoint=http://127.0.0.1:8/x", Queue,
+			Connection{Endpoint: "http://127.0.0.1:9/devstoreaccount1", AccountName: "devstoreaccount1", AccountKey: scalertest.StorageKey}, ""},
 		{"SAS with endpoint", "BlobEndpoint=https://acct.blob.core.windows.net;SharedAccessSignature=?sv=2022&sig=abc", Blob,
 			Connection{Endpoint: "https://acct.blob.core.windows.net", SAS: "sv=2022&sig=abc"}, ""},
 		{"development storage queue", "UseDevelopmentStorage=true", Queue,
@@ -37,19 +36,19 @@ func TestParseConnectionString(t *testing.T) {
 		{"not key value", "AccountName=acct;c2VjcmV0", Queue, Connection{}, "part 2 is not Key=Value"},
 		{"duplicate", "AccountName=a;accountname=b", Queue, Connection{}, "key accountname is set twice"},
 		{"no credential", "AccountName=acct", Queue, Connection{}, "neither AccountKey nor SharedAccessSignature is set"},
-		{"key without account", "AccountKey=" + testKey, Queue, Connection{}, "AccountKey without AccountName"},
+		{"key without account", "AccountKey=" + scalertest.StorageKey, Queue, Connection{}, "AccountKey without AccountName"},
 		{"key not base64", "AccountName=acct;AccountKey=not*base64", Queue, Connection{}, "AccountKey is not valid base64"},
 		{"SAS without account or endpoint", "SharedAccessSignature=sig=x", Queue, Connection{}, "neither AccountName nor QueueEndpoint is set"},
-		{"bad protocol", "DefaultEndpointsProtocol=ftp;AccountName=acct;AccountKey=" + testKey, Queue, Connection{}, "DefaultEndpointsProtocol must be http or https"},
-		{"bad account name", "AccountName=Bad_Name;AccountKey=" + testKey, Queue, Connection{}, "AccountName: want 3 to 24"},
-		{"bad suffix", "AccountName=acct;AccountKey=" + testKey + ";EndpointSuffix=https://x/", Queue, Connection{}, "EndpointSuffix: want a host name suffix"},
-		{"endpoint with query", "AccountName=acct;AccountKey=" + testKey + ";QueueEndpoint=https://x/?sig=1", Queue, Connection{}, "QueueEndpoint: want a URL without query"},
-		{"endpoint relative", "AccountName=acct;AccountKey=" + testKey + ";BlobEndpoint=/x", Blob, Connection{}, "BlobEndpoint: want an absolute http or https URL"},
+		{"bad protocol", "DefaultEndpointsProtocol=ftp;AccountName=acct;AccountKey=" + scalertest.StorageKey, Queue, Connection{}, "DefaultEndpointsProtocol must be http or https"},
+		{"bad account name", "AccountName=Bad_Name;AccountKey=" + scalertest.StorageKey, Queue, Connection{}, "AccountName: want 3 to 24"},
+		{"bad suffix", "AccountName=acct;AccountKey=" + scalertest.StorageKey + ";EndpointSuffix=https://x/", Queue, Connection{}, "EndpointSuffix: want a host name suffix"},
+		{"endpoint with query", "AccountName=acct;AccountKey=" + scalertest.StorageKey + ";QueueEndpoint=https://x/?sig=1", Queue, Connection{}, "QueueEndpoint: want a URL without query"},
+		{"endpoint relative", "AccountName=acct;AccountKey=" + scalertest.StorageKey + ";BlobEndpoint=/x", Blob, Connection{}, "BlobEndpoint: want an absolute http or https URL"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := ParseConnectionString(tt.in, tt.svc)
-			if testerr.Want(t, "ParseConnectionString()", err, tt.wantErr, testKey) {
+			if testerr.Want(t, "ParseConnectionString()", err, tt.wantErr, scalertest.StorageKey) {
 				return
 			}
 			if *got != tt.want {
@@ -61,11 +60,11 @@ func TestParseConnectionString(t *testing.T) {
 
 func FuzzParseConnectionString(f *testing.F) {
 	for _, s := range []string{
-		"AccountName=acct;AccountKey=" + testKey,
+		"AccountName=acct;AccountKey=" + scalertest.StorageKey,
 		"UseDevelopmentStorage=true",
 		"BlobEndpoint=https://x;QueueEndpoint=http://127.0.0.1:1/a;SharedAccessSignature=sv=1&sig=2",
 		"DefaultEndpointsProtocol=http;AccountName=a;AccountKey=;EndpointSuffix=a..b",
-		";;=;", "AccountKey=" + testKey,
+		";;=;", "AccountKey=" + scalertest.StorageKey,
 	} {
 		f.Add(s)
 	}

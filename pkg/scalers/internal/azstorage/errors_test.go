@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/scalertest"
 )
 
 // responseError builds the SDK's error for a storage response to a
@@ -66,7 +68,7 @@ func TestSanitize(t *testing.T) {
 }
 
 func TestTargetSanitize(t *testing.T) {
-	withKey := &Target{Conn: &Connection{AccountName: "acct", AccountKey: testKey}}
+	withKey := &Target{Conn: &Connection{AccountName: "acct", AccountKey: scalertest.StorageKey}}
 	withSAS := &Target{Conn: &Connection{SAS: "sv=1&sig=SECRETSIG"}}
 	if got := withKey.Sanitize("op", responseError(403, "AuthenticationFailed")).Error(); !strings.HasSuffix(got, "check the account key") {
 		t.Fatalf("key: %q", got)
@@ -74,7 +76,7 @@ func TestTargetSanitize(t *testing.T) {
 	if got := withSAS.Sanitize("op", responseError(403, "AuthorizationFailure")).Error(); !strings.HasSuffix(got, "check the shared access signature") {
 		t.Fatalf("SAS: %q", got)
 	}
-	if got := withKey.Sanitize("op", errors.New("x "+testKey)).Error(); strings.Contains(got, testKey) {
+	if got := withKey.Sanitize("op", errors.New("x "+scalertest.StorageKey)).Error(); strings.Contains(got, scalertest.StorageKey) {
 		t.Fatalf("key shown: %q", got)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/sluice-dev/sluice/pkg/scalers"
+	"github.com/sluice-dev/sluice/pkg/scalers/internal/scalertest"
 )
 
 // TestConnectionOrder holds each storage trigger to KEDA's lookup order for
@@ -53,7 +54,7 @@ func TestConnectionOrder(t *testing.T) {
 // TestParamsResolve checks that each trigger's params resolve against its
 // own service.
 func TestParamsResolve(t *testing.T) {
-	conn := "AccountName=acct;AccountKey=" + testKey
+	conn := "AccountName=acct;AccountKey=" + scalertest.StorageKey
 	cfg := scalers.Config{Type: "azure-queue"}
 	q, err := (&QueueParams{Connection: conn, Account: Account{Cloud: PublicCloud}}).Resolve(cfg)
 	if err != nil || q.Endpoint != "https://acct.queue.core.windows.net" {

@@ -9,7 +9,7 @@ import (
 )
 
 func TestResolve(t *testing.T) {
-	conn := "AccountName=acct;AccountKey=" + testKey
+	conn := "AccountName=acct;AccountKey=" + scalertest.StorageKey
 	tests := []struct {
 		name         string
 		meta         map[string]string
@@ -49,7 +49,7 @@ func TestResolve(t *testing.T) {
 			cfg := scalers.Config{Index: 2, Type: "azure-queue", Metadata: tt.meta}
 			got, err := Resolve(cfg, Queue, tt.p)
 			if tt.wantErr != "" {
-				scalertest.ParamErr{Trigger: "trigger 2 (azure-queue)", Param: tt.wantParam, Contains: tt.wantErr, Secrets: []string{testKey}}.Check(t, err)
+				scalertest.ParamErr{Trigger: "trigger 2 (azure-queue)", Param: tt.wantParam, Contains: tt.wantErr, Secrets: []string{scalertest.StorageKey}}.Check(t, err)
 				return
 			}
 			if err != nil {
@@ -73,14 +73,14 @@ func TestCredentialHash(t *testing.T) {
 	mk := func(key, sas string) *Target {
 		return &Target{Conn: &Connection{AccountName: "acct", AccountKey: key, SAS: sas}}
 	}
-	a, b := mk(testKey, "").CredentialHash(), mk("b3RoZXI=", "").CredentialHash()
-	if a == b || a != mk(testKey, "").CredentialHash() {
+	a, b := mk(scalertest.StorageKey, "").CredentialHash(), mk("b3RoZXI=", "").CredentialHash()
+	if a == b || a != mk(scalertest.StorageKey, "").CredentialHash() {
 		t.Fatal("hash does not follow the key")
 	}
 	if mk("", "sig=1").CredentialHash() == mk("", "sig=2").CredentialHash() {
 		t.Fatal("hash does not follow the SAS")
 	}
-	if strings.Contains(a, testKey) || (&Target{}).CredentialHash() == a {
+	if strings.Contains(a, scalertest.StorageKey) || (&Target{}).CredentialHash() == a {
 		t.Fatal("hash shows the key or equals identity's")
 	}
 }

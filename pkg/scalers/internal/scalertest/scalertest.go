@@ -186,3 +186,11 @@ func PollIs(t testing.TB, tr *scalers.Trigger, err error, want float64) {
 		t.Fatalf("Poll() = %v, %v; want %v", v, err, want)
 	}
 }
+
+// A storage account's credentials for the storage-backed triggers' tests:
+// StorageKey is a well-formed (base64) account key that opens nothing, and
+// StorageConnection a connection string for account "acct" with it.
+const (
+	StorageKey        = "c2VjcmV0LWtleS1mb3ItdGVzdHMtb25seQ=="
+	StorageConnection = "AccountName=acct;AccountKey=" + StorageKey
+)
