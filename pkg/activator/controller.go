@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.uber.org/zap"
@@ -91,8 +92,10 @@ type Controller struct {
 	statusWrites *writeLog[v1alpha1.ScaledObjectStatus]
 	hpaWrites    *writeLog[*autoscalingv2ac.HorizontalPodAutoscalerApplyConfiguration]
 	// waiting holds the keys of new objects waiting for the adapter's
-	// first report (newobject.go).
-	waiting sync.Map
+	// first report (newobject.go); lastReport is when the activator last
+	// saw such a first report, of any object, in Unix nanoseconds.
+	waiting    sync.Map
+	lastReport atomic.Int64
 }
 
 // New returns a Controller with event handlers registered on every

@@ -30,6 +30,9 @@ func (c *Controller) scaledObjectHandler() cache.ResourceEventHandler {
 			if okNew {
 				c.statusWrites.caughtUp(n.Namespace+"/"+n.Name, n.ResourceVersion)
 			}
+			if okOld && okNew && firstReport(o, n) {
+				c.lastReport.Store(c.clock.Now().UnixNano())
+			}
 			if okOld && okNew && ownStatusEcho(o, n) {
 				return
 			}

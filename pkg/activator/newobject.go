@@ -16,13 +16,34 @@ import (
 // running still shows as WaitingForAdapter.
 const adapterGrace = 30 * time.Second
 
+// While the adapter is still taking new objects in when an object's grace
+// ends (it made a first report of some object in the last adapterProgress),
+// the object is behind a backlog, not forgotten: it waits on, adapterProgress
+// at a time, up to adapterGraceMax after its creation. With 10,000 objects
+// created at once the adapter's last first reports came 43 s after the last
+// create, and the objects past the grace were taken in twice (a /scale
+// read, a status apply and a Warning Event more each). An adapter that
+// stops reporting still shows as WaitingForAdapter adapterProgress after
+// its last report.
+const (
+	adapterProgress = 10 * time.Second
+	adapterGraceMax = 2 * time.Minute
+)
+
+// firstReport reports whether the update from o to n is the adapter's
+// first report of an object: the Active condition appears.
+func firstReport(o, n *v1alpha1.ScaledObject) bool {
+	return o.Status.Condition(v1alpha1.ConditionActive) == nil && n.Status.Condition(v1alpha1.ConditionActive) != nil
+}
+
 // awaitAdapter returns how much longer the first reconcile of so should
-// wait for the adapter, or 0 to go ahead. Only a new object waits, one
+// wait for the adapter, or 0 to go ahead; lastReport is when the adapter
+// last made a first report of any object. Only a new object waits, one
 // that neither program has written status to yet, whose triggers are all
 // the adapter's to report, and for which nothing could be done without
 // that report: it may stay at zero replicas while activity is unknown, and
 // no annotation asks for a pause, a forced activation or a wake.
-func awaitAdapter(so *v1alpha1.ScaledObject, now time.Time) time.Duration {
+func awaitAdapter(so *v1alpha1.ScaledObject, now, lastReport time.Time) time.Duration {
 	st := &so.Status
 	if st.Condition(v1alpha1.ConditionReady) != nil || st.HPAName != "" ||
 		len(st.Triggers) > 0 || st.Condition(v1alpha1.ConditionActive) != nil {
@@ -45,7 +66,16 @@ func awaitAdapter(so *v1alpha1.ScaledObject, now time.Time) time.Duration {
 			return 0
 		}
 	}
-	return max(so.CreationTimestamp.Add(adapterGrace).Sub(now), 0)
+	if so.CreationTimestamp.IsZero() {
+		return 0
+	}
+	if wait := so.CreationTimestamp.Add(adapterGrace).Sub(now); wait > 0 {
+		return wait
+	}
+	if now.Sub(lastReport) < adapterProgress && now.Before(so.CreationTimestamp.Add(adapterGraceMax)) {
+		return min(adapterProgress, so.CreationTimestamp.Add(adapterGraceMax).Sub(now))
+	}
+	return 0
 }
 
 // graceKeySuffix marks the queue key that ends an object's wait for the

@@ -20,34 +20,39 @@ func unreported(age time.Duration) soMod {
 
 func TestAwaitAdapter(t *testing.T) {
 	tests := []struct {
-		name string
-		mods []soMod
-		want time.Duration
+		name       string
+		mods       []soMod
+		lastReport time.Time // the adapter's last first report of any object; zero: none
+		want       time.Duration
 	}{
-		{"new, not reported", []soMod{unreported(time.Second)}, adapterGrace - time.Second},
-		{"grace over", []soMod{unreported(adapterGrace)}, 0},
+		{"new, not reported", []soMod{unreported(time.Second)}, time.Time{}, adapterGrace - time.Second},
+		{"grace over", []soMod{unreported(adapterGrace)}, time.Time{}, 0},
 		{"reported", []soMod{unreported(time.Second), func(so *v1alpha1.ScaledObject) {
 			so.Status.Triggers = []v1alpha1.TriggerStatus{{MetricName: "s0-rabbitmq-orders", Target: "5"}}
-		}}, 0},
-		{"Active published", []soMod{unreported(time.Second), withCondition(v1alpha1.ConditionActive, metav1.ConditionTrue, t0)}, 0},
+		}}, time.Time{}, 0},
+		{"Active published", []soMod{unreported(time.Second), withCondition(v1alpha1.ConditionActive, metav1.ConditionTrue, t0)}, time.Time{}, 0},
 		{"activator wrote before", []soMod{unreported(time.Second), func(so *v1alpha1.ScaledObject) {
 			so.Status.Conditions = []v1alpha1.Condition{{Type: v1alpha1.ConditionReady, Status: metav1.ConditionFalse}}
-		}}, 0},
+		}}, time.Time{}, 0},
 		{"a cpu trigger", []soMod{unreported(time.Second), func(so *v1alpha1.ScaledObject) {
 			so.Spec.Triggers = append(so.Spec.Triggers, v1alpha1.ScaleTriggers{Type: "cpu", Metadata: map[string]string{"value": "50"}})
-		}}, 0},
-		{"no triggers", []soMod{unreported(time.Second), func(so *v1alpha1.ScaledObject) { so.Spec.Triggers = nil }}, 0},
-		{"minReplicaCount 1", []soMod{unreported(time.Second), withMin(1)}, 0},
-		{"paused", []soMod{unreported(time.Second), withAnnotation(v1alpha1.AnnotationPaused, "true")}, 0},
-		{"paused replicas", []soMod{unreported(time.Second), withAnnotation(v1alpha1.AnnotationPausedReplicas, "2")}, 0},
-		{"forced", []soMod{unreported(time.Second), withAnnotation(v1alpha1.AnnotationForceActivation, "true")}, 0},
-		{"woken", []soMod{unreported(time.Second), withAnnotation(v1alpha1.AnnotationHTTPWake, t0.Format(time.RFC3339))}, 0},
-		{"other annotations", []soMod{unreported(time.Second), withAnnotation("team", "a")}, adapterGrace - time.Second},
-		{"no creation time", []soMod{unreported(time.Second), func(so *v1alpha1.ScaledObject) { so.CreationTimestamp = metav1.Time{} }}, 0},
+		}}, time.Time{}, 0},
+		{"no triggers", []soMod{unreported(time.Second), func(so *v1alpha1.ScaledObject) { so.Spec.Triggers = nil }}, time.Time{}, 0},
+		{"minReplicaCount 1", []soMod{unreported(time.Second), withMin(1)}, time.Time{}, 0},
+		{"paused", []soMod{unreported(time.Second), withAnnotation(v1alpha1.AnnotationPaused, "true")}, time.Time{}, 0},
+		{"paused replicas", []soMod{unreported(time.Second), withAnnotation(v1alpha1.AnnotationPausedReplicas, "2")}, time.Time{}, 0},
+		{"forced", []soMod{unreported(time.Second), withAnnotation(v1alpha1.AnnotationForceActivation, "true")}, time.Time{}, 0},
+		{"woken", []soMod{unreported(time.Second), withAnnotation(v1alpha1.AnnotationHTTPWake, t0.Format(time.RFC3339))}, time.Time{}, 0},
+		{"other annotations", []soMod{unreported(time.Second), withAnnotation("team", "a")}, time.Time{}, adapterGrace - time.Second},
+		{"grace over, the adapter still taking objects in", []soMod{unreported(adapterGrace + time.Second)}, t0.Add(-2 * time.Second), adapterProgress},
+		{"grace over, the adapter's last report too long ago", []soMod{unreported(adapterGrace + time.Second)}, t0.Add(-adapterProgress), 0},
+		{"near the longest wait", []soMod{unreported(adapterGraceMax - 3*time.Second)}, t0, 3 * time.Second},
+		{"the longest wait over", []soMod{unreported(adapterGraceMax)}, t0, 0},
+		{"no creation time", []soMod{unreported(time.Second), func(so *v1alpha1.ScaledObject) { so.CreationTimestamp = metav1.Time{} }}, time.Time{}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := awaitAdapter(scaledObject("so", tt.mods...), t0); got != tt.want {
+			if got := awaitAdapter(scaledObject("so", tt.mods...), t0, tt.lastReport); got != tt.want {
 				t.Errorf("awaitAdapter = %v, want %v", got, tt.want)
 			}
 		})
@@ -128,4 +133,37 @@ func TestGraceEndAfterReport(t *testing.T) {
 		t.Errorf("the grace's end read /scale again (%d requests, %d before)", n, reads)
 	}
 	g.expectWrites("apply horizontalpodautoscalers keda-hpa-so", "apply scaledobjects/status so")
+}
+
+// TestGraceLastsWhileTheAdapterReports: an object whose grace ends while
+// the adapter is still reporting on other new objects (its first reports
+// reach the ScaledObject handler) waits on with nothing read or written;
+// once the adapter has reported nothing for adapterProgress, it is
+// reconciled and shows WaitingForAdapter.
+func TestGraceLastsWhileTheAdapterReports(t *testing.T) {
+	f := newFixture(t)
+	f.addSO(scaledObject("so", unreported(2*time.Second)), 1)
+	c := f.newController()
+	f.sync(c, "so")
+
+	// Just before the grace ends, the adapter reports on another object.
+	f.clock.Step(adapterGrace - 3*time.Second)
+	other := scaledObject("other", unreported(time.Second))
+	reported := scaledObject("other")
+	active(reported)
+	c.scaledObjectHandler().OnUpdate(other, reported)
+
+	f.clock.Step(2 * time.Second) // the grace is over
+	f.sync(c, "so"+graceKeySuffix)
+	if n := len(f.scales.Actions()); n != 0 {
+		t.Errorf("%d /scale requests while the adapter is still reporting", n)
+	}
+	f.expectWrites()
+	if _, waiting := c.waiting.Load(ns + "/so"); !waiting {
+		t.Fatal("the object stopped waiting while the adapter is still reporting")
+	}
+
+	f.clock.Step(adapterProgress) // no report since
+	f.sync(c, "so"+graceKeySuffix)
+	f.expectNotReady(ReasonWaitingForAdapter)
 }

@@ -91,7 +91,7 @@ func (c *Controller) sync(ctx context.Context, key string) (time.Duration, error
 	if err := c.ensureFinalizer(ctx, so); err != nil {
 		return 0, err
 	}
-	if wait := awaitAdapter(so, c.clock.Now()); wait > 0 {
+	if wait := awaitAdapter(so, c.clock.Now(), time.Unix(0, c.lastReport.Load())); wait > 0 {
 		c.waitForAdapter(key, wait)
 		return 0, nil
 	}
