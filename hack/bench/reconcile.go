@@ -29,16 +29,16 @@ func runReconcile(ctx context.Context, o *options, r *report) error {
 	if o.distinctSources {
 		r.Params["sources"] = "one per object"
 	}
-	sluice, err := reconcileSluice(ctx, o, r)
+	sluice, took, err := reconcileSluice(ctx, o, r)
 	if err != nil || !o.floor {
 		return err
 	}
-	floor, err := reconcileFloor(ctx, o, r, false)
+	floor, err := reconcileFloor(ctx, o, r, took, false)
 	if err != nil {
 		return err
 	}
 	r.add("Sluice ÷ floor, until all HPAs and Ready", sluice.Seconds()/floor.Seconds(), "×")
-	one, err := reconcileFloor(ctx, o, r, true)
+	one, err := reconcileFloor(ctx, o, r, took, true)
 	if err != nil {
 		return err
 	}
@@ -47,21 +47,26 @@ func runReconcile(ctx context.Context, o *options, r *report) error {
 }
 
 // reconcileSluice measures the burst taken in by Sluice's programs and
-// returns the time until all HPAs and Ready.
-func reconcileSluice(ctx context.Context, o *options, r *report) (time.Duration, error) {
+// returns the time until all HPAs and Ready, and what taking the first
+// object in left behind.
+func reconcileSluice(ctx context.Context, o *options, r *report) (time.Duration, *takenIn, error) {
 	e, err := startWithPrograms(ctx, o, r, false)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	defer e.stop()
 	m, err := e.measureTakeIn(ctx, o, r, "", []proc{
 		{"sluice-adapter", e.adapter.PID()}, {"sluice-activator", e.activator.PID()},
 	})
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	if err := e.addMemoryRows(r); err != nil {
-		return 0, err
+		return 0, nil, err
+	}
+	took, err := e.readTakenIn(ctx, objectName(0))
+	if err != nil {
+		return 0, nil, err
 	}
 	target, limit := "< 10", 10*time.Second
 	if o.objects > 1000 {
@@ -69,14 +74,15 @@ func reconcileSluice(ctx context.Context, o *options, r *report) (time.Duration,
 		target = "< " + strconv.Itoa(o.objects/100)
 	}
 	r.addTarget("until all HPAs exist and all Ready", m.Seconds(), "s", target, m < limit)
-	return m, nil
+	return m, took, nil
 }
 
 // reconcileFloor measures the burst taken in by the floor's writers on a
 // control plane of its own and returns the time until all HPAs and Ready.
 // With oneWriter a single writer takes each object in with one status
-// apply; its rows say "one-writer floor".
-func reconcileFloor(ctx context.Context, o *options, r *report, oneWriter bool) (time.Duration, error) {
+// apply; its rows say "one-writer floor". It fails unless the floor left
+// the first object as Sluice did (sluice).
+func reconcileFloor(ctx context.Context, o *options, r *report, sluice *takenIn, oneWriter bool) (time.Duration, error) {
 	e, err := startEnv(ctx, o, false)
 	if err != nil {
 		return 0, err
@@ -93,6 +99,13 @@ func reconcileFloor(ctx context.Context, o *options, r *report, oneWriter bool) 
 	}
 	m, err := e.measureTakeIn(ctx, o, r, prefix, []proc{{"the benchmark with the floor's writers", os.Getpid()}})
 	if err != nil {
+		return 0, err
+	}
+	got, err := e.readTakenIn(ctx, objectName(0))
+	if err != nil {
+		return 0, err
+	}
+	if err := sameTakeIn(sluice, got, oneWriter); err != nil {
 		return 0, err
 	}
 	r.add(prefix+"until all HPAs exist and all Ready", m.Seconds(), "s")

@@ -56,7 +56,6 @@ type takeInFloor struct {
 	cancel    context.CancelFunc
 	wg        sync.WaitGroup
 	queues    []workqueue.TypedRateLimitingInterface[string]
-	stops     []func()
 }
 
 // startTakeInFloor starts the floor's writers against e's control plane and
@@ -84,9 +83,6 @@ func (f *takeInFloor) stop() {
 	f.cancel()
 	for _, q := range f.queues {
 		q.ShutDown()
-	}
-	for _, s := range f.stops {
-		s()
 	}
 	f.wg.Wait()
 }
@@ -167,10 +163,11 @@ func (f *takeInFloor) startActivatorWriter(ctx context.Context, cfg *rest.Config
 			return err
 		}
 		now := metav1.Now()
-		st := withActivatorStatus(kedaac.ScaledObjectStatus(), hpaName, scale.Spec.Replicas, now)
+		st := kedaac.ScaledObjectStatus()
 		if f.oneWriter {
-			withAdapterStatus(st, now)
+			withAdapterStatus(st, now) // first: the conditions keep Sluice's order
 		}
+		withActivatorStatus(st, hpaName, scale.Spec.Replicas, now)
 		_, err = keda.KedaV1alpha1().ScaledObjects(so.Namespace).ApplyStatus(ctx, kedaac.ScaledObject(so.Name, so.Namespace).WithStatus(st),
 			metav1.ApplyOptions{FieldManager: floorActivatorManager, Force: true})
 		return err
