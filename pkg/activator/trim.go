@@ -21,7 +21,8 @@ import (
 //     that hpaChanged compares; the conditions and current metrics, which
 //     the HPA controller rewrites every sync period, are dropped.
 //
-// Spec, labels, annotations and owner references stay whole. Anything that
+// Spec, labels, annotations and owner references stay whole, their
+// strings interned (internHPA). Anything that
 // is not an HPA (tombstones) passes unchanged. It modifies obj in place.
 func TrimHPA(obj any) (any, error) {
 	return kubeutil.TransformOf(obj, func(hpa *autoscalingv2.HorizontalPodAutoscaler) *autoscalingv2.HorizontalPodAutoscaler {
@@ -31,8 +32,30 @@ func TrimHPA(obj any) (any, error) {
 			CurrentReplicas:    hpa.Status.CurrentReplicas,
 			DesiredReplicas:    hpa.Status.DesiredReplicas,
 		}
+		internHPA(hpa)
 		return hpa
 	})
+}
+
+// internHPA interns in place the strings HPAs written from one template
+// repeat: the shared parts of the metadata (kubeutil.InternMeta), the
+// target's kind and apiVersion, and each metric's type, name, selector and
+// target type.
+func internHPA(hpa *autoscalingv2.HorizontalPodAutoscaler) {
+	kubeutil.InternMeta(&hpa.ObjectMeta)
+	r := &hpa.Spec.ScaleTargetRef
+	r.APIVersion, r.Kind = kubeutil.Intern(r.APIVersion), kubeutil.Intern(r.Kind)
+	for i := range hpa.Spec.Metrics {
+		m := &hpa.Spec.Metrics[i]
+		m.Type = autoscalingv2.MetricSourceType(kubeutil.Intern(string(m.Type)))
+		if e := m.External; e != nil {
+			e.Metric.Name = kubeutil.Intern(e.Metric.Name)
+			if sel := e.Metric.Selector; sel != nil {
+				kubeutil.InternMap(sel.MatchLabels)
+			}
+			e.Target.Type = autoscalingv2.MetricTargetType(kubeutil.Intern(string(e.Target.Type)))
+		}
+	}
 }
 
 // ownApplyEntry returns the entries of mf that
@@ -61,6 +84,7 @@ func TrimScaledObject(obj any) (any, error) {
 	return kubeutil.TransformOf(obj, func(so *v1alpha1.ScaledObject) *v1alpha1.ScaledObject {
 		s := &so.Status
 		s.Health, s.TriggersActivity, s.TriggersTypes, s.AuthenticationsTypes = nil, nil, "", ""
+		kubeutil.InternScaledObject(so)
 		return so
 	})
 }

@@ -53,6 +53,7 @@ func trimReplicasHPA(obj any) (any, error) {
 		if c := metav1.GetControllerOfNoCopy(h); c != nil {
 			t.OwnerReferences = []metav1.OwnerReference{*c}
 		}
+		kubeutil.InternMeta(&t.ObjectMeta)
 		return t
 	})
 }
@@ -81,6 +82,7 @@ func trimScaledObject(obj any) (any, error) {
 			}
 		}
 		s.Conditions = slices.Clip(kept)
+		kubeutil.InternScaledObject(so)
 		return so
 	})
 }
