@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 )
 
@@ -52,6 +53,25 @@ func (e *env) saveCPUProfile(ctx context.Context, name, when string, d time.Dura
 			u := fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", p.addr, int(d.Seconds()))
 			return saveURL(ctx, u, filepath.Join(e.o.profileDir, name+"-"+when+".cpu.pb.gz"))
 		}
+	}
+	return nil
+}
+
+// saveAPIServerCPUProfile writes, when -profile-dir is set, a CPU profile
+// of kube-apiserver over d to kube-apiserver-<when>.cpu.pb.gz, read as the
+// admin from its /debug/pprof/profile.
+func (e *env) saveAPIServerCPUProfile(ctx context.Context, when string, d time.Duration) error {
+	if e.o.profileDir == "" {
+		return nil
+	}
+	b, err := e.cp.Client.Discovery().RESTClient().Get().AbsPath("/debug/pprof/profile").
+		Param("seconds", strconv.Itoa(int(d.Seconds()))).Timeout(d + time.Minute).DoRaw(ctx)
+	if err != nil {
+		return fmt.Errorf("profile kube-apiserver: %w", err)
+	}
+	path := filepath.Join(e.o.profileDir, "kube-apiserver-"+when+".cpu.pb.gz")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
 }

@@ -240,9 +240,9 @@ func (e *env) controlPlaneProcs() ([]proc, error) {
 }
 
 // burstCPUProfiles takes, when -profile-dir is set, a CPU profile of each
-// of Sluice's programs over the burst (about a second per 100 objects, at
-// least 10 s) as <program>-reconcile.cpu.pb.gz; Wait returns when they are
-// written.
+// of Sluice's programs and of kube-apiserver over the burst (about a
+// second per 100 objects, at least 10 s) as <program>-reconcile.cpu.pb.gz;
+// Wait returns when they are written.
 func (e *env) burstCPUProfiles(ctx context.Context, objects int) *errgroup.Group {
 	var g errgroup.Group
 	if e.o.profileDir == "" {
@@ -252,6 +252,7 @@ func (e *env) burstCPUProfiles(ctx context.Context, objects int) *errgroup.Group
 	for _, p := range e.profiled {
 		g.Go(func() error { return e.saveCPUProfile(ctx, p.name, "reconcile", d) })
 	}
+	g.Go(func() error { return e.saveAPIServerCPUProfile(ctx, "reconcile", d) })
 	return &g
 }
 
