@@ -14,6 +14,7 @@ import (
 	"runtime/debug"
 	"syscall"
 
+	"github.com/KimMachineGun/automemlimit/memlimit"
 	"github.com/spf13/pflag"
 	"go.uber.org/zap"
 
@@ -88,6 +89,7 @@ func Main(s Spec, args []string, stderr io.Writer) int {
 	if s.GCPercent > 0 && os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(s.GCPercent)
 	}
+	setMemoryLimit(log, memlimit.FromCgroup)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
 	if err := s.Run(ctx, log); err != nil {

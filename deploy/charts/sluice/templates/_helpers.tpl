@@ -117,19 +117,3 @@ key: {{ required "tls.key (or tls.existingSecret) is required when tls.generate 
 {{- end -}}
 {{- end -}}
 {{- end }}
-
-{{/*
-sluice.goMemLimit: the GOMEMLIMIT env entry of a container whose resources
-(the argument) set limits.memory: the Go runtime then collects harder as
-its heap nears the limit instead of growing past it and being OOM-killed.
-Nothing when there is no memory limit.
-*/}}
-{{- define "sluice.goMemLimit" -}}
-{{- if dig "limits" "memory" "" (. | default dict) -}}
-- name: GOMEMLIMIT
-  valueFrom:
-    resourceFieldRef:
-      resource: limits.memory
-      divisor: "1"
-{{- end -}}
-{{- end }}
