@@ -37,7 +37,8 @@ func InternMap(m map[string]string) {
 
 // InternMeta interns the parts of an object's metadata that objects
 // share: the namespace, labels, annotations, owners' kinds, the managed
-// fields' managers and versions, and finalizers. Names, UIDs and resource versions are each object's own.
+// fields' managers and versions, and finalizers. Names, UIDs and resource
+// versions are each object's own.
 func InternMeta(m *metav1.ObjectMeta) {
 	m.Namespace = Intern(m.Namespace)
 	InternMap(m.Labels)
