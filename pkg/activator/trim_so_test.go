@@ -61,6 +61,17 @@ func TestTrimScaledObjectKeepsWhatIsRead(t *testing.T) {
 	}
 }
 
+// TestTrimScaledObjectSharesStrings: two ScaledObjects decoded from the
+// same JSON share, once trimmed, the strings that objects repeat.
+func TestTrimScaledObjectSharesStrings(t *testing.T) {
+	cachetest.ExpectShared(t, TrimScaledObject, fullScaledObject("app"), func(so *v1alpha1.ScaledObject) map[string]string {
+		return map[string]string{
+			"namespace": so.Namespace, "trigger type": so.Spec.Triggers[0].Type,
+			"metric name": so.Status.Triggers[0].MetricName, "condition reason": so.Status.Conditions[0].Reason,
+		}
+	})
+}
+
 // BenchmarkScaledObjectCache reports the live heap per object of a store
 // of 10,000 ScaledObjects as both programs leave them, decoded from JSON
 // as an informer gets them: managed fields stripped (before) and

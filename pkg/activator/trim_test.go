@@ -58,3 +58,26 @@ func TestTrimHPA(t *testing.T) {
 		t.Errorf("tombstone = %+v, %v; want it unchanged", got, err)
 	}
 }
+
+// TestTrimHPASharesStrings: two HPAs decoded from the same JSON share,
+// once trimmed, the strings that HPAs written from one template repeat.
+func TestTrimHPASharesStrings(t *testing.T) {
+	hpa := &autoscalingv2.HorizontalPodAutoscaler{
+		ObjectMeta: metav1.ObjectMeta{Name: "keda-hpa-app", Namespace: "shop", Labels: map[string]string{"app.kubernetes.io/managed-by": "sluice"}},
+		Spec: autoscalingv2.HorizontalPodAutoscalerSpec{
+			ScaleTargetRef: autoscalingv2.CrossVersionObjectReference{APIVersion: "apps/v1", Kind: "Deployment", Name: "app"},
+			Metrics: []autoscalingv2.MetricSpec{{Type: autoscalingv2.ExternalMetricSourceType, External: &autoscalingv2.ExternalMetricSource{
+				Metric: autoscalingv2.MetricIdentifier{Name: "s0-metric-api-value", Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"scaledobject.keda.sh/name": "app"}}},
+				Target: autoscalingv2.MetricTarget{Type: autoscalingv2.AverageValueMetricType},
+			}}},
+		},
+	}
+	cachetest.ExpectShared(t, TrimHPA, hpa, func(h *autoscalingv2.HorizontalPodAutoscaler) map[string]string {
+		m := h.Spec.Metrics[0].External
+		return map[string]string{
+			"namespace": h.Namespace, "label value": h.Labels["app.kubernetes.io/managed-by"], "target kind": h.Spec.ScaleTargetRef.Kind,
+			"metric name": m.Metric.Name, "selector value": m.Metric.Selector.MatchLabels["scaledobject.keda.sh/name"],
+			"target type": string(m.Target.Type),
+		}
+	})
+}

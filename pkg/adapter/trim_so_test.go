@@ -67,6 +67,17 @@ func TestTrimScaledObjectKeepsWhatIsRead(t *testing.T) {
 	}
 }
 
+// TestTrimScaledObjectSharesStrings: two ScaledObjects decoded from the
+// same JSON share, once trimmed, the strings that objects repeat.
+func TestTrimScaledObjectSharesStrings(t *testing.T) {
+	cachetest.ExpectShared(t, trimScaledObject, fullScaledObject("app"), func(so *v1alpha1.ScaledObject) map[string]string {
+		return map[string]string{
+			"namespace": so.Namespace, "trigger type": so.Spec.Triggers[0].Type,
+			"metric name": so.Status.Triggers[0].MetricName, "condition message": so.Status.Conditions[0].Message,
+		}
+	})
+}
+
 // BenchmarkScaledObjectCache reports the live heap per object of a store
 // of 10,000 ScaledObjects as both programs leave them: managed fields
 // stripped (before) and trimScaledObject (after).

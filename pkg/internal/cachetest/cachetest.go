@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"sync"
 	"testing"
+	"unsafe"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
@@ -96,6 +97,21 @@ func Decoded[T any](tb testing.TB, obj *T) *T {
 		tb.Fatal(err)
 	}
 	return out
+}
+
+// ExpectShared fails tb unless trim, given two copies of obj decoded from
+// JSON as two informer events bring them, leaves each string parts picks
+// out of the two results in one copy of its bytes: the strings a cache of
+// many such objects holds once. parts maps a name for the error to the
+// string it picks.
+func ExpectShared[T any](tb testing.TB, trim cache.TransformFunc, obj *T, parts func(*T) map[string]string) {
+	tb.Helper()
+	a, b := parts(Trimmed(tb, trim, Decoded(tb, obj))), parts(Trimmed(tb, trim, Decoded(tb, obj)))
+	for what, s := range a {
+		if s == "" || unsafe.StringData(s) != unsafe.StringData(b[what]) {
+			tb.Errorf("%s %q: two trimmed copies hold it twice (or it is empty); want one shared copy", what, s)
+		}
+	}
 }
 
 // Transform is one informer transform BenchmarkStore measures; a nil Func
