@@ -19,8 +19,10 @@ import (
 )
 
 // desiredHPA is the complete HPA the object should own: the object's
-// labels except those hpa-excluded-labels names, and the user's behavior
-// with the paused directions disabled.
+// labels except those hpa-excluded-labels names, Sluice's own labels
+// (managed-by, and LabelFallbackReadsReplicas when the fallback reads the
+// replica count, so that sluice-adapter watches this HPA), and the user's
+// behavior with the paused directions disabled.
 func desiredHPA(so *v1alpha1.ScaledObject, tgt *target, ms metricSet, ann scalingAnnotations) (*autoscalingv2ac.HorizontalPodAutoscalerApplyConfiguration, error) {
 	labels := maps.Clone(so.Labels)
 	if labels == nil {
@@ -28,6 +30,10 @@ func desiredHPA(so *v1alpha1.ScaledObject, tgt *target, ms metricSet, ann scalin
 	}
 	maps.DeleteFunc(labels, func(k, _ string) bool { return ann.excluded[k] })
 	labels[LabelManagedBy] = ManagedByValue
+	delete(labels, v1alpha1.LabelFallbackReadsReplicas)
+	if so.Spec.FallbackReadsReplicas() {
+		labels[v1alpha1.LabelFallbackReadsReplicas] = "true"
+	}
 	ref := metav1.NewControllerRef(so, v1alpha1.SchemeGroupVersion.WithKind("ScaledObject"))
 	spec := autoscalingv2ac.HorizontalPodAutoscalerSpec().
 		WithScaleTargetRef(autoscalingv2ac.CrossVersionObjectReference().

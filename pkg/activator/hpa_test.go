@@ -34,6 +34,9 @@ func TestHPAShape(t *testing.T) {
 	if hpa.Name != "keda-hpa-so" || hpa.Labels[LabelManagedBy] != ManagedByValue || hpa.Labels["app"] != "web" {
 		t.Errorf("name/labels = %s %v", hpa.Name, hpa.Labels)
 	}
+	if _, ok := hpa.Labels[v1alpha1.LabelFallbackReadsReplicas]; ok {
+		t.Errorf("labels = %v: %s set without a fallback", hpa.Labels, v1alpha1.LabelFallbackReadsReplicas)
+	}
 	if !metav1.IsControlledBy(hpa, f.objects[0]) {
 		t.Errorf("owner references = %+v, want controller ScaledObject so", hpa.OwnerReferences)
 	}
@@ -264,4 +267,31 @@ func TestRenamedHPAReplacesOld(t *testing.T) {
 	f.replicas["deployments/web"] = 1
 	f.run("so")
 	f.expectWrites("delete horizontalpodautoscalers keda-hpa-so", "apply horizontalpodautoscalers renamed", "apply scaledobjects/status so")
+}
+
+// TestHPAFallbackReadsReplicasLabel: the HPA of an object whose fallback
+// reads the current replica count carries the label sluice-adapter
+// watches by; the object's own label of that key never reaches the HPA.
+func TestHPAFallbackReadsReplicasLabel(t *testing.T) {
+	for _, tt := range []struct {
+		name     string
+		behavior v1alpha1.FallbackBehavior
+		want     string
+	}{
+		{"currentReplicas", v1alpha1.FallbackCurrentReplicas, "true"},
+		{"static", v1alpha1.FallbackStatic, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t)
+			f.objects = append(f.objects, scaledObject("so", func(so *v1alpha1.ScaledObject) {
+				so.Labels = map[string]string{v1alpha1.LabelFallbackReadsReplicas: "spoofed"}
+				so.Spec.Fallback = &v1alpha1.Fallback{FailureThreshold: 3, Replicas: 2, Behavior: tt.behavior}
+			}))
+			f.replicas["deployments/web"] = 2
+			f.run("so")
+			if got := f.appliedHPA().Labels[v1alpha1.LabelFallbackReadsReplicas]; got != tt.want {
+				t.Errorf("label %s = %q, want %q", v1alpha1.LabelFallbackReadsReplicas, got, tt.want)
+			}
+		})
+	}
 }

@@ -8,20 +8,25 @@ import (
 	"k8s.io/client-go/kubernetes"
 	autoscalingv2listers "k8s.io/client-go/listers/autoscaling/v2"
 
+	"github.com/sluice-dev/sluice/pkg/apis/keda/v1alpha1"
 	"github.com/sluice-dev/sluice/pkg/kubeutil"
 	"github.com/sluice-dev/sluice/pkg/poll"
 	"github.com/sluice-dev/sluice/pkg/provider"
 )
 
-// managedBySluice selects the HPAs sluice-activator owns (it labels each
-// app.kubernetes.io/managed-by=sluice).
-const managedBySluice = "app.kubernetes.io/managed-by=sluice"
+// replicasRead selects the HPAs sluice-activator owns (it labels each
+// app.kubernetes.io/managed-by=sluice) for ScaledObjects whose fallback
+// reads the current replica count (it labels those
+// sluice.dev/fallback-reads-replicas=true): the only ones CurrentReplicas
+// is asked about.
+const replicasRead = "app.kubernetes.io/managed-by=sluice," + v1alpha1.LabelFallbackReadsReplicas + "=true"
 
 // hpaReplicas is the provider's ReplicaReader: a scale target's current
 // replica count is the status.currentReplicas of the HPA the activator owns
 // for the ScaledObject, the count the HPA controller itself scales from.
-// Only Sluice's HPAs are watched (by label), trimmed to what is read
-// (trimReplicasHPA), so the cache holds one small object per ScaledObject
+// Only the HPAs of ScaledObjects whose fallback reads the count are
+// watched (by label), trimmed to what is read (trimReplicasHPA), so the
+// cache holds one small object per such ScaledObject, none for the rest,
 // and no request ever reads /scale.
 type hpaReplicas struct {
 	informerSet
@@ -41,7 +46,7 @@ func newHPAReplicas(kube kubernetes.Interface, w *watches, namespaces []string, 
 		f := informers.NewSharedInformerFactoryWithOptions(kube, resync,
 			informers.WithNamespace(ns),
 			informers.WithTransform(trimReplicasHPA),
-			informers.WithTweakListOptions(func(o *metav1.ListOptions) { o.LabelSelector = managedBySluice }))
+			informers.WithTweakListOptions(func(o *metav1.ListOptions) { o.LabelSelector = replicasRead }))
 		inf := f.Autoscaling().V2().HorizontalPodAutoscalers()
 		h.hpas[ns] = inf.Lister()
 		h.synced = append(h.synced, inf.Informer().HasSynced)

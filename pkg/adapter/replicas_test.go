@@ -22,26 +22,26 @@ func TestHPAReplicas(t *testing.T) {
 		}
 		return o
 	}
-	hpa := func(name string, owner *v1alpha1.ScaledObject, managed bool, current int32) *autoscalingv2.HorizontalPodAutoscaler {
+	read := map[string]string{"app.kubernetes.io/managed-by": "sluice", v1alpha1.LabelFallbackReadsReplicas: "true"}
+	managedOnly := map[string]string{"app.kubernetes.io/managed-by": "sluice"}
+	hpa := func(name string, owner *v1alpha1.ScaledObject, labels map[string]string, current int32) *autoscalingv2.HorizontalPodAutoscaler {
 		h := &autoscalingv2.HorizontalPodAutoscaler{
-			ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "ns"},
+			ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "ns", Labels: labels},
 			Status:     autoscalingv2.HorizontalPodAutoscalerStatus{CurrentReplicas: current},
-		}
-		if managed {
-			h.Labels = map[string]string{"app.kubernetes.io/managed-by": "sluice"}
 		}
 		if owner != nil {
 			h.OwnerReferences = []metav1.OwnerReference{*metav1.NewControllerRef(owner, v1alpha1.SchemeGroupVersion.WithKind("ScaledObject"))}
 		}
 		return h
 	}
-	app, named, foreign, unlabelled, nohpa := so("app", ""), so("named", "custom"), so("foreign", ""), so("unlabelled", ""), so("nohpa", "")
-	keda := fake.NewSimpleClientset(app, named, foreign, unlabelled, nohpa)
+	app, named, foreign, unlabelled, static, nohpa := so("app", ""), so("named", "custom"), so("foreign", ""), so("unlabelled", ""), so("static", ""), so("nohpa", "")
+	keda := fake.NewSimpleClientset(app, named, foreign, unlabelled, static, nohpa)
 	kube := kubefake.NewClientset(
-		hpa("keda-hpa-app", app, true, 3),
-		hpa("custom", named, true, 7),
-		hpa("keda-hpa-foreign", nil, true, 5),
-		hpa("keda-hpa-unlabelled", unlabelled, false, 4),
+		hpa("keda-hpa-app", app, read, 3),
+		hpa("custom", named, read, 7),
+		hpa("keda-hpa-foreign", nil, read, 5),
+		hpa("keda-hpa-unlabelled", unlabelled, nil, 4),
+		hpa("keda-hpa-static", static, managedOnly, 2),
 	)
 	w, err := newWatches(keda, nil, time.Hour, func(string) {}, func(string, string, string) {})
 	if err != nil {
@@ -59,6 +59,7 @@ func TestHPAReplicas(t *testing.T) {
 		{"horizontalPodAutoscalerConfig.name", "named", 7, true},
 		{"HPA not owned by the object", "foreign", 0, false},
 		{"HPA without the managed-by label is not watched", "unlabelled", 0, false},
+		{"HPA of an object whose fallback does not read the count is not watched", "static", 0, false},
 		{"no HPA yet", "nohpa", 0, false},
 		{"unknown object", "missing", 0, false},
 	}

@@ -79,7 +79,9 @@ func (p *Provider) fallbackValue(st *poll.ObjectState, ts *poll.TriggerState) (f
 // fallbackFor is the fallback value of st for a metric with the given
 // target: FallbackReplicas by st's fallback.behavior, turned into a value
 // by FallbackValue. The current replica count is read only when the
-// behaviour or a Value target needs it.
+// behaviour or a Value target needs it: exactly the objects
+// v1alpha1.ScaledObjectSpec.FallbackReadsReplicas names, whose HPAs are
+// the only ones sluice-adapter watches for the count.
 func (p *Provider) fallbackFor(st *poll.ObjectState, target float64, valueTarget bool) (float64, bool) {
 	var current int32
 	var known bool

@@ -1,6 +1,9 @@
 package v1alpha1
 
-import "k8s.io/apimachinery/pkg/runtime/schema"
+import (
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+)
 
 // value returns *p, or def when p is nil.
 func value(p *int32, def int32) int32 {
@@ -72,4 +75,28 @@ func ScaleTargetGVK(apiVersion, kind string) (schema.GroupVersionKind, error) {
 // GroupVersionKind is ScaleTargetGVK of t's apiVersion and kind.
 func (t *ScaleTarget) GroupVersionKind() (schema.GroupVersionKind, error) {
 	return ScaleTargetGVK(t.APIVersion, t.Kind)
+}
+
+// FallbackReadsReplicas reports whether the object's fallback, when it
+// applies, starts from the scale target's current replica count: a
+// fallback.behavior other than static and scalingModifiers, or a metric
+// with a Value target (a trigger's metricType, or scalingModifiers'), whose
+// fallback value is divided by that count.
+func (s *ScaledObjectSpec) FallbackReadsReplicas() bool {
+	fb := s.Fallback
+	if fb == nil {
+		return false
+	}
+	switch fb.Behavior {
+	case "", FallbackStatic, FallbackScalingModifiers:
+	default:
+		return true
+	}
+	for _, t := range s.Triggers {
+		if t.MetricType == autoscalingv2.ValueMetricType {
+			return true
+		}
+	}
+	a := s.Advanced
+	return a != nil && a.ScalingModifiers.Formula != "" && a.ScalingModifiers.MetricType == autoscalingv2.ValueMetricType
 }

@@ -3,6 +3,7 @@ package v1alpha1
 import (
 	"testing"
 
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
@@ -26,6 +27,41 @@ func TestScaleTargetGVK(t *testing.T) {
 			got, err := tt.ref.GroupVersionKind()
 			if (err != nil) != tt.wantErr || got != tt.want {
 				t.Errorf("GroupVersionKind() = %v, %v; want %v, error %v", got, err, tt.want, tt.wantErr)
+			}
+		})
+	}
+}
+
+// TestFallbackReadsReplicas: only a fallback that starts from the current
+// replica count reads it: a non-static behavior, or a Value target.
+func TestFallbackReadsReplicas(t *testing.T) {
+	value := ScaleTriggers{Type: "metrics-api", MetricType: autoscalingv2.ValueMetricType}
+	average := ScaleTriggers{Type: "metrics-api"}
+	fb := func(b FallbackBehavior) *Fallback { return &Fallback{FailureThreshold: 3, Replicas: 2, Behavior: b} }
+	composite := func(m autoscalingv2.MetricTargetType) *AdvancedConfig {
+		return &AdvancedConfig{ScalingModifiers: ScalingModifiers{Formula: "a", Target: "5", MetricType: m}}
+	}
+	tests := []struct {
+		name string
+		spec ScaledObjectSpec
+		want bool
+	}{
+		{"no fallback", ScaledObjectSpec{Triggers: []ScaleTriggers{value}}, false},
+		{"static, AverageValue", ScaledObjectSpec{Fallback: fb(""), Triggers: []ScaleTriggers{average}}, false},
+		{"static named, AverageValue", ScaledObjectSpec{Fallback: fb(FallbackStatic), Triggers: []ScaleTriggers{average}}, false},
+		{"scalingModifiers, AverageValue", ScaledObjectSpec{Fallback: fb(FallbackScalingModifiers), Triggers: []ScaleTriggers{average}, Advanced: composite("")}, false},
+		{"currentReplicas", ScaledObjectSpec{Fallback: fb(FallbackCurrentReplicas), Triggers: []ScaleTriggers{average}}, true},
+		{"currentReplicasIfHigher", ScaledObjectSpec{Fallback: fb(FallbackCurrentReplicasIfHigher), Triggers: []ScaleTriggers{average}}, true},
+		{"currentReplicasIfLower", ScaledObjectSpec{Fallback: fb(FallbackCurrentReplicasIfLower), Triggers: []ScaleTriggers{average}}, true},
+		{"static, a Value trigger", ScaledObjectSpec{Fallback: fb(""), Triggers: []ScaleTriggers{average, value}}, true},
+		{"static, a Value composite", ScaledObjectSpec{Fallback: fb(FallbackScalingModifiers), Triggers: []ScaleTriggers{average}, Advanced: composite(autoscalingv2.ValueMetricType)}, true},
+		{"Value composite without a formula", ScaledObjectSpec{Fallback: fb(""), Triggers: []ScaleTriggers{average},
+			Advanced: &AdvancedConfig{ScalingModifiers: ScalingModifiers{MetricType: autoscalingv2.ValueMetricType}}}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.spec.FallbackReadsReplicas(); got != tt.want {
+				t.Errorf("FallbackReadsReplicas() = %v, want %v", got, tt.want)
 			}
 		})
 	}

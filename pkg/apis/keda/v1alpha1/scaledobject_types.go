@@ -48,6 +48,11 @@ const (
 	// LabelScaledObjectName is the label key external metric selectors use
 	// to name the ScaledObject a metric belongs to.
 	LabelScaledObjectName = "scaledobject.keda.sh/name"
+	// LabelFallbackReadsReplicas, "true" on the HPA of a ScaledObject whose
+	// fallback starts from the target's current replica count
+	// (ScaledObjectSpec.FallbackReadsReplicas), selects the HPAs
+	// sluice-adapter watches for that count.
+	LabelFallbackReadsReplicas = "sluice.dev/fallback-reads-replicas"
 )
 
 // Defaults applied to a ScaledObject spec when a field is omitted. The CRD
