@@ -85,9 +85,7 @@ func (p *Provider) fallbackValue(st *poll.ObjectState, ts *poll.TriggerState) (f
 func (p *Provider) fallbackFor(st *poll.ObjectState, target float64, valueTarget bool) (float64, bool) {
 	var current int32
 	var known bool
-	static := st.Fallback.Behavior == "" || st.Fallback.Behavior == v1alpha1.FallbackStatic ||
-		st.Fallback.Behavior == v1alpha1.FallbackScalingModifiers
-	if p.opts.Replicas != nil && (!static || valueTarget) {
+	if p.opts.Replicas != nil && (st.Fallback.Behavior.ReadsCurrentReplicas() || valueTarget) {
 		current, known = p.opts.Replicas.CurrentReplicas(st.Key)
 	}
 	replicas := FallbackReplicas(st.Fallback, current, known)

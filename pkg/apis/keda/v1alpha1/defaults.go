@@ -87,9 +87,7 @@ func (s *ScaledObjectSpec) FallbackReadsReplicas() bool {
 	if fb == nil {
 		return false
 	}
-	switch fb.Behavior {
-	case "", FallbackStatic, FallbackScalingModifiers:
-	default:
+	if fb.Behavior.ReadsCurrentReplicas() {
 		return true
 	}
 	for _, t := range s.Triggers {
@@ -99,4 +97,16 @@ func (s *ScaledObjectSpec) FallbackReadsReplicas() bool {
 	}
 	a := s.Advanced
 	return a != nil && a.ScalingModifiers.Formula != "" && a.ScalingModifiers.MetricType == autoscalingv2.ValueMetricType
+}
+
+// ReadsCurrentReplicas reports whether the behaviour starts from the
+// target's current replica count: every behaviour but static (or empty)
+// and scalingModifiers, which hold fallback.replicas.
+func (b FallbackBehavior) ReadsCurrentReplicas() bool {
+	switch b {
+	case "", FallbackStatic, FallbackScalingModifiers:
+		return false
+	default:
+		return true
+	}
 }
