@@ -23,6 +23,7 @@ func TestQuick(t *testing.T) {
 		flags    []string // more flags
 		positive []string // rows that must be present with a value > 0
 		zero     []string // rows that must be present with the value 0
+		profiles []string // files -profile-dir must hold, not empty (none: no -profile-dir)
 	}{
 		{
 			scenario: "metrics",
@@ -36,7 +37,9 @@ func TestQuick(t *testing.T) {
 		{scenario: "first-value", positive: []string{"first value count", "first value max", "activation with work waiting count", "activation with work waiting max", "API requests per activated object, all"}},
 		{scenario: "reconcile", positive: []string{"create Deployments beforehand (untimed)", "ScaledObject creates per second",
 			"until all HPAs exist", "until all ScaledObjects Ready", "HPAs per second", "API requests per object, all",
-			"CPU per object, kube-apiserver", "adapter + activator RSS"}},
+			"CPU per object, kube-apiserver", "adapter + activator RSS"},
+			profiles: []string{"kube-apiserver-reconcile.cpu.pb.gz", "sluice-adapter-reconcile.cpu.pb.gz",
+				"sluice-activator-reconcile.cpu.pb.gz", "sluice-adapter-reconcile.heap.pb.gz", "sluice-activator-reconcile.smaps"}},
 		{scenario: "reconcile", flags: []string{"-floor"}, positive: []string{"until all HPAs exist and all Ready",
 			"floor: until all HPAs exist and all Ready", "floor: API requests per object, all",
 			"floor: CPU per object, kube-apiserver", "Sluice ÷ floor, until all HPAs and Ready",
@@ -45,6 +48,11 @@ func TestQuick(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(strings.Join(append([]string{tt.scenario}, tt.flags...), " "), func(t *testing.T) {
 			args := append([]string{"-scenario", tt.scenario, "-quick", "-timeout", "3m", "-bin-dir", binDir}, tt.flags...)
+			// A directory that does not exist yet: the scenario makes it.
+			profileDir := filepath.Join(t.TempDir(), "profiles")
+			if len(tt.profiles) > 0 {
+				args = append(args, "-profile-dir", profileDir)
+			}
 			o, err := parseOptions(args)
 			if err != nil {
 				t.Fatal(err)
@@ -75,6 +83,11 @@ func TestQuick(t *testing.T) {
 			}
 			check(tt.positive, func(v float64) bool { return v > 0 }, "> 0")
 			check(tt.zero, func(v float64) bool { return v == 0 }, "0")
+			for _, name := range tt.profiles {
+				if fi, err := os.Stat(filepath.Join(profileDir, name)); err != nil || fi.Size() == 0 {
+					t.Errorf("profile %s: %v, want a file that is not empty", name, err)
+				}
+			}
 		})
 	}
 }

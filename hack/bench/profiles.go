@@ -69,11 +69,7 @@ func (e *env) saveAPIServerCPUProfile(ctx context.Context, when string, d time.D
 	if err != nil {
 		return fmt.Errorf("profile kube-apiserver: %w", err)
 	}
-	path := filepath.Join(e.o.profileDir, "kube-apiserver-"+when+".cpu.pb.gz")
-	if err := os.WriteFile(path, b, 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
+	return writeProfile(filepath.Join(e.o.profileDir, "kube-apiserver-"+when+".cpu.pb.gz"), b)
 }
 
 // saveURL writes the body of GET u to path, creating its directory.
@@ -90,18 +86,19 @@ func saveURL(ctx context.Context, u, path string) error {
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("get %s: %s", u, resp.Status)
 	}
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", u, err)
+	}
+	return writeProfile(path, b)
+}
+
+// writeProfile writes b to path, creating its directory.
+func writeProfile(path string, b []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("create profile dir: %w", err)
 	}
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("create profile: %w", err)
-	}
-	_, err = io.Copy(f, resp.Body)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
+	if err := os.WriteFile(path, b, 0o644); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
